@@ -1,0 +1,51 @@
+"""The services of one open workspace, built once by the composition root (app.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+
+from milo_desktop.models.db import create_workspace_engine, migrate
+from milo_desktop.services.candidates import CandidateService
+from milo_desktop.services.database import Database
+from milo_desktop.services.events import EventBus
+from milo_desktop.services.interviewers import InterviewerService
+from milo_desktop.services.notifications import NotificationService
+from milo_desktop.services.search import SearchService
+from milo_desktop.services.tasks import TaskRegistry
+
+
+@dataclass
+class Workspace:
+    db: Database
+    bus: EventBus = field(default_factory=EventBus)
+    tasks: TaskRegistry = field(init=False)
+    search: SearchService = field(init=False)
+    interviewers: InterviewerService = field(init=False)
+    candidates: CandidateService = field(init=False)
+    notifications: NotificationService = field(init=False)
+    backup_path: str | None = None  # the copy taken before migrating, if any
+
+    def __post_init__(self) -> None:
+        self.tasks = TaskRegistry(self.bus)
+        self.search = SearchService(self.db)
+        self.interviewers = InterviewerService(self.db, self.bus)
+        self.candidates = CandidateService(self.db, self.bus)
+        self.notifications = NotificationService(self.db, self.bus)
+
+    @classmethod
+    def open(cls, url: str) -> Workspace:
+        """Open (creating and migrating as needed) the workspace at ``url``. Blocking: call it
+        before the window exists or from a worker thread."""
+        engine: Engine = create_workspace_engine(url)
+        try:
+            backup = migrate(engine)
+        except BaseException:
+            engine.dispose()
+            raise
+        return cls(Database(engine), backup_path=backup)
+
+    def close(self) -> None:
+        self.tasks.cancel_all()
+        self.db.close()

@@ -1,0 +1,133 @@
+"""Shared fixtures: a real workspace on SQLite and (where reachable) PostgreSQL, an event loop
+for services, and a qasync loop for the GUI tests."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import Coroutine, Iterator
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from milo_desktop.services.workspace import Workspace  # noqa: E402
+
+PG_URL = os.environ.get("MILO_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+_pg_reason: str | None = None
+
+
+def postgres_unavailable() -> str | None:
+    """Why PostgreSQL tests cannot run here, or None when the server answers."""
+    global _pg_reason
+    if _pg_reason is None:
+        try:
+            import psycopg
+
+            dsn = PG_URL.replace("postgresql+psycopg://", "postgresql://")
+            with psycopg.connect(dsn, connect_timeout=3) as conn:
+                conn.execute("SELECT 1")
+            _pg_reason = ""
+        except Exception as exc:  # noqa: BLE001 - any failure means "skip, and say why"
+            _pg_reason = f"no PostgreSQL server reachable at {PG_URL}: {exc}"
+    return _pg_reason or None
+
+
+def _pg_schema_url() -> tuple[str, str]:
+    schema = f"milo_t_{uuid.uuid4().hex[:10]}"
+    import psycopg
+
+    dsn = PG_URL.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+        conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public")
+    sep = "&" if "?" in PG_URL else "?"
+    return f"{PG_URL}{sep}options=-csearch_path%3D{schema},public", schema
+
+
+def _drop_schema(schema: str) -> None:
+    import psycopg
+
+    dsn = PG_URL.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
+    """A fresh, empty workspace URL on each database the app supports."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'workspace.db'}"
+        return
+    reason = postgres_unavailable()
+    if reason:
+        pytest.skip(reason)
+    url, schema = _pg_schema_url()
+    try:
+        yield url
+    finally:
+        _drop_schema(schema)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Any) -> str:
+    return f"sqlite:///{tmp_path / 'workspace.db'}"
+
+
+@pytest.fixture
+def workspace(db_url: str) -> Iterator[Workspace]:
+    """A migrated, empty workspace on SQLite and on PostgreSQL (service-level tests)."""
+    ws = Workspace.open(db_url)
+    try:
+        yield ws
+    finally:
+        ws.close()
+
+
+@pytest.fixture
+def sqlite_workspace(sqlite_url: str) -> Iterator[Workspace]:
+    """A migrated, empty workspace on SQLite only (GUI tests)."""
+    ws = Workspace.open(sqlite_url)
+    try:
+        yield ws
+    finally:
+        ws.close()
+
+
+@pytest.fixture
+def arun() -> Iterator[Any]:
+    """Run a coroutine to completion on a plain asyncio loop (service tests, no Qt)."""
+    loop = asyncio.new_event_loop()
+
+    def run(coro: Coroutine[Any, Any, Any], timeout: float = 30) -> Any:
+        return loop.run_until_complete(asyncio.wait_for(coro, timeout))
+
+    try:
+        yield run
+    finally:
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.close()
+
+
+@pytest.fixture
+def qloop(qapp: Any) -> Iterator[asyncio.AbstractEventLoop]:
+    """A qasync loop made the running loop, so tasks advance whenever Qt processes events
+    (qtbot.waitUntil / waitSignal) exactly as they do under the app's qasync.run."""
+    import qasync
+
+    loop = qasync.QEventLoop(qapp, already_running=False)
+    asyncio.set_event_loop(loop)
+    asyncio.events._set_running_loop(loop)
+    try:
+        yield loop
+    finally:
+        pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+        for task in pending:
+            task.cancel()
+        asyncio.events._set_running_loop(None)
+        if pending:
+            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        asyncio.set_event_loop(None)
+        loop.close()
