@@ -13,6 +13,7 @@ from milo_desktop.services.events import EventBus
 from milo_desktop.services.interviewers import InterviewerService
 from milo_desktop.services.notifications import NotificationService
 from milo_desktop.services.search import SearchService
+from milo_desktop.services.spend import SpendService
 from milo_desktop.services.tasks import TaskRegistry
 
 
@@ -25,6 +26,7 @@ class Workspace:
     interviewers: InterviewerService = field(init=False)
     candidates: CandidateService = field(init=False)
     notifications: NotificationService = field(init=False)
+    spend: SpendService = field(init=False)
     backup_path: str | None = None  # the copy taken before migrating, if any
 
     def __post_init__(self) -> None:
@@ -33,6 +35,7 @@ class Workspace:
         self.interviewers = InterviewerService(self.db, self.bus)
         self.candidates = CandidateService(self.db, self.bus)
         self.notifications = NotificationService(self.db, self.bus)
+        self.spend = SpendService(self.db)
 
     @classmethod
     def open(cls, url: str) -> Workspace:

@@ -1,0 +1,157 @@
+"""The composition root: command line → database → services → qasync loop → main window.
+
+Nothing else wires things together. Only this module's demo path touches the sandbox.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+from milo_desktop.config import Options, parse_options
+from milo_desktop.errors import EnvironmentProblem
+from milo_desktop.logs import setup_logging
+
+log = logging.getLogger(__name__)
+SCREENSHOT_SIZE = (1440, 900)
+
+
+def main(argv: list[str] | None = None) -> int:
+    opts = parse_options(argv)
+    if opts.screenshot is not None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    log_path = setup_logging(opts.paths.log_dir, console=opts.screenshot is not None)
+
+    # Qt and qasync are imported here, after the command line is parsed, so --help and
+    # --version answer instantly.
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from milo_desktop.views import theme
+
+    QApplication.setApplicationName("Milo Desktop")
+    QApplication.setOrganizationName("Milo")
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setQuitOnLastWindowClosed(False)
+    theme.apply(app, opts.dark)  # type: ignore[arg-type]
+    try:
+        return int(qasync.run(_run(opts, str(log_path))))
+    except KeyboardInterrupt:
+        return 130
+
+
+async def _open_workspace(opts: Options, presenter: object) -> object | None:
+    from milo_desktop.services.workspace import Workspace
+    from milo_desktop.views.startup import StartupDialog
+
+    loop = asyncio.get_running_loop()
+    splash = None if opts.screenshot else StartupDialog()
+    if splash:
+        splash.show_message("Opening your workspace…")
+    try:
+        ws = await loop.run_in_executor(None, Workspace.open, opts.db_url)
+        if opts.demo:
+            from milo_desktop.services import demo
+
+            if not await ws.db.read(demo.is_demo_built):
+                if splash:
+                    splash.show_message(f"Building the demo workspace ({opts.demo_candidates:,} candidates)…")
+
+                def progress(stage: str, done: int, total: int) -> None:
+                    if splash:
+                        loop.call_soon_threadsafe(splash.show_progress, stage, done, total)
+
+                started = time.perf_counter()
+                summary = await loop.run_in_executor(
+                    None,
+                    lambda: demo.build_demo(ws.db, candidates=opts.demo_candidates, progress=progress),
+                )
+                log.info("demo workspace built in %.1fs: %s", time.perf_counter() - started, summary)
+        return ws
+    except EnvironmentProblem as exc:
+        presenter.show(exc)  # type: ignore[attr-defined]
+        return None
+    finally:
+        if splash:
+            splash.close()
+
+
+async def _run(opts: Options, log_path: str) -> int:
+    from PySide6.QtCore import QSettings
+
+    from milo_desktop.views.bridge import EventBridge
+    from milo_desktop.views.context import ViewContext
+    from milo_desktop.views.main_window import MainWindow
+    from milo_desktop.views.widgets.errors import ErrorPresenter
+
+    loop = asyncio.get_running_loop()
+    presenter = ErrorPresenter(log_path)
+    presenter.install(loop)
+    ws = await _open_workspace(opts, presenter)
+    if ws is None:
+        return 2
+    from milo_desktop.services.workspace import Workspace
+
+    assert isinstance(ws, Workspace)
+    ws.bus.bind_loop(loop)
+    bridge = EventBridge(ws.bus)
+    bridge.taskFailed.connect(lambda _name, exc: presenter.show(exc, logged=True))
+    opts.paths.data_dir.mkdir(parents=True, exist_ok=True)
+    settings = QSettings(str(opts.paths.ui_settings), QSettings.Format.IniFormat)
+    ctx = ViewContext(ws, bridge, settings)
+    window = MainWindow(ctx)
+    presenter.parent = window
+    closed = asyncio.Event()
+    window.closing.connect(closed.set)
+    try:
+        if opts.screenshot is not None:
+            return await _screenshot(window, opts.view, opts.screenshot)
+        window.show()
+        window.start()
+        await closed.wait()
+        return 0
+    finally:
+        await ws.tasks.drain()
+        bridge.close()
+        await loop.run_in_executor(None, ws.close)
+
+
+async def _screenshot(window: object, view: str, path: Path) -> int:
+    """Render one view of a full-size window after its data has loaded; save the PNG."""
+    from milo_desktop.views.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    window.resize(*SCREENSHOT_SIZE)
+    if view == "directory":
+        window.show_section(1)
+        section = window.directory
+    else:
+        window.show_section(0)
+        section = window.interviewers
+        if view.startswith("interviewer:"):
+            section.open_interviewer_slug(view.split(":", 1)[1])
+        else:
+            section.show_list()
+    window.show()
+    window.start()
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        # Loaded, and every background load (counts, bell, spend) has finished.
+        if section.is_loaded() and not window.ctx.workspace.tasks.running:
+            break
+        await asyncio.sleep(0.05)
+    else:
+        log.error("the %s view did not finish loading", view)
+        return 3
+    await asyncio.sleep(0.1)  # one more paint after the last rows arrived
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not window.grab().save(str(path)):
+        log.error("could not write %s", path)
+        return 4
+    log.info("screenshot of %s saved to %s", view, path)
+    window.close()
+    return 0

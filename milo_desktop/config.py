@@ -1,0 +1,117 @@
+"""Where things live and what the command line asked for. Declared once, with defaults."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from milo_desktop import __version__
+
+APP_NAME = "Milo Desktop"
+APP_AUTHOR = "Milo"
+MAX_DEMO_CANDIDATES = 1_000_000
+DEFAULT_DEMO_CANDIDATES = 3_000
+VIEWS = ("interviewers", "directory")
+
+
+@dataclass(frozen=True)
+class Paths:
+    data_dir: Path
+    log_dir: Path
+
+    @classmethod
+    def resolve(cls, data_dir: str | None) -> Paths:
+        """``--data-dir`` beats ``MILO_DATA_DIR`` beats the platform's user data dir."""
+        chosen = data_dir or os.environ.get("MILO_DATA_DIR")
+        if chosen:
+            root = Path(chosen).expanduser().resolve()
+            return cls(root, root / "logs")
+        return cls(
+            Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR)),
+            Path(platformdirs.user_log_dir(APP_NAME, APP_AUTHOR)),
+        )
+
+    def workspace_db(self, demo_candidates: int | None) -> Path:
+        if demo_candidates is None:
+            return self.data_dir / "workspace.db"
+        if demo_candidates == DEFAULT_DEMO_CANDIDATES:
+            return self.data_dir / "demo.db"
+        return self.data_dir / f"demo-{demo_candidates}.db"
+
+    @property
+    def ui_settings(self) -> Path:
+        """Window geometry, splitters, column layouts: UI state, kept apart from workspace data."""
+        return self.data_dir / "ui-state.ini"
+
+
+@dataclass(frozen=True)
+class Options:
+    paths: Paths
+    db_url: str
+    demo: bool
+    demo_candidates: int
+    screenshot: Path | None
+    view: str
+    dark: bool | None  # None: follow the system
+
+
+def _view(value: str) -> str:
+    if value in VIEWS or (value.startswith("interviewer:") and len(value) > len("interviewer:")):
+        return value
+    raise argparse.ArgumentTypeError(
+        f"unknown view {value!r}; choose {', '.join(VIEWS)} or interviewer:<slug>"
+    )
+
+
+def _candidates(value: str) -> int:
+    n = int(value)
+    if not 1 <= n <= MAX_DEMO_CANDIDATES:
+        raise argparse.ArgumentTypeError(f"between 1 and {MAX_DEMO_CANDIDATES:,}")
+    return n
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="milo-desktop", description=APP_NAME)
+    p.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    p.add_argument("--data-dir", help="folder for the workspace, logs and UI state")
+    p.add_argument(
+        "--db-url",
+        help="team mode: a PostgreSQL URL (postgresql+psycopg://user@host/db) instead of the local file",
+    )
+    p.add_argument("--demo", action="store_true", help="open the demo workspace (created once)")
+    p.add_argument(
+        "--demo-candidates",
+        type=_candidates,
+        metavar="N",
+        help=f"a bigger demo workspace with N candidates (up to {MAX_DEMO_CANDIDATES:,}); implies --demo",
+    )
+    p.add_argument("--screenshot", type=Path, metavar="FILE.png", help="render a view offscreen, save, exit")
+    p.add_argument("--view", type=_view, default="interviewers", help="interviewers | directory | interviewer:<slug>")
+    theme = p.add_mutually_exclusive_group()
+    theme.add_argument("--dark", dest="dark", action="store_true", default=None, help="dark theme")
+    theme.add_argument("--light", dest="dark", action="store_false", help="light theme")
+    return p
+
+
+def parse_options(argv: list[str] | None = None) -> Options:
+    args = build_parser().parse_args(argv)
+    paths = Paths.resolve(args.data_dir)
+    demo = bool(args.demo or args.demo_candidates)
+    n = args.demo_candidates or DEFAULT_DEMO_CANDIDATES
+    if args.db_url:
+        url = args.db_url
+    else:
+        url = f"sqlite:///{paths.workspace_db(n if demo else None)}"
+    return Options(
+        paths=paths,
+        db_url=url,
+        demo=demo,
+        demo_candidates=n,
+        screenshot=args.screenshot,
+        view=args.view,
+        dark=args.dark,
+    )

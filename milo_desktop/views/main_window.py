@@ -1,0 +1,252 @@
+"""The main window: top bar (search, spend, bell), sidebar of sections, status bar."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtNetwork import QNetworkInformation
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from milo_desktop import __version__
+from milo_desktop.services.notifications import NotificationRow
+from milo_desktop.views.candidates import DirectorySection, open_candidate_profile
+from milo_desktop.views.context import ViewContext
+from milo_desktop.views.interviewers import InterviewersSection
+from milo_desktop.views.widgets.bell import NotificationBell
+from milo_desktop.views.widgets.global_search import GlobalSearch
+from milo_desktop.views.widgets.spend_chip import SpendChip
+
+SECTION_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class MainWindow(QMainWindow):
+    closing = Signal()
+
+    def __init__(self, ctx: ViewContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setWindowTitle(self.tr("Milo Desktop"))
+        self.setMinimumSize(1000, 640)
+
+        self.interviewers = InterviewersSection(ctx)
+        self.directory = DirectorySection(ctx)
+        self.interviewers.openCandidate.connect(self.open_candidate)
+        self.sections: list[tuple[str, QWidget]] = [
+            (self.tr("Interviewers"), self.interviewers),
+            (self.tr("Candidate Directory"), self.directory),
+        ]
+
+        central = QWidget(self)
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        outer.addWidget(self._build_top_bar())
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, central)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setHandleWidth(1)
+        self.sidebar = self._build_sidebar()
+        self.stack = QStackedWidget(self.splitter)
+        for _title, widget in self.sections:
+            self.stack.addWidget(widget)
+        self.splitter.addWidget(self.sidebar)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([210, 1200])
+        outer.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+
+        self._build_status_bar()
+        self._build_menus_and_shortcuts()
+        self.restore_state()
+
+    # ----- building ------------------------------------------------------------------------
+    def _build_top_bar(self) -> QWidget:
+        bar = QWidget(self)
+        bar.setObjectName("topBar")
+        bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        bar.setFixedHeight(56)
+        layout = QHBoxLayout(bar)
+        layout.setContentsMargins(16, 8, 12, 8)
+        brand = QLabel(self.tr("Milo"), bar)
+        brand.setObjectName("brand")
+        brand.setFixedWidth(178)
+        self.search = GlobalSearch(self.ctx, bar)
+        self.search.candidateChosen.connect(self.open_candidate)
+        self.search.interviewerChosen.connect(self.open_interviewer)
+        self.spend = SpendChip(self.ctx, bar)
+        self.bell = NotificationBell(self.ctx, bar)
+        self.bell.notificationChosen.connect(self._notification_chosen)
+        layout.addWidget(brand)
+        layout.addWidget(self.search, 1)
+        layout.addStretch(1)
+        layout.addWidget(self.spend)
+        layout.addWidget(self.bell)
+        return bar
+
+    def _build_sidebar(self) -> QListWidget:
+        sidebar = QListWidget(self)
+        sidebar.setObjectName("sidebar")
+        sidebar.setMinimumWidth(170)
+        sidebar.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        groups = ((None, 0), (self.tr("SOURCE CANDIDATES"), 1))
+        for header, index in groups:
+            if header:
+                item = QListWidgetItem(header)
+                item.setFlags(Qt.ItemFlag.NoItemFlags)
+                sidebar.addItem(item)
+            item = QListWidgetItem(self.sections[index][0])
+            item.setData(SECTION_ROLE, index)
+            shortcut = QKeySequence(f"Ctrl+{index + 1}").toString(QKeySequence.SequenceFormat.NativeText)
+            item.setToolTip(f"{self.sections[index][0]}  ({shortcut})")
+            sidebar.addItem(item)
+        sidebar.currentItemChanged.connect(self._sidebar_changed)
+        return sidebar
+
+    def _build_status_bar(self) -> None:
+        status = self.statusBar()
+        info = self.ctx.workspace.db.info
+        if info.is_team:
+            text = self.tr("Team database (PostgreSQL) · %1").replace("%1", info.location)
+        else:
+            text = self.tr("Local database (SQLite) · %1").replace("%1", info.location)
+        self.db_label = QLabel(text)
+        self.db_label.setToolTip(info.location)
+        self.online_label = QLabel()
+        self.tasks_label = QLabel()
+        status.addWidget(self.db_label, 1)
+        status.addPermanentWidget(self.tasks_label)
+        status.addPermanentWidget(self.online_label)
+        self._watch_connectivity()
+
+    def _watch_connectivity(self) -> None:
+        net = QNetworkInformation.instance()
+        if net is None and QNetworkInformation.loadDefaultBackend():
+            net = QNetworkInformation.instance()
+        if net is None:
+            self.online_label.setText(self.tr("● Online status unknown"))
+            return
+        net.reachabilityChanged.connect(self._show_reachability)
+        self._show_reachability(net.reachability())
+
+    def _show_reachability(self, reach: QNetworkInformation.Reachability) -> None:
+        online = reach in (QNetworkInformation.Reachability.Online, QNetworkInformation.Reachability.Unknown)
+        self.online_label.setText(self.tr("● Online") if online else self.tr("● Offline — working from this computer"))
+        self.online_label.setStyleSheet(f"color: {'#15803d' if online else '#b45309'};")
+
+    def _build_menus_and_shortcuts(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        quit_action = QAction(self.tr("&Quit"), self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        self.view_menu = self.menuBar().addMenu(self.tr("&View"))
+        self.view_menu.aboutToShow.connect(self._fill_view_menu)
+
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        about = QAction(self.tr("&About Milo Desktop"), self)
+        about.triggered.connect(self._about)
+        help_menu.addAction(about)
+
+        QShortcut(QKeySequence("Ctrl+K"), self, self.focus_search)
+        for i in range(len(self.sections)):
+            QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self, lambda i=i: self.show_section(i))
+
+    def _fill_view_menu(self) -> None:
+        menu: QMenu = self.view_menu
+        menu.clear()
+        for i, (title, _w) in enumerate(self.sections):
+            action = QAction(title, menu, checkable=True)
+            action.setChecked(self.stack.currentIndex() == i)
+            action.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
+            action.triggered.connect(lambda _c=False, i=i: self.show_section(i))
+            menu.addAction(action)
+        if self.stack.currentWidget() is self.directory:
+            menu.addSeparator()
+            columns = menu.addMenu(self.tr("Columns"))
+            self.directory.populate_view_menu(columns)
+
+    # ----- navigation ----------------------------------------------------------------------
+    def show_section(self, index: int) -> None:
+        for row in range(self.sidebar.count()):
+            if self.sidebar.item(row).data(SECTION_ROLE) == index:
+                self.sidebar.setCurrentRow(row)
+                return
+
+    def current_section(self) -> QWidget:
+        return self.stack.currentWidget()
+
+    def _sidebar_changed(self, current: QListWidgetItem | None, _prev: object) -> None:
+        if current is None or current.data(SECTION_ROLE) is None:
+            return
+        self.stack.setCurrentIndex(int(current.data(SECTION_ROLE)))
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def open_candidate(self, candidate_id: int) -> None:
+        open_candidate_profile(self.ctx, candidate_id, self)
+
+    def open_interviewer(self, interviewer_id: int) -> None:
+        self.show_section(0)
+        self.interviewers.open_interviewer(interviewer_id)
+
+    def _notification_chosen(self, row: NotificationRow) -> None:
+        if row.candidate_id is not None:
+            self.open_candidate(row.candidate_id)
+        elif row.interviewer_id is not None:
+            self.open_interviewer(row.interviewer_id)
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            self.tr("About Milo Desktop"),
+            self.tr("Milo Desktop %1\nScreening and an AI receptionist for recruiters, on your desktop.")
+            .replace("%1", __version__),
+        )
+
+    # ----- state ----------------------------------------------------------------------------
+    def start(self) -> None:
+        """Kick off the first loads (after the window exists, never in the constructor's caller's way)."""
+        self.bell.refresh()
+        self.spend.refresh()
+
+    def restore_state(self) -> None:
+        s = self.ctx.settings
+        geometry = s.value("window/geometry")
+        if isinstance(geometry, QByteArray | bytes) and geometry:
+            self.restoreGeometry(QByteArray(geometry))
+        else:
+            self.resize(1440, 900)
+        splitter = s.value("window/splitter")
+        if isinstance(splitter, QByteArray | bytes) and splitter:
+            self.splitter.restoreState(QByteArray(splitter))
+        self.show_section(int(s.value("window/section", 0) or 0))
+        self.interviewers.restore_state()
+        self.directory.restore_state()
+
+    def save_state(self) -> None:
+        s = self.ctx.settings
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/splitter", self.splitter.saveState())
+        s.setValue("window/section", self.stack.currentIndex())
+        self.interviewers.save_state()
+        self.directory.save_state()
+        s.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        self.closing.emit()
+        super().closeEvent(event)
