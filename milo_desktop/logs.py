@@ -8,19 +8,21 @@ import re
 from pathlib import Path
 
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"(?i)\b(basic|bearer)\s+[a-z0-9._~+/=-]{8,}"), r"\1 [redacted]"),
+    # message bodies: a quoted value, or everything to the end of the line
+    (re.compile(r"(?im)([\"']?\bbody[\"']?\s*[:=]\s*)(\"[^\"]*\"|'[^']*'|.*$)"), r"\1[redacted]"),
     # key=value / key: value / "key": "value" for secret-looking keys
     (
         re.compile(
-            r"(?i)([\"']?(?:auth[_-]?token|token|password|passwd|secret|api[_-]?key|authorization|body)"
+            r"(?i)([\"']?\b(?:auth[_-]?token|token|password|passwd|secret|api[_-]?key|authorization)"
             r"[\"']?\s*[:=]\s*)(\"[^\"]*\"|'[^']*'|[^\s,;&}]+)"
         ),
         r"\1[redacted]",
     ),
-    (re.compile(r"(?i)(basic|bearer)\s+[a-z0-9._~+/=-]{8,}"), r"\1 [redacted]"),
     # credentials inside URLs: scheme://user:password@host
     (re.compile(r"(://[^/\s:@]+):[^@\s/]+@"), r"\1:[redacted]@"),
-    # Twilio auth tokens / API secrets are 32 hex chars; account SIDs are fine to keep
-    (re.compile(r"\b(?<!AC)(?<!SK)[0-9a-f]{32}\b"), "[redacted]"),
+    # Twilio auth tokens / API secrets are 32 hex chars (account SIDs, AC + 32 hex, are kept)
+    (re.compile(r"(?<![A-Za-z0-9])(?<!AC)(?<!SK)[0-9a-f]{32}(?![0-9a-f])"), "[redacted]"),
 ]
 
 

@@ -28,8 +28,14 @@ def postgres_unavailable() -> str | None:
 
             dsn = PG_URL.replace("postgresql+psycopg://", "postgresql://")
             with psycopg.connect(dsn, connect_timeout=3) as conn:
-                conn.execute("SELECT 1")
-            _pg_reason = ""
+                stray = conn.execute("SELECT to_regclass('public.alembic_version')").fetchone()
+            # Test schemas search public too (for pg_trgm); a workspace left in public would
+            # shadow theirs.
+            _pg_reason = (
+                f"the public schema of {PG_URL} holds a workspace; drop its tables first"
+                if stray and stray[0]
+                else ""
+            )
         except Exception as exc:  # noqa: BLE001 - any failure means "skip, and say why"
             _pg_reason = f"no PostgreSQL server reachable at {PG_URL}: {exc}"
     return _pg_reason or None

@@ -7,9 +7,39 @@ reserved ``example`` domains, so a demo workspace can never text or mail a real 
 
 from __future__ import annotations
 
+import unicodedata
+from random import Random
 from typing import Any
 
-FIRST_NAMES: tuple[str, ...] = tuple(
+DAY = 86_400.0
+OUTREACH_NUMBER = "+12145550190"  # the interviewers' screening number
+# Candidates get 555-0100..0189; 555-0190..0199 are the workspace's own numbers.
+STAGE_NAMES = {"resume": "Resume screening", "voice": "Voice interview",
+               "sms": "SMS screening", "form": "Form screening"}
+
+
+def sid(rng: Random, prefix: str) -> str:
+    """A Twilio-shaped identifier (two letters + 32 hex digits) drawn from the seeded rng."""
+    return f"{prefix}{rng.getrandbits(128):032x}"
+
+
+def ascii_word(text: str) -> str:
+    """Letters only, accents folded: 'García-Márquez' -> 'garciamarquez' (for e-mail/slugs)."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return "".join(c for c in folded if c.isalnum())
+
+
+def slugify(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return "-".join("".join(c if c.isalnum() else " " for c in folded).split())[:60].strip("-")
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+# fmt: off  (data tables read best laid out by hand)
+FIRST_NAMES: tuple[str, ...] = _words(
     """James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth William Barbara
     Richard Susan Joseph Jessica Thomas Sarah Christopher Karen Daniel Lisa Matthew Nancy Anthony
     Betty Mark Sandra Donald Ashley Steven Kimberly Andrew Emily Joshua Donna Kevin Michelle Brian
@@ -19,10 +49,10 @@ FIRST_NAMES: tuple[str, ...] = tuple(
     Layla Hassan Amara Kwame Chidi Ngozi Tunde Zainab DeShawn Latoya Jamal Keisha Tyrone Imani
     Darnell Aaliyah Olga Dmitri Katarzyna Piotr Ingrid Lars Siobhan Padraig Giulia Marco Amélie
     François Zoë Björn Nguyen Thanh Linh Tuan Kalani Leilani Ahanu Aiyana Tariq Noor Esperanza
-    Dolores Renée Chloé""".split()
+    Dolores Renée Chloé"""
 )
 
-LAST_NAMES: tuple[str, ...] = tuple(
+LAST_NAMES: tuple[str, ...] = _words(
     """Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez Lopez
     Gonzalez Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Perez Thompson White Harris
     Sanchez Clark Ramirez Lewis Robinson Walker Young Allen King Wright Scott Torres Nguyen Hill
@@ -32,7 +62,7 @@ LAST_NAMES: tuple[str, ...] = tuple(
     Johansson Larsen O'Brien O'Connor McCarthy Murphy Gallagher Tanaka Suzuki Yamamoto Sato
     Tran Pham Le Vo Santos Oliveira Pereira Costa Alvarez Castillo Morales Ortiz Gutierrez
     Chavez Ramos Vasquez Mendoza Washington Jefferson Banks Freeman Brooks Hughes Price Bennett
-    Kealoha Begay Yazzie Two-Bears St.-Pierre Dubois Lefebvre García-Márquez""".split()
+    Kealoha Begay Yazzie Two-Bears St.-Pierre Dubois Lefebvre García-Márquez"""
 )
 
 # (city, area codes that really serve it): the phone number of a candidate matches their city.
@@ -42,9 +72,12 @@ CITIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Austin, TX", ("512", "737")), ("El Paso, TX", ("915",)), ("Plano, TX", ("972", "469")),
     ("Phoenix, AZ", ("602", "480", "623")), ("Scottsdale, AZ", ("480",)),
     ("Atlanta, GA", ("404", "678", "470")), ("Memphis, TN", ("901",)),
-    ("Nashville, TN", ("615", "629")), ("Tampa, FL", ("813", "656")), ("Orlando, FL", ("407", "321")),
-    ("Miami, FL", ("305", "786")), ("Charlotte, NC", ("704", "980")), ("Raleigh, NC", ("919", "984")),
-    ("Columbus, OH", ("614", "380")), ("Cleveland, OH", ("216",)), ("Indianapolis, IN", ("317", "463")),
+    ("Nashville, TN", ("615", "629")), ("Tampa, FL", ("813", "656")),
+    ("Orlando, FL", ("407", "321")),
+    ("Miami, FL", ("305", "786")), ("Charlotte, NC", ("704", "980")),
+    ("Raleigh, NC", ("919", "984")),
+    ("Columbus, OH", ("614", "380")), ("Cleveland, OH", ("216",)),
+    ("Indianapolis, IN", ("317", "463")),
     ("Chicago, IL", ("312", "773", "872")), ("Detroit, MI", ("313",)),
     ("Kansas City, MO", ("816",)), ("St. Louis, MO", ("314",)), ("Denver, CO", ("303", "720")),
     ("Las Vegas, NV", ("702", "725")), ("Los Angeles, CA", ("213", "323", "310")),
@@ -52,7 +85,8 @@ CITIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Seattle, WA", ("206",)), ("Portland, OR", ("503", "971")), ("Tulsa, OK", ("918",)),
     ("Oklahoma City, OK", ("405",)), ("Albuquerque, NM", ("505",)), ("Louisville, KY", ("502",)),
     ("Newark, NJ", ("973", "862")), ("Philadelphia, PA", ("215", "267")),
-    ("Baltimore, MD", ("410", "443")), ("Boston, MA", ("617", "857")), ("Salt Lake City, UT", ("801", "385")),
+    ("Baltimore, MD", ("410", "443")), ("Boston, MA", ("617", "857")),
+    ("Salt Lake City, UT", ("801", "385")),
 )
 
 EMAIL_DOMAINS: tuple[str, ...] = (
@@ -71,47 +105,93 @@ LABELS: tuple[tuple[str, str, str], ...] = (
 
 # (interviewer name, position title, question family, labels, workflow)
 ROLES: tuple[tuple[str, str, str, tuple[str, ...], str], ...] = (
-    ("Forklift Operator — Dallas DC", "Forklift Operator", "warehouse", ("Warehouse", "Northwind Logistics", "Texas"), "resume,voice"),
-    ("Warehouse Associate (Day shift) — Fort Worth", "Warehouse Associate", "warehouse", ("Warehouse", "Texas"), "sms,voice"),
-    ("Picker/Packer — Phoenix Fulfillment Center", "Picker/Packer", "warehouse", ("Warehouse",), "sms"),
-    ("Shipping & Receiving Clerk — Atlanta", "Shipping & Receiving Clerk", "warehouse", ("Warehouse",), "resume,voice"),
-    ("Inventory Control Specialist — Memphis Hub", "Inventory Control Specialist", "warehouse", ("Warehouse", "Northwind Logistics"), "resume,form"),
-    ("Reach Truck Operator — Houston Cold Storage (Nights, −10°F freezer)", "Reach Truck Operator", "warehouse", ("Warehouse", "Texas"), "resume,sms,voice"),
-    ("Loader/Unloader — Columbus Cross-dock", "Loader/Unloader", "warehouse", ("Warehouse", "Northwind Logistics"), "voice"),
-    ("CNA — Sunrise Senior Living (Night shift)", "Certified Nursing Assistant", "healthcare", ("Healthcare", "Sunrise Senior Living"), "resume,voice"),
-    ("Home Health Aide — Brightpath Home Health, Tampa", "Home Health Aide", "healthcare", ("Healthcare",), "form,voice"),
-    ("Medical Assistant — Westside Family Clinic", "Medical Assistant", "healthcare", ("Healthcare",), "resume,voice"),
-    ("LPN — Long-term care, Orlando", "Licensed Practical Nurse", "healthcare", ("Healthcare",), "resume"),
-    ("Phlebotomist — Mobile draw team, Charlotte", "Phlebotomist", "healthcare", ("Healthcare",), "resume,sms,voice"),
-    ("Caregiver (weekends) — Sunrise Senior Living", "Caregiver", "healthcare", ("Healthcare", "Sunrise Senior Living"), "sms,voice"),
-    ("Line Cook — Lakeside Hotels, Nashville", "Line Cook", "hospitality", ("Hospitality", "Lakeside Hotels"), "voice"),
-    ("Housekeeper — Lakeside Hotels Downtown", "Housekeeper", "hospitality", ("Hospitality", "Lakeside Hotels"), "sms,voice"),
-    ("Banquet Server (On-call) — Convention Center Events", "Banquet Server", "hospitality", ("Hospitality",), "form,voice"),
-    ("Front Desk Agent — Lakeside Hotels Airport", "Front Desk Agent", "hospitality", ("Hospitality", "Lakeside Hotels"), "resume,voice"),
-    ("Dishwasher — Harbor Grill", "Dishwasher", "hospitality", ("Hospitality",), "sms"),
-    ("CDL-A Driver — Regional, home weekly (Dallas)", "CDL-A Truck Driver", "driving", ("Drivers", "Texas"), "resume,voice"),
-    ("Delivery Driver (Box truck) — Phoenix", "Delivery Driver", "driving", ("Drivers",), "form,voice"),
-    ("Yard Jockey — Northwind Logistics, Indianapolis", "Yard Jockey", "driving", ("Drivers", "Northwind Logistics"), "resume,sms,voice"),
-    ("Route Sales Driver — Denver", "Route Sales Driver", "driving", ("Drivers",), "resume,voice"),
-    ("Machine Operator — Summit Manufacturing, 2nd shift", "Machine Operator", "manufacturing", ("Summit Manufacturing",), "resume,voice"),
-    ("Assembly Technician — Summit Manufacturing", "Assembly Technician", "manufacturing", ("Summit Manufacturing",), "sms,voice"),
-    ("Quality Inspector — Automotive parts, San Antonio", "Quality Inspector", "manufacturing", ("Texas",), "resume,form"),
-    ("Welder (MIG/TIG) — Summit Manufacturing, Tulsa", "Welder", "manufacturing", ("Summit Manufacturing",), "resume,voice"),
-    ("Maintenance Mechanic — Food plant, Kansas City", "Maintenance Mechanic", "manufacturing", (), "resume,voice"),
-    ("Customer Service Representative — Remote (US)", "Customer Service Representative", "office", ("Office", "Remote"), "resume,voice"),
-    ("Receptionist — Northwind Logistics HQ", "Receptionist", "office", ("Office", "Northwind Logistics"), "resume,form"),
-    ("Data Entry Clerk — Temp-to-hire, Chicago", "Data Entry Clerk", "office", ("Office",), "form"),
-    ("Payroll Assistant — Staffing back office", "Payroll Assistant", "office", ("Office",), "resume"),
-    ("Call Center Agent (Bilingual English/Spanish) — El Paso", "Call Center Agent", "office", ("Office", "Texas"), "sms,voice"),
-    ("Retail Associate — Holiday season, Austin", "Retail Associate", "general", ("Texas",), "sms"),
-    ("Security Officer (Unarmed) — Corporate campus, Plano", "Security Officer", "general", ("Texas",), "resume,voice"),
-    ("Janitor / Custodian — Night crew, Las Vegas", "Custodian", "general", (), "sms,voice"),
-    ("Landscaping Crew Member — Seasonal, Sacramento", "Landscaping Crew Member", "general", (), "form"),
-    ("Electrician Apprentice — Commercial construction, Raleigh", "Electrician Apprentice", "general", (), "resume,voice"),
+    ("Forklift Operator — Dallas DC", "Forklift Operator", "warehouse",
+     ("Warehouse", "Northwind Logistics", "Texas"), "resume,voice"),
+    ("Warehouse Associate (Day shift) — Fort Worth", "Warehouse Associate", "warehouse",
+     ("Warehouse", "Texas"), "sms,voice"),
+    ("Picker/Packer — Phoenix Fulfillment Center", "Picker/Packer", "warehouse",
+     ("Warehouse",), "sms"),
+    ("Shipping & Receiving Clerk — Atlanta", "Shipping & Receiving Clerk", "warehouse",
+     ("Warehouse",), "resume,voice"),
+    ("Inventory Control Specialist — Memphis Hub", "Inventory Control Specialist", "warehouse",
+     ("Warehouse", "Northwind Logistics"), "resume,form"),
+    ("Reach Truck Operator — Houston Cold Storage (Nights, -10°F freezer)",
+     "Reach Truck Operator", "warehouse",
+     ("Warehouse", "Texas"), "resume,sms,voice"),
+    ("Loader/Unloader — Columbus Cross-dock", "Loader/Unloader", "warehouse",
+     ("Warehouse", "Northwind Logistics"), "voice"),
+    ("CNA — Sunrise Senior Living (Night shift)", "Certified Nursing Assistant", "healthcare",
+     ("Healthcare", "Sunrise Senior Living"), "resume,voice"),
+    ("Home Health Aide — Brightpath Home Health, Tampa", "Home Health Aide", "healthcare",
+     ("Healthcare",), "form,voice"),
+    ("Medical Assistant — Westside Family Clinic", "Medical Assistant", "healthcare",
+     ("Healthcare",), "resume,voice"),
+    ("LPN — Long-term care, Orlando", "Licensed Practical Nurse", "healthcare",
+     ("Healthcare",), "resume"),
+    ("Phlebotomist — Mobile draw team, Charlotte", "Phlebotomist", "healthcare",
+     ("Healthcare",), "resume,sms,voice"),
+    ("Caregiver (weekends) — Sunrise Senior Living", "Caregiver", "healthcare",
+     ("Healthcare", "Sunrise Senior Living"), "sms,voice"),
+    ("Line Cook — Lakeside Hotels, Nashville", "Line Cook", "hospitality",
+     ("Hospitality", "Lakeside Hotels"), "voice"),
+    ("Housekeeper — Lakeside Hotels Downtown", "Housekeeper", "hospitality",
+     ("Hospitality", "Lakeside Hotels"), "sms,voice"),
+    ("Banquet Server (On-call) — Convention Center Events", "Banquet Server", "hospitality",
+     ("Hospitality",), "form,voice"),
+    ("Front Desk Agent — Lakeside Hotels Airport", "Front Desk Agent", "hospitality",
+     ("Hospitality", "Lakeside Hotels"), "resume,voice"),
+    ("Dishwasher — Harbor Grill", "Dishwasher", "hospitality",
+     ("Hospitality",), "sms"),
+    ("CDL-A Driver — Regional, home weekly (Dallas)", "CDL-A Truck Driver", "driving",
+     ("Drivers", "Texas"), "resume,voice"),
+    ("Delivery Driver (Box truck) — Phoenix", "Delivery Driver", "driving",
+     ("Drivers",), "form,voice"),
+    ("Yard Jockey — Northwind Logistics, Indianapolis", "Yard Jockey", "driving",
+     ("Drivers", "Northwind Logistics"), "resume,sms,voice"),
+    ("Route Sales Driver — Denver", "Route Sales Driver", "driving",
+     ("Drivers",), "resume,voice"),
+    ("Machine Operator — Summit Manufacturing, 2nd shift", "Machine Operator", "manufacturing",
+     ("Summit Manufacturing",), "resume,voice"),
+    ("Assembly Technician — Summit Manufacturing", "Assembly Technician", "manufacturing",
+     ("Summit Manufacturing",), "sms,voice"),
+    ("Quality Inspector — Automotive parts, San Antonio", "Quality Inspector", "manufacturing",
+     ("Texas",), "resume,form"),
+    ("Welder (MIG/TIG) — Summit Manufacturing, Tulsa", "Welder", "manufacturing",
+     ("Summit Manufacturing",), "resume,voice"),
+    ("Maintenance Mechanic — Food plant, Kansas City", "Maintenance Mechanic", "manufacturing",
+     (), "resume,voice"),
+    ("Customer Service Representative — Remote (US)", "Customer Service Representative", "office",
+     ("Office", "Remote"), "resume,voice"),
+    ("Receptionist — Northwind Logistics HQ", "Receptionist", "office",
+     ("Office", "Northwind Logistics"), "resume,form"),
+    ("Data Entry Clerk — Temp-to-hire, Chicago", "Data Entry Clerk", "office",
+     ("Office",), "form"),
+    ("Payroll Assistant — Staffing back office", "Payroll Assistant", "office",
+     ("Office",), "resume"),
+    ("Call Center Agent (Bilingual English/Spanish) — El Paso", "Call Center Agent", "office",
+     ("Office", "Texas"), "sms,voice"),
+    ("Retail Associate — Holiday season, Austin", "Retail Associate", "general",
+     ("Texas",), "sms"),
+    ("Security Officer (Unarmed) — Corporate campus, Plano", "Security Officer", "general",
+     ("Texas",), "resume,voice"),
+    ("Janitor / Custodian — Night crew, Las Vegas", "Custodian", "general",
+     (), "sms,voice"),
+    ("Landscaping Crew Member — Seasonal, Sacramento", "Landscaping Crew Member", "general",
+     (), "form"),
+    ("Electrician Apprentice — Commercial construction, Raleigh",
+     "Electrician Apprentice", "general",
+     (), "resume,voice"),
     # Very long names on purpose: the tables must elide them gracefully.
-    ("Senior Warehouse Supervisor — Northwind Logistics Regional DC, Dallas–Fort Worth Metroplex (Rotating 4x10 shifts)", "Senior Warehouse Supervisor", "warehouse", ("Warehouse", "Northwind Logistics", "Texas"), "resume,voice"),
-    ("Certified Nursing Assistant — Sunrise Senior Living Memory Care, Scottsdale (Overnight 10pm–6am, alt. weekends)", "Certified Nursing Assistant", "healthcare", ("Healthcare", "Sunrise Senior Living"), "resume,sms,voice"),
-    ("Bilingual Customer Support Specialist (English/Spanish/Portuguese) — Tier 1 Billing, Remote within Central Time", "Customer Support Specialist", "office", ("Office", "Remote"), "resume,voice"),
+    ("Senior Warehouse Supervisor — Northwind Logistics Regional DC, "
+     "Dallas-Fort Worth Metroplex (Rotating 4x10 shifts)",
+     "Senior Warehouse Supervisor", "warehouse",
+     ("Warehouse", "Northwind Logistics", "Texas"), "resume,voice"),
+    ("Certified Nursing Assistant — Sunrise Senior Living Memory Care, "
+     "Scottsdale (Overnight 10pm-6am, alt. weekends)", "Certified Nursing Assistant", "healthcare",
+     ("Healthcare", "Sunrise Senior Living"), "resume,sms,voice"),
+    ("Bilingual Customer Support Specialist (English/Spanish/Portuguese) — "
+     "Tier 1 Billing, Remote within Central Time", "Customer Support Specialist", "office",
+     ("Office", "Remote"), "resume,voice"),
 )
 
 
@@ -136,24 +216,28 @@ def choice(prompt: str, choices: list[str], accepted: list[str],
             "accepted_choices": accepted, "dealbreaker": dealbreaker}
 
 
-# Scored (1–5) questions by stage kind; the rubric says in plain words what a 1 and a 5 look like.
+# Scored (1-5) questions by stage kind; the rubric says in plain words what a 1 and a 5 look like.
 SCORED: dict[str, list[dict[str, Any]]] = {
     "voice": [
         scored("Tell me about a time you handled a difficult situation at work.",
-               "No example, or blames others.", "A specific example: what they did and how it ended well.", 1.5),
+               "No example, or blames others.",
+               "A specific example: what they did and how it ended well.", 1.5),
         scored("Why are you interested in this role?",
                "No reason, or only the pay.", "Knows the role and links it to their own goals."),
         scored("How do you make sure you arrive on time for every shift?",
-               "No plan; has missed shifts.", "Reliable transport, a backup plan, a record of punctuality.", 2.0),
+               "No plan; has missed shifts.",
+               "Reliable transport, a backup plan, a record of punctuality.", 2.0),
         scored("Describe the work you did in your last job that is closest to this one.",
-               "Nothing related.", "Several years of closely matching tasks, described concretely.", 1.5),
+               "Nothing related.",
+               "Several years of closely matching tasks, described concretely.", 1.5),
     ],
     "resume": [
         scored("Relevant work experience", "No related experience listed.",
                "Several years in a closely matching role.", 2.0),
         scored("Stability of employment history", "Many jobs under three months, unexplained gaps.",
                "Steady tenure; gaps explained."),
-        scored("Certifications and training", "None relevant.", "Current, role-specific certifications.", 0.5),
+        scored("Certifications and training", "None relevant.",
+               "Current, role-specific certifications.", 0.5),
     ],
     "sms": [
         scored("How soon could you start, and what schedule works for you?",
@@ -191,7 +275,8 @@ STRUCTURED: dict[str, list[dict[str, Any]]] = {
     ],
     "driving": [
         yes_no("Do you hold a valid CDL-A?", dealbreaker=True),
-        min_amount("How much verifiable driving experience do you have?", 2, "years", dealbreaker=True),
+        min_amount("How much verifiable driving experience do you have?", 2, "years",
+                   dealbreaker=True),
         yes_no("Any DUI in the last 7 years?", expected=False, dealbreaker=True),
         choice("Preferred route type?", ["Local", "Regional", "OTR"], ["Local", "Regional"]),
     ],
@@ -204,7 +289,8 @@ STRUCTURED: dict[str, list[dict[str, Any]]] = {
     "office": [
         min_amount("What is your typing speed?", 40, "wpm"),
         yes_no("Do you have a quiet workspace with wired internet?", dealbreaker=True),
-        choice("Which languages do you speak fluently?", ["English", "Spanish", "Portuguese", "Other"],
+        choice("Which languages do you speak fluently?",
+               ["English", "Spanish", "Portuguese", "Other"],
                ["English", "Spanish"]),
         yes_no("Are you comfortable with Excel?"),
     ],
@@ -255,12 +341,15 @@ TEAMMATES: tuple[tuple[str, str, str], ...] = (
 TEMPLATES: tuple[tuple[str, str, str, str, str], ...] = (
     # (kind, channel, name, subject, body)
     ("invitation", "email", "Invitation (email)", "Next step for {{job_title}}",
-     "Hi {{candidate_name}},\n\nThanks for your interest in {{job_title}}. The next step is a short "
+     "Hi {{candidate_name}},\n\nThanks for your interest in {{job_title}}. The next step is a "
+     "short "
      "screening you can do at any time: {{link}}\n\nGood luck!"),
     ("invitation", "sms", "Invitation (SMS)", "",
-     "Hi {{candidate_name}}, thanks for applying for {{job_title}}. Start your screening: {{link}}"),
+     "Hi {{candidate_name}}, thanks for applying for {{job_title}}. "
+     "Start your screening: {{link}}"),
     ("nudge", "email", "Nudge", "Reminder: your {{job_title}} screening",
-     "Hi {{candidate_name}}, just a reminder that your screening for {{job_title}} is waiting: {{link}}"),
+     "Hi {{candidate_name}}, just a reminder that your screening for {{job_title}} is waiting: "
+     "{{link}}"),
     ("final_nudge", "email", "Final nudge", "Last reminder for {{job_title}}",
      "Hi {{candidate_name}}, this is the last reminder: the screening for {{job_title}} closes "
      "soon. {{link}}"),
@@ -273,13 +362,14 @@ RECEPTIONISTS: tuple[dict[str, Any], ...] = (
     {"name": "Dallas Warehouse Hiring Line", "agent_name": "Ava", "family": "warehouse",
      "phone": "+12145550197", "status": "live", "manual_approval": False, "threshold": 70,
      "positions": ["Forklift Operator", "Warehouse Associate", "Reach Truck Operator"],
-     "shifts": "Days 6am–2:30pm, nights 10pm–6:30am; 4x10 available", "pay": "$18–$22/hour, weekly pay"},
+     "shifts": "Days 6am-2:30pm, nights 10pm-6:30am; 4x10 available",
+     "pay": "$18-$22/hour, weekly pay"},
     {"name": "Healthcare Staffing Front Desk", "agent_name": "Maya", "family": "healthcare",
      "phone": "+14045550198", "status": "live", "manual_approval": True, "threshold": 75,
      "positions": ["CNA", "Home Health Aide", "Caregiver"],
-     "shifts": "Nights and weekends most needed", "pay": "$17–$24/hour depending on certification"},
+     "shifts": "Nights and weekends most needed", "pay": "$17-$24/hour depending on certification"},
     {"name": "Hospitality Weekend Line", "agent_name": "Leo", "family": "hospitality",
      "phone": "+16155550199", "status": "inactive", "manual_approval": False, "threshold": 65,
      "positions": ["Line Cook", "Housekeeper", "Banquet Server"],
-     "shifts": "Weekends and events", "pay": "$15–$19/hour plus tips for banquet staff"},
+     "shifts": "Weekends and events", "pay": "$15-$19/hour plus tips for banquet staff"},
 )

@@ -19,14 +19,14 @@ Definitions the screens rely on:
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
-import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, delete, exists, func, literal, not_, or_, select
+from sqlalchemy import ColumnElement, and_, case, exists, func, literal, not_, or_, select
 from sqlalchemy.orm import Session
 
 from milo_desktop.enums import (
@@ -55,7 +55,23 @@ from milo_desktop.models.base import UTCDateTime, utcnow
 from milo_desktop.services.database import Database
 from milo_desktop.services.events import EventBus, InterviewersChanged
 from milo_desktop.services.paging import Cursor, Page, PageQuery, keyset_after, page_from
-from milo_desktop.services.search import candidate_match_clause, interviewer_match_clause
+
+try:
+    from milo_desktop.services.search import candidate_match_clause, interviewer_match_clause
+except ImportError:  # pragma: no cover - TEMPORARY until services/search.py lands (issue 2)
+
+    def _like(text: str) -> str:
+        return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+    def interviewer_match_clause(dialect: str, text: str) -> ColumnElement[bool] | None:
+        pat = _like(text.lower())
+        return or_(func.lower(Interviewer.name).like(pat, escape="\\"),
+                   Interviewer.slug.like(pat, escape="\\"))
+
+    def candidate_match_clause(dialect: str, text: str) -> ColumnElement[bool] | None:
+        pat = _like(text.lower())
+        return or_(func.lower(Candidate.full_name).like(pat, escape="\\"),
+                   Candidate.email.like(pat, escape="\\"))
 
 TABS = ("active", "expired", "archived")
 SORTS = ("recent", "candidates", "deadline", "name")
@@ -73,7 +89,7 @@ _FAR_FUTURE = dt.datetime(9999, 12, 31, tzinfo=dt.UTC)
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
-class InterviewerNotFound(ValidationProblem):  # noqa: N818 - reads as the user's words
+class InterviewerNotFound(ValidationProblem):
     title = "Interviewer not found"
 
 
@@ -242,6 +258,10 @@ def _local_midnight(now: dt.datetime) -> dt.datetime:
     return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(dt.UTC)
 
 
+def _order(key: ColumnElement[Any], pk: Any, descending: bool) -> tuple[Any, Any]:
+    return (key.desc(), pk.desc()) if descending else (key.asc(), pk.asc())
+
+
 def _audit(s: Session, action: str, ids: Iterable[int], **detail: Any) -> None:
     for iid in ids:
         s.add(AuditEntry(action=action, entity="interviewer", entity_id=iid, detail=detail))
@@ -258,7 +278,8 @@ def _unique_slug(s: Session, base: str) -> str:
 
 def _copy_columns(obj: Any, skip: set[str]) -> dict[str, Any]:
     table = obj.__table__
-    return {c.key: getattr(obj, c.key) for c in table.columns if c.key not in skip}
+    # deepcopy: JSON values (settings, choices) must not be shared between two rows
+    return {c.key: copy.deepcopy(getattr(obj, c.key)) for c in table.columns if c.key not in skip}
 
 
 # ----- service -------------------------------------------------------------------------------
@@ -320,8 +341,8 @@ class InterviewerService:
             if after is not None:
                 stmt = stmt.where(keyset_after([key, Interviewer.id], after,
                                                descending=query.descending))
-            order = (key.desc(), Interviewer.id.desc()) if query.descending else (key, Interviewer.id)
-            raw = s.execute(stmt.order_by(*order).limit(query.limit + 1)).all()
+            stmt = stmt.order_by(*_order(key, Interviewer.id, query.descending))
+            raw = s.execute(stmt.limit(query.limit + 1)).all()
             paged = page_from(raw, query.limit, lambda r: (r.sort_key, r.id))
             rows = self._rows(s, [r.id for r in paged.rows], now)
             return Page(tuple(rows[r.id] for r in paged.rows if r.id in rows), paged.next_cursor)
@@ -381,13 +402,13 @@ class InterviewerService:
             .order_by(Label.name)
         ):
             labels[iid].append(LabelRow(lid, name, color, kind))
-        subs = dict(
-            s.execute(
+        subs: dict[int, int] = {
+            iid: n for iid, n in s.execute(
                 select(InterviewerSubscriber.interviewer_id, func.count())
                 .where(InterviewerSubscriber.interviewer_id.in_(ids))
                 .group_by(InterviewerSubscriber.interviewer_id)
-            ).tuples()
-        )
+            )
+        }
         out: dict[int, InterviewerRow] = {}
         for iv in s.execute(select(Interviewer).where(Interviewer.id.in_(ids))).scalars():
             all_time, today = spend.get(iv.id, (0, 0))
@@ -490,8 +511,8 @@ class InterviewerService:
             if after is not None:
                 stmt = stmt.where(keyset_after([key, Application.id], after,
                                                descending=query.descending))
-            order = (key.desc(), Application.id.desc()) if query.descending else (key, Application.id)
-            raw = s.execute(stmt.order_by(*order).limit(query.limit + 1)).all()
+            stmt = stmt.order_by(*_order(key, Application.id, query.descending))
+            raw = s.execute(stmt.limit(query.limit + 1)).all()
             paged = page_from(raw, query.limit, lambda r: (r.sort_key, r.Application.id))
             stage_ids = list(s.scalars(
                 select(Stage.id).where(Stage.interviewer_id == interviewer_id)
@@ -605,20 +626,23 @@ class InterviewerService:
         if until is not None and (until.tzinfo is None or until <= now):
             raise ValidationProblem("The new deadline must be in the future.")
 
+        new_deadline: list[dt.datetime] = []
+
         def w(s: Session) -> list[int]:
             iv = s.get(Interviewer, interviewer_id)
             if iv is None:
                 raise InterviewerNotFound("This interviewer no longer exists.")
             start = max(now, iv.deadline) if iv.deadline is not None else now
             iv.deadline = until if until is not None else start + dt.timedelta(days=days or 0)
-            if iv.status == InterviewerStatus.EXPIRED or (iv.status == InterviewerStatus.ACTIVE):
+            # Drafts stay drafts and archived stays archived; only expiry is undone.
+            if iv.status == InterviewerStatus.EXPIRED:
                 iv.status = InterviewerStatus.ACTIVE
             _audit(s, "interviewer.extend_deadline", [iv.id], deadline=iv.deadline.isoformat())
-            self._new_deadline = iv.deadline
+            new_deadline.append(iv.deadline)
             return [iv.id]
 
         await self._write(w)
-        return self._new_deadline
+        return new_deadline[0]
 
     async def set_budget(self, interviewer_id: int, kind: BudgetKind | str,
                          cents: int | None) -> None:
@@ -670,11 +694,9 @@ class InterviewerService:
                 created_at=now,
                 deadline=(src.deadline if src.deadline is None or src.deadline > now
                           else now + dt.timedelta(days=30)),
-                settings=dict(src.settings or {}),
             )
             for st in src.stages:
                 stage = Stage(**_copy_columns(st, {"id", "interviewer_id", "flow_sid"}))
-                stage.settings = dict(st.settings or {})
                 for qq in st.questions:
                     stage.questions.append(
                         Question(**_copy_columns(qq, {"id", "stage_id", "receptionist_id"})))
@@ -688,9 +710,6 @@ class InterviewerService:
 
         return (await self._write(w))[0]
 
-    async def delete_labels_of(self, interviewer_id: int) -> None:  # pragma: no cover
-        raise NotImplementedError
-
 
 def _stage_clause(stage_id: int, status: StageStatus | str) -> ColumnElement[bool]:
     """Applications whose result in ``stage_id`` has ``status``; a missing result counts as
@@ -703,9 +722,3 @@ def _stage_clause(stage_id: int, status: StageStatus | str) -> ColumnElement[boo
         return not_(started)
     return result.where(StageResult.status == status)
 
-
-def budget_summary(kind: BudgetKind, cents: int | None) -> Mapping[str, Any]:  # pragma: no cover
-    return {"kind": kind, "cents": cents}
-
-
-_ = (delete, re)

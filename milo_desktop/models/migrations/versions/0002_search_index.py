@@ -61,6 +61,12 @@ def _postgres_upgrade() -> None:
         ("ix_interviewers_slug_trgm", "interviewers", "slug"),
     ):
         op.execute(f"CREATE INDEX {name} ON {table} USING gin (({expr}) gin_trgm_ops)")
+    # Queries under 3 characters cannot use trigrams: they are a name_key prefix instead.
+    # ix_candidates_name_key follows the database collation (often en_US…), where neither
+    # LIKE 'ab%' can use it nor is a range the same as "starts with"; text_pattern_ops can.
+    op.execute(
+        "CREATE INDEX ix_candidates_name_key_prefix ON candidates (name_key text_pattern_ops)"
+    )
 
 
 def upgrade() -> None:
@@ -83,5 +89,6 @@ def downgrade() -> None:
             "ix_candidates_phone_trgm",
             "ix_interviewers_name_trgm",
             "ix_interviewers_slug_trgm",
+            "ix_candidates_name_key_prefix",
         ):
             op.execute(f"DROP INDEX IF EXISTS {name}")

@@ -1,0 +1,167 @@
+"""The runtime pieces: event bus, task registry, database executors, log redaction, options."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from pathlib import Path
+
+import pytest
+
+from milo_desktop.config import parse_options
+from milo_desktop.errors import DatabaseProblem, ValidationProblem
+from milo_desktop.logs import RedactingFilter, redact, setup_logging
+from milo_desktop.services.events import CandidatesChanged, EventBus, TaskFailed
+from milo_desktop.services.tasks import TaskRegistry
+from milo_desktop.services.workspace import Workspace
+
+
+def test_bus_delivers_on_the_loop_thread_whatever_thread_publishes(arun) -> None:
+    bus = EventBus()
+    seen: list[tuple[tuple[int, ...], str]] = []
+
+    async def scenario() -> None:
+        bus.bind_loop(asyncio.get_running_loop())
+        bus.subscribe(CandidatesChanged, lambda e: seen.append((e.ids, threading.current_thread().name)))
+        worker = threading.Thread(target=lambda: bus.publish(CandidatesChanged((1, 2))), name="worker")
+        worker.start()
+        worker.join()
+        for _ in range(50):
+            if seen:
+                break
+            await asyncio.sleep(0.01)
+
+    arun(scenario())
+    assert seen == [((1, 2), threading.main_thread().name)]
+
+
+def test_closed_subscription_stops_delivery_and_bad_handlers_do_not_starve_others(caplog) -> None:
+    bus = EventBus()
+    got: list[object] = []
+
+    def broken(_e: object) -> None:
+        raise RuntimeError("boom")
+
+    bus.subscribe(CandidatesChanged, broken)
+    sub = bus.subscribe(CandidatesChanged, got.append)
+    bus.publish(CandidatesChanged((7,)))
+    sub.close()
+    bus.publish(CandidatesChanged((8,)))
+    assert got == [CandidatesChanged((7,))]
+    assert "boom" in caplog.text
+
+
+def test_task_registry_keeps_reports_and_cancels(arun, caplog) -> None:
+    bus = EventBus()
+    failures: list[TaskFailed] = []
+    bus.subscribe(TaskFailed, failures.append)
+    tasks = TaskRegistry(bus)
+
+    async def fails() -> None:
+        raise ValueError("our bug")
+
+    async def user_problem() -> None:
+        raise ValidationProblem("Budget must be positive")
+
+    async def forever() -> None:
+        await asyncio.sleep(3600)
+
+    async def scenario() -> list[str]:
+        tasks.spawn(fails(), name="fails")
+        tasks.spawn(user_problem(), name="validation")
+        tasks.spawn(forever(), name="forever")
+        await asyncio.sleep(0.05)
+        running = tasks.running
+        await tasks.drain()
+        return running
+
+    with caplog.at_level(logging.WARNING):
+        running = arun(scenario())
+    assert running == ["forever"]
+    assert tasks.running == []
+    assert sorted(f.name for f in failures) == ["fails", "validation"]
+    assert "task fails failed" in caplog.text  # our bug: logged with traceback
+    assert "Budget must be positive" in caplog.text  # environment: logged as a warning
+
+
+def test_database_work_runs_off_the_calling_thread(sqlite_workspace: Workspace, arun) -> None:
+    names = arun(sqlite_workspace.db.read(lambda s: threading.current_thread().name))
+    assert names.startswith("db-reader")
+    assert arun(sqlite_workspace.db.write(lambda s: threading.current_thread().name)).startswith("db-writer")
+
+
+def test_database_refuses_the_gui_thread_without_opt_in(sqlite_workspace: Workspace) -> None:
+    with pytest.raises(RuntimeError, match="GUI thread"):
+        sqlite_workspace.db._run(lambda s: 1, write=False)
+
+
+def test_locked_database_becomes_a_user_message(tmp_path: Path, arun) -> None:
+    import sqlite3
+
+    ws = Workspace.open(f"sqlite:///{tmp_path / 'w.db'}")
+    blocker = sqlite3.connect(tmp_path / "w.db", timeout=0.1)
+    try:
+        blocker.execute("BEGIN EXCLUSIVE")
+        ws.db.engine.pool.dispose()
+        with pytest.raises(DatabaseProblem, match="busy in another program"):
+            arun(
+                ws.db.write(lambda s: s.execute(__import__("sqlalchemy").text(
+                    "PRAGMA busy_timeout=50")) and s.execute(__import__("sqlalchemy").text(
+                    "INSERT INTO labels (name, kind, color) VALUES ('x', 'd', '#000')")))
+            )
+    finally:
+        blocker.rollback()
+        blocker.close()
+        ws.close()
+
+
+@pytest.mark.parametrize(
+    ("raw", "leaked"),
+    [
+        ("auth_token=0123456789abcdef0123456789abcdef sent", "0123456789abcdef0123456789abcdef"),
+        ('{"password": "hunter2", "user": "amy"}', "hunter2"),
+        ("Authorization: Basic QUMxMjM0NTY3ODk6c2VjcmV0", "QUMxMjM0NTY3ODk6c2VjcmV0"),
+        ("connecting to postgresql://milo:pa55word@db.local/team", "pa55word"),
+        ("sms body=Your interview code is 4417", "4417"),
+    ],
+)
+def test_log_redaction(raw: str, leaked: str) -> None:
+    assert leaked not in redact(raw)
+
+
+def test_log_file_never_holds_the_secret(tmp_path: Path) -> None:
+    path = setup_logging(tmp_path)
+    log = logging.getLogger("milo_desktop.test")
+    try:
+        log.warning("twilio auth failed for token=%s", "f" * 32)
+        try:
+            raise RuntimeError("password=letmein")
+        except RuntimeError:
+            log.exception("while connecting")
+    finally:
+        for handler in list(logging.getLogger().handlers):
+            if getattr(handler, "_milo", False):
+                handler.close()
+                logging.getLogger().removeHandler(handler)
+    text = path.read_text()
+    assert "f" * 32 not in text and "letmein" not in text
+    assert "twilio auth failed" in text and "[redacted]" in text
+    assert any(isinstance(f, RedactingFilter) for f in [RedactingFilter()])
+
+
+def test_options_pick_the_right_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MILO_DATA_DIR", raising=False)
+    o = parse_options(["--data-dir", str(tmp_path)])
+    assert o.db_url == f"sqlite:///{tmp_path.resolve()}/workspace.db" and not o.demo
+    o = parse_options(["--data-dir", str(tmp_path), "--demo"])
+    assert o.db_url.endswith("/demo.db") and o.demo and o.demo_candidates == 3000
+    o = parse_options(["--data-dir", str(tmp_path), "--demo-candidates", "1000000"])
+    assert o.db_url.endswith("/demo-1000000.db") and o.demo
+    o = parse_options(["--db-url", "postgresql+psycopg://u@h/db", "--view", "interviewer:forklift"])
+    assert o.db_url.startswith("postgresql") and o.view == "interviewer:forklift"
+    monkeypatch.setenv("MILO_DATA_DIR", str(tmp_path / "env"))
+    assert parse_options([]).paths.data_dir == (tmp_path / "env").resolve()
+    for bad in (["--view", "nowhere"], ["--demo-candidates", "0"], ["--demo-candidates", "1000001"]):
+        with pytest.raises(SystemExit):
+            parse_options(bad)
