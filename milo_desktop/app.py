@@ -59,7 +59,9 @@ async def _open_workspace(opts: Options, presenter: object) -> object | None:
 
             if not await ws.db.read(demo.is_demo_built):
                 if splash:
-                    splash.show_message(f"Building the demo workspace ({opts.demo_candidates:,} candidates)…")
+                    splash.show_message(
+                        f"Building the demo workspace ({opts.demo_candidates:,} candidates)…"
+                    )
 
                 def progress(stage: str, done: int, total: int) -> None:
                     if splash:
@@ -68,9 +70,13 @@ async def _open_workspace(opts: Options, presenter: object) -> object | None:
                 started = time.perf_counter()
                 summary = await loop.run_in_executor(
                     None,
-                    lambda: demo.build_demo(ws.db, candidates=opts.demo_candidates, progress=progress),
+                    lambda: demo.build_demo(
+                        ws.db, candidates=opts.demo_candidates, progress=progress
+                    ),
                 )
-                log.info("demo workspace built in %.1fs: %s", time.perf_counter() - started, summary)
+                log.info(
+                    "demo workspace built in %.1fs: %s", time.perf_counter() - started, summary
+                )
         return ws
     except EnvironmentProblem as exc:
         presenter.show(exc)  # type: ignore[attr-defined]

@@ -89,8 +89,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help=f"a bigger demo workspace with N candidates (up to {MAX_DEMO_CANDIDATES:,}); implies --demo",
     )
-    p.add_argument("--screenshot", type=Path, metavar="FILE.png", help="render a view offscreen, save, exit")
-    p.add_argument("--view", type=_view, default="interviewers", help="interviewers | directory | interviewer:<slug>")
+    p.add_argument(
+        "--screenshot", type=Path, metavar="FILE.png", help="render a view offscreen, save, exit"
+    )
+    p.add_argument(
+        "--view",
+        type=_view,
+        default="interviewers",
+        help="interviewers | directory | interviewer:<slug>",
+    )
     theme = p.add_mutually_exclusive_group()
     theme.add_argument("--dark", dest="dark", action="store_true", default=None, help="dark theme")
     theme.add_argument("--light", dest="dark", action="store_false", help="light theme")
@@ -102,10 +109,7 @@ def parse_options(argv: list[str] | None = None) -> Options:
     paths = Paths.resolve(args.data_dir)
     demo = bool(args.demo or args.demo_candidates)
     n = args.demo_candidates or DEFAULT_DEMO_CANDIDATES
-    if args.db_url:
-        url = args.db_url
-    else:
-        url = f"sqlite:///{paths.workspace_db(n if demo else None)}"
+    url = args.db_url or f"sqlite:///{paths.workspace_db(n if demo else None)}"
     return Options(
         paths=paths,
         db_url=url,

@@ -13,7 +13,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from milo_desktop.services.workspace import Workspace  # noqa: E402
+from milo_desktop.services.workspace import Workspace
 
 PG_URL = os.environ.get("MILO_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 _pg_reason: str | None = None
@@ -36,7 +36,7 @@ def postgres_unavailable() -> str | None:
                 if stray and stray[0]
                 else ""
             )
-        except Exception as exc:  # noqa: BLE001 - any failure means "skip, and say why"
+        except Exception as exc:
             _pg_reason = f"no PostgreSQL server reachable at {PG_URL}: {exc}"
     return _pg_reason or None
 

@@ -4,7 +4,7 @@ Importing this package registers every table on ``Base.metadata``.
 """
 
 from milo_desktop.models.base import Base
-from milo_desktop.models.entities import *  # noqa: F401,F403  (registers the tables)
+from milo_desktop.models.entities import *  # noqa: F403  (registers the tables)
 from milo_desktop.models.entities import __all__ as _entities
 
 __all__ = ["Base", *_entities]

@@ -87,7 +87,9 @@ def describe(engine: Engine) -> DatabaseInfo:
     url = engine.url
     if url.get_backend_name() == "sqlite":
         return DatabaseInfo("sqlite", url.database or ":memory:")
-    return DatabaseInfo("postgresql", f"{url.host or 'localhost'}:{url.port or 5432}/{url.database}")
+    return DatabaseInfo(
+        "postgresql", f"{url.host or 'localhost'}:{url.port or 5432}/{url.database}"
+    )
 
 
 def alembic_config(engine: Engine) -> Config:
@@ -157,9 +159,9 @@ def migrate(engine: Engine) -> str | None:
                 "the database was left untouched.",
             ) from exc
     backup = None
-    if engine.url.get_backend_name() == "sqlite" and engine.url.database not in (None, ":memory:"):
-        if current is not None:  # a fresh file has nothing worth a copy
-            backup = str(_backup_sqlite(Path(engine.url.database or ""), current))
+    on_file = engine.url.get_backend_name() == "sqlite" and engine.url.database not in (None, ":memory:")
+    if on_file and current is not None:  # a fresh file has nothing worth a copy
+        backup = str(_backup_sqlite(Path(engine.url.database or ""), current))
     log.info("migrating workspace schema %s -> %s", current, head)
     command.upgrade(alembic_config(engine), "head")
     return backup

@@ -1,6 +1,12 @@
 """Every table of the workspace, in one import."""
 
-from milo_desktop.models.candidates import Answer, Application, Candidate, CandidateNote, StageResult
+from milo_desktop.models.candidates import (
+    Answer,
+    Application,
+    Candidate,
+    CandidateNote,
+    StageResult,
+)
 from milo_desktop.models.interviewers import (
     Interviewer,
     InterviewerLabel,
@@ -36,8 +42,8 @@ __all__ = [
     "MessageTemplate",
     "Notification",
     "OutboxItem",
-    "Question",
     "QuarantinedRecord",
+    "Question",
     "Receptionist",
     "ReceptionistInterviewer",
     "SpendEntry",

@@ -73,9 +73,7 @@ class Interviewer(Base):
         back_populates="interviewer", order_by="Stage.position", cascade="all, delete-orphan"
     )
     labels: Mapped[list[Label]] = relationship(secondary="interviewer_labels")
-    subscribers: Mapped[list[InterviewerSubscriber]] = relationship(
-        cascade="all, delete-orphan"
-    )
+    subscribers: Mapped[list[InterviewerSubscriber]] = relationship(cascade="all, delete-orphan")
 
 
 class InterviewerSubscriber(Base):
@@ -114,9 +112,7 @@ class Question(Base):
 
     __tablename__ = "questions"
     __table_args__ = (
-        CheckConstraint(
-            "(stage_id IS NULL) <> (receptionist_id IS NULL)", name="one_owner"
-        ),
+        CheckConstraint("(stage_id IS NULL) <> (receptionist_id IS NULL)", name="one_owner"),
         CheckConstraint("weight >= 0", name="weight_positive"),
     )
     id: Mapped[int] = mapped_column(IdType, primary_key=True)

@@ -62,9 +62,7 @@ class InboundCall(Base):
         Index("ix_inbound_calls_review", "review", "started_at"),
     )
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
-    receptionist_id: Mapped[int] = mapped_column(
-        ForeignKey("receptionists.id", ondelete="CASCADE")
-    )
+    receptionist_id: Mapped[int] = mapped_column(ForeignKey("receptionists.id", ondelete="CASCADE"))
     call_sid: Mapped[str | None] = mapped_column(String(34), unique=True)
     execution_sid: Mapped[str | None] = mapped_column(String(34), unique=True)
     caller_name: Mapped[str] = mapped_column(String(200), default="")

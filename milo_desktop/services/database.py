@@ -90,7 +90,9 @@ class Database:
     async def write(self, fn: Callable[[Session], T]) -> T:
         """Run ``fn(session)`` in the single writer thread, inside one transaction."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._writer, functools.partial(self._run, fn, write=True))
+        return await loop.run_in_executor(
+            self._writer, functools.partial(self._run, fn, write=True)
+        )
 
     def run_sync(self, fn: Callable[[Session], T], *, write: bool = False) -> T:
         """For command-line tools, benchmarks and tests that have no event loop."""

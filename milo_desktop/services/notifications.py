@@ -30,8 +30,15 @@ class NotificationRow:
 
 def _row(n: Notification) -> NotificationRow:
     return NotificationRow(
-        n.id, n.kind, n.title, n.body, n.created_at, n.read_at is not None,
-        n.candidate_id, n.interviewer_id, n.inbound_call_id,
+        n.id,
+        n.kind,
+        n.title,
+        n.body,
+        n.created_at,
+        n.read_at is not None,
+        n.candidate_id,
+        n.interviewer_id,
+        n.inbound_call_id,
     )
 
 
@@ -42,7 +49,9 @@ class NotificationService:
 
     async def unread_count(self) -> int:
         def q(s: Session) -> int:
-            stmt = select(func.count()).select_from(Notification).where(Notification.read_at.is_(None))
+            stmt = (
+                select(func.count()).select_from(Notification).where(Notification.read_at.is_(None))
+            )
             return int(s.scalar(stmt) or 0)
 
         return await self.db.read(q)
@@ -51,7 +60,9 @@ class NotificationService:
         """Newest first."""
 
         def q(s: Session) -> list[NotificationRow]:
-            stmt = select(Notification).order_by(Notification.created_at.desc(), Notification.id.desc())
+            stmt = select(Notification).order_by(
+                Notification.created_at.desc(), Notification.id.desc()
+            )
             return [_row(n) for n in s.scalars(stmt.limit(limit))]
 
         return await self.db.read(q)
@@ -68,8 +79,12 @@ class NotificationService:
     ) -> int:
         def w(s: Session) -> int:
             n = Notification(
-                kind=kind, title=title, body=body, candidate_id=candidate_id,
-                interviewer_id=interviewer_id, inbound_call_id=inbound_call_id,
+                kind=kind,
+                title=title,
+                body=body,
+                candidate_id=candidate_id,
+                interviewer_id=interviewer_id,
+                inbound_call_id=inbound_call_id,
             )
             s.add(n)
             s.flush()

@@ -108,7 +108,9 @@ class MainWindow(QMainWindow):
                 sidebar.addItem(item)
             item = QListWidgetItem(self.sections[index][0])
             item.setData(SECTION_ROLE, index)
-            shortcut = QKeySequence(f"Ctrl+{index + 1}").toString(QKeySequence.SequenceFormat.NativeText)
+            shortcut = QKeySequence(f"Ctrl+{index + 1}").toString(
+                QKeySequence.SequenceFormat.NativeText
+            )
             item.setToolTip(f"{self.sections[index][0]}  ({shortcut})")
             sidebar.addItem(item)
         sidebar.currentItemChanged.connect(self._sidebar_changed)
@@ -141,8 +143,13 @@ class MainWindow(QMainWindow):
         self._show_reachability(net.reachability())
 
     def _show_reachability(self, reach: QNetworkInformation.Reachability) -> None:
-        online = reach in (QNetworkInformation.Reachability.Online, QNetworkInformation.Reachability.Unknown)
-        self.online_label.setText(self.tr("● Online") if online else self.tr("● Offline — working from this computer"))
+        online = reach in (
+            QNetworkInformation.Reachability.Online,
+            QNetworkInformation.Reachability.Unknown,
+        )
+        self.online_label.setText(
+            self.tr("● Online") if online else self.tr("● Offline — working from this computer")
+        )
         self.online_label.setStyleSheet(f"color: {'#15803d' if online else '#b45309'};")
 
     def _build_menus_and_shortcuts(self) -> None:
@@ -213,8 +220,9 @@ class MainWindow(QMainWindow):
         QMessageBox.about(
             self,
             self.tr("About Milo Desktop"),
-            self.tr("Milo Desktop %1\nScreening and an AI receptionist for recruiters, on your desktop.")
-            .replace("%1", __version__),
+            self.tr(
+                "Milo Desktop %1\nScreening and an AI receptionist for recruiters, on your desktop."
+            ).replace("%1", __version__),
         )
 
     # ----- state ----------------------------------------------------------------------------

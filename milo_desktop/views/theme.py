@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 
@@ -30,16 +30,40 @@ class Theme:
 
 
 LIGHT = Theme(
-    dark=False, window="#f6f7f9", base="#ffffff", alt_base="#fafbfc", text="#1f2430",
-    muted="#6b7280", border="#e3e6eb", accent="#4f46e5", accent_text="#ffffff",
-    sidebar="#111827", sidebar_text="#d1d5db", sidebar_active="#312e81", warning="#b45309",
-    danger="#dc2626", success="#15803d", hover="#eef0ff",
+    dark=False,
+    window="#f6f7f9",
+    base="#ffffff",
+    alt_base="#fafbfc",
+    text="#1f2430",
+    muted="#6b7280",
+    border="#e3e6eb",
+    accent="#4f46e5",
+    accent_text="#ffffff",
+    sidebar="#111827",
+    sidebar_text="#d1d5db",
+    sidebar_active="#312e81",
+    warning="#b45309",
+    danger="#dc2626",
+    success="#15803d",
+    hover="#eef0ff",
 )
 DARK = Theme(
-    dark=True, window="#16181d", base="#1d2027", alt_base="#21252d", text="#e6e8ec",
-    muted="#9aa1ad", border="#2e333d", accent="#818cf8", accent_text="#0b0d12",
-    sidebar="#0d0f13", sidebar_text="#c9ced6", sidebar_active="#312e81", warning="#f59e0b",
-    danger="#f87171", success="#4ade80", hover="#272b45",
+    dark=True,
+    window="#16181d",
+    base="#1d2027",
+    alt_base="#21252d",
+    text="#e6e8ec",
+    muted="#9aa1ad",
+    border="#2e333d",
+    accent="#818cf8",
+    accent_text="#0b0d12",
+    sidebar="#0d0f13",
+    sidebar_text="#c9ced6",
+    sidebar_active="#312e81",
+    warning="#f59e0b",
+    danger="#f87171",
+    success="#4ade80",
+    hover="#272b45",
 )
 
 _current: Theme = LIGHT

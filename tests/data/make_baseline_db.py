@@ -24,7 +24,13 @@ def main() -> None:
             "INSERT INTO candidates (id, full_name, name_key, email, phone_e164, source, created_at, updated_at)"
             " VALUES (?, ?, ?, ?, ?, 'manual', '2026-01-05 09:00:00', '2026-01-05 09:00:00')",
             [
-                (1, "Natalia Ortega", "natalia ortega", "natalia.ortega@example.com", "+12145550101"),
+                (
+                    1,
+                    "Natalia Ortega",
+                    "natalia ortega",
+                    "natalia.ortega@example.com",
+                    "+12145550101",
+                ),
                 (2, "Wei Zhang", "wei zhang", "wei.zhang@example.com", "+14695550102"),
             ],
         )

@@ -39,7 +39,8 @@ def test_models_match_the_migrations(db_url: str) -> None:
         with ws.db.engine.connect() as conn:
             ctx = MigrationContext.configure(conn, opts={"compare_type": False})
             diff = [
-                d for d in compare_metadata(ctx, Base.metadata)
+                d
+                for d in compare_metadata(ctx, Base.metadata)
                 # FTS5 tables, trigram and pattern indexes are raw SQL in 0002, on purpose.
                 if not any(k in str(part) for part in d for k in ("fts", "trgm", "_prefix"))
             ]
@@ -69,17 +70,25 @@ def test_upgrades_a_database_saved_at_the_baseline(tmp_path: Path) -> None:
         # the backup copy was taken before migrating, and is the untouched baseline
         assert ws.backup_path is not None
         backup = sqlite3.connect(ws.backup_path)
-        assert backup.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001_baseline",)
+        assert backup.execute("SELECT version_num FROM alembic_version").fetchone() == (
+            "0001_baseline",
+        )
         assert backup.execute("SELECT count(*) FROM candidates").fetchone() == (2,)
         backup.close()
         assert stat.S_IMODE(Path(ws.backup_path).stat().st_mode) == 0o600
         # the rows survived, and the new search index covers the rows that were already there
         with ws.db.engine.connect() as conn:
-            names = conn.execute(text("SELECT full_name FROM candidates ORDER BY id")).scalars().all()
+            names = (
+                conn.execute(text("SELECT full_name FROM candidates ORDER BY id")).scalars().all()
+            )
             assert names == ["Natalia Ortega", "Wei Zhang"]
-            hits = conn.execute(
-                text("SELECT rowid FROM candidates_fts WHERE candidates_fts MATCH '\"tali\"'")
-            ).scalars().all()
+            hits = (
+                conn.execute(
+                    text("SELECT rowid FROM candidates_fts WHERE candidates_fts MATCH '\"tali\"'")
+                )
+                .scalars()
+                .all()
+            )
             assert hits == [1]
             assert conn.execute(
                 text("SELECT rowid FROM interviewers_fts WHERE interviewers_fts MATCH '\"klift\"'")
@@ -101,6 +110,7 @@ def test_refuses_a_database_from_a_newer_schema(tmp_path: Path) -> None:
     with conn:
         conn.execute("UPDATE alembic_version SET version_num = '0099_from_the_future'")
     conn.close()
+
     def schema_and_rows() -> tuple[object, ...]:
         c = sqlite3.connect(path)
         try:

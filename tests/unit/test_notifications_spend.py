@@ -33,23 +33,50 @@ def test_notifications_unread_and_mark_read(workspace: Workspace, arun) -> None:
 
 def test_spend_summary_this_month_against_live_budgets(workspace: Workspace, arun) -> None:
     now = dt.datetime(2026, 11, 22, 12, tzinfo=dt.UTC)
-    a = make_interviewer(workspace, "Forklift", budget_kind=BudgetKind.ALL_TIME, budget_cents=100_000)
-    make_interviewer(workspace, "CNA", budget_kind=BudgetKind.DAILY, budget_cents=1_000)  # × 30 days
+    a = make_interviewer(
+        workspace, "Forklift", budget_kind=BudgetKind.ALL_TIME, budget_cents=100_000
+    )
     make_interviewer(
-        workspace, "Old role", status=InterviewerStatus.ARCHIVED,
-        budget_kind=BudgetKind.ALL_TIME, budget_cents=999_999,
+        workspace, "CNA", budget_kind=BudgetKind.DAILY, budget_cents=1_000
+    )  # × 30 days
+    make_interviewer(
+        workspace,
+        "Old role",
+        status=InterviewerStatus.ARCHIVED,
+        budget_kind=BudgetKind.ALL_TIME,
+        budget_cents=999_999,
     )
 
     def add_spend(s) -> None:
-        s.add_all([
-            SpendEntry(service="twilio", kind=SpendKind.CALL, provider_sid="CA1", amount_micros=1_250_000,
-                       interviewer_id=a, occurred_at=now - dt.timedelta(days=2)),
-            SpendEntry(service="twilio", kind=SpendKind.SMS, provider_sid="SM1", amount_micros=7_900,
-                       interviewer_id=a, occurred_at=now - dt.timedelta(days=1)),
-            # last month: not in this month's figure
-            SpendEntry(service="twilio", kind=SpendKind.CALL, provider_sid="CA0", amount_micros=9_000_000,
-                       interviewer_id=a, occurred_at=now - dt.timedelta(days=40)),
-        ])
+        s.add_all(
+            [
+                SpendEntry(
+                    service="twilio",
+                    kind=SpendKind.CALL,
+                    provider_sid="CA1",
+                    amount_micros=1_250_000,
+                    interviewer_id=a,
+                    occurred_at=now - dt.timedelta(days=2),
+                ),
+                SpendEntry(
+                    service="twilio",
+                    kind=SpendKind.SMS,
+                    provider_sid="SM1",
+                    amount_micros=7_900,
+                    interviewer_id=a,
+                    occurred_at=now - dt.timedelta(days=1),
+                ),
+                # last month: not in this month's figure
+                SpendEntry(
+                    service="twilio",
+                    kind=SpendKind.CALL,
+                    provider_sid="CA0",
+                    amount_micros=9_000_000,
+                    interviewer_id=a,
+                    occurred_at=now - dt.timedelta(days=40),
+                ),
+            ]
+        )
 
     workspace.db.run_sync(add_spend, write=True)
     summary = arun(workspace.spend.summary(now))

@@ -23,8 +23,12 @@ def test_bus_delivers_on_the_loop_thread_whatever_thread_publishes(arun) -> None
 
     async def scenario() -> None:
         bus.bind_loop(asyncio.get_running_loop())
-        bus.subscribe(CandidatesChanged, lambda e: seen.append((e.ids, threading.current_thread().name)))
-        worker = threading.Thread(target=lambda: bus.publish(CandidatesChanged((1, 2))), name="worker")
+        bus.subscribe(
+            CandidatesChanged, lambda e: seen.append((e.ids, threading.current_thread().name))
+        )
+        worker = threading.Thread(
+            target=lambda: bus.publish(CandidatesChanged((1, 2))), name="worker"
+        )
         worker.start()
         worker.join()
         for _ in range(50):
@@ -88,7 +92,9 @@ def test_task_registry_keeps_reports_and_cancels(arun, caplog) -> None:
 def test_database_work_runs_off_the_calling_thread(sqlite_workspace: Workspace, arun) -> None:
     names = arun(sqlite_workspace.db.read(lambda s: threading.current_thread().name))
     assert names.startswith("db-reader")
-    assert arun(sqlite_workspace.db.write(lambda s: threading.current_thread().name)).startswith("db-writer")
+    assert arun(sqlite_workspace.db.write(lambda s: threading.current_thread().name)).startswith(
+        "db-writer"
+    )
 
 
 def test_database_refuses_the_gui_thread_without_opt_in(sqlite_workspace: Workspace) -> None:
@@ -106,9 +112,16 @@ def test_locked_database_becomes_a_user_message(tmp_path: Path, arun) -> None:
         ws.db.engine.pool.dispose()
         with pytest.raises(DatabaseProblem, match="busy in another program"):
             arun(
-                ws.db.write(lambda s: s.execute(__import__("sqlalchemy").text(
-                    "PRAGMA busy_timeout=50")) and s.execute(__import__("sqlalchemy").text(
-                    "INSERT INTO labels (name, kind, color) VALUES ('x', 'd', '#000')")))
+                ws.db.write(
+                    lambda s: (
+                        s.execute(__import__("sqlalchemy").text("PRAGMA busy_timeout=50"))
+                        and s.execute(
+                            __import__("sqlalchemy").text(
+                                "INSERT INTO labels (name, kind, color) VALUES ('x', 'd', '#000')"
+                            )
+                        )
+                    )
+                )
             )
     finally:
         blocker.rollback()
@@ -162,6 +175,10 @@ def test_options_pick_the_right_database(tmp_path: Path, monkeypatch: pytest.Mon
     assert o.db_url.startswith("postgresql") and o.view == "interviewer:forklift"
     monkeypatch.setenv("MILO_DATA_DIR", str(tmp_path / "env"))
     assert parse_options([]).paths.data_dir == (tmp_path / "env").resolve()
-    for bad in (["--view", "nowhere"], ["--demo-candidates", "0"], ["--demo-candidates", "1000001"]):
+    for bad in (
+        ["--view", "nowhere"],
+        ["--demo-candidates", "0"],
+        ["--demo-candidates", "1000001"],
+    ):
         with pytest.raises(SystemExit):
             parse_options(bad)

@@ -48,7 +48,9 @@ class NotificationsPopup(QFrame):
         self.list.setObjectName("popupList")
         self.list.setWordWrap(True)
         self.list.itemClicked.connect(lambda item: self.chosen.emit(item.data(ROW_ROLE)))
-        self.empty = QLabel(self.tr("You're all caught up. New completions, callers and sync problems appear here."))
+        self.empty = QLabel(
+            self.tr("You're all caught up. New completions, callers and sync problems appear here.")
+        )
         self.empty.setWordWrap(True)
         self.empty.setObjectName("muted")
         self.empty.setContentsMargins(6, 16, 6, 16)
@@ -58,7 +60,9 @@ class NotificationsPopup(QFrame):
     def set_rows(self, rows: list[NotificationRow]) -> None:
         self.list.clear()
         for row in rows:
-            text = f"{'● ' if not row.read else ''}{row.title}\n{row.body}  ·  {ago(row.created_at)}"
+            text = (
+                f"{'● ' if not row.read else ''}{row.title}\n{row.body}  ·  {ago(row.created_at)}"
+            )
             item = QListWidgetItem(text.strip())
             item.setData(ROW_ROLE, row)
             if not row.read:
@@ -91,7 +95,9 @@ class NotificationBell(QToolButton):
         self.unread = 0
         self.popup = NotificationsPopup(self)
         self.popup.chosen.connect(self._chosen)
-        self.popup.markAllRead.connect(lambda: ctx.spawn(self._mark_all(), "notifications.mark-all"))
+        self.popup.markAllRead.connect(
+            lambda: ctx.spawn(self._mark_all(), "notifications.mark-all")
+        )
         self.clicked.connect(self.open_popup)
         ctx.bridge.notificationAdded.connect(lambda _id: self.refresh())
         ctx.bridge.notificationsRead.connect(self.refresh)

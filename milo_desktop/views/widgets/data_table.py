@@ -93,7 +93,11 @@ class DataTable(QTableView):
             q = model.query
             for i, column in enumerate(model.COLUMNS):
                 if column.sort == q.sort:
-                    order = Qt.SortOrder.DescendingOrder if q.descending else Qt.SortOrder.AscendingOrder
+                    order = (
+                        Qt.SortOrder.DescendingOrder
+                        if q.descending
+                        else Qt.SortOrder.AscendingOrder
+                    )
                     self.horizontalHeader().setSortIndicator(i, order)
                     break
             self._on_state(model.state)
@@ -109,7 +113,9 @@ class DataTable(QTableView):
         if state == LoadState.LOADING:
             self.overlay.show_message(*self.loading_text)
         elif state == LoadState.EMPTY:
-            self.overlay.show_message(*(self.no_results_text if self._filtered else self.empty_text))
+            self.overlay.show_message(
+                *(self.no_results_text if self._filtered else self.empty_text)
+            )
         elif state == LoadState.ERROR:
             self.overlay.show_message(
                 self.tr("Could not load this list"), self.tr("See the message above, then retry.")

@@ -33,7 +33,9 @@ class ErrorPresenter:
             if QApplication.instance() is not None and not self._showing:
                 self._showing = True
                 try:
-                    box = QMessageBox(QMessageBox.Icon.Warning, exc.title, exc.message, parent=self.parent)
+                    box = QMessageBox(
+                        QMessageBox.Icon.Warning, exc.title, exc.message, parent=self.parent
+                    )
                     if exc.detail:
                         box.setDetailedText(exc.detail)
                     box.exec()
@@ -64,7 +66,9 @@ class ErrorPresenter:
     def install(self, loop: asyncio.AbstractEventLoop) -> None:
         """Route uncaught exceptions (Qt slots, the loop) here."""
 
-        def excepthook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        def excepthook(
+            kind: type[BaseException], value: BaseException, tb: TracebackType | None
+        ) -> None:
             self.show(value, context="a Qt callback")
 
         def loop_handler(_loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:

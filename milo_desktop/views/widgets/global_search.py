@@ -45,13 +45,19 @@ class ResultsPopup(QFrame):
     def show_results(self, results: SearchResults, anchor: QWidget) -> None:
         self.list.clear()
         groups = (
-            (self.tr("CANDIDATES"), "candidate", [
-                (c.id, c.full_name, " · ".join(x for x in (c.email, c.phone_e164) if x))
-                for c in results.candidates
-            ]),
-            (self.tr("INTERVIEWERS"), "interviewer", [
-                (i.id, i.name, f"/{i.slug} · {i.status}") for i in results.interviewers
-            ]),
+            (
+                self.tr("CANDIDATES"),
+                "candidate",
+                [
+                    (c.id, c.full_name, " · ".join(x for x in (c.email, c.phone_e164) if x))
+                    for c in results.candidates
+                ],
+            ),
+            (
+                self.tr("INTERVIEWERS"),
+                "interviewer",
+                [(i.id, i.name, f"/{i.slug} · {i.status}") for i in results.interviewers],
+            ),
         )
         for title, kind, rows in groups:
             if not rows:
@@ -69,7 +75,9 @@ class ResultsPopup(QFrame):
         has_rows = self.list.count() > 0
         self.list.setVisible(has_rows)
         self.empty.setVisible(not has_rows)
-        self.empty.setText(self.tr("No candidates or interviewers match “%1”").replace("%1", results.query))
+        self.empty.setText(
+            self.tr("No candidates or interviewers match “%1”").replace("%1", results.query)
+        )
         rows = min(self.list.count(), 14)
         self.list.setFixedHeight(max(1, rows) * 30 + 6)
         self.setFixedWidth(max(anchor.width(), 460))

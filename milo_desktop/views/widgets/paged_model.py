@@ -86,7 +86,7 @@ class PagedTableModel(QAbstractTableModel, Generic[R]):
         return None
 
     def row_key(self, row: R) -> Any:
-        return getattr(row, "id")
+        return row.id
 
     # ----- query ----------------------------------------------------------------------------
     @property
@@ -184,20 +184,20 @@ class PagedTableModel(QAbstractTableModel, Generic[R]):
             self._set_state(LoadState.EMPTY)
 
     # ----- Qt model API ----------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.COLUMNS)
 
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008, N802
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
         return not parent.isValid() and self._has_more and not self._loading
 
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008, N802
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:
         if self.canFetchMore(parent):
             self._start_load(first=False)
 
-    def headerData(  # noqa: N802
+    def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.COLUMNS):

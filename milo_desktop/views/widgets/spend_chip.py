@@ -38,18 +38,28 @@ class SpendChip(QWidget):
         used = money_short(s.used_cents, s.currency)
         month = s.month_start.strftime("%B")
         if s.budget_cents:
-            self.label.setText(self.tr("Spend %1 / %2").replace("%1", used).replace("%2", money_short(s.budget_cents)))
+            self.label.setText(
+                self.tr("Spend %1 / %2")
+                .replace("%1", used)
+                .replace("%2", money_short(s.budget_cents))
+            )
             fraction = s.fraction or 0.0
             self.bar.setValue(min(1000, int(fraction * 1000)))
             self.bar.setProperty("over", fraction > 1)
             self.bar.setVisible(True)
             self.setToolTip(
-                self.tr("%1 spent in %2 of a %3 budget across live interviewers (as the providers report it).")
-                .replace("%1", used).replace("%2", month).replace("%3", money_short(s.budget_cents))
+                self.tr(
+                    "%1 spent in %2 of a %3 budget across live interviewers (as the providers report it)."
+                )
+                .replace("%1", used)
+                .replace("%2", month)
+                .replace("%3", money_short(s.budget_cents))
             )
         else:
             self.label.setText(self.tr("Spend %1").replace("%1", used))
             self.bar.setVisible(False)
-            self.setToolTip(self.tr("%1 spent in %2. No budgets set.").replace("%1", used).replace("%2", month))
+            self.setToolTip(
+                self.tr("%1 spent in %2. No budgets set.").replace("%1", used).replace("%2", month)
+            )
         self.bar.style().unpolish(self.bar)
         self.bar.style().polish(self.bar)

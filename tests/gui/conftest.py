@@ -1,0 +1,32 @@
+"""GUI fixtures: a ViewContext over a real SQLite workspace, with the qasync loop running."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from milo_desktop.services.workspace import Workspace
+from milo_desktop.views.bridge import EventBridge
+from milo_desktop.views.context import ViewContext
+
+
+@pytest.fixture
+def make_ctx(qloop: Any, tmp_path: Path) -> Iterator[Any]:
+    """Build a ViewContext for a workspace; the UI settings file is shared by every context of
+    the test, so "remembered" state can be checked by building a second window."""
+    bridges: list[EventBridge] = []
+
+    def make(ws: Workspace) -> ViewContext:
+        ws.bus.bind_loop(qloop)
+        bridge = EventBridge(ws.bus)
+        bridges.append(bridge)
+        settings = QSettings(str(tmp_path / "ui-state.ini"), QSettings.Format.IniFormat)
+        return ViewContext(ws, bridge, settings)
+
+    yield make
+    for bridge in bridges:
+        bridge.close()

@@ -1,0 +1,138 @@
+"""The main window: sections, shortcuts, global search, bell, spend, status bar, remembered state."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QDialog
+
+from milo_desktop.enums import BudgetKind, NotificationKind, SpendKind
+from milo_desktop.models import SpendEntry
+from milo_desktop.services.workspace import Workspace
+from milo_desktop.views.main_window import MainWindow
+from tests.factories import make_candidate, make_interviewer
+
+
+def _window(qtbot, ctx) -> MainWindow:
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    window.start()
+    qtbot.waitExposed(window)
+    return window
+
+
+def test_sections_shortcuts_and_status_bar(qtbot, make_ctx, sqlite_workspace: Workspace) -> None:
+    make_interviewer(sqlite_workspace, "Forklift Operator")
+    window = _window(qtbot, make_ctx(sqlite_workspace))
+    assert window.current_section() is window.interviewers
+    qtbot.waitUntil(window.interviewers.is_loaded, timeout=5000)
+    # every sidebar entry leads somewhere (no dead buttons)
+    targets = [window.sidebar.item(i) for i in range(window.sidebar.count())]
+    assert sum(1 for t in targets if t.flags() & Qt.ItemFlag.ItemIsEnabled) == len(window.sections)
+    QTest.keySequence(window, QKeySequence("Ctrl+2"))
+    assert window.current_section() is window.directory
+    qtbot.waitUntil(window.directory.is_loaded, timeout=5000)
+    QTest.keySequence(window, QKeySequence("Ctrl+1"))
+    assert window.current_section() is window.interviewers
+    QTest.keySequence(window, QKeySequence("Ctrl+K"))
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.search, timeout=2000)
+    assert "SQLite" in window.db_label.text()
+    assert str(sqlite_workspace.db.info.location) in window.db_label.text()
+    assert window.online_label.text()
+
+
+def test_global_search_opens_the_candidate(qtbot, make_ctx, sqlite_workspace: Workspace) -> None:
+    cid = make_candidate(sqlite_workspace, "Natalia Ortega", phone_e164="+12145550101")
+    make_candidate(sqlite_workspace, "Wei Zhang")
+    window = _window(qtbot, make_ctx(sqlite_workspace))
+    window.focus_search()
+    with qtbot.waitSignal(window.search.resultsShown, timeout=5000) as shown:
+        QTest.keyClicks(window.search, "tali")
+    results = shown.args[0]
+    assert [c.id for c in results.candidates] == [cid]
+    assert window.search.popup.isVisible()
+    QTest.keyClick(window.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(
+        lambda: any(
+            isinstance(w, QDialog) and w.isVisible() and "Natalia" in w.windowTitle()
+            for w in QApplication.topLevelWidgets()
+        ),
+        timeout=5000,
+    )
+    for w in QApplication.topLevelWidgets():
+        if isinstance(w, QDialog):
+            w.close()
+
+
+def test_global_search_opens_an_interviewer(qtbot, make_ctx, sqlite_workspace: Workspace) -> None:
+    iid = make_interviewer(sqlite_workspace, "Registered Nurse — Tampa", slug="rn-tampa")
+    window = _window(qtbot, make_ctx(sqlite_workspace))
+    window.show_section(1)
+    with qtbot.waitSignal(window.search.resultsShown, timeout=5000) as shown:
+        QTest.keyClicks(window.search, "rn-tam")
+    assert [i.id for i in shown.args[0].interviewers] == [iid]
+    window.search.popup.activate_current()
+    assert window.current_section() is window.interviewers
+    qtbot.waitUntil(window.interviewers.is_loaded, timeout=5000)
+
+
+def test_bell_counts_lists_and_marks_read(
+    qtbot, make_ctx, sqlite_workspace: Workspace, qloop
+) -> None:
+    ctx = make_ctx(sqlite_workspace)
+    window = _window(qtbot, ctx)
+    qtbot.waitUntil(
+        lambda: window.bell.unread == 0 and not sqlite_workspace.tasks.running, timeout=5000
+    )
+    ns = sqlite_workspace.notifications
+    ctx.spawn(ns.add(NotificationKind.COMPLETED, "Ana Lima completed Forklift Operator"), "t")
+    ctx.spawn(ns.add(NotificationKind.DEADLINE_NEAR, "CNA — 3 days left"), "t")
+    qtbot.waitUntil(lambda: window.bell.unread == 2, timeout=5000)
+    window.bell.open_popup()
+    qtbot.waitUntil(lambda: window.bell.popup.list.count() == 2, timeout=5000)
+    assert "CNA" in window.bell.popup.list.item(0).text()  # newest first
+    window.bell.popup.mark_all.click()
+    qtbot.waitUntil(lambda: window.bell.unread == 0, timeout=5000)
+    window.bell.popup.hide()
+
+
+def test_spend_chip_shows_used_vs_budget(qtbot, make_ctx, sqlite_workspace: Workspace) -> None:
+    iid = make_interviewer(
+        sqlite_workspace, "Forklift", budget_kind=BudgetKind.ALL_TIME, budget_cents=100_000
+    )
+    sqlite_workspace.db.run_sync(
+        lambda s: s.add(
+            SpendEntry(
+                service="twilio",
+                kind=SpendKind.CALL,
+                provider_sid="CA1",
+                amount_micros=312_400_000,
+                interviewer_id=iid,
+                occurred_at=dt.datetime.now(dt.UTC),
+            )
+        ),
+        write=True,
+    )
+    window = _window(qtbot, make_ctx(sqlite_workspace))
+    qtbot.waitUntil(lambda: window.spend.summary is not None, timeout=5000)
+    assert window.spend.label.text() == "Spend $312 / $1k"
+    assert window.spend.bar.isVisible() and window.spend.bar.value() == 312
+
+
+def test_window_geometry_and_section_are_remembered(
+    qtbot, make_ctx, sqlite_workspace: Workspace
+) -> None:
+    ctx = make_ctx(sqlite_workspace)
+    window = _window(qtbot, ctx)
+    window.resize(1234, 777)
+    window.show_section(1)
+    window.splitter.setSizes([260, 974])
+    window.close()
+    again = _window(qtbot, make_ctx(sqlite_workspace))
+    assert again.current_section() is again.directory
+    assert (again.width(), again.height()) == (1234, 777)
+    assert again.splitter.sizes()[0] == 260
