@@ -4,6 +4,7 @@ for services, and a qasync loop for the GUI tests."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import uuid
 from collections.abc import Coroutine, Iterator
@@ -137,3 +138,30 @@ def qloop(qapp: Any) -> Iterator[asyncio.AbstractEventLoop]:
             loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
         asyncio.set_event_loop(None)
         loop.close()
+
+
+class _LogFail(logging.Handler):
+    """Collects WARNING+ records from our own loggers (qutebrowser's logfail habit)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def _fail_on_our_warnings(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A warning or error logged by milo_desktop fails the test unless the test expects it
+    (``@pytest.mark.expect_log_warnings``)."""
+    handler = _LogFail()
+    logger = logging.getLogger("milo_desktop")
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+    if handler.records and request.node.get_closest_marker("expect_log_warnings") is None:
+        lines = "\n".join(f"{r.levelname} {r.name}: {r.getMessage()}" for r in handler.records)
+        pytest.fail(f"unexpected warnings logged:\n{lines}", pytrace=False)

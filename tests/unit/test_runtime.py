@@ -40,6 +40,7 @@ def test_bus_delivers_on_the_loop_thread_whatever_thread_publishes(arun) -> None
     assert seen == [((1, 2), threading.main_thread().name)]
 
 
+@pytest.mark.expect_log_warnings
 def test_closed_subscription_stops_delivery_and_bad_handlers_do_not_starve_others(caplog) -> None:
     bus = EventBus()
     got: list[object] = []
@@ -56,6 +57,7 @@ def test_closed_subscription_stops_delivery_and_bad_handlers_do_not_starve_other
     assert "boom" in caplog.text
 
 
+@pytest.mark.expect_log_warnings
 def test_task_registry_keeps_reports_and_cancels(arun, caplog) -> None:
     bus = EventBus()
     failures: list[TaskFailed] = []
@@ -143,6 +145,7 @@ def test_log_redaction(raw: str, leaked: str) -> None:
     assert leaked not in redact(raw)
 
 
+@pytest.mark.expect_log_warnings
 def test_log_file_never_holds_the_secret(tmp_path: Path) -> None:
     path = setup_logging(tmp_path)
     log = logging.getLogger("milo_desktop.test")
