@@ -57,7 +57,7 @@ async def _open_workspace(opts: Options, presenter: object) -> object | None:
         if opts.demo:
             from milo_desktop.services import demo
 
-            if not await ws.db.read(demo.is_demo_built):
+            if not await loop.run_in_executor(None, demo.is_demo_built, ws.db):
                 if splash:
                     splash.show_message(
                         f"Building the demo workspace ({opts.demo_candidates:,} candidates)…"

@@ -253,6 +253,56 @@ SCORED: dict[str, list[dict[str, Any]]] = {
     ],
 }
 
+# A strong and a weak answer for every scored prompt (transcripts, evidence, call records).
+ANSWERS: dict[str, tuple[str, str]] = {
+    "Tell me about a time you handled a difficult situation at work.": (
+        "A shipment came in short right before the truck left. I recounted the pallets with my "
+        "lead, we fixed the paperwork and the truck still left on time.",
+        "I don't really have problems at work, I just do my job."),
+    "Why are you interested in this role?": (
+        "I did this kind of work for two years and I want something steady close to home, with "
+        "room to move up.", "Honestly I just need a job right now."),
+    "How do you make sure you arrive on time for every shift?": (
+        "I leave forty minutes early and my sister can drive me if my car is in the shop. I "
+        "wasn't late once last year.", "I try my best, sometimes the bus is late."),
+    "Describe the work you did in your last job that is closest to this one.": (
+        "Scanning, staging orders and loading trailers, about 120 cases an hour, and I trained "
+        "new hires on safety.", "Mostly stocking shelves, a bit of everything."),
+    "Relevant work experience": (
+        "Three years in a closely matching role at two employers.",
+        "No directly related roles listed."),
+    "Stability of employment history": (
+        "Two employers in five years; one gap, explained (family leave).",
+        "Five jobs in the last two years; gaps not explained."),
+    "Certifications and training": (
+        "Current role certification and OSHA 10 listed.", "No certifications listed."),
+    "How soon could you start, and what schedule works for you?": (
+        "I can start Monday and I'm fine with nights and every other weekend.",
+        "Not sure yet, maybe next month, mornings only."),
+    "In a sentence or two, why should we consider you?": (
+        "I'm reliable, I learn fast and my last supervisor will vouch for me.", "idk"),
+    "Describe your availability over the next month.": (
+        "Full-time, any shift, and I can pick up extra hours on short notice.",
+        "Only a couple of days a week for now."),
+    "Anything else you'd like the recruiter to know?": (
+        "I have my own steel-toe boots and a clean background check from March.", "No."),
+}
+
+
+def sample_answer(question: dict[str, Any], ok: bool, rng: Random) -> str:
+    """What a candidate plausibly said to ``question``: a good (``ok``) or a poor answer."""
+    kind = question["kind"]
+    if kind == "scored":
+        return ANSWERS[question["prompt"]][0 if ok else 1]
+    if kind == "yes_no":
+        return "Yes." if question["expected_yes"] == ok else "No."
+    if kind == "min_amount":
+        low, unit = question["min_value"], question["unit"]
+        return f"About {low + rng.randint(1, 4):g} {unit}." if ok else f"Under {low:g} {unit}."
+    options = [c for c in question["choices"] if (c in question["accepted_choices"]) == ok]
+    return rng.choice(options or question["choices"])
+
+
 # Structured (pass/fail) questions by role family; dealbreakers knock a candidate out.
 STRUCTURED: dict[str, list[dict[str, Any]]] = {
     "warehouse": [
@@ -312,16 +362,6 @@ FAMILY_BLURBS: dict[str, str] = {
     "office": "Organised, people-facing work with clear processes and room to grow.",
     "general": "Steady hours, weekly pay and a team that looks out for each other.",
 }
-
-SAMPLE_ANSWERS: tuple[str, ...] = (
-    "At my last job a shipment came in short right before the truck left, so I called the lead, "
-    "recounted the pallets with him and we fixed the paperwork before dispatch.",
-    "I want something steady close to home, and I already did this kind of work for two years.",
-    "I leave forty minutes early and my sister can drive me if my car is in the shop.",
-    "Mostly the same tasks: scanning, staging orders and keeping my area clean and safe.",
-    "I can start Monday and I'm fine with nights and every other weekend.",
-    "Honestly I'm not sure, I just need a job right now.",
-)
 
 NOTES: tuple[str, ...] = (
     "Strong phone presence; asked good questions about the shift differential.",

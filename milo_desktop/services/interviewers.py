@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import threading
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -53,25 +55,14 @@ from milo_desktop.models import (
 )
 from milo_desktop.models.base import UTCDateTime, utcnow
 from milo_desktop.services.database import Database
-from milo_desktop.services.events import EventBus, InterviewersChanged
+from milo_desktop.services.events import (
+    CandidatesChanged,
+    EventBus,
+    InterviewersChanged,
+    SpendChanged,
+)
 from milo_desktop.services.paging import Cursor, Page, PageQuery, keyset_after, page_from
-
-try:
-    from milo_desktop.services.search import candidate_match_clause, interviewer_match_clause
-except ImportError:  # pragma: no cover - TEMPORARY until services/search.py lands (issue 2)
-
-    def _like(text: str) -> str:
-        return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-    def interviewer_match_clause(dialect: str, text: str) -> ColumnElement[bool] | None:
-        pat = _like(text.lower())
-        return or_(func.lower(Interviewer.name).like(pat, escape="\\"),
-                   Interviewer.slug.like(pat, escape="\\"))
-
-    def candidate_match_clause(dialect: str, text: str) -> ColumnElement[bool] | None:
-        pat = _like(text.lower())
-        return or_(func.lower(Candidate.full_name).like(pat, escape="\\"),
-                   Candidate.email.like(pat, escape="\\"))
+from milo_desktop.services.search import candidate_match_clause, interviewer_match_clause
 
 TABS = ("active", "expired", "archived")
 SORTS = ("recent", "candidates", "deadline", "name")
@@ -282,6 +273,60 @@ def _copy_columns(obj: Any, skip: set[str]) -> dict[str, Any]:
     return {c.key: copy.deepcopy(getattr(obj, c.key)) for c in table.columns if c.key not in skip}
 
 
+@dataclass(frozen=True)
+class _Agg:
+    total: int
+    finished: int
+    spend_micros: int
+    spend_today_micros: int
+
+
+class _AggregateCache:
+    """Per-interviewer counts and spend kept between pages.
+
+    Counting a million applications and summing the spend ledger takes a few hundred ms on a
+    laptop; the table needs those figures on every page, tab switch, sort and search. Entries
+    are dropped when the bus says candidates, interviewers or spend changed, and expire after
+    ``MAX_AGE`` seconds so that teammates' changes (shared PostgreSQL) still show up. A
+    generation number stops a load that raced with a drop from storing stale figures.
+    """
+
+    MAX_AGE = 60.0
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: dict[int, tuple[float, dt.datetime, _Agg]] = {}
+        self._generation = 0
+
+    def lookup(self, ids: Iterable[int], day: dt.datetime
+               ) -> tuple[dict[int, _Agg], list[int], int]:
+        now, found, missing = time.monotonic(), {}, []
+        with self._lock:
+            for i in ids:
+                entry = self._entries.get(i)
+                if entry and entry[1] == day and now - entry[0] < self.MAX_AGE:
+                    found[i] = entry[2]
+                else:
+                    missing.append(i)
+            return found, missing, self._generation
+
+    def store(self, fresh: dict[int, _Agg], day: dt.datetime, generation: int) -> None:
+        now = time.monotonic()
+        with self._lock:
+            if generation == self._generation:
+                self._entries.update({i: (now, day, agg) for i, agg in fresh.items()})
+
+    def drop(self, ids: Iterable[int] = ()) -> None:
+        """Forget these interviewers (all of them when ``ids`` is empty)."""
+        wanted = tuple(ids)
+        with self._lock:
+            self._generation += 1
+            if not wanted:
+                self._entries.clear()
+            for i in wanted:
+                self._entries.pop(i, None)
+
+
 # ----- service -------------------------------------------------------------------------------
 class InterviewerService:
     """Interviewers: listing, counting and the table's actions."""
@@ -290,6 +335,15 @@ class InterviewerService:
         self.db = db
         self.bus = bus
         self.clock: Callable[[], dt.datetime] = utcnow  # tests pin time here
+        self._cache = _AggregateCache()
+        # Candidate events don't say which interviewers they touch: drop everything.
+        bus.subscribe(CandidatesChanged, lambda e: self._cache.drop())
+        bus.subscribe(SpendChanged, lambda e: self._cache.drop())
+        bus.subscribe(InterviewersChanged, lambda e: self._cache.drop(e.ids))
+
+    def forget_aggregates(self) -> None:
+        """Drop cached counts and spend (after bulk imports that publish no events)."""
+        self._cache.drop()
 
     # ----- list ------------------------------------------------------------------------------
     async def tab_counts(self, search: str = "", label_ids: Iterable[int] = ()) -> dict[str, int]:
@@ -320,23 +374,17 @@ class InterviewerService:
             where = _filters(self.db.dialect, filters.get("search", ""), filters.get("labels", ()))
             if where:
                 stmt = stmt.where(*where)
+            if query.sort == "candidates":
+                return self._page_by_candidates(s, stmt, query, after, now)
             key: ColumnElement[Any]
             if query.sort == "recent":
                 key = Interviewer.created_at
             elif query.sort == "name":
                 key = func.lower(Interviewer.name)
-            elif query.sort == "deadline":
+            else:
                 key = func.coalesce(
                     Interviewer.deadline, literal(_FAR_FUTURE, UTCDateTime()), type_=UTCDateTime()
                 )
-            else:  # candidates: one grouped count, joined (a full index scan; measured)
-                counts = (
-                    select(Application.interviewer_id, func.count().label("n"))
-                    .group_by(Application.interviewer_id)
-                    .subquery()
-                )
-                stmt = stmt.outerjoin(counts, counts.c.interviewer_id == Interviewer.id)
-                key = func.coalesce(counts.c.n, 0)
             stmt = stmt.add_columns(key.label("sort_key"))
             if after is not None:
                 stmt = stmt.where(keyset_after([key, Interviewer.id], after,
@@ -359,6 +407,55 @@ class InterviewerService:
 
         return await self.db.read(q)
 
+    def _page_by_candidates(self, s: Session, stmt: Any, query: PageQuery,
+                            after: Cursor | None, now: dt.datetime) -> Page[InterviewerRow]:
+        """"Most candidates": the keyset is applied to counts from the aggregate cache. A
+        workspace has hundreds of interviewers at most, so ordering their ids here is cheap;
+        counting their applications is not, and the cache pays for it once."""
+        ids = list(s.scalars(stmt))
+        aggs = self._aggregates(s, ids, now)
+        keyed = sorted(((aggs[i].total, i) for i in ids), reverse=query.descending)
+        if after is not None:
+            cursor = tuple(after)
+            keyed = [k for k in keyed if (k < cursor if query.descending else k > cursor)]
+        paged = page_from(keyed, query.limit, lambda k: k)
+        rows = self._rows(s, [i for _, i in paged.rows], now)
+        return Page(tuple(rows[i] for _, i in paged.rows if i in rows), paged.next_cursor)
+
+    def _aggregates(self, s: Session, ids: list[int], now: dt.datetime) -> dict[int, _Agg]:
+        """Application counts and spend per interviewer, from the cache or (for the ids it
+        lacks) from grouped queries on indexed columns."""
+        midnight = _local_midnight(now)
+        found, missing, generation = self._cache.lookup(ids, midnight)
+        if not missing:
+            return found
+        total: dict[int, int] = defaultdict(int)
+        finished: dict[int, int] = defaultdict(int)
+        for iid, status, n in s.execute(
+            select(Application.interviewer_id, Application.status, func.count())
+            .where(Application.interviewer_id.in_(missing))
+            .group_by(Application.interviewer_id, Application.status)
+        ):
+            total[iid] += n
+            if status in FINISHED:
+                finished[iid] += n
+        spend: dict[int, tuple[int, int]] = {
+            iid: (int(all_time or 0), int(today or 0))
+            for iid, all_time, today in s.execute(
+                select(
+                    SpendEntry.interviewer_id,
+                    func.sum(SpendEntry.amount_micros),
+                    func.sum(case((SpendEntry.occurred_at >= midnight, SpendEntry.amount_micros),
+                                  else_=0)),
+                )
+                .where(SpendEntry.interviewer_id.in_(missing))
+                .group_by(SpendEntry.interviewer_id)
+            )
+        }
+        fresh = {i: _Agg(total[i], finished[i], *spend.get(i, (0, 0))) for i in missing}
+        self._cache.store(fresh, midnight, generation)
+        return found | fresh
+
     def _rows(self, s: Session, ids: list[int], now: dt.datetime) -> dict[int, InterviewerRow]:
         """Build rows with their aggregates: a handful of grouped queries over ``ids`` only."""
         if not ids:
@@ -370,30 +467,7 @@ class InterviewerService:
             .order_by(Stage.interviewer_id, Stage.position)
         ):
             workflow[iid].append(kind)
-        total: dict[int, int] = defaultdict(int)
-        finished: dict[int, int] = defaultdict(int)
-        for iid, status, n in s.execute(
-            select(Application.interviewer_id, Application.status, func.count())
-            .where(Application.interviewer_id.in_(ids))
-            .group_by(Application.interviewer_id, Application.status)
-        ):
-            total[iid] += n
-            if status in FINISHED:
-                finished[iid] += n
-        midnight = _local_midnight(now)
-        spend: dict[int, tuple[int, int]] = {
-            iid: (int(all_time or 0), int(today or 0))
-            for iid, all_time, today in s.execute(
-                select(
-                    SpendEntry.interviewer_id,
-                    func.sum(SpendEntry.amount_micros),
-                    func.sum(case((SpendEntry.occurred_at >= midnight, SpendEntry.amount_micros),
-                                  else_=0)),
-                )
-                .where(SpendEntry.interviewer_id.in_(ids))
-                .group_by(SpendEntry.interviewer_id)
-            )
-        }
+        aggs = self._aggregates(s, ids, now)
         labels: dict[int, list[LabelRow]] = defaultdict(list)
         for iid, lid, name, color, kind in s.execute(
             select(InterviewerLabel.interviewer_id, Label.id, Label.name, Label.color, Label.kind)
@@ -411,14 +485,14 @@ class InterviewerService:
         }
         out: dict[int, InterviewerRow] = {}
         for iv in s.execute(select(Interviewer).where(Interviewer.id.in_(ids))).scalars():
-            all_time, today = spend.get(iv.id, (0, 0))
+            agg = aggs[iv.id]
             out[iv.id] = InterviewerRow(
                 id=iv.id, name=iv.name, slug=iv.slug,
                 status=_effective_status(iv.status, iv.deadline, now),
-                workflow=tuple(workflow[iv.id]), candidates=total[iv.id],
-                finished=finished[iv.id], ats_provider=iv.ats_provider,
-                ats_synced_at=iv.ats_synced_at, csat=iv.csat, spend_micros=all_time,
-                spend_today_micros=today, budget_kind=iv.budget_kind,
+                workflow=tuple(workflow[iv.id]), candidates=agg.total,
+                finished=agg.finished, ats_provider=iv.ats_provider,
+                ats_synced_at=iv.ats_synced_at, csat=iv.csat, spend_micros=agg.spend_micros,
+                spend_today_micros=agg.spend_today_micros, budget_kind=iv.budget_kind,
                 budget_cents=iv.budget_cents, currency=iv.currency,
                 labels=tuple(labels[iv.id]), subscribers=int(subs.get(iv.id, 0)),
                 deadline=iv.deadline, created_at=iv.created_at, activated_at=iv.activated_at,
@@ -492,8 +566,10 @@ class InterviewerService:
                 key = func.coalesce(Application.last_engaged_at,
                                     literal(_EPOCH, UTCDateTime()), type_=UTCDateTime())
             stmt = (
-                select(Application, Candidate.full_name, Candidate.email, Candidate.location,
-                       key.label("sort_key"))
+                select(Application.id, Application.candidate_id, Application.status,
+                       Application.score, Application.has_notes, Application.created_at,
+                       Application.last_engaged_at, Candidate.full_name, Candidate.email,
+                       Candidate.location, key.label("sort_key"))
                 .join(Candidate, Candidate.id == Application.candidate_id)
                 .where(Application.interviewer_id == interviewer_id)
             )
@@ -503,6 +579,8 @@ class InterviewerService:
                 stmt = stmt.where(Application.status.in_(statuses))
             text = (f.get("search") or "").strip()
             if text:
+                # No session/sort hints: they tune plans ordered over the whole candidates
+                # table; here the interviewer's applications drive, so a plain lookup is right.
                 match = candidate_match_clause(self.db.dialect, text)
                 if match is not None:
                     stmt = stmt.where(match)
@@ -513,27 +591,27 @@ class InterviewerService:
                                                descending=query.descending))
             stmt = stmt.order_by(*_order(key, Application.id, query.descending))
             raw = s.execute(stmt.limit(query.limit + 1)).all()
-            paged = page_from(raw, query.limit, lambda r: (r.sort_key, r.Application.id))
+            paged = page_from(raw, query.limit, lambda r: (r.sort_key, r.id))
             stage_ids = list(s.scalars(
                 select(Stage.id).where(Stage.interviewer_id == interviewer_id)
                 .order_by(Stage.position)))
             cells: dict[tuple[int, int], StageCell] = {}
-            app_ids = [r.Application.id for r in paged.rows]
-            if app_ids:
-                for sr in s.scalars(select(StageResult).where(
+            app_ids = [r.id for r in paged.rows]
+            if app_ids:  # only the cells' columns: transcripts can be long
+                for aid, sid, st, score, passed, total in s.execute(select(
+                        StageResult.application_id, StageResult.stage_id, StageResult.status,
+                        StageResult.score, StageResult.structured_passed,
+                        StageResult.structured_total).where(
                         StageResult.application_id.in_(app_ids))):
-                    cells[(sr.application_id, sr.stage_id)] = StageCell(
-                        sr.stage_id, sr.status, sr.score, sr.structured_passed,
-                        sr.structured_total)
+                    cells[(aid, sid)] = StageCell(sid, st, score, passed, total)
             rows = tuple(
                 CandidateRow(
-                    id=a.id, candidate_id=a.candidate_id, name=r.full_name, email=r.email,
-                    location=r.location, status=a.status, score=a.score, has_notes=a.has_notes,
-                    created_at=a.created_at, last_engaged_at=a.last_engaged_at,
-                    stages=tuple(cells.get((a.id, sid)) for sid in stage_ids),
+                    id=r.id, candidate_id=r.candidate_id, name=r.full_name, email=r.email,
+                    location=r.location, status=r.status, score=r.score, has_notes=r.has_notes,
+                    created_at=r.created_at, last_engaged_at=r.last_engaged_at,
+                    stages=tuple(cells.get((r.id, sid)) for sid in stage_ids),
                 )
                 for r in paged.rows
-                for a in (r.Application,)
             )
             return Page(rows, paged.next_cursor)
 

@@ -256,5 +256,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
+        for _title, section in self.sections:
+            section.close()  # stops their timers before the workspace goes away
         self.closing.emit()
         super().closeEvent(event)

@@ -63,8 +63,10 @@ def _all_pages(arun: Any, ws: Workspace, query: PageQuery) -> list[CandidateRow]
         ("joined", False, "created"),
         ("name", False, "name_key"),
         ("name", True, "name_key"),
-        ("recent", False, "created"),  # alias: newest first
+        ("recent", False, "created"),  # aliases name their own direction
+        ("recent", True, "created"),
         ("oldest", False, "created"),
+        ("oldest", True, "created"),
     ],
 )
 def test_paging_every_sort_has_no_gaps_or_duplicates(
@@ -341,7 +343,7 @@ def test_indexes_serve_every_sort(sqlite_workspace: Workspace) -> None:
                 stmt.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True})
             )
             rows = sqlite_workspace.db.run_sync(
-                lambda s, sql=sql: s.exec_driver_sql("EXPLAIN QUERY PLAN " + sql).all()
+                lambda s, sql=sql: s.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + sql).all()
             )
             plan = " | ".join(str(r[-1]) for r in rows)
             assert f"USING INDEX {index}" in plan, plan

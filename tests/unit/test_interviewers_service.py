@@ -374,7 +374,7 @@ def candidates_setup(ws: Workspace) -> tuple[int, list[int], dict[str, int]]:
 
 def test_candidates_page_cells_filters_and_counts(svc: InterviewerService,
                                                   workspace: Workspace, arun: Any) -> None:
-    iid, stages, apps = candidates_setup(workspace)
+    iid, stages, _apps = candidates_setup(workspace)
     q = PageQuery("recent", True, {"interviewer_id": iid})
     rows = arun(svc.candidates_page(q, None)).rows
     assert [r.name for r in rows] == ["Ann Lee", "Bob Stone", "Cara Diaz", "Dan Fox", "Eve Moss"]
@@ -450,3 +450,29 @@ def test_applications_table_untouched_by_reads(svc: InterviewerService, workspac
     assert audit(workspace) == []
     n = workspace.db.run_sync(lambda s: s.scalar(select(func.count()).select_from(Application)))
     assert n == 0
+
+
+def test_aggregates_cached_until_an_event_says_otherwise(svc: InterviewerService,
+                                                         workspace: Workspace, arun: Any,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from milo_desktop.services import interviewers as module
+    from milo_desktop.services.events import CandidatesChanged, SpendChanged
+
+    iid = make_interviewer(workspace)
+    assert arun(svc.rows([iid]))[0].candidates == 0
+    make_application(workspace, make_candidate(workspace, "Ann"), iid)
+    assert arun(svc.rows([iid]))[0].candidates == 0  # cached: nobody said anything changed
+    workspace.bus.publish(CandidatesChanged((1,)))
+    assert arun(svc.rows([iid]))[0].candidates == 1
+
+    def spend(s: Any) -> None:
+        s.add(SpendEntry(service="twilio", kind=SpendKind.CALL, provider_sid="x",
+                         amount_micros=5, interviewer_id=iid, occurred_at=NOW))
+
+    workspace.db.run_sync(spend, write=True)
+    workspace.bus.publish(SpendChanged())
+    assert arun(svc.rows([iid]))[0].spend_micros == 5
+    # teammates' writes publish nothing here: entries expire after MAX_AGE
+    make_application(workspace, make_candidate(workspace, "Bob"), iid)
+    monkeypatch.setattr(module._AggregateCache, "MAX_AGE", 0.0)
+    assert arun(svc.rows([iid]))[0].candidates == 2

@@ -1,0 +1,152 @@
+"""Display helpers shared by the directory and the profile: local dates, scores, status words."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QDate,
+    QDateTime,
+    QLocale,
+    QTime,
+    QTimeZone,
+)
+
+from milo_desktop.enums import (
+    ApplicationStatus,
+    CandidateSource,
+    Channel,
+    Direction,
+    MessageStatus,
+    StageStatus,
+)
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Candidates", text)
+
+
+def to_qdatetime(value: dt.datetime) -> QDateTime:
+    """A stored (UTC) datetime as a QDateTime in the user's local time."""
+    utc = value.astimezone(dt.UTC)
+    q = QDateTime(
+        QDate(utc.year, utc.month, utc.day),
+        QTime(utc.hour, utc.minute, utc.second, utc.microsecond // 1000),
+        QTimeZone.utc(),
+    )
+    return q.toLocalTime()
+
+
+def display_locale() -> QLocale:
+    """The user's locale; US English when the system has none ("C": no digit grouping,
+    which makes 1234567 candidates hard to read)."""
+    locale = QLocale()
+    if locale.language() == QLocale.Language.C:
+        return QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
+    return locale
+
+
+def local_date(value: dt.datetime | None) -> str:
+    """The day in the user's time zone and language, e.g. "Nov 3, 2026" (not 11/3/26)."""
+    if value is None:
+        return ""
+    return display_locale().toString(to_qdatetime(value).date(), "MMM d, yyyy")
+
+
+def local_day(day: dt.date) -> str:
+    """A calendar day (no time zone involved) in the same style as ``local_date``."""
+    return display_locale().toString(QDate(day.year, day.month, day.day), "MMM d, yyyy")
+
+
+def local_datetime(value: dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    q = to_qdatetime(value)
+    locale = display_locale()
+    time = locale.toString(q.time(), QLocale.FormatType.ShortFormat)
+    return f"{locale.toString(q.date(), 'MMM d, yyyy')} {time}"
+
+
+def count_text(n: int) -> str:
+    return display_locale().toString(n)
+
+
+def score_text(score: float | None) -> str:
+    """0-100 scores: "80", "82.5"; empty when not scored yet."""
+    if score is None:
+        return ""
+    rounded = round(score, 1)
+    return display_locale().toString(rounded, "f", 0 if rounded.is_integer() else 1)
+
+
+# Words marked with QT_TRANSLATE_NOOP (for lupdate) are translated by label() when shown.
+SOURCE_LABELS = {
+    CandidateSource.ATS: QT_TRANSLATE_NOOP("Candidates", "ATS"),
+    CandidateSource.EMAIL: QT_TRANSLATE_NOOP("Candidates", "Email"),
+    CandidateSource.PHONE: QT_TRANSLATE_NOOP("Candidates", "Phone"),
+    CandidateSource.DIRECTORY: QT_TRANSLATE_NOOP("Candidates", "Directory"),
+    CandidateSource.MANUAL: QT_TRANSLATE_NOOP("Candidates", "Manual"),
+}
+
+APPLICATION_LABELS = {
+    ApplicationStatus.PENDING: QT_TRANSLATE_NOOP("Candidates", "Pending"),
+    ApplicationStatus.IN_PROGRESS: QT_TRANSLATE_NOOP("Candidates", "In progress"),
+    ApplicationStatus.EVALUATING: QT_TRANSLATE_NOOP("Candidates", "Evaluating"),
+    ApplicationStatus.COMPLETED: QT_TRANSLATE_NOOP("Candidates", "Completed"),
+    ApplicationStatus.SHORTLISTED: QT_TRANSLATE_NOOP("Candidates", "Shortlisted"),
+    ApplicationStatus.DISMISSED: QT_TRANSLATE_NOOP("Candidates", "Dismissed"),
+    ApplicationStatus.KNOCKED_OUT: QT_TRANSLATE_NOOP("Candidates", "Knocked out"),
+}
+
+# (text, background) for the status badge; readable on light and dark palettes alike.
+APPLICATION_COLORS = {
+    ApplicationStatus.PENDING: ("#374151", "#e5e7eb"),
+    ApplicationStatus.IN_PROGRESS: ("#1e40af", "#dbeafe"),
+    ApplicationStatus.EVALUATING: ("#92400e", "#fef3c7"),
+    ApplicationStatus.COMPLETED: ("#166534", "#dcfce7"),
+    ApplicationStatus.SHORTLISTED: ("#5b21b6", "#ede9fe"),
+    ApplicationStatus.DISMISSED: ("#4b5563", "#f3f4f6"),
+    ApplicationStatus.KNOCKED_OUT: ("#991b1b", "#fee2e2"),
+}
+
+STAGE_LABELS = {
+    StageStatus.NOT_STARTED: QT_TRANSLATE_NOOP("Candidates", "Not started"),
+    StageStatus.IN_PROGRESS: QT_TRANSLATE_NOOP("Candidates", "In progress"),
+    StageStatus.COMPLETED: QT_TRANSLATE_NOOP("Candidates", "Completed"),
+    StageStatus.KNOCKED_OUT: QT_TRANSLATE_NOOP("Candidates", "Knocked out"),
+}
+
+CHANNEL_LABELS = {
+    Channel.EMAIL: QT_TRANSLATE_NOOP("Candidates", "Email"),
+    Channel.SMS: QT_TRANSLATE_NOOP("Candidates", "SMS"),
+    Channel.VOICE: QT_TRANSLATE_NOOP("Candidates", "Call"),
+}
+DIRECTION_LABELS = {
+    Direction.OUTBOUND: QT_TRANSLATE_NOOP("Candidates", "Sent"),
+    Direction.INBOUND: QT_TRANSLATE_NOOP("Candidates", "Received"),
+}
+
+MESSAGE_LABELS = {
+    MessageStatus.QUEUED: QT_TRANSLATE_NOOP("Candidates", "Queued"),
+    MessageStatus.SENT: QT_TRANSLATE_NOOP("Candidates", "Sent"),
+    MessageStatus.DELIVERED: QT_TRANSLATE_NOOP("Candidates", "Delivered"),
+    MessageStatus.FAILED: QT_TRANSLATE_NOOP("Candidates", "Failed"),
+    MessageStatus.BOUNCED: QT_TRANSLATE_NOOP("Candidates", "Bounced"),
+    MessageStatus.OPENED: QT_TRANSLATE_NOOP("Candidates", "Opened"),
+    MessageStatus.RECEIVED: QT_TRANSLATE_NOOP("Candidates", "Received"),
+}
+
+
+def label(table: Mapping[Any, str], value: object) -> str:
+    """The translated word for an enum value (its raw value if a newer version added one)."""
+    text = table.get(value)
+    return _tr(text) if text is not None else str(value)
+
+
+def purpose_text(purpose: str) -> str:
+    """Outreach purposes are stored as words ("invitation", "final_nudge")."""
+    return _tr(purpose.replace("_", " ").capitalize()) if purpose else ""

@@ -1,0 +1,221 @@
+"""One interview in the profile: interviewer, status badge, overall score, stages and answers."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QPalette
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from milo_desktop.services.candidates import AnswerView, InterviewView, StageResultView
+from milo_desktop.views.candidates.format import (
+    APPLICATION_COLORS,
+    APPLICATION_LABELS,
+    STAGE_LABELS,
+    label,
+    local_date,
+    score_text,
+)
+
+
+def muted(widget: QWidget) -> QWidget:
+    """Secondary text: the palette's placeholder colour, so it follows light and dark themes."""
+    palette = widget.palette()
+    palette.setColor(
+        QPalette.ColorRole.WindowText, palette.color(QPalette.ColorRole.PlaceholderText)
+    )
+    widget.setPalette(palette)
+    return widget
+
+
+def wrapped(text: str, parent: QWidget, *, selectable: bool = True) -> QLabel:
+    lbl = QLabel(text, parent)
+    lbl.setWordWrap(True)
+    lbl.setTextFormat(Qt.TextFormat.PlainText)  # candidate text is never markup
+    if selectable:
+        lbl.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return lbl
+
+
+class StatusBadge(QLabel):
+    def __init__(self, interview: InterviewView, parent: QWidget | None = None) -> None:
+        super().__init__(label(APPLICATION_LABELS, interview.status), parent)
+        fg, bg = APPLICATION_COLORS.get(interview.status, ("#374151", "#e5e7eb"))
+        self.setObjectName("statusBadge")
+        self.setStyleSheet(
+            f"QLabel#statusBadge {{ color: {fg}; background: {bg}; border-radius: 9px;"
+            " padding: 2px 9px; font-weight: 600; }"
+        )
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+
+
+class AnswerBlock(QFrame):
+    def __init__(self, answer: AnswerView, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("answerBlock")
+        self.setStyleSheet(
+            "QFrame#answerBlock { background: palette(base); border: 1px solid palette(midlight);"
+            " border-radius: 6px; }"
+        )
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.setSpacing(3)
+        top = QHBoxLayout()
+        question = wrapped(answer.question, self)
+        bold = QFont(question.font())
+        bold.setBold(True)
+        question.setFont(bold)
+        top.addWidget(question, 1)
+        verdict = QLabel(self._verdict(answer), self)
+        verdict.setFont(bold)
+        verdict.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        if answer.passed is False:
+            verdict.setStyleSheet("color: #b91c1c;")
+        elif answer.passed is True:
+            verdict.setStyleSheet("color: #15803d;")
+        top.addWidget(verdict, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(top)
+        if answer.answer:
+            layout.addWidget(wrapped(answer.answer, self))
+        if answer.summary:
+            layout.addWidget(
+                muted(wrapped(self.tr("Summary: {text}").format(text=answer.summary), self))
+            )
+        if answer.evidence:
+            evidence = muted(wrapped(f"“{answer.evidence}”", self))
+            italic = QFont(evidence.font())
+            italic.setItalic(True)
+            evidence.setFont(italic)
+            evidence.setToolTip(self.tr("Evidence: the words the score is based on"))
+            layout.addWidget(evidence)
+
+    def _verdict(self, answer: AnswerView) -> str:
+        if answer.score is not None:
+            return self.tr("{score} / 5").format(score=f"{answer.score:g}")
+        if answer.passed is True:
+            return self.tr("Pass")
+        if answer.passed is False:
+            return self.tr("Fail")
+        return self.tr("Not evaluated")
+
+
+class StageBlock(QWidget):
+    """A stage's result line, and its answers behind a Show/Hide toggle."""
+
+    def __init__(self, stage: StageResultView, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.stage = stage
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        line = QGridLayout()
+        line.setColumnStretch(4, 1)
+        line.setHorizontalSpacing(10)
+        # Fixed widths, so the columns of every stage line up under each other.
+        name = QLabel(self)
+        name.setTextFormat(Qt.TextFormat.PlainText)
+        name.setFixedWidth(150)
+        name.setText(
+            name.fontMetrics().elidedText(stage.stage_name, Qt.TextElideMode.ElideRight, 150)
+        )
+        name.setToolTip(stage.stage_name)
+        line.addWidget(name, 0, 0)
+        status = muted(QLabel(label(STAGE_LABELS, stage.status), self))
+        status.setFixedWidth(90)
+        line.addWidget(status, 0, 1)
+        shown = score_text(stage.score)
+        score = QLabel(self.tr("{score}%").format(score=shown) if shown else "—", self)
+        score.setFixedWidth(52)
+        score.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        score.setToolTip(self.tr("Stage score, out of 100"))
+        line.addWidget(score, 0, 2)
+        details = []
+        if stage.structured_total:
+            details.append(
+                self.tr("{passed}/{total} requirements met").format(
+                    passed=stage.structured_passed, total=stage.structured_total
+                )
+            )
+        if stage.evaluator:
+            details.append(self.tr("scored by {evaluator}").format(evaluator=stage.evaluator))
+        line.addWidget(muted(QLabel(" · ".join(details), self)), 0, 3)
+        self.toggle = QToolButton(self)
+        self.toggle.setCheckable(True)
+        self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toggle.setAutoRaise(True)
+        self.toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.toggle.setText(self.tr("Answers ({n})").format(n=len(stage.answers)))
+        self.toggle.setVisible(bool(stage.answers))
+        line.addWidget(self.toggle, 0, 5)
+        layout.addLayout(line)
+        self.answers = QWidget(self)
+        answers_layout = QVBoxLayout(self.answers)
+        answers_layout.setContentsMargins(16, 2, 0, 6)
+        answers_layout.setSpacing(8)
+        for answer in stage.answers:
+            answers_layout.addWidget(AnswerBlock(answer, self.answers))
+        self.answers.hide()
+        layout.addWidget(self.answers)
+        self.toggle.toggled.connect(self.set_expanded)
+
+    def set_expanded(self, expanded: bool) -> None:
+        self.toggle.setChecked(expanded)
+        self.toggle.setArrowType(Qt.ArrowType.DownArrow if expanded else Qt.ArrowType.RightArrow)
+        self.answers.setVisible(expanded)
+
+
+class InterviewCard(QFrame):
+    def __init__(self, interview: InterviewView, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.interview = interview
+        self.setObjectName("interviewCard")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 12, 14, 12)
+        layout.setSpacing(8)
+        top = QHBoxLayout()
+        name = QLabel(interview.interviewer_name, self)
+        name.setTextFormat(Qt.TextFormat.PlainText)
+        name.setToolTip(self.tr("Interviewer #{id}").format(id=interview.interviewer_id))
+        font = QFont(name.font())
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        name.setFont(font)
+        top.addWidget(name)
+        top.addSpacing(8)
+        self.badge = StatusBadge(interview, self)
+        top.addWidget(self.badge)
+        top.addStretch(1)
+        overall = QLabel(self)
+        if interview.score is None:
+            overall.setText(self.tr("Not scored yet"))
+            muted(overall)
+        else:
+            overall.setText(
+                self.tr("Overall {score} / 100").format(score=score_text(interview.score))
+            )
+            overall.setFont(font)
+        self.overall = overall
+        top.addWidget(overall)
+        layout.addLayout(top)
+        dates = [self.tr("Invited {date}").format(date=local_date(interview.invited_at))]
+        if interview.started_at:
+            dates.append(self.tr("Started {date}").format(date=local_date(interview.started_at)))
+        if interview.completed_at:
+            dates.append(
+                self.tr("Completed {date}").format(date=local_date(interview.completed_at))
+            )
+        layout.addWidget(muted(QLabel(" · ".join(dates), self)))
+        self.stages = [StageBlock(stage, self) for stage in interview.stages]
+        for block in self.stages:
+            layout.addWidget(block)
+        if not self.stages:
+            layout.addWidget(muted(QLabel(self.tr("No stage results yet."), self)))
