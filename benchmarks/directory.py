@@ -47,7 +47,7 @@ def ensure_workspace(data_dir: Path, n: int) -> str:
     url = f"sqlite:///{Paths.resolve(str(data_dir)).workspace_db(n)}"
     ws = Workspace.open(url)
     try:
-        built = ws.db.run_sync(demo.is_demo_built)
+        built = demo.is_demo_built(ws.db)
     finally:
         ws.close()
     if not built:
@@ -103,7 +103,7 @@ async def measure(url: str) -> dict[str, float]:
         rng = random.Random(11)
         # Queries drawn from real rows: substrings of names and emails, as people type them.
         sample = await ws.db.read(
-            lambda s: s.exec_driver_sql(
+            lambda s: s.connection().exec_driver_sql(
                 "SELECT full_name, email FROM candidates WHERE id % 9973 = 0 LIMIT 200"
             ).fetchall()
         )
@@ -174,6 +174,7 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setQuitOnLastWindowClosed(False)  # closing the yardstick window must not stop the run
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     with loop:

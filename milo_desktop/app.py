@@ -139,7 +139,12 @@ async def _screenshot(window: object, view: str, path: Path) -> int:
         window.show_section(0)
         section = window.interviewers
         if view.startswith("interviewer:"):
-            section.open_interviewer_slug(view.split(":", 1)[1])
+            slug = view.split(":", 1)[1]
+            interviewer_id = await window.ctx.workspace.interviewers.id_for_slug(slug)
+            if interviewer_id is None:
+                log.error("no interviewer has the slug %r", slug)
+                return 2
+            section.open_interviewer(interviewer_id)
         else:
             section.show_list()
     window.show()

@@ -198,27 +198,26 @@ def _name_key_prefix(dialect: str, folded: str) -> ColumnElement[bool]:
     """``name_key`` starts with ``folded``, in a form the dialect serves from a b-tree.
 
     PostgreSQL: LIKE 'q%' on ix_candidates_name_key_prefix (text_pattern_ops), because a range
-    under the database's linguistic collation (en_US…) is not the same as "starts with". The
-    lower bound alone is safe in any collation (a string sorts after its own prefix) and lets
-    ORDER BY name_key start walking ix_candidates_name_key at the right place.
+    under the database's linguistic collation is not the same as "starts with" (not even a
+    lower bound: in Welsh, "ng…" sorts before "n").
     """
     if dialect == "sqlite":
         return and_(*_sqlite_prefix_bounds(folded))
-    return and_(Candidate.name_key >= folded, Candidate.name_key.like(like_escape(folded) + "%"))
+    return Candidate.name_key.like(like_escape(folded) + "%")
 
 
-def _pg_substring(q: _Query, source: Any = Candidate) -> ColumnElement[bool]:
-    """Case-insensitive substring of name, email or phone (or phone digits) on PostgreSQL.
-    ``source``: the candidates table, or a subquery with the same column names."""
+def _pg_substring(q: _Query) -> ColumnElement[bool]:
+    """Case-insensitive substring of name, email or phone (or the phone digits), in the form
+    the trigram GIN indexes serve."""
     pattern = "%" + like_escape(q.text) + "%"
     # lower(full_name) exactly as indexed (ix_candidates_name_trgm), or the index is not used.
     clause = or_(
-        func.lower(source.full_name).ilike(pattern),
-        source.email.ilike(pattern),
-        source.phone_e164.ilike(pattern),
+        func.lower(Candidate.full_name).ilike(pattern),
+        Candidate.email.ilike(pattern),
+        Candidate.phone_e164.ilike(pattern),
     )
     if q.digits is not None:
-        clause = or_(source.phone_e164.like("%" + q.digits + "%"), clause)
+        clause = or_(Candidate.phone_e164.like("%" + q.digits + "%"), clause)
     return clause
 
 
@@ -238,7 +237,7 @@ COMMON_MATCHES = 2000  # SQLite: fewer matches than this are fetched and sorted 
 _PROBE_EACH_DENSITY = 0.07  # SQLite: above this share of the table, ask FTS row by row
 _BUNCHED_SORT_MAX = 50_000  # SQLite, name order, matches bunched at one name: sort up to this
 PG_ID_LIST_MAX = 1000  # PostgreSQL: up to this many matches are handed over as an id list
-_PG_FUZZY_LIMIT = 100 * PG_ID_LIST_MAX  # GIN may sample a posting list above this
+_PG_FUZZY_LIMIT = 20 * PG_ID_LIST_MAX  # GIN may sample a posting list above this
 
 _Shape = Literal["lookup", "scan", "probe_each"]
 
@@ -364,9 +363,9 @@ def _pg_probe(session: Session, q: _Query) -> list[int] | None:
 
     A GIN bitmap scan is forced (see _PgPlannerSettings). For single-trigram text GIN may
     sample a posting list predicted above _PG_FUZZY_LIMIT ("com": 800,000 entries, 150 ms to
-    read whole); a sample keeps ~_PG_FUZZY_LIMIT of them, and even if GIN's prediction were
-    off by 10x that is far above PG_ID_LIST_MAX: a sampled probe always reads as common, so
-    an id list is always complete.
+    read whole); a sample keeps ~_PG_FUZZY_LIMIT of them, and even if GIN's prediction (leaf
+    pages × items on the first) were 10x too high that is twice PG_ID_LIST_MAX: a sampled
+    probe always reads as common, so an id list is always complete.
     """
     fuzzy = _PG_FUZZY_LIMIT if _single_trigram(q) else 0
     stmt = select(Candidate.id).where(_pg_substring(q)).limit(PG_ID_LIST_MAX + 1)
@@ -415,7 +414,9 @@ def candidate_match_clause(
     clause so that "first page ordered by created_at / name_key" stays fast on a million rows
     both for text matching half the table and for rare text. Without them the clause matches
     the same rows but can take a second on very common (SQLite) or rare (PostgreSQL) text.
-    Candidates being erased are *not* excluded: the caller decides whether to show them.
+    What the probes found is part of the clause (rare text becomes its list of ids), so build
+    it for the query at hand rather than once for later pages. Candidates being erased are
+    *not* excluded: the caller decides whether to show them.
     """
     q = _parse(text)
     return None if q is None else _candidate_clause(dialect, q, session, sort)

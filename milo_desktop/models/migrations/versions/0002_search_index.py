@@ -2,7 +2,8 @@
 
 Type-ahead over candidates (name, email, phone) and interviewers (name, slug). On SQLite the
 index is an external-content FTS5 table kept in step by triggers; on PostgreSQL, trigram GIN
-indexes serve ILIKE '%…%' directly.
+indexes serve ILIKE '%…%' directly, and a text_pattern_ops index serves the name_key prefix
+match used for queries too short for trigrams.
 
 Revision ID: 0002_search_index
 Revises: 0001_baseline
