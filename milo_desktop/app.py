@@ -131,6 +131,7 @@ async def _screenshot(window: object, view: str, path: Path) -> int:
     from milo_desktop.views.main_window import MainWindow
 
     assert isinstance(window, MainWindow)
+    window.persist_state = False
     window.resize(*SCREENSHOT_SIZE)
     if view == "directory":
         window.show_section(1)

@@ -37,6 +37,7 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__()
         self.ctx = ctx
+        self.persist_state = True  # off for --screenshot runs: they must not change the user's layout
         self.setWindowTitle(self.tr("Milo Desktop"))
         self.setMinimumSize(1000, 640)
 
@@ -255,7 +256,8 @@ class MainWindow(QMainWindow):
         s.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.save_state()
+        if self.persist_state:
+            self.save_state()
         for _title, section in self.sections:
             section.close()  # stops their timers before the workspace goes away
         self.closing.emit()

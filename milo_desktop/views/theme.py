@@ -128,6 +128,7 @@ def stylesheet(t: Theme) -> str:
         background: {t.base}; border: 1px solid {t.border}; border-radius: 6px; padding: 5px 8px;
     }}
     QLineEdit:focus, QComboBox:focus {{ border-color: {t.accent}; }}
+    QComboBox::drop-down {{ border: none; width: 20px; }}
     #globalSearch {{ border-radius: 8px; padding: 6px 10px; min-width: 340px; background: {t.window}; }}
     QPushButton, QToolButton {{
         border: 1px solid {t.border}; border-radius: 6px; padding: 5px 10px; background: {t.base};

@@ -38,7 +38,7 @@ class InterviewerCandidatesModel(PagedTableModel[CandidateRow]):
         return (
             Column("profile", QT_TRANSLATE_NOOP(M, "Profile"), 280, sort="name",
                    hideable=False),
-            *(Column(f"{STAGE_PREFIX}{i}", st.name or fmt.stage_kind_text(st.kind), 130)
+            *(Column(f"{STAGE_PREFIX}{i}", st.name or fmt.stage_kind_text(st.kind), 150)
               for i, st in enumerate(stages)),
             Column("status", QT_TRANSLATE_NOOP(M, "Status"), 110),
             Column("score", QT_TRANSLATE_NOOP(M, "Score"), 70, sort="score", align=CENTER),

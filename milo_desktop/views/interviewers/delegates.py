@@ -8,6 +8,7 @@ from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, QS
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QMouseEvent, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from milo_desktop.views import theme
 from milo_desktop.views.interviewers import formatting as fmt
 from milo_desktop.views.widgets.paged_model import ObjectRole
 
@@ -120,7 +121,8 @@ class LabelChipsDelegate(QStyledItemDelegate):
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(fill)
             painter.drawRoundedRect(QRect(x, y, w, h), h / 2, h / 2)
-            painter.setPen(color.darker(130))
+            # readable on both themes: darker ink on light, lighter ink on dark
+            painter.setPen(color.lighter(150) if theme.current().dark else color.darker(130))
             painter.drawText(QRect(x, y, w, h), Qt.AlignmentFlag.AlignCenter, label.name)
             x += w + 4
         painter.restore()

@@ -41,17 +41,17 @@ def tab_of(status: InterviewerStatus) -> str:
 
 class InterviewersModel(PagedTableModel[InterviewerRow]):
     COLUMNS = (
-        Column("name", QT_TRANSLATE_NOOP(M, "Interviewer"), 300, sort="name", hideable=False),
-        Column("workflow", QT_TRANSLATE_NOOP(M, "Workflow"), 140),
-        Column("stats", QT_TRANSLATE_NOOP(M, "Stats"), 90, sort="candidates", align=RIGHT),
-        Column("ats", QT_TRANSLATE_NOOP(M, "ATS"), 110),
-        Column("csat", QT_TRANSLATE_NOOP(M, "CSAT"), 55, align=CENTER),
-        Column("spend", QT_TRANSLATE_NOOP(M, "Spend"), 110, align=RIGHT),
-        Column("labels", QT_TRANSLATE_NOOP(M, "Labels"), 180),
-        Column("subs", QT_TRANSLATE_NOOP(M, "Subs"), 45, align=CENTER),
-        Column("deadline", QT_TRANSLATE_NOOP(M, "Deadline"), 115, sort="deadline"),
-        Column("created", QT_TRANSLATE_NOOP(M, "Created"), 100, sort="recent"),
-        Column("active_for", QT_TRANSLATE_NOOP(M, "Active for"), 90),
+        Column("name", QT_TRANSLATE_NOOP(M, "Interviewer"), 250, sort="name", hideable=False),
+        Column("workflow", QT_TRANSLATE_NOOP(M, "Workflow"), 130),
+        Column("stats", QT_TRANSLATE_NOOP(M, "Stats"), 85, sort="candidates", align=RIGHT),
+        Column("ats", QT_TRANSLATE_NOOP(M, "ATS"), 80),
+        Column("csat", QT_TRANSLATE_NOOP(M, "CSAT"), 50, align=CENTER),
+        Column("spend", QT_TRANSLATE_NOOP(M, "Spend"), 118, align=RIGHT),
+        Column("labels", QT_TRANSLATE_NOOP(M, "Labels"), 140),
+        Column("subs", QT_TRANSLATE_NOOP(M, "Subs"), 52, align=CENTER),
+        Column("deadline", QT_TRANSLATE_NOOP(M, "Deadline"), 95, sort="deadline"),
+        Column("created", QT_TRANSLATE_NOOP(M, "Created"), 95, sort="recent"),
+        Column("active_for", QT_TRANSLATE_NOOP(M, "Active for"), 80),
     )
 
     def __init__(self, fetch: Fetch, spawn: Spawn, query: PageQuery = DEFAULT_QUERY,
