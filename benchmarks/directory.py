@@ -135,6 +135,8 @@ async def measure(url: str) -> dict[str, float]:
         out["first_paint_ms"] = (time.perf_counter() - t) * 1000
 
         model = section.model
+        # Let the background count finish, as a user would before re-sorting.
+        await wait_for(lambda: not ws.tasks.running)
         t = time.perf_counter()
         model.set_query(model.query.with_(sort="name", descending=False))
         await wait_for(
@@ -143,6 +145,7 @@ async def measure(url: str) -> dict[str, float]:
         section.repaint()
         out["resort_ms"] = (time.perf_counter() - t) * 1000
 
+        await wait_for(lambda: not ws.tasks.running)
         query = PageQuery(sort="recent", descending=True, limit=model.query.limit)
         cursor = None
         page_times: list[float] = []

@@ -47,7 +47,7 @@ class DirectoryModel(PagedTableModel[CandidateRow]):
         Column("location", QT_TRANSLATE_NOOP("DirectoryModel", "Location"), 170),
         Column("source", QT_TRANSLATE_NOOP("DirectoryModel", "Source"), 100),
         Column("joined", QT_TRANSLATE_NOOP("DirectoryModel", "Joined"), 120, sort=SORT_JOINED),
-        Column("interviews", QT_TRANSLATE_NOOP("DirectoryModel", "Interviews"), 90, align=_RIGHT),
+        Column("interviews", QT_TRANSLATE_NOOP("DirectoryModel", "Interviews"), 100, align=_RIGHT),
         # The row's action (Invite comes with outreach); also double-click, Enter, context menu.
         Column("actions", "", 120, hideable=False),
     )
