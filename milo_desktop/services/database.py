@@ -95,7 +95,9 @@ class Database:
         )
 
     def run_sync(self, fn: Callable[[Session], T], *, write: bool = False) -> T:
-        """For command-line tools, benchmarks and tests that have no event loop."""
+        """For worker threads, command-line tools, benchmarks and tests without an event loop."""
+        if threading.current_thread().name != _GUI_THREAD_NAME:
+            return self._run(fn, write=write)
         with allow_sync():
             return self._run(fn, write=write)
 
