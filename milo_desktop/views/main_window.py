@@ -127,9 +127,7 @@ class MainWindow(QMainWindow):
         self.db_label = QLabel(text)
         self.db_label.setToolTip(info.location)
         self.online_label = QLabel()
-        self.tasks_label = QLabel()
         status.addWidget(self.db_label, 1)
-        status.addPermanentWidget(self.tasks_label)
         status.addPermanentWidget(self.online_label)
         self._watch_connectivity()
 
