@@ -184,9 +184,9 @@ def _candidates_fts_match(q: _Query) -> ColumnElement[bool]:
     )
 
 
-def _sqlite_prefix_bounds(folded: str) -> list[ColumnElement[bool]]:
-    """``name_key`` starts with ``folded``, as a range on ix_candidates_name_key (BINARY
-    collation is code point order, so the range is exact)."""
+def _codepoint_prefix_bounds(folded: str) -> list[ColumnElement[bool]]:
+    """``name_key`` starts with ``folded``, as a range on ix_candidates_name_key: exact when
+    text compares by code point (SQLite's BINARY; PostgreSQL's C, POSIX, C.UTF-8)."""
     upper = _prefix_upper_bound(folded)
     bounds = [Candidate.name_key >= folded]
     if upper is not None:
@@ -202,7 +202,7 @@ def _name_key_prefix(dialect: str, folded: str) -> ColumnElement[bool]:
     lower bound: in Welsh, "ng…" sorts before "n").
     """
     if dialect == "sqlite":
-        return and_(*_sqlite_prefix_bounds(folded))
+        return and_(*_codepoint_prefix_bounds(folded))
     return Candidate.name_key.like(like_escape(folded) + "%")
 
 
@@ -236,7 +236,7 @@ def _pg_substring(q: _Query) -> ColumnElement[bool]:
 COMMON_MATCHES = 2000  # SQLite: fewer matches than this are fetched and sorted (< 10 ms)
 _PROBE_EACH_DENSITY = 0.07  # SQLite: above this share of the table, ask FTS row by row
 _BUNCHED_SORT_MAX = 50_000  # SQLite, name order, matches bunched at one name: sort up to this
-PG_ID_LIST_MAX = 1000  # PostgreSQL: up to this many matches are handed over as an id list
+PG_ID_LIST_MAX = 5000  # PostgreSQL: up to this many matches are handed over as an id list
 _PG_FUZZY_LIMIT = 20 * PG_ID_LIST_MAX  # GIN may sample a posting list above this
 
 _Shape = Literal["lookup", "scan", "probe_each"]
@@ -256,7 +256,7 @@ def _sqlite_shape(session: Session, q: _Query, sort: Sort) -> _Shape | list[int]
     if q.short:
         if sort == "name_key":
             return "lookup"  # the name_key range is already in page order
-        prefix = select(literal_column("1")).where(*_sqlite_prefix_bounds(q.folded))
+        prefix = select(literal_column("1")).where(*_codepoint_prefix_bounds(q.folded))
         common = _count_up_to(session, prefix, COMMON_MATCHES) >= COMMON_MATCHES
         return "scan" if common else "lookup"
     # The newest COMMON_MATCHES matches, walking FTS backwards: if there are fewer, they are
@@ -277,7 +277,7 @@ def _sqlite_shape(session: Session, q: _Query, sort: Sort) -> _Shape | list[int]
         # Matches at the start of the name ("jennifer", "zoë") sit together in name order, and
         # walking the name index would pass every name before them first: when they are a good
         # part of the matches, sorting the matches is the bounded cost.
-        prefix = select(literal_column("1")).where(*_sqlite_prefix_bounds(q.folded))
+        prefix = select(literal_column("1")).where(*_codepoint_prefix_bounds(q.folded))
         bunched = _count_up_to(session, prefix, COMMON_MATCHES)
         if bunched * 4 >= COMMON_MATCHES and density * top <= _BUNCHED_SORT_MAX:
             return "lookup"
@@ -304,7 +304,7 @@ def _sqlite_substring(q: _Query, shape: _Shape | list[int]) -> ColumnElement[boo
 
 
 def _sqlite_short(q: _Query, shape: _Shape) -> ColumnElement[bool]:
-    bounds = _sqlite_prefix_bounds(q.folded)
+    bounds = _codepoint_prefix_bounds(q.folded)
     if shape == "scan":
         # likelihood() tells SQLite the range holds most of the table, so ORDER BY created_at
         # walks ix_candidates_created and stops after a page instead of sorting 60,000 "j…"
@@ -358,6 +358,12 @@ def _single_trigram(q: _Query) -> bool:
     return len(q.text) == TRIGRAM and q.text.isascii() and q.text.isalnum()
 
 
+def _pg_codepoint_collation(session: Session) -> bool:
+    """Whether the database's default collation compares text by code point (C, POSIX,
+    C.UTF-8): every linguistic collation puts "a" before "B"."""
+    return bool(session.execute(text("SELECT 'B' < 'a' AND 'Z' < 'a'")).scalar_one())
+
+
 def _pg_probe(session: Session, q: _Query) -> list[int] | None:
     """Every matching id when there are at most PG_ID_LIST_MAX, else None (common text).
 
@@ -389,12 +395,22 @@ def _candidate_clause(
             return _sqlite_short(q, "lookup" if isinstance(shape, list) else shape)
         return _sqlite_substring(q, shape)
     if q.short:
+        if session is not None and sort == "name_key" and _pg_codepoint_collation(session):
+            # A range on ix_candidates_name_key is then exact, and already in page order
+            # (LIKE's text_pattern_ops index is not: 140,000 "j…" names would be sorted).
+            return and_(*_codepoint_prefix_bounds(q.folded))
         return _name_key_prefix(dialect, q.folded)  # PostgreSQL's prefix estimates are good
     if session is not None:
         ids = _pg_probe(session, q)
         if ids is not None:
-            # The exact ids: the planner now knows there are few, looks them up and sorts.
-            return Candidate.id == any_(literal(ids, ARRAY(BigInteger)))
+            # The exact ids, so the planner looks them up and sorts them. "id + 0 = id" is always
+            # true, but PostgreSQL estimates it at 0.5%: with a few thousand ids it would still
+            # expect to find a page early by walking the ORDER BY index and filtering, which
+            # costs seconds when the matches sit together in that order ("jennifer…" by name).
+            return and_(
+                Candidate.id == any_(literal(ids, ARRAY(BigInteger))),
+                Candidate.id + literal_column("0") == Candidate.id,
+            )
     return _pg_substring(q)
 
 
