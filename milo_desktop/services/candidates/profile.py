@@ -1,0 +1,153 @@
+"""One candidate's profile: interviews with their stage results and answers, notes and
+contact history."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from milo_desktop.models import (
+    Answer,
+    Application,
+    Candidate,
+    CandidateNote,
+    Interviewer,
+    Message,
+    Stage,
+    StageResult,
+)
+from milo_desktop.services.candidates.rows import (
+    AnswerView,
+    CandidateNotFound,
+    CandidateProfile,
+    InterviewView,
+    MessageView,
+    NoteView,
+    StageResultView,
+    format_phone,
+)
+from milo_desktop.services.database import Database
+
+MESSAGES_SHOWN = 500  # contact history kept in the profile; older messages are rare and bulky
+
+
+class ProfileMixin:
+    """The profile window's read (the service's ``db``)."""
+
+    db: Database
+
+    async def profile(self, candidate_id: int) -> CandidateProfile:
+        """Everything the profile window shows about one candidate.
+
+        Raises CandidateNotFound when the candidate does not exist or is being erased."""
+        return await self.db.read(lambda s: _load_profile(s, candidate_id))
+
+
+def _load_profile(s: Session, candidate_id: int) -> CandidateProfile:
+    c = s.get(Candidate, candidate_id)
+    if c is None or c.erase_requested_at is not None:
+        raise CandidateNotFound(
+            "This candidate no longer exists. They may have been erased or merged."
+        )
+    apps = s.execute(
+        select(Application, Interviewer.name)
+        .join(Interviewer, Interviewer.id == Application.interviewer_id)
+        .where(Application.candidate_id == candidate_id)
+        .order_by(Application.created_at.desc(), Application.id.desc())
+    ).all()
+    results = s.execute(
+        select(StageResult, Stage)
+        .join(Stage, Stage.id == StageResult.stage_id)
+        .where(StageResult.application_id.in_([a.id for a, _ in apps]))
+        .order_by(Stage.position, StageResult.id)
+    ).all()
+    answers = _answers_by_result(s, [r.id for r, _ in results])
+    stages_by_app: dict[int, list[StageResultView]] = {}
+    for r, stage in results:
+        stages_by_app.setdefault(r.application_id, []).append(
+            StageResultView(
+                stage.name,
+                stage.kind,
+                stage.position,
+                r.status,
+                r.score,
+                r.structured_passed,
+                r.structured_total,
+                r.evaluator,
+                r.completed_at,
+                tuple(answers.get(r.id, ())),
+            )
+        )
+    interviews = tuple(
+        InterviewView(
+            a.id,
+            a.interviewer_id,
+            name,
+            a.status,
+            a.score,
+            a.created_at,
+            a.started_at,
+            a.completed_at,
+            tuple(stages_by_app.get(a.id, ())),
+        )
+        for a, name in apps
+    )
+    notes = tuple(
+        NoteView(n.id, n.author, n.body, n.created_at, n.application_id)
+        for n in s.scalars(
+            select(CandidateNote)
+            .where(CandidateNote.candidate_id == candidate_id)
+            .order_by(CandidateNote.created_at.desc(), CandidateNote.id.desc())
+        )
+    )
+    messages = tuple(
+        MessageView(m.id, m.channel, m.direction, m.purpose, m.subject, m.status, m.created_at)
+        for m in s.scalars(
+            select(Message)
+            .where(Message.candidate_id == candidate_id)
+            .order_by(Message.created_at.desc(), Message.id.desc())
+            .limit(MESSAGES_SHOWN)
+        )
+    )
+    return CandidateProfile(
+        c.id,
+        c.full_name,
+        c.email,
+        c.phone_e164,
+        format_phone(c.phone_e164),
+        c.location,
+        c.source,
+        c.created_at,
+        c.ats_provider,
+        c.ats_candidate_id,
+        interviews,
+        notes,
+        messages,
+    )
+
+
+def _answers_by_result(s: Session, result_ids: Sequence[int]) -> dict[int, list[AnswerView]]:
+    out: dict[int, list[AnswerView]] = {}
+    if not result_ids:
+        return out
+    # Answers are written as the questions are asked: id order is interview order.
+    stmt = (
+        select(Answer)
+        .where(Answer.stage_result_id.in_(result_ids))
+        .order_by(Answer.stage_result_id, Answer.id)
+    )
+    for a in s.scalars(stmt):
+        out.setdefault(a.stage_result_id or 0, []).append(
+            AnswerView(
+                a.question_text,
+                a.answer_text,
+                a.score,
+                a.passed,
+                a.summary,
+                a.evidence,
+                a.evaluator,
+            )
+        )
+    return out
