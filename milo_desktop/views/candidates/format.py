@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QCoreApplication,
-    QDate,
-    QDateTime,
-    QLocale,
-    QTime,
-    QTimeZone,
 )
 
 from milo_desktop.enums import (
@@ -24,55 +18,20 @@ from milo_desktop.enums import (
     MessageStatus,
     StageStatus,
 )
+from milo_desktop.views.widgets.formatting import (  # the app's one style for dates and counts
+    count_text,
+    display_locale,
+    local_date,
+    local_datetime,
+    local_day,
+    to_qdatetime,
+)
+
+__all__ = ["count_text", "display_locale", "local_date", "local_datetime", "local_day", "to_qdatetime"]
 
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("Candidates", text)
-
-
-def to_qdatetime(value: dt.datetime) -> QDateTime:
-    """A stored (UTC) datetime as a QDateTime in the user's local time."""
-    utc = value.astimezone(dt.UTC)
-    q = QDateTime(
-        QDate(utc.year, utc.month, utc.day),
-        QTime(utc.hour, utc.minute, utc.second, utc.microsecond // 1000),
-        QTimeZone.utc(),
-    )
-    return q.toLocalTime()
-
-
-def display_locale() -> QLocale:
-    """The user's locale; US English when the system has none ("C": no digit grouping,
-    which makes 1234567 candidates hard to read)."""
-    locale = QLocale()
-    if locale.language() == QLocale.Language.C:
-        return QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
-    return locale
-
-
-def local_date(value: dt.datetime | None) -> str:
-    """The day in the user's time zone and language, e.g. "Nov 3, 2026" (not 11/3/26)."""
-    if value is None:
-        return ""
-    return display_locale().toString(to_qdatetime(value).date(), "MMM d, yyyy")
-
-
-def local_day(day: dt.date) -> str:
-    """A calendar day (no time zone involved) in the same style as ``local_date``."""
-    return display_locale().toString(QDate(day.year, day.month, day.day), "MMM d, yyyy")
-
-
-def local_datetime(value: dt.datetime | None) -> str:
-    if value is None:
-        return ""
-    q = to_qdatetime(value)
-    locale = display_locale()
-    time = locale.toString(q.time(), QLocale.FormatType.ShortFormat)
-    return f"{locale.toString(q.date(), 'MMM d, yyyy')} {time}"
-
-
-def count_text(n: int) -> str:
-    return display_locale().toString(n)
 
 
 def score_text(score: float | None) -> str:

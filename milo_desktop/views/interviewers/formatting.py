@@ -4,10 +4,9 @@ cells. Pure functions (no widgets) so the table models and their tests share the
 from __future__ import annotations
 
 import datetime as dt
-import math
 from decimal import Decimal, InvalidOperation
 
-from PySide6.QtCore import QCoreApplication, QDate, QLocale
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
 
 from milo_desktop.enums import (
@@ -17,6 +16,8 @@ from milo_desktop.enums import (
     StageKind,
     StageStatus,
 )
+from milo_desktop.views.widgets.formatting import ago_text, money_text
+from milo_desktop.views.widgets.formatting import local_date as _local_date
 
 CTX = "Interviewers"
 WARN_DAYS = 7  # a deadline closer than this is shown in the warning colour
@@ -80,28 +81,6 @@ def stage_status_text(status: StageStatus) -> str:
 
 
 # ----- money -----------------------------------------------------------------------------------
-def _symbol(currency: str) -> str:
-    return "$" if currency in ("USD", "") else f"{currency} "
-
-
-def money_text(cents: int, currency: str = "USD") -> str:
-    """Compact money for narrow cells: "$0.79", "$3", "$12", "$1k", "$1.5k", "$2.3M"."""
-    sym = _symbol(currency)
-    dollars = cents / 100
-    if dollars >= 1_000_000:
-        return f"{sym}{_trim(dollars / 1_000_000)}M"
-    if dollars >= 1_000:
-        return f"{sym}{_trim(dollars / 1_000)}k"
-    if dollars < 10 and cents % 100:
-        return f"{sym}{dollars:.2f}"
-    return f"{sym}{round(dollars):d}"
-
-
-def _trim(value: float) -> str:
-    text = f"{math.floor(value * 10) / 10:.1f}"  # floor: never overstate a budget
-    return text[:-2] if text.endswith(".0") else text
-
-
 def micros_to_cents(micros: int) -> int:
     return round(micros / 10_000)
 
@@ -191,27 +170,12 @@ def active_for_text(status: InterviewerStatus, activated_at: dt.datetime | None,
     return duration_text(max(end - activated_at, dt.timedelta(0)))
 
 
-def ago_text(when: dt.datetime | None, now: dt.datetime) -> str:
-    """"just now", "5m ago", "3h ago", "2d ago", then a date."""
-    if when is None:
-        return "—"
-    delta = now - when
-    if delta < dt.timedelta(minutes=1):
-        return tr("just now")
-    if delta < dt.timedelta(hours=1):
-        return tr("{n}m ago").format(n=delta.seconds // 60)
-    if delta < dt.timedelta(days=1):
-        return tr("{n}h ago").format(n=delta.seconds // 3600)
-    if delta < dt.timedelta(days=30):
-        return tr("{n}d ago").format(n=delta.days)
-    return local_date_text(when)
-
-
 def local_date_text(when: dt.datetime) -> str:
-    """The local calendar date with the locale's month name ("12 Nov 2026"): unambiguous
-    where numeric short formats are not."""
-    local = when.astimezone()
-    return QLocale().toString(QDate(local.year, local.month, local.day), "d MMM yyyy")
+    """The local calendar date, in the one date style of the app ("Nov 3, 2026")."""
+    return _local_date(when)
+
+
+__all__ = ["ago_text", "money_text"]  # re-exported for this screen's callers
 
 
 # ----- candidates ------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from milo_desktop.services.notifications import NotificationRow
 from milo_desktop.views import theme
 from milo_desktop.views.context import ViewContext
 from milo_desktop.views.resources import icon
-from milo_desktop.views.widgets.formatting import ago
+from milo_desktop.views.widgets.formatting import ago_text
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -61,7 +61,7 @@ class NotificationsPopup(QFrame):
         self.list.clear()
         for row in rows:
             text = (
-                f"{'● ' if not row.read else ''}{row.title}\n{row.body}  ·  {ago(row.created_at)}"
+                f"{'● ' if not row.read else ''}{row.title}\n{row.body}  ·  {ago_text(row.created_at)}"
             )
             item = QListWidgetItem(text.strip())
             item.setData(ROW_ROLE, row)

@@ -1,50 +1,96 @@
-"""How numbers, money and dates read in the UI (local time, recruiter-friendly)."""
+"""How numbers, money and dates read everywhere in the UI: local time, the user's locale,
+one style for every screen ("Nov 3, 2026", "$1.5k", "5m ago")."""
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QLocale, QTime, QTimeZone
 
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("format", text)
 
 
-def money_short(cents: float, currency: str = "USD") -> str:
-    """$3, $12.40, $1.2k, $45k — compact, for chips and table cells."""
-    symbol = "$" if currency == "USD" else f"{currency} "
-    dollars = cents / 100
-    if abs(dollars) >= 1000:
-        value = f"{dollars / 1000:.1f}".rstrip("0").rstrip(".")
-        return f"{symbol}{value}k"
-    if abs(dollars) >= 100 or dollars == int(dollars):
-        return f"{symbol}{dollars:,.0f}"
-    return f"{symbol}{dollars:,.2f}"
+def display_locale() -> QLocale:
+    """The user's locale; US English when the system has none ("C": no digit grouping,
+    which makes 1234567 candidates hard to read)."""
+    locale = QLocale()
+    if locale.language() == QLocale.Language.C:
+        return QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
+    return locale
+
+
+def to_qdatetime(value: dt.datetime) -> QDateTime:
+    """A stored (UTC) datetime as a QDateTime in the user's local time."""
+    utc = value.astimezone(dt.UTC)
+    q = QDateTime(
+        QDate(utc.year, utc.month, utc.day),
+        QTime(utc.hour, utc.minute, utc.second, utc.microsecond // 1000),
+        QTimeZone.utc(),
+    )
+    return q.toLocalTime()
 
 
 def local_date(value: dt.datetime | None) -> str:
+    """The day in the user's time zone and language, e.g. "Nov 3, 2026" (not 11/3/26)."""
     if value is None:
         return ""
-    return value.astimezone().strftime("%b %-d, %Y")
+    return display_locale().toString(to_qdatetime(value).date(), "MMM d, yyyy")
+
+
+def local_day(day: dt.date) -> str:
+    """A calendar day (no time zone involved) in the same style as ``local_date``."""
+    return display_locale().toString(QDate(day.year, day.month, day.day), "MMM d, yyyy")
 
 
 def local_datetime(value: dt.datetime | None) -> str:
     if value is None:
         return ""
-    return value.astimezone().strftime("%b %-d, %Y %H:%M")
+    q = to_qdatetime(value)
+    locale = display_locale()
+    time = locale.toString(q.time(), QLocale.FormatType.ShortFormat)
+    return f"{locale.toString(q.date(), 'MMM d, yyyy')} {time}"
 
 
-def ago(value: dt.datetime, now: dt.datetime | None = None) -> str:
-    now = now or dt.datetime.now(dt.UTC)
-    seconds = max(0, int((now - value).total_seconds()))
-    if seconds < 60:
+def count_text(n: int) -> str:
+    return display_locale().toString(n)
+
+
+def _symbol(currency: str) -> str:
+    return "$" if currency in ("USD", "") else f"{currency} "
+
+
+def _trim(value: float) -> str:
+    text = f"{math.floor(value * 10) / 10:.1f}"  # floor: never overstate a budget
+    return text[:-2] if text.endswith(".0") else text
+
+
+def money_text(cents: float, currency: str = "USD") -> str:
+    """Compact money for narrow cells: "$0.79", "$3", "$12", "$1k", "$1.5k", "$2.3M"."""
+    sym = _symbol(currency)
+    dollars = cents / 100
+    if dollars >= 1_000_000:
+        return f"{sym}{_trim(dollars / 1_000_000)}M"
+    if dollars >= 1_000:
+        return f"{sym}{_trim(dollars / 1_000)}k"
+    if dollars < 10 and round(cents) % 100:
+        return f"{sym}{dollars:.2f}"
+    return f"{sym}{round(dollars):d}"
+
+
+def ago_text(when: dt.datetime | None, now: dt.datetime | None = None) -> str:
+    """"just now", "5m ago", "3h ago", "2d ago", then a date."""
+    if when is None:
+        return "—"
+    delta = (now or dt.datetime.now(dt.UTC)) - when
+    if delta < dt.timedelta(minutes=1):
         return tr("just now")
-    if seconds < 3600:
-        return tr("%n min ago").replace("%n", str(seconds // 60))
-    if seconds < 86400:
-        return tr("%n h ago").replace("%n", str(seconds // 3600))
-    days = seconds // 86400
-    if days < 30:
-        return tr("%n d ago").replace("%n", str(days))
-    return local_date(value)
+    if delta < dt.timedelta(hours=1):
+        return tr("{n}m ago").format(n=delta.seconds // 60)
+    if delta < dt.timedelta(days=1):
+        return tr("{n}h ago").format(n=delta.seconds // 3600)
+    if delta < dt.timedelta(days=30):
+        return tr("{n}d ago").format(n=delta.days)
+    return local_date(when)

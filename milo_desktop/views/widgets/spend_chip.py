@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from milo_desktop.services.spend import SpendSummary
 from milo_desktop.views.context import ViewContext
-from milo_desktop.views.widgets.formatting import money_short
+from milo_desktop.views.widgets.formatting import money_text
 
 
 class SpendChip(QWidget):
@@ -35,13 +35,13 @@ class SpendChip(QWidget):
 
     def show_summary(self, s: SpendSummary) -> None:
         self.summary = s
-        used = money_short(s.used_cents, s.currency)
+        used = money_text(s.used_cents, s.currency)
         month = s.month_start.strftime("%B")
         if s.budget_cents:
             self.label.setText(
                 self.tr("Spend %1 / %2")
                 .replace("%1", used)
-                .replace("%2", money_short(s.budget_cents))
+                .replace("%2", money_text(s.budget_cents))
             )
             fraction = s.fraction or 0.0
             self.bar.setValue(min(1000, int(fraction * 1000)))
@@ -53,7 +53,7 @@ class SpendChip(QWidget):
                 )
                 .replace("%1", used)
                 .replace("%2", month)
-                .replace("%3", money_short(s.budget_cents))
+                .replace("%3", money_text(s.budget_cents))
             )
         else:
             self.label.setText(self.tr("Spend %1").replace("%1", used))
