@@ -1,0 +1,88 @@
+"""The credentials service over real keyring backends: available, locked, unavailable + the
+session-only fallback. The in-memory backends below are keyring backends (the same interface
+the OS keychains implement); CI machines have no keychain."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import keyring.errors
+import pytest
+from keyring.backend import KeyringBackend
+from keyring.backends import fail
+
+from milo_desktop.services.credentials import (
+    SERVICE,
+    CredentialsLocked,
+    CredentialState,
+    CredentialStore,
+    CredentialsUnavailable,
+)
+
+
+class MemoryKeychain(KeyringBackend):
+    priority = 5  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.items.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.items[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if (service, username) not in self.items:
+            raise keyring.errors.PasswordDeleteError("not found")
+        del self.items[(service, username)]
+
+
+class LockedKeychain(MemoryKeychain):
+    locked = True
+
+    def get_password(self, service: str, username: str) -> str | None:
+        if self.locked:
+            raise keyring.errors.KeyringLocked("locked")
+        return super().get_password(service, username)
+
+
+def test_available_keychain_round_trip(arun) -> None:
+    chain = MemoryKeychain()
+    store = CredentialStore(chain)
+    assert store.state() == CredentialState.AVAILABLE
+    arun(store.set("twilio:auth_token", "tok-123"))
+    assert chain.items == {(SERVICE, "twilio:auth_token"): "tok-123"}
+    assert arun(store.get("twilio:auth_token")) == "tok-123"
+    arun(store.delete("twilio:auth_token"))
+    assert arun(store.get("twilio:auth_token")) is None
+    arun(store.delete("twilio:auth_token"))  # deleting twice is fine
+
+
+def test_locked_keychain_is_a_clear_message_then_recovers(arun) -> None:
+    chain = LockedKeychain()
+    store = CredentialStore(chain)
+    with pytest.raises(CredentialsLocked, match="locked"):
+        arun(store.get("smtp:password"))
+    assert store.state() == CredentialState.LOCKED
+    chain.locked = False
+    assert arun(store.get("smtp:password")) is None
+    assert store.state() == CredentialState.AVAILABLE
+
+
+@pytest.mark.expect_log_warnings
+def test_no_keychain_offers_session_only_and_writes_nothing(arun, tmp_path: Path, caplog) -> None:
+    store = CredentialStore(fail.Keyring())
+    assert store.state() == CredentialState.UNAVAILABLE
+    with pytest.raises(CredentialsUnavailable, match="session only"):
+        arun(store.set("twilio:auth_token", "s3cr3t-token-value"))
+    with caplog.at_level(logging.DEBUG):
+        store.use_session_only()
+        arun(store.set("twilio:auth_token", "s3cr3t-token-value"))
+    assert store.session_only
+    assert arun(store.get("twilio:auth_token")) == "s3cr3t-token-value"
+    assert "s3cr3t-token-value" not in caplog.text
+    # a new store (a new session) remembers nothing
+    assert arun(CredentialStore(fail.Keyring()).get("twilio:auth_token")) is None
