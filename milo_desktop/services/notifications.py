@@ -56,6 +56,13 @@ class NotificationService:
 
         return await self.db.read(q)
 
+    async def get(self, notification_id: int) -> NotificationRow | None:
+        def q(s: Session) -> NotificationRow | None:
+            n = s.get(Notification, notification_id)
+            return None if n is None else _row(n)
+
+        return await self.db.read(q)
+
     async def recent(self, limit: int = 50) -> list[NotificationRow]:
         """Newest first."""
 
