@@ -24,6 +24,7 @@ from milo_desktop.services.notifications import NotificationRow
 from milo_desktop.views.candidates import DirectorySection, open_candidate_profile
 from milo_desktop.views.context import ViewContext
 from milo_desktop.views.interviewers import InterviewersSection
+from milo_desktop.views.widgets.alerts import DesktopAlerts
 from milo_desktop.views.widgets.bell import NotificationBell
 from milo_desktop.views.widgets.global_search import GlobalSearch
 from milo_desktop.views.widgets.spend_chip import SpendChip
@@ -37,7 +38,9 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.persist_state = True  # off for --screenshot runs: they must not change the user's layout
+        self.persist_state = (
+            True  # off for --screenshot runs: they must not change the user's layout
+        )
         self.setWindowTitle(self.tr("Milo Desktop"))
         self.setMinimumSize(1000, 640)
 
@@ -67,6 +70,12 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([210, 1200])
         outer.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
+
+        self.alerts = DesktopAlerts(ctx, self)
+        self.bell.countChanged.connect(self.alerts.set_unread)
+        self.alerts.activated.connect(self.bring_to_front)
+        self.alerts.quitRequested.connect(self.quit)
+        self._quitting = False
 
         self._build_status_bar()
         self._build_menus_and_shortcuts()
@@ -153,8 +162,18 @@ class MainWindow(QMainWindow):
 
     def _build_menus_and_shortcuts(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
+        sound = QAction(self.tr("Play a &sound for new notifications"), self, checkable=True)
+        sound.setChecked(self.alerts.sound_enabled)
+        sound.toggled.connect(self.alerts.set_sound_enabled)
+        file_menu.addAction(sound)
+        if self.alerts.tray is not None:
+            keep = QAction(self.tr("Keep running in the &tray when closed"), self, checkable=True)
+            keep.setChecked(self.alerts.keep_running_in_tray)
+            keep.toggled.connect(self.alerts.set_keep_running_in_tray)
+            file_menu.addAction(keep)
+        file_menu.addSeparator()
         quit_action = QAction(self.tr("&Quit"), self, shortcut=QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
+        quit_action.triggered.connect(self.quit)
         file_menu.addAction(quit_action)
 
         self.view_menu = self.menuBar().addMenu(self.tr("&View"))
@@ -253,7 +272,30 @@ class MainWindow(QMainWindow):
         self.directory.save_state()
         s.sync()
 
+    def quit(self) -> None:
+        """Really quit (closing the window may only hide it to the tray)."""
+        self._quitting = True
+        self.close()
+
+    def bring_to_front(self) -> None:
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._quitting and self.alerts.keep_running_in_tray:
+            # A front desk closes the window but must still hear about callers.
+            event.ignore()
+            self.hide()
+            if self.alerts.tray is not None:
+                self.alerts.tray.showMessage(
+                    self.tr("Milo Desktop is still running"),
+                    self.tr(
+                        "New calls and completions will appear here. Quit from this icon's menu."
+                    ),
+                )
+            return
+        self.alerts.hide()
         if self.persist_state:
             self.save_state()
         for _title, section in self.sections:

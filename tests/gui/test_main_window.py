@@ -136,3 +136,33 @@ def test_window_geometry_and_section_are_remembered(
     assert again.current_section() is again.directory
     assert (again.width(), again.height()) == (1234, 777)
     assert again.splitter.sizes()[0] == 260
+
+
+def test_new_notification_is_announced_and_badged(
+    qtbot, make_ctx, sqlite_workspace: Workspace
+) -> None:
+    ctx = make_ctx(sqlite_workspace)
+    window = _window(qtbot, ctx)
+    qtbot.waitUntil(lambda: not sqlite_workspace.tasks.running, timeout=5000)
+    with qtbot.waitSignal(window.alerts.shown, timeout=5000) as shown:
+        ctx.spawn(
+            sqlite_workspace.notifications.add(
+                NotificationKind.CALLER_NEEDS_REVIEW, "Dana Ruiz needs review", "Front desk line"
+            ),
+            "t",
+        )
+    assert shown.args[0].title == "Dana Ruiz needs review"
+    qtbot.waitUntil(lambda: window.alerts.unread == 1, timeout=5000)
+    # no audio device on CI: the chime is skipped quietly rather than warning
+    assert window.alerts.play_sound() in (True, False)
+    window.alerts.set_sound_enabled(False)
+    assert window.alerts.sound_enabled is False
+
+
+def test_quit_really_closes_even_when_keeping_in_tray(
+    qtbot, make_ctx, sqlite_workspace: Workspace
+) -> None:
+    window = _window(qtbot, make_ctx(sqlite_workspace))
+    with qtbot.waitSignal(window.closing, timeout=2000):
+        window.quit()
+    assert not window.isVisible()
