@@ -204,3 +204,31 @@ def test_replace_rows_refreshes_in_place(qtbot: Any, make_model: Any) -> None:
         model.replace_rows([row(2, interviews=5)])
     assert cell(model, 1, "interviews") == "5"
     assert cell(model, 0, "interviews") == "3"
+
+
+def test_model_deleted_while_a_page_loads_is_quiet(qtbot, qloop, sqlite_workspace) -> None:
+    """Closing a screen mid-load must not raise 'Signal source has been deleted'."""
+    import asyncio
+
+    from shiboken6 import delete
+
+    from milo_desktop.services.paging import Page, PageQuery
+    from milo_desktop.views.widgets.paged_model import PagedTableModel
+
+    release = asyncio.Event()
+    finished: list[str] = []
+
+    async def slow_fetch(query: PageQuery, after: object) -> Page[object]:
+        await release.wait()
+        return Page((), None)
+
+    def spawn(coro, name):
+        task = qloop.create_task(coro, name=name)
+        task.add_done_callback(lambda t: finished.append("error" if t.exception() else "ok"))
+        return task
+
+    model = PagedTableModel(slow_fetch, spawn, PageQuery(sort="joined"))
+    model.reload()
+    delete(model)
+    release.set()
+    qtbot.waitUntil(lambda: finished == ["ok"], timeout=3000)

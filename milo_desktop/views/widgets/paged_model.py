@@ -21,6 +21,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
+from shiboken6 import isValid
 
 from milo_desktop.services.paging import Cursor, Page, PageQuery
 
@@ -132,13 +133,15 @@ class PagedTableModel(QAbstractTableModel, Generic[R]):
         try:
             page = await self._fetch(self._query, None if first else self._cursor)
         except Exception as exc:
+            if not isValid(self):
+                return  # the view went away while the page was loading
             if generation == self._generation:
                 self._loading = False
                 self._set_state(LoadState.ERROR)
                 self.loadFailed.emit(str(exc))
             raise
-        if generation != self._generation:
-            return  # the query changed while this page was in flight
+        if not isValid(self) or generation != self._generation:
+            return  # the model is gone, or the query changed while this page was in flight
         self._loading = False
         if page.rows:
             start = len(self._rows)
