@@ -1,0 +1,114 @@
+"""The twilio package's HTTP transport, over httpx instead of aiohttp/requests.
+
+``HttpxTwilioClient`` is a ``twilio.http.AsyncHttpClient``: the twilio ``Client``'s ``*_async``
+methods call ``ClientBase.request_async``, which awaits ``http_client.request(...)``. It also
+rewrites scheme + host of the two API domains to the configured bases (the sandbox, tests),
+which covers Studio's absolute ``next_page_url`` and recording media URLs too.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+from twilio.http import AsyncHttpClient
+from twilio.http.response import Response
+
+log = logging.getLogger(__name__)
+
+REAL_API_BASE = "https://api.twilio.com"
+REAL_STUDIO_BASE = "https://studio.twilio.com"
+DEFAULT_TIMEOUT = 30.0
+
+# The last response seen by the current task: the twilio library drops headers from
+# TwilioRestException, and Retry-After lives there.
+last_response: ContextVar[Response | None] = ContextVar("twilio_last_response", default=None)
+
+
+@dataclass(frozen=True)
+class ApiBases:
+    """Where the 2010 REST API and Studio live (real Twilio unless configured)."""
+
+    api: str = REAL_API_BASE
+    studio: str = REAL_STUDIO_BASE
+
+    def rewrite(self, url: str) -> str:
+        """``url`` with a real Twilio host swapped for its configured base."""
+        parts = urlsplit(url)
+        for real, base in ((REAL_API_BASE, self.api), (REAL_STUDIO_BASE, self.studio)):
+            real_host = urlsplit(real).netloc
+            if parts.netloc == real_host and base.rstrip("/") != real:
+                target = urlsplit(base)
+                path = target.path.rstrip("/") + parts.path
+                return urlunsplit((target.scheme, target.netloc, path, parts.query, ""))
+        return url
+
+
+class HttpxTwilioClient(AsyncHttpClient):
+    """An async twilio HttpClient on one shared ``httpx.AsyncClient``. Close with ``aclose``."""
+
+    def __init__(self, bases: ApiBases | None = None, *, timeout: float = DEFAULT_TIMEOUT) -> None:
+        super().__init__(log, True, timeout)
+        self.bases = bases or ApiBases()
+        self.session = httpx.AsyncClient(timeout=timeout)
+
+    async def request(  # type: ignore[override]
+        self,
+        method: str,
+        url: str,
+        params: dict[str, object] | None = None,
+        data: dict[str, object] | None = None,
+        headers: dict[str, str] | None = None,
+        auth: tuple[str, str] | None = None,
+        timeout: float | None = None,
+        allow_redirects: bool = False,
+    ) -> Response:
+        """Send one request; transport errors (httpx.TransportError) propagate."""
+        if timeout is not None and timeout <= 0:
+            raise ValueError(timeout)
+        target = self.bases.rewrite(url)
+        kwargs: dict[str, Any] = {
+            "params": _pairs(params),
+            "headers": headers,
+            "auth": auth,
+            "follow_redirects": allow_redirects,
+        }
+        if data:
+            kwargs["data"] = data
+        if timeout is not None:
+            kwargs["timeout"] = timeout
+        # Not logging the request: URLs carry phone numbers, and headers the credentials.
+        resp = await self.session.request(method.upper(), target, **kwargs)
+        result = Response(resp.status_code, resp.text, resp.headers)
+        last_response.set(result)
+        return result
+
+    async def download(self, url: str, auth: tuple[str, str]) -> tuple[Response, bytes]:
+        """GET binary content (recording media): Basic auth, redirects followed. Returns the
+        response (text only when it is an error body) and the bytes."""
+        resp = await self.session.get(self.bases.rewrite(url), auth=auth, follow_redirects=True)
+        text = resp.text if resp.status_code >= 400 else ""
+        result = Response(resp.status_code, text, resp.headers)
+        last_response.set(result)
+        return result, resp.content
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self.session.aclose()
+
+
+def _pairs(params: dict[str, object] | None) -> list[tuple[str, str]] | None:
+    """Query parameters as pairs, dropping the library's unset / None values."""
+    if not params:
+        return None
+    out: list[tuple[str, str]] = []
+    for key, value in params.items():
+        if value is None:
+            continue
+        values = value if isinstance(value, list | tuple) else [value]
+        out.extend((key, str(v)) for v in values)
+    return out

@@ -1,0 +1,93 @@
+"""Pulling one resource page by page since its cursor.
+
+Each page is fetched (and prepared: any further network work its records need) outside the
+database, then written in ONE transaction together with its quarantined records and the
+advanced cursor. A crash between pages resumes from the saved cursor: nothing is lost (the
+cursor never moves past an unwritten page) and nothing is duplicated (writes are upserts by
+the provider's sid, and a page re-read after a crash lands on the same rows).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy.orm import Session
+
+from milo_desktop.services.connectors.twilio.connector import TwilioPage
+from milo_desktop.services.database import Database
+from milo_desktop.services.sync.cursors import Cursor, add_quarantine, load_cursor, save_cursor
+
+P = TypeVar("P")
+
+
+@dataclass(frozen=True)
+class PullResult:
+    resource: str
+    pulled: int
+    quarantined: int
+    complete: bool  # False: stopped at a page that could not be read
+
+
+@dataclass(frozen=True)
+class Resource(Generic[P]):
+    """How to pull one resource.
+
+    ``fetch(since, url)`` gets a page; ``prepare(records)`` does any network work the
+    records need and returns plain items; ``apply(session, items)`` writes them (inside the
+    page's transaction). ``date_of`` / ``settled`` drive the watermark.
+    """
+
+    service: str
+    name: str
+    fetch: Callable[[dt.datetime | None, str | None], Awaitable[TwilioPage]]
+    prepare: Callable[[list[dict[str, Any]]], Awaitable[list[P]]]
+    apply: Callable[[Session, list[P]], None]
+    date_of: Callable[[dict[str, Any]], dt.datetime | None]
+    settled: Callable[[dict[str, Any]], bool] = lambda record: True
+
+
+# A test hook: called after each page is stored (raise from it to simulate a crash).
+AfterPage = Callable[[str, int], None]
+
+
+async def pull(db: Database, res: Resource[Any], *, after_page: AfterPage | None = None,
+               on_page: Callable[[int], None] | None = None,
+               hold_window: dt.timedelta = dt.timedelta(days=1)) -> PullResult:
+    """Walk ``res`` from its cursor to the last page; see the module docstring."""
+    cursor = await db.read(lambda s: load_cursor(s, res.service, res.name))
+    pulled = quarantined = pages = 0
+    while True:
+        page = await res.fetch(cursor.since, cursor.next)
+        if page.broken:
+            # The page cannot be read: keep it in quarantine and leave the cursor where it is,
+            # so the next round tries the same page again.
+            items = page.quarantined
+            quarantined += await db.write(lambda s, items=items: add_quarantine(s, items))
+            return PullResult(res.name, pulled, quarantined, complete=False)
+        prepared = await res.prepare(page.records)
+        recent = dt.datetime.now(dt.UTC) - hold_window
+        dates = [d for d in map(res.date_of, page.records) if d is not None]
+        unsettled = [d for r in page.records if not res.settled(r)
+                     if (d := res.date_of(r)) is not None and d >= recent]
+        new_cursor = cursor.after_page(dates, unsettled, page.next_url)
+
+        def write(s: Session, page: TwilioPage = page, prepared: list[Any] = prepared,
+                  new_cursor: Cursor = new_cursor) -> int:
+            res.apply(s, prepared)
+            added = add_quarantine(s, page.quarantined)
+            save_cursor(s, res.service, res.name, new_cursor, complete=new_cursor.next is None)
+            return added
+
+        quarantined += await db.write(write)
+        cursor = new_cursor
+        pulled += len(page.records)
+        pages += 1
+        if on_page is not None:
+            on_page(pulled)
+        if after_page is not None:
+            after_page(res.name, pages)
+        if cursor.next is None:
+            return PullResult(res.name, pulled, quarantined, complete=True)

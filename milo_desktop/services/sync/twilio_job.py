@@ -1,0 +1,185 @@
+"""One Twilio sync round: each receptionist flow's executions (→ InboundCall rows with their
+answers, call details and recording), then calls and messages (→ spend rows), then the
+evaluation hook for calls that reached Processing."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from milo_desktop.enums import CallStatus, SpendKind
+from milo_desktop.models.receptionists import InboundCall, Receptionist
+from milo_desktop.services.connectors import ConnectorProblem
+from milo_desktop.services.connectors.twilio.connector import TwilioConnector
+from milo_desktop.services.connectors.twilio.records import parse_time
+from milo_desktop.services.database import Database
+from milo_desktop.services.sync.inbound import (
+    SERVICE,
+    CallCollector,
+    CollectedCall,
+    Price,
+    apply_calls,
+    apply_prices,
+    record_price,
+)
+from milo_desktop.services.sync.pull import AfterPage, PullResult, Resource, pull
+
+log = logging.getLogger(__name__)
+Evaluate = Callable[[int], Awaitable[None]]
+ConnectorFactory = Callable[[], Awaitable["TwilioConnector | None"]]
+FINAL_CALL_STATES = ("completed", "busy", "failed", "no-answer", "canceled")
+UNPRICED_FINAL_MESSAGES = ("failed", "undelivered", "canceled")
+
+
+class NotConfigured(ConnectorProblem):
+    title = "Not connected"
+
+
+@dataclass(frozen=True)
+class RoundCounts:
+    """What one round pulled (the sync summary's numbers)."""
+
+    calls: int = 0
+    messages: int = 0
+    executions: int = 0
+    inbound_calls: int = 0  # InboundCall rows written
+    quarantined: int = 0
+    changed_call_ids: tuple[int, ...] = ()
+
+
+class TwilioSync:
+    """The Twilio sync job the engine schedules (``service`` / ``run``)."""
+
+    service = SERVICE
+
+    def __init__(self, db: Database, data_dir: Path, connector: ConnectorFactory, *,
+                 evaluate: Evaluate | None = None, after_page: AfterPage | None = None) -> None:
+        self.db = db
+        self.data_dir = Path(data_dir)
+        self.connector = connector
+        self.evaluate = evaluate
+        self.after_page = after_page  # tests: raise here to simulate a crash mid-round
+        self._evaluated: set[int] = set()
+
+    async def run(self, progress: Callable[[int], None]) -> RoundCounts:
+        """One round; raises AuthFailed / Offline / ServiceUnavailable / NotConfigured."""
+        twilio = await self.connector()
+        if twilio is None:
+            raise NotConfigured(SERVICE, "Twilio is not connected. Add your Account SID and "
+                                         "Auth Token in Settings → Integrations → Twilio.")
+        try:
+            return await self._round(twilio, progress)
+        finally:
+            await twilio.aclose()
+
+    async def _round(self, twilio: TwilioConnector,
+                     progress: Callable[[int], None]) -> RoundCounts:
+        receptionists = await self.db.read(_receptionists)
+        numbers = {phone: rid for rid, _flow, phone in receptionists if phone}
+        written: list[int] = []
+        done = 0
+        results: list[PullResult] = []
+
+        def tick(n: int) -> None:
+            progress(done + n)
+
+        for rid, flow_sid, _phone in receptionists:
+            if not flow_sid:
+                continue
+            collector = CallCollector(twilio, self.data_dir, flow_sid, rid, self._finished)
+
+            def apply(s: Session, items: list[CollectedCall]) -> None:
+                written.extend(apply_calls(s, items))
+
+            res: Resource[CollectedCall] = Resource(
+                SERVICE, f"executions:{flow_sid}",
+                lambda since, url, f=flow_sid: twilio.executions_page(f, since, url),
+                collector.prepare, apply,
+                lambda r: parse_time(r.get("date_created")),
+                # An execution still running is read again next round (the caller may reply).
+                lambda r: r.get("status") == "ended")
+            results.append(await pull(self.db, res, after_page=self.after_page, on_page=tick))
+            done += results[-1].pulled
+
+        for name, kind, fetch, settled in (
+            ("calls", SpendKind.CALL, twilio.calls_page, _call_settled),
+            ("messages", SpendKind.SMS, twilio.messages_page, _message_settled),
+        ):
+            spend: Resource[Price] = Resource(
+                SERVICE, name, fetch, _prices(kind, numbers),
+                _store_prices,
+                _when, settled)
+            results.append(await pull(self.db, spend, after_page=self.after_page, on_page=tick))
+            done += results[-1].pulled
+
+        by_name = {r.resource: r for r in results}
+        counts = RoundCounts(
+            calls=by_name["calls"].pulled, messages=by_name["messages"].pulled,
+            executions=sum(r.pulled for r in results if r.resource.startswith("executions:")),
+            inbound_calls=len(set(written)), quarantined=sum(r.quarantined for r in results),
+            changed_call_ids=tuple(sorted(set(written))),
+        )
+        await self._evaluate_processing()
+        return counts
+
+    async def _finished(self, sids: list[str]) -> set[str]:
+        def q(s: Session) -> set[str]:
+            rows = s.scalars(select(InboundCall.execution_sid).where(
+                InboundCall.execution_sid.in_(sids),
+                InboundCall.status.in_((CallStatus.PROCESSING, CallStatus.EVALUATED))))
+            return {r for r in rows if r}
+        return await self.db.read(q) if sids else set()
+
+    async def _evaluate_processing(self) -> None:
+        """Hand calls in Processing to the evaluator (once per call per session; a crash
+        before it finished leaves the call in Processing, picked up after the restart)."""
+        if self.evaluate is None:
+            return
+        ids = await self.db.read(lambda s: list(s.scalars(
+            select(InboundCall.id).where(InboundCall.status == CallStatus.PROCESSING))))
+        for call_id in ids:
+            if call_id in self._evaluated:
+                continue
+            self._evaluated.add(call_id)
+            try:
+                await self.evaluate(call_id)
+            except Exception:
+                log.exception("evaluating inbound call %s failed", call_id)
+
+
+def _receptionists(s: Session) -> list[tuple[int, str | None, str | None]]:
+    rows = s.execute(select(Receptionist.id, Receptionist.flow_sid, Receptionist.phone_number)
+                     .order_by(Receptionist.id))
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+def _prices(kind: SpendKind, numbers: dict[str, int]) -> Callable[
+        [list[dict[str, Any]]], Awaitable[list[Price]]]:
+    async def prepare(records: list[dict[str, Any]]) -> list[Price]:
+        return [p for r in records if (p := record_price(r, kind, numbers)) is not None]
+    return prepare
+
+
+def _store_prices(s: Session, items: list[Price]) -> None:
+    apply_prices(s, items)
+
+
+def _when(record: dict[str, Any]) -> Any:
+    return (parse_time(record.get("start_time")) or parse_time(record.get("date_sent"))
+            or parse_time(record.get("date_created")))
+
+
+def _call_settled(record: dict[str, Any]) -> bool:
+    # Completed calls get a price a little after they end; the rest never will.
+    return record.get("price") not in (None, "") or (
+        record.get("status") in FINAL_CALL_STATES and record.get("status") != "completed")
+
+
+def _message_settled(record: dict[str, Any]) -> bool:
+    return record.get("price") not in (None, "") or record.get("status") in UNPRICED_FINAL_MESSAGES
