@@ -1,0 +1,90 @@
+"""Ingest: choose one of the receptionist's interviewers to approve and invite the caller to."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QStandardItemModel
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from milo_desktop.services.pipeline import InterviewerChoice
+from milo_desktop.views.receptionists import pipeline_format as fmt
+
+
+class IngestDialog(QDialog):
+    """Only the receptionist's interviewers are offered; archived or expired ones are shown
+    but can't be chosen, and ones the caller is already in say so."""
+
+    chosen = Signal(int)  # interviewer id
+
+    def __init__(self, caller: str, choices: tuple[InterviewerChoice, ...],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Ingest caller"))
+        self.setMinimumWidth(420)
+        intro = QLabel(self.tr("Approve <b>{caller}</b> and invite them to a screening "
+                               "interview with:").format(caller=_escape(caller)), self)
+        intro.setWordWrap(True)
+        self.combo = QComboBox(self)
+        model = self.combo.model()
+        first_usable = -1
+        for choice in choices:
+            self.combo.addItem(fmt.interviewer_choice_text(
+                choice.name, choice.status, choice.usable, choice.already_invited,
+                choice.is_default), choice.id)
+            i = self.combo.count() - 1
+            if not choice.usable and isinstance(model, QStandardItemModel):
+                item = model.item(i)
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
+            elif first_usable < 0 or (choice.is_default and not choice.already_invited):
+                first_usable = i
+        if first_usable >= 0:
+            self.combo.setCurrentIndex(first_usable)
+        self.note = QLabel(self)
+        self.note.setWordWrap(True)
+        self.note.setObjectName("dialogHint")
+        self.buttons = QDialogButtonBox(self)
+        self.ingest_button = self.buttons.addButton(self.tr("Ingest"),
+                                                    QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        if not choices:
+            self.note.setText(self.tr("This receptionist routes to no interviewers yet. Add "
+                                      "some in the receptionist's settings."))
+        elif first_usable < 0:
+            self.note.setText(self.tr("None of this receptionist's interviewers takes new "
+                                      "candidates (archived or expired)."))
+        else:
+            self.note.setText(self.tr("The invitation is sent by email and SMS from the "
+                                      "outbox; a caller already in that interviewer is not "
+                                      "invited twice."))
+        self.ingest_button.setEnabled(first_usable >= 0)
+        self.buttons.accepted.connect(self._accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.combo)
+        layout.addWidget(self.note)
+        layout.addWidget(self.buttons)
+
+    def choose(self, interviewer_id: int) -> None:
+        """Select an interviewer by id (tests and keyboard users alike)."""
+        i = self.combo.findData(interviewer_id)
+        if i >= 0:
+            self.combo.setCurrentIndex(i)
+
+    def _accept(self) -> None:
+        data = self.combo.currentData()
+        if data is None:
+            return
+        self.chosen.emit(int(data))
+        self.accept()
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,93 @@
+"""The pipeline's row actions: the Ingest chooser and its outcome, the contact buttons (copy,
+tel:, mailto:) and the row menu (a mixin of PipelineSection)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QMenu
+from shiboken6 import isValid
+
+from milo_desktop.errors import EnvironmentProblem
+from milo_desktop.services.pipeline import CallDetail, CallRow
+from milo_desktop.views.interviewers.banner import Banner
+from milo_desktop.views.receptionists.ingest_dialog import IngestDialog
+
+if TYPE_CHECKING:
+    from milo_desktop.views.receptionists.pipeline import PipelineSection
+
+    _Base = PipelineSection
+else:
+    _Base = object
+
+
+class PipelineActions(_Base):
+    """Needs the section's ``ctx``, ``service``, ``banner``, ``open_url``, ``open_call``,
+    ``ingest_row`` and ``_run``; keeps the last ``ingest_dialog`` for tests."""
+
+    def open_ingest_dialog(self, detail: CallDetail, banner: Banner) -> IngestDialog:
+        """The interviewer chooser; the outcome ("Invited" / "Already invited") goes to
+        ``banner`` (this screen's, or the details window's)."""
+        name = detail.row.caller_name or self.tr("this caller")
+        dialog = IngestDialog(name, detail.interviewers, self.window())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def chosen(interviewer_id: int) -> None:
+            async def go() -> None:
+                try:
+                    result = await self.service.ingest(detail.row.id, interviewer_id)
+                except EnvironmentProblem as exc:
+                    if isValid(banner):
+                        banner.say(exc.message, problem=True)
+                    return
+                if result.already_invited:
+                    text = self.tr("Already invited: {name} is in “{iv}”; approved, not invited "
+                                   "again.")
+                else:
+                    text = self.tr("Invited {name} to “{iv}”. The invitation is on its way.")
+                if isValid(banner):
+                    banner.say(text.format(name=name, iv=result.interviewer_name))
+
+            self.ctx.spawn(go(), "pipeline.ingest")
+
+        dialog.chosen.connect(chosen)
+        self.ingest_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def contact_action(self, key: str, row: CallRow) -> None:
+        """copy_phone, call (tel:), copy_email, mail (mailto:)."""
+        clipboard = QGuiApplication.clipboard()
+        if key == "copy_phone" and row.from_e164:
+            clipboard.setText(row.from_e164)
+            self.banner.say(self.tr("Copied {phone}.").format(phone=row.phone_display))
+        elif key == "copy_email" and row.email:
+            clipboard.setText(row.email)
+            self.banner.say(self.tr("Copied {email}.").format(email=row.email))
+        elif key == "call" and row.from_e164:
+            self.open_url(QUrl(f"tel:{row.from_e164}"))
+        elif key == "mail" and row.email:
+            self.open_url(QUrl(f"mailto:{row.email}"))
+
+    def row_menu(self, row: CallRow) -> QMenu:
+        menu = QMenu(self)
+
+        def add(text: str, slot: Any, enabled: bool = True) -> None:
+            action = menu.addAction(text)
+            action.setEnabled(enabled)
+            action.triggered.connect(slot)
+
+        add(self.tr("View details"), lambda: self.open_call(row.id))
+        add(self.tr("Ingest…"), lambda: self.ingest_row(row))
+        menu.addSeparator()
+        add(self.tr("Approve"), lambda: self._run(self.service.approve(row.id), "pipeline.approve"))
+        add(self.tr("Reject"), lambda: self._run(self.service.reject(row.id), "pipeline.reject"))
+        menu.addSeparator()
+        for key, text, ok in (("copy_phone", self.tr("Copy phone"), row.from_e164),
+                              ("call", self.tr("Call"), row.from_e164),
+                              ("copy_email", self.tr("Copy email"), row.email),
+                              ("mail", self.tr("Send email"), row.email)):
+            add(text, lambda _c=False, k=key: self.contact_action(k, row), bool(ok))
+        return menu

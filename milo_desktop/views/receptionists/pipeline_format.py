@@ -1,0 +1,101 @@
+"""How the pipeline writes calls: statuses, review states, durations, call info. Pure
+functions (no widgets) so the model, the delegates, the details pane and tests share them."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QColor
+
+from milo_desktop.enums import CallReview, CallStatus, InterviewerStatus
+from milo_desktop.views import theme
+
+CTX = "Pipeline"
+
+# Pill colours by status: grey while the caller still has to confirm, blue/violet while the
+# record moves, green once evaluated.
+STATUS_COLORS = {
+    CallStatus.AWAITING_CONFIRMATION: QColor("#6b7280"),
+    CallStatus.CONFIRMED: QColor("#2563eb"),
+    CallStatus.PROCESSING: QColor("#7c3aed"),
+    CallStatus.EVALUATED: QColor("#16a34a"),
+}
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate(CTX, text)
+
+
+def tab_titles() -> dict[str, str]:
+    return {"all": tr("All"), "evaluated": tr("Evaluated"), "needs_review": tr("Needs Review"),
+            "approved": tr("Approved"), "rejected": tr("Rejected")}
+
+
+def status_text(status: CallStatus) -> str:
+    return {
+        CallStatus.AWAITING_CONFIRMATION: tr("Awaiting Confirmation"),
+        CallStatus.CONFIRMED: tr("Confirmed"),
+        CallStatus.PROCESSING: tr("Processing"),
+        CallStatus.EVALUATED: tr("Evaluated"),
+    }[CallStatus(status)]
+
+
+def review_text(review: CallReview) -> str:
+    return {
+        CallReview.PENDING: tr("Not reviewed yet"),
+        CallReview.NEEDS_REVIEW: tr("Needs review"),
+        CallReview.APPROVED: tr("Approved"),
+        CallReview.REJECTED: tr("Rejected"),
+    }[CallReview(review)]
+
+
+def review_color(review: CallReview) -> QColor:
+    t = theme.current()
+    return QColor({
+        CallReview.PENDING: t.muted,
+        CallReview.NEEDS_REVIEW: t.warning,
+        CallReview.APPROVED: t.success,
+        CallReview.REJECTED: t.danger,
+    }[CallReview(review)])
+
+
+def status_color(status: CallStatus) -> QColor:
+    color = QColor(STATUS_COLORS[CallStatus(status)])
+    return color.lighter(135) if theme.current().dark else color
+
+
+def duration_text(seconds: int | None) -> str:
+    """"2:34", "1:02:05"; "—" when unknown."""
+    if seconds is None:
+        return "—"
+    h, rest = divmod(max(0, int(seconds)), 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def evaluations_text(n: int) -> str:
+    return tr("1 evaluation") if n == 1 else tr("{n} evaluations").format(n=n)
+
+
+def call_info_text(duration_s: int | None, evaluations: int, has_recording: bool) -> str:
+    """"2:34 · 4 evaluations · ● recording"."""
+    parts = [duration_text(duration_s), evaluations_text(evaluations)]
+    if has_recording:
+        parts.append(tr("● recording"))
+    return " · ".join(parts)
+
+
+def score_text(score: float | None) -> str:
+    return "—" if score is None else f"{score:.0f}"
+
+
+def interviewer_choice_text(name: str, status: InterviewerStatus, usable: bool,
+                            already_invited: bool, is_default: bool) -> str:
+    text = name
+    if is_default:
+        text = tr("{name} (default)").format(name=name)
+    if not usable:
+        why = tr("archived") if status == InterviewerStatus.ARCHIVED else tr("expired")
+        return tr("{name} — {why}").format(name=text, why=why)
+    if already_invited:
+        return tr("{name} — already invited").format(name=text)
+    return text
