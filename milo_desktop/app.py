@@ -136,6 +136,12 @@ async def _screenshot(window: object, view: str, path: Path) -> int:
     if view == "directory":
         window.show_section(1)
         section = window.directory
+    elif view == "pipeline":
+        window.show_section(2)
+        section = window.pipeline
+    elif view == "receptionists":
+        window.show_section(3)
+        section = window.receptionists
     else:
         window.show_section(0)
         section = window.interviewers

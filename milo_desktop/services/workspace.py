@@ -12,6 +12,8 @@ from milo_desktop.services.database import Database
 from milo_desktop.services.events import EventBus
 from milo_desktop.services.interviewers import InterviewerService
 from milo_desktop.services.notifications import NotificationService
+from milo_desktop.services.pipeline import PipelineService
+from milo_desktop.services.receptionists import ReceptionistService
 from milo_desktop.services.search import SearchService
 from milo_desktop.services.spend import SpendService
 from milo_desktop.services.tasks import TaskRegistry
@@ -27,6 +29,8 @@ class Workspace:
     candidates: CandidateService = field(init=False)
     notifications: NotificationService = field(init=False)
     spend: SpendService = field(init=False)
+    pipeline: PipelineService = field(init=False)
+    receptionists: ReceptionistService = field(init=False)
     backup_path: str | None = None  # the copy taken before migrating, if any
 
     def __post_init__(self) -> None:
@@ -36,6 +40,9 @@ class Workspace:
         self.candidates = CandidateService(self.db, self.bus)
         self.notifications = NotificationService(self.db, self.bus)
         self.spend = SpendService(self.db)
+        self.pipeline = PipelineService(self.db, self.bus)
+        # The Twilio publisher is attached when Twilio is connected (set_publisher).
+        self.receptionists = ReceptionistService(self.db, self.bus)
 
     @classmethod
     def open(cls, url: str) -> Workspace:

@@ -24,6 +24,7 @@ from milo_desktop.services.notifications import NotificationRow
 from milo_desktop.views.candidates import DirectorySection, open_candidate_profile
 from milo_desktop.views.context import ViewContext
 from milo_desktop.views.interviewers import InterviewersSection
+from milo_desktop.views.receptionists import PipelineSection, ReceptionistsSection
 from milo_desktop.views.widgets.alerts import DesktopAlerts
 from milo_desktop.views.widgets.bell import NotificationBell
 from milo_desktop.views.widgets.global_search import GlobalSearch
@@ -46,10 +47,14 @@ class MainWindow(QMainWindow):
 
         self.interviewers = InterviewersSection(ctx)
         self.directory = DirectorySection(ctx)
+        self.pipeline = PipelineSection(ctx)
+        self.receptionists = ReceptionistsSection(ctx)
         self.interviewers.openCandidate.connect(self.open_candidate)
         self.sections: list[tuple[str, QWidget]] = [
             (self.tr("Interviewers"), self.interviewers),
             (self.tr("Candidate Directory"), self.directory),
+            (self.tr("Inbound via Phone"), self.pipeline),
+            (self.tr("Receptionists"), self.receptionists),
         ]
 
         central = QWidget(self)
@@ -110,7 +115,7 @@ class MainWindow(QMainWindow):
         sidebar.setObjectName("sidebar")
         sidebar.setMinimumWidth(170)
         sidebar.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        groups = ((None, 0), (self.tr("SOURCE CANDIDATES"), 1))
+        groups = ((None, 0), (self.tr("SOURCE CANDIDATES"), 1), (None, 2), (None, 3))
         for header, index in groups:
             if header:
                 item = QListWidgetItem(header)
@@ -228,8 +233,14 @@ class MainWindow(QMainWindow):
         self.show_section(0)
         self.interviewers.open_interviewer(interviewer_id)
 
+    def open_call(self, call_id: int) -> None:
+        self.show_section(2)
+        self.pipeline.open_call(call_id)
+
     def _notification_chosen(self, row: NotificationRow) -> None:
-        if row.candidate_id is not None:
+        if row.inbound_call_id is not None:
+            self.open_call(row.inbound_call_id)
+        elif row.candidate_id is not None:
             self.open_candidate(row.candidate_id)
         elif row.interviewer_id is not None:
             self.open_interviewer(row.interviewer_id)
@@ -262,6 +273,8 @@ class MainWindow(QMainWindow):
         self.show_section(int(s.value("window/section", 0) or 0))
         self.interviewers.restore_state()
         self.directory.restore_state()
+        self.pipeline.restore_state()
+        self.receptionists.restore_state()
 
     def save_state(self) -> None:
         s = self.ctx.settings
@@ -270,6 +283,8 @@ class MainWindow(QMainWindow):
         s.setValue("window/section", self.stack.currentIndex())
         self.interviewers.save_state()
         self.directory.save_state()
+        self.pipeline.save_state()
+        self.receptionists.save_state()
         s.sync()
 
     def quit(self) -> None:

@@ -35,7 +35,7 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("demo")
 
 
-@pytest.mark.parametrize("view", ["interviewers", "directory", "interviewer:FIRST"])
+@pytest.mark.parametrize("view", ["interviewers", "directory", "pipeline", "receptionists", "interviewer:FIRST"])
 def test_screenshot_renders_a_loaded_view(demo_dir: Path, view: str) -> None:
     if view == "interviewer:FIRST":
         import sqlite3

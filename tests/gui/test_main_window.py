@@ -36,6 +36,9 @@ def test_sections_shortcuts_and_status_bar(qtbot, make_ctx, sqlite_workspace: Wo
     QTest.keySequence(window, QKeySequence("Ctrl+2"))
     assert window.current_section() is window.directory
     qtbot.waitUntil(window.directory.is_loaded, timeout=5000)
+    QTest.keySequence(window, QKeySequence("Ctrl+3"))
+    assert window.current_section() is window.pipeline
+    qtbot.waitUntil(window.pipeline.is_loaded, timeout=5000)
     QTest.keySequence(window, QKeySequence("Ctrl+1"))
     assert window.current_section() is window.interviewers
     QTest.keySequence(window, QKeySequence("Ctrl+K"))
@@ -166,3 +169,36 @@ def test_quit_really_closes_even_when_keeping_in_tray(
     with qtbot.waitSignal(window.closing, timeout=2000):
         window.quit()
     assert not window.isVisible()
+
+
+def test_caller_notification_jumps_to_the_call(qtbot, make_ctx, sqlite_workspace: Workspace) -> None:
+    from milo_desktop.enums import CallReview, CallStatus
+    from tests.unit.test_pipeline_service import add_call, add_receptionist
+
+    ctx = make_ctx(sqlite_workspace)
+    iid = make_interviewer(sqlite_workspace, "Forklift Operator")
+    rid = add_receptionist(sqlite_workspace, "Front desk", "+12145550100", [iid])
+    call_id = add_call(
+        sqlite_workspace, rid, "Dana Ruiz", "+12145550177", None, dt.datetime.now(dt.UTC),
+        status=CallStatus.EVALUATED, review=CallReview.NEEDS_REVIEW, answers=2,
+    )
+    window = _window(qtbot, ctx)
+    ctx.spawn(
+        sqlite_workspace.notifications.add(
+            NotificationKind.CALLER_NEEDS_REVIEW, "Dana Ruiz needs review", inbound_call_id=call_id
+        ),
+        "t",
+    )
+    qtbot.waitUntil(lambda: window.bell.unread == 1, timeout=5000)
+    window.bell.open_popup()
+    qtbot.waitUntil(lambda: window.bell.popup.list.count() == 1, timeout=5000)
+    window.bell.popup.list.itemClicked.emit(window.bell.popup.list.item(0))
+    assert window.current_section() is window.pipeline
+    qtbot.waitUntil(
+        lambda: window.pipeline.details_dialog is not None
+        and window.pipeline.details_dialog.call_id == call_id
+        and window.pipeline.details_dialog.isVisible(),
+        timeout=5000,
+    )
+    qtbot.waitUntil(lambda: window.bell.unread == 0, timeout=5000)  # opened = read
+    window.pipeline.details_dialog.close()

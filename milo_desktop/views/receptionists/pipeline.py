@@ -54,10 +54,7 @@ class PipelineSection(PipelineActions, QWidget):
     def __init__(self, ctx: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        ws = ctx.workspace
-        # The workspace may build the service itself one day; until then the screen does.
-        service = getattr(ws, "pipeline", None)
-        self.service: PipelineService = service or PipelineService(ws.db, ws.bus)
+        self.service: PipelineService = ctx.workspace.pipeline
         self._started = False
         self._counts_ready = False
         self._pending_loaded = True

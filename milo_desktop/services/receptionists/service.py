@@ -1,0 +1,280 @@
+"""``ReceptionistService``: list, create, edit, publish, pause and resume AI receptionists.
+
+A receptionist is saved first and published second: a failure to reach Twilio never loses
+what the recruiter wrote. Without a publisher (Twilio not connected) it is saved Inactive with
+a note saying so — never silently pretending to be live.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from milo_desktop.enums import InterviewerStatus, ReceptionistStatus
+from milo_desktop.errors import EnvironmentProblem, ValidationProblem
+from milo_desktop.models import (
+    AuditEntry,
+    InboundCall,
+    Interviewer,
+    Question,
+    Receptionist,
+)
+from milo_desktop.services.database import Database
+from milo_desktop.services.events import EventBus
+from milo_desktop.services.flows import check_definition, compile_receptionist
+from milo_desktop.services.receptionists import convert, rules
+from milo_desktop.services.receptionists.types import (
+    DraftProblems,
+    FlowPublisher,
+    InterviewerChoice,
+    NumberChoice,
+    NumberSource,
+    PublishProblem,
+    ReceptionistDetail,
+    ReceptionistDraft,
+    ReceptionistList,
+    ReceptionistRow,
+    ReceptionistsChanged,
+)
+
+
+class ReceptionistGone(ValidationProblem):
+    def __init__(self, receptionist_id: int) -> None:
+        super().__init__("This receptionist no longer exists.")
+        self.receptionist_id = receptionist_id
+
+
+def _row(s: Session, rid: int) -> Receptionist:
+    r = s.get(Receptionist, rid)
+    if r is None:
+        raise ReceptionistGone(rid)
+    return r
+
+
+def _audit(s: Session, action: str, rid: int, **detail: Any) -> None:
+    s.add(AuditEntry(action=action, entity="receptionist", entity_id=rid, detail=detail))
+
+
+class ReceptionistService:
+    """Receptionists over one database and bus; ``publisher`` talks to Twilio (or None)."""
+
+    def __init__(self, db: Database, bus: EventBus, publisher: FlowPublisher | None = None
+                 ) -> None:
+        self.db = db
+        self.bus = bus
+        self.publisher = publisher
+
+    def set_publisher(self, publisher: FlowPublisher | None) -> None:
+        """Twilio was connected (or disconnected) after the service was built."""
+        self.publisher = publisher
+
+    # ----- reading ------------------------------------------------------------------------
+    async def overview(self, tab: str = "all") -> ReceptionistList:
+        """The rows of ``tab`` ("all", "live", "inactive"), newest first, and every tab's
+        count. Receptionists are few (one per phone number), so no paging."""
+
+        def read(s: Session) -> ReceptionistList:
+            questions = dict(s.execute(
+                select(Question.receptionist_id, func.count())
+                .where(Question.receptionist_id.is_not(None))
+                .group_by(Question.receptionist_id)).tuples().all())
+            calls = dict(s.execute(
+                select(InboundCall.receptionist_id, func.count())
+                .group_by(InboundCall.receptionist_id)).tuples().all())
+            rows = [
+                ReceptionistRow(
+                    id=r.id, name=r.name, agent_name=r.agent_name, phone_number=r.phone_number,
+                    status=r.status, language_mode=r.language_mode,
+                    questions=questions.get(r.id, 0), calls=calls.get(r.id, 0),
+                    published=r.flow_sid is not None, created_at=r.created_at,
+                )
+                for r in s.scalars(select(Receptionist)
+                                   .order_by(Receptionist.created_at.desc(),
+                                             Receptionist.id.desc()))
+            ]
+            counts = {"all": len(rows),
+                      "live": sum(r.status == ReceptionistStatus.LIVE for r in rows)}
+            counts["inactive"] = counts["all"] - counts["live"]
+            shown = tuple(r for r in rows if tab == "all" or r.status == tab)
+            return ReceptionistList(shown, counts)
+
+        return await self.db.read(read)
+
+    async def get(self, receptionist_id: int) -> ReceptionistDetail:
+        """One receptionist with its config; ``ReceptionistGone`` when it was deleted."""
+        return await self.db.read(lambda s: convert.detail_of(s, _row(s, receptionist_id)))
+
+    async def interviewer_choices(self) -> list[InterviewerChoice]:
+        """Interviewers callers may be routed to (not archived), by name."""
+
+        def read(s: Session) -> list[InterviewerChoice]:
+            rows = s.execute(select(Interviewer.id, Interviewer.name)
+                             .where(Interviewer.status != InterviewerStatus.ARCHIVED)
+                             .order_by(Interviewer.name, Interviewer.id)).all()
+            return [InterviewerChoice(i, n) for i, n in rows]
+
+        return await self.db.read(read)
+
+    async def account_numbers(self, exclude_id: int | None = None) -> list[NumberChoice]:
+        """The connected account's numbers, each with what already uses it; empty when the
+        publisher cannot list numbers (the wizard then lets the user type one)."""
+        if not isinstance(self.publisher, NumberSource):
+            return []
+        numbers = await self.publisher.list_numbers()
+
+        def read(s: Session) -> list[NumberChoice]:
+            return [NumberChoice(n, rules.number_conflict(s, n, exclude_id)) for n in numbers]
+
+        return await self.db.read(read)
+
+    async def number_problem(self, raw: str, exclude_id: int | None = None) -> str | None:
+        """Why ``raw`` cannot be this receptionist's number (format or conflict), or None."""
+        e164 = rules.normalise_number(raw)
+        if e164 is None:
+            return (f"“{raw.strip()}” is not a valid phone number. Write it in international "
+                    "format, e.g. +12145550197.") if raw.strip() else \
+                "Choose the phone number callers will dial."
+        return await self.db.read(lambda s: rules.number_conflict(s, e164, exclude_id))
+
+    # ----- writing ------------------------------------------------------------------------
+    def _checked(self, s: Session, draft: ReceptionistDraft, exclude_id: int | None) -> str:
+        problems = rules.static_problems(draft)
+        e164 = rules.normalise_number(draft.phone_number)
+        if e164 is not None:
+            conflict = rules.number_conflict(s, e164, exclude_id)
+            if conflict:
+                problems.append(conflict)
+        problems += rules.routing_problems(s, draft)
+        if problems:
+            raise DraftProblems(problems)
+        assert e164 is not None
+        return e164
+
+    def _store(self, s: Session, r: Receptionist, draft: ReceptionistDraft, e164: str) -> None:
+        r.name = draft.name.strip()
+        r.phone_number = e164
+        r.default_interviewer_id = draft.default_interviewer_id
+        convert.apply_config(r, draft.config)
+        s.flush()
+        convert.sync_questions(s, r.id, draft.config.questions)
+        links = set(draft.interviewer_ids)
+        if draft.default_interviewer_id is not None:
+            links.add(draft.default_interviewer_id)
+        convert.sync_links(s, r.id, sorted(links))
+
+    async def create(self, draft: ReceptionistDraft) -> ReceptionistDetail:
+        """Validate, save (Inactive) and publish ``draft``; returns it as stored.
+
+        ``DraftProblems`` lists every problem (nothing is saved). ``PublishProblem`` means it
+        was saved but Twilio failed: it stays Inactive and ``resume`` retries.
+        """
+
+        def write(s: Session) -> int:
+            e164 = self._checked(s, draft, None)
+            r = Receptionist(status=ReceptionistStatus.INACTIVE)
+            s.add(r)
+            self._store(s, r, draft, e164)
+            _audit(s, "receptionist.create", r.id, phone_number=e164)
+            return r.id
+
+        rid = await self.db.write(write)
+        self.bus.publish(ReceptionistsChanged((rid,)))
+        return await self._publish(rid)
+
+    async def update(self, receptionist_id: int, draft: ReceptionistDraft) -> ReceptionistDetail:
+        """Save an edit; a live receptionist's flow is republished and its number re-pointed
+        (the old number unpointed when it changed). An inactive one is published on resume."""
+
+        if (await self.get(receptionist_id)).status == ReceptionistStatus.LIVE:
+            # Refuse before saving: a live flow must never silently differ from what is stored.
+            self._require_publisher("republish the changes")
+
+        def write(s: Session) -> tuple[str | None, str, ReceptionistStatus]:
+            r = _row(s, receptionist_id)
+            e164 = self._checked(s, draft, receptionist_id)
+            old = r.phone_number
+            self._store(s, r, draft, e164)
+            _audit(s, "receptionist.update", r.id, phone_number=e164)
+            return old, e164, r.status
+
+        old, new, status = await self.db.write(write)
+        self.bus.publish(ReceptionistsChanged((receptionist_id,)))
+        if status != ReceptionistStatus.LIVE:
+            return await self.get(receptionist_id)
+        publisher = self._require_publisher("republish the changes")
+        if old and old != new:
+            await self._unpoint(publisher, receptionist_id, old)
+        return await self._publish(receptionist_id)
+
+    async def pause(self, receptionist_id: int) -> ReceptionistDetail:
+        """Stop answering: the number is unpointed (no VoiceUrl / SmsUrl), status Inactive."""
+        detail = await self.get(receptionist_id)
+        if detail.flow_sid is not None and detail.phone_number:
+            publisher = self._require_publisher("stop the number from answering")
+            await self._unpoint(publisher, receptionist_id, detail.phone_number)
+        return await self._set_status(receptionist_id, ReceptionistStatus.INACTIVE, None)
+
+    async def resume(self, receptionist_id: int) -> ReceptionistDetail:
+        """Publish the current configuration again and point the number at it: Live."""
+        self._require_publisher("publish it")
+        return await self._publish(receptionist_id)
+
+    # ----- publishing ---------------------------------------------------------------------
+    def _require_publisher(self, to_do: str) -> FlowPublisher:
+        if self.publisher is None:
+            raise ValidationProblem(f"Connect Twilio (Integrations → Twilio) to {to_do}.")
+        return self.publisher
+
+    async def _unpoint(self, publisher: FlowPublisher, rid: int, e164: str) -> None:
+        try:
+            await publisher.point_number(e164, None)
+        except EnvironmentProblem as exc:
+            raise PublishProblem(
+                f"Could not stop {e164} from answering: {exc.message}", rid) from exc
+
+    async def _publish(self, rid: int) -> ReceptionistDetail:
+        detail = await self.get(rid)
+        if self.publisher is None:
+            return detail  # saved Inactive; its note says "not published: connect Twilio"
+        definition = compile_receptionist(dataclasses.replace(detail.config(), from_number=None))
+        problems = check_definition(definition)
+        if problems:
+            raise ValidationProblem("The compiled flow is not valid: " + "; ".join(problems))
+        assert detail.phone_number is not None
+        try:
+            kwargs = {"flow_sid": detail.flow_sid} if detail.flow_sid else {}
+            flow_sid, webhook_url = await self.publisher.publish_flow(
+                f"Milo receptionist: {detail.name}", definition, **kwargs)
+        except EnvironmentProblem as exc:
+            raise PublishProblem(
+                f"“{detail.name}” is saved but could not be published: {exc.message} "
+                "It stays inactive; resume it to try again.", rid) from exc
+        # Keep the flow before pointing: a retry then updates it instead of making another.
+        await self._set_status(rid, ReceptionistStatus.INACTIVE, flow_sid, notify=False)
+        try:
+            await self.publisher.point_number(detail.phone_number, webhook_url)
+        except EnvironmentProblem as exc:
+            raise PublishProblem(
+                f"“{detail.name}” is published but {detail.phone_number} could not be pointed "
+                f"at it: {exc.message} It stays inactive; resume it to try again.", rid
+            ) from exc
+        return await self._set_status(rid, ReceptionistStatus.LIVE, flow_sid)
+
+    async def _set_status(self, rid: int, status: ReceptionistStatus, flow_sid: str | None,
+                          *, notify: bool = True) -> ReceptionistDetail:
+        def write(s: Session) -> ReceptionistDetail:
+            r = _row(s, rid)
+            r.status = status
+            if flow_sid is not None:
+                r.flow_sid = flow_sid
+            _audit(s, f"receptionist.{status.value}", rid, flow_sid=r.flow_sid)
+            s.flush()
+            return convert.detail_of(s, r)
+
+        detail = await self.db.write(write)
+        if notify:
+            self.bus.publish(ReceptionistsChanged((rid,)))
+        return detail

@@ -1,0 +1,360 @@
+"""The receptionist wizard: Basic → Disclosures → Custom context → Questions → Review & Create.
+
+Next stays disabled while a step has problems (listed on the step). Review compiles the flow
+and checks it; Create (or Save) runs in the background with progress text, and any problem —
+a refused value, Twilio unreachable — is shown here rather than lost.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from milo_desktop.errors import EnvironmentProblem
+from milo_desktop.services.flows import ReceptionistConfig, check_definition, compile_receptionist
+from milo_desktop.services.receptionists import (
+    DraftProblems,
+    PublishProblem,
+    ReceptionistDetail,
+    ReceptionistDraft,
+    normalise_number,
+    static_problems,
+)
+from milo_desktop.views import theme
+from milo_desktop.views.context import ViewContext
+from milo_desktop.views.receptionists.test_call import TestCallDialog
+from milo_desktop.views.receptionists.wizard_common import (
+    ProblemList,
+    hint,
+    receptionist_service,
+    section_title,
+)
+from milo_desktop.views.receptionists.wizard_pages import BasicPage, ContextPage, DisclosuresPage
+from milo_desktop.views.receptionists.wizard_questions import KINDS, QuestionsPage
+from milo_desktop.views.receptionists.wizard_questions import _tr as kind_tr
+
+
+class ReviewPage(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.summary = QTextBrowser(self)
+        self.summary.setOpenLinks(False)
+        self.problem_list = ProblemList(self)
+        self.test_call_button = QPushButton(self.tr("Test call…"), self)
+        self.test_call_button.setToolTip(self.tr("Play the caller and hear what the agent says, "
+                                                 "before going live"))
+        bar = QHBoxLayout()
+        bar.addWidget(hint(self.tr("Check everything, try a test call, then create. Creating "
+                                   "publishes the flow and points the number at it."), self), 1)
+        bar.addWidget(self.test_call_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(section_title(self.tr("Review & create"), self))
+        layout.addLayout(bar)
+        layout.addWidget(self.summary, 1)
+        layout.addWidget(self.problem_list)
+
+
+class ReceptionistWizard(QDialog):
+    """Create a receptionist, or edit ``detail`` when given. ``saved(detail)`` on success."""
+
+    saved = Signal(object)
+
+    def __init__(self, ctx: ViewContext, parent: QWidget | None = None,
+                 detail: ReceptionistDetail | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.service = receptionist_service(ctx)
+        self.detail = detail
+        self._busy = False
+        self._saved_id: int | None = None  # saved but not published (retry = resume)
+        self.test_call: TestCallDialog | None = None
+        self.setWindowTitle(self.tr("Edit receptionist") if detail else
+                            self.tr("New receptionist"))
+        self.resize(1100, 760)
+
+        self.basic = BasicPage(ctx, detail.id if detail else None, self)
+        self.disclosures = DisclosuresPage(self)
+        self.context_page = ContextPage(self)
+        self.questions = QuestionsPage(self.basic.manual.isChecked, self)
+        self.review = ReviewPage(self)
+        self.pages: list[QWidget] = [self.basic, self.disclosures, self.context_page, self.questions,
+                                     self.review]
+        self.stack = QStackedWidget(self)
+        for page in self.pages:
+            self.stack.addWidget(page)
+        self.steps = QListWidget(self)
+        self.steps.setObjectName("wizardSteps")
+        self.steps.setFixedWidth(210)
+        self.steps.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        t = theme.current()
+        self.steps.setStyleSheet(
+            f"QListWidget#wizardSteps {{ border: none; border-right: 1px solid {t.border};"
+            f" background: transparent; padding-top: 8px; }}"
+            f"QListWidget#wizardSteps::item {{ padding: 9px 12px; margin: 1px 8px 1px 0;"
+            f" border-radius: 6px; color: {t.muted}; }}"
+            f"QListWidget#wizardSteps::item:selected {{ background: {t.hover};"
+            f" color: {t.text}; font-weight: 600; }}")
+        for text in (self.tr("1  Basic information"), self.tr("2  Disclosures"),
+                     self.tr("3  Custom context"), self.tr("4  Screening questions"),
+                     self.tr("Review & create")):
+            self.steps.addItem(text)
+
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 0)  # indeterminate: Twilio says nothing about progress
+        self.progress.setFixedWidth(120)
+        self.progress.hide()
+        self.status = QLabel(self)
+        self.status.setWordWrap(True)
+        self.cancel_button = QPushButton(self.tr("Cancel"), self)
+        self.back_button = QPushButton(self.tr("Back"), self)
+        self.next_button = QPushButton(self.tr("Next"), self)
+        self.next_button.setProperty("primary", True)
+        self.next_button.setDefault(True)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.progress)
+        buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.back_button)
+        buttons.addWidget(self.next_button)
+        body = QHBoxLayout()
+        body.addWidget(self.steps)
+        body.addWidget(self.stack, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(body, 1)
+        layout.addLayout(buttons)
+
+        for page in (self.basic, self.disclosures, self.context_page, self.questions):
+            page.changed.connect(self._update_buttons)
+        self.basic.manual.toggled.connect(lambda _c: self.questions.refresh())
+        self.cancel_button.clicked.connect(self.reject)
+        self.back_button.clicked.connect(self.go_back)
+        self.next_button.clicked.connect(self.go_next)
+        self.steps.currentRowChanged.connect(self._step_clicked)
+        self.review.test_call_button.clicked.connect(self.open_test_call)
+        if detail is not None:
+            cfg = detail.config()
+            self.basic.load(detail.name, detail.phone_number or "", cfg)
+            self.disclosures.load(cfg)
+            self.context_page.load(cfg.custom_context)
+            self.questions.load(cfg.questions, cfg.routing_threshold,
+                                detail.default_interviewer_id, detail.interviewer_ids)
+        self._show(0)
+        ctx.spawn(self._load_choices(), "receptionists.wizard.choices")
+
+    async def _load_choices(self) -> None:
+        exclude = self.detail.id if self.detail else None
+        numbers = await self.service.account_numbers(exclude)
+        self.basic.set_numbers(numbers)
+        self.questions.set_interviewers(await self.service.interviewer_choices())
+
+    # ----- navigation ---------------------------------------------------------------------
+    def current_step(self) -> int:
+        return self.stack.currentIndex()
+
+    def _show(self, index: int) -> None:
+        self.stack.setCurrentIndex(index)
+        self.steps.blockSignals(True)
+        self.steps.setCurrentRow(index)
+        self.steps.blockSignals(False)
+        if self.pages[index] is self.review:
+            self._fill_review()
+        self._update_buttons()
+
+    def _step_clicked(self, row: int) -> None:
+        # Earlier steps are always reachable; later ones only through valid steps.
+        if row <= self.current_step() or all(not self._page_problems(i) for i in range(row)):
+            self._show(row)
+        else:
+            self._show(self.current_step())
+
+    def go_next(self) -> None:
+        if self._busy:
+            return
+        if self.pages[self.current_step()] is self.review:
+            self.submit()
+        elif not self._page_problems(self.current_step()):
+            self._show(self.current_step() + 1)
+
+    def go_back(self) -> None:
+        if self.current_step() > 0 and not self._busy:
+            self._show(self.current_step() - 1)
+
+    def _page_problems(self, index: int) -> list[str]:
+        page = self.pages[index]
+        if page is self.review:
+            return self.review_problems()
+        return page.problems()  # type: ignore[attr-defined, no-any-return]
+
+    def _update_buttons(self) -> None:
+        on_review = self.pages[self.current_step()] is self.review
+        if on_review:
+            self.next_button.setText(self._submit_text())
+        else:
+            self.next_button.setText(self.tr("Next"))
+        self.next_button.setEnabled(not self._busy and not self._page_problems(
+            self.current_step()))
+        self.back_button.setEnabled(not self._busy and self.current_step() > 0)
+        self.cancel_button.setEnabled(not self._busy)
+
+    def _submit_text(self) -> str:
+        if self._saved_id is not None:
+            return self.tr("Try publishing again")
+        return self.tr("Save changes") if self.detail else self.tr("Create receptionist")
+
+    # ----- values -------------------------------------------------------------------------
+    def config(self) -> ReceptionistConfig:
+        b = self.basic
+        return ReceptionistConfig(
+            agent_name=b.agent.text().strip(), intro_message=b.intro.text().strip(),
+            questions=self.questions.specs(), voice=str(b.voice.currentData()),
+            language_mode=b.language(), disclosures=self.disclosures.disclosures(),
+            collect_location=self.disclosures.location.isChecked(),
+            enforce_job_location_match=self.disclosures.enforce.isChecked(),
+            job_locations=self.disclosures.job_locations(),
+            custom_context=self.context_page.context(), manual_approval=b.manual.isChecked(),
+            routing_threshold=self.questions.threshold.value(),
+        )
+
+    def draft(self) -> ReceptionistDraft:
+        number = self.basic.phone_number()
+        return ReceptionistDraft(
+            name=self.basic.name.text().strip(), phone_number=normalise_number(number) or number,
+            config=self.config(), default_interviewer_id=self.questions.default_id(),
+            interviewer_ids=self.questions.routed_ids(),
+        )
+
+    def review_problems(self) -> list[str]:
+        problems = [p for i in range(4) for p in self._page_problems(i)]
+        if problems:
+            return problems
+        problems = static_problems(self.draft())
+        if not problems:
+            problems = check_definition(compile_receptionist(self.config()))
+        return problems
+
+    def _fill_review(self) -> None:
+        problems = self.review_problems()
+        self.review.problem_list.show_problems(problems)
+        self.review.test_call_button.setEnabled(not any(
+            self._page_problems(i) for i in range(4)))
+        self.review.summary.setHtml(self._summary_html())
+
+    def _summary_html(self) -> str:
+        cfg, d, e = self.config(), self.draft(), html.escape
+        yes, no = self.tr("Yes"), self.tr("No")
+        names = {self.questions.default_interviewer.itemData(i):
+                 self.questions.default_interviewer.itemText(i)
+                 for i in range(self.questions.default_interviewer.count())}
+        rows = [
+            (self.tr("Name"), d.name), (self.tr("Phone number"), d.phone_number),
+            (self.tr("Agent"), f"{cfg.agent_name} · {self.basic.voice.currentText()}"),
+            (self.tr("Language"), self.basic.english.text() if self.basic.english.isChecked()
+             else self.tr("Multilingual")),
+            (self.tr("Manual approval"), yes if cfg.manual_approval else no),
+            (self.tr("Intro message"), cfg.intro_message),
+            (self.tr("Disclosures"), ", ".join(filter(None, (
+                self.tr("AI nature") if cfg.disclosures.ai_nature else "",
+                self.tr("recording") if cfg.disclosures.recording else "",
+                self.tr("E-Verify") if cfg.disclosures.e_verify else ""))) or self.tr("none")),
+            (self.tr("Location"), (self.tr("collected") if cfg.collect_location else
+                                   self.tr("not asked")) + (
+                self.tr("; must match: {p}").format(p="; ".join(cfg.job_locations))
+                if cfg.enforce_job_location_match else "")),
+            (self.tr("Routing"), self.tr("approve at {t}/100 → {i}; may route to {n} "
+                                         "interviewer(s)").format(
+                t=cfg.routing_threshold, i=names.get(d.default_interviewer_id, "—"),
+                n=len(set(d.interviewer_ids) | ({d.default_interviewer_id} - {None})))),
+        ]
+        for key, label, _x in (("open_positions", "Open positions", ""), ("shifts", "Shifts", ""),
+                               ("pay", "Pay", ""), ("directions", "Directions", ""),
+                               ("company_background", "Company background", ""),
+                               ("edge_cases", "Edge cases", "")):
+            value = getattr(cfg.custom_context, key)
+            if value:
+                rows.append((self.tr(label), value))
+        table = "".join(
+            f"<tr><td style='padding:3px 14px 3px 0; color:gray; white-space:nowrap'>"
+            f"{e(k)}</td><td style='padding:3px 0'>{e(v)}</td></tr>" for k, v in rows)
+        kinds = dict(KINDS)
+        items = "".join(
+            f"<li>{e(q.prompt)} <span style='color:gray'>— {e(kind_tr(kinds[q.kind]))}"
+            f"{e(self.tr(', dealbreaker')) if q.dealbreaker else ''}</span></li>"
+            for q in cfg.questions)
+        return (f"<table>{table}</table><p><b>{e(self.tr('Screening questions'))}</b></p>"
+                f"<ol>{items}</ol>")
+
+    # ----- test call and create -----------------------------------------------------------
+    def open_test_call(self) -> None:
+        self.test_call = TestCallDialog(self.config(), self)
+        self.test_call.open()
+
+    def is_busy(self) -> bool:
+        return self._busy
+
+    def _set_busy(self, busy: bool, text: str = "") -> None:
+        self._busy = busy
+        self.progress.setVisible(busy)
+        self.status.setStyleSheet("")
+        self.status.setText(text)
+        self._update_buttons()
+
+    def show_error(self, text: str) -> None:
+        self.status.setStyleSheet("color: #dc2626;")
+        self.status.setText(text)
+
+    def error_text(self) -> str:
+        return self.status.text()
+
+    def submit(self) -> None:
+        """Create (or save) in the background; the window stays responsive."""
+        if self._busy or self.review_problems():
+            return
+        self._set_busy(True, self.tr("Saving and publishing to Twilio…"))
+        self.ctx.spawn(self._submit(), "receptionists.wizard.submit")
+
+    async def _submit(self) -> None:
+        detail: ReceptionistDetail | None = None
+        error = ""
+        try:
+            if self._saved_id is not None:
+                detail = await self.service.resume(self._saved_id)
+            elif self.detail is not None:
+                detail = await self.service.update(self.detail.id, self.draft())
+            else:
+                detail = await self.service.create(self.draft())
+        except PublishProblem as exc:
+            self._saved_id = exc.receptionist_id
+            error = exc.message
+        except DraftProblems as exc:
+            error = self.tr("Please fix: {p}").format(p=" ".join(exc.problems))
+            self.review.problem_list.show_problems(list(exc.problems))
+        except EnvironmentProblem as exc:
+            error = exc.message
+        finally:
+            self._set_busy(False)
+        if detail is None:
+            self.show_error(error)
+            return
+        self.saved.emit(detail)
+        self.accept()
+
+    def done(self, result: Any) -> None:
+        if self._busy:
+            return  # closing mid-publish would hide its outcome
+        if self.test_call is not None:
+            self.test_call.close()
+        super().done(result)

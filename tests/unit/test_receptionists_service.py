@@ -1,0 +1,273 @@
+"""ReceptionistService on SQLite and PostgreSQL: validation (limits, number conflicts),
+publishing through the sandbox Twilio, pause / resume and the list's tabs."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from milo_desktop.enums import QuestionKind, ReceptionistStatus, StageKind
+from milo_desktop.errors import EnvironmentProblem, ValidationProblem
+from milo_desktop.models import AuditEntry, Question, Receptionist, Stage
+from milo_desktop.sandbox.twilio_server import TwilioSandbox
+from milo_desktop.services.flows import QuestionSpec, ReceptionistConfig
+from milo_desktop.services.receptionists import (
+    NOT_PUBLISHED_NOTE,
+    DraftProblems,
+    PublishProblem,
+    ReceptionistDraft,
+    ReceptionistsChanged,
+    ReceptionistService,
+)
+from milo_desktop.services.workspace import Workspace
+from tests.factories import make_interviewer
+
+NUMBER = "+12145550197"
+OTHER = "+14155550123"
+
+
+class SandboxPublisher:
+    """The FlowPublisher protocol over the sandbox's HTTP API (what the connector will do
+    against Twilio): POST /v2/Flows, POST IncomingPhoneNumbers/{PN}.json."""
+
+    def __init__(self, sandbox: TwilioSandbox) -> None:
+        self.sandbox = sandbox
+        self.calls: list[tuple[str, Any]] = []
+        account = sandbox.account
+        self._auth = (account.sid, account.auth_token)
+        self._numbers = f"/2010-04-01/Accounts/{account.sid}/IncomingPhoneNumbers"
+
+    def _client(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(base_url=self.sandbox.base_url, auth=self._auth, timeout=10)
+
+    async def publish_flow(self, friendly_name: str, definition: dict[str, object], *,
+                           flow_sid: str | None = None) -> tuple[str, str]:
+        self.calls.append(("publish", flow_sid))
+        form = {"FriendlyName": friendly_name, "Status": "published",
+                "Definition": json.dumps(definition)}
+        path = f"/v2/Flows/{flow_sid}" if flow_sid else "/v2/Flows"
+        async with self._client() as http:
+            answer = await http.post(path, data=form)
+        answer.raise_for_status()
+        body = answer.json()
+        return body["sid"], body["webhook_url"]
+
+    async def point_number(self, e164: str, webhook_url: str | None) -> None:
+        self.calls.append(("point", (e164, webhook_url)))
+        async with self._client() as http:
+            found = await http.get(f"{self._numbers}.json", params={"PhoneNumber": e164})
+            found.raise_for_status()
+            (number,) = found.json()["incoming_phone_numbers"]
+            answer = await http.post(f"{self._numbers}/{number['sid']}.json",
+                                     data={"VoiceUrl": webhook_url or "",
+                                           "SmsUrl": webhook_url or ""})
+        answer.raise_for_status()
+
+    async def list_numbers(self) -> list[str]:
+        async with self._client() as http:
+            found = await http.get(f"{self._numbers}.json")
+        found.raise_for_status()
+        return [n["phone_number"] for n in found.json()["incoming_phone_numbers"]]
+
+
+def number_urls(sandbox: TwilioSandbox, e164: str) -> tuple[str, str]:
+    (rec,) = [r for r in sandbox.state.numbers.values() if r.data["phone_number"] == e164]
+    return rec.data["voice_url"], rec.data["sms_url"]
+
+
+def config(**kw: Any) -> ReceptionistConfig:
+    questions = kw.pop("questions", (
+        QuestionSpec("new_1", QuestionKind.YES_NO, "Are you authorized to work in the US?",
+                     expected_yes=True, dealbreaker=True),
+        QuestionSpec("new_2", QuestionKind.MIN_AMOUNT, "How many years of forklift experience?",
+                     min_value=1, unit="years"),
+        QuestionSpec("new_3", QuestionKind.MULTIPLE_CHOICE, "Which shift suits you?",
+                     choices=("Days", "Nights", "Weekends"), accepted_choices=("Days", "Nights")),
+    ))
+    return ReceptionistConfig(
+        agent_name=kw.pop("agent_name", "Ava"),
+        intro_message=kw.pop("intro_message", "Thanks for calling Northwind Staffing!"),
+        questions=questions, **kw)
+
+
+def draft(interviewer_id: int | None, **kw: Any) -> ReceptionistDraft:
+    return ReceptionistDraft(
+        name=kw.pop("name", "Dallas Warehouse Line"), phone_number=kw.pop("phone", NUMBER),
+        config=kw.pop("config", config()), default_interviewer_id=interviewer_id,
+        interviewer_ids=kw.pop("interviewer_ids", ()))
+
+
+@pytest.fixture
+def sandbox(arun: Any) -> Iterator[TwilioSandbox]:
+    box = TwilioSandbox()
+    arun(box.start())
+    box.add_number(NUMBER, "Dallas line")
+    box.add_number(OTHER, "Spare")
+    try:
+        yield box
+    finally:
+        arun(box.stop())
+
+
+def test_create_publishes_and_points_the_number(workspace: Workspace, arun: Any,
+                                                sandbox: TwilioSandbox) -> None:
+    iid = make_interviewer(workspace, "Forklift Operator")
+    second = make_interviewer(workspace, "Reach Truck Operator")
+    publisher = SandboxPublisher(sandbox)
+    svc = ReceptionistService(workspace.db, workspace.bus, publisher)
+    events: list[ReceptionistsChanged] = []
+    workspace.bus.subscribe(ReceptionistsChanged, events.append)
+
+    detail = arun(svc.create(draft(iid, phone="(214) 555-0197", interviewer_ids=(second,))))
+
+    assert detail.status == ReceptionistStatus.LIVE
+    assert detail.phone_number == NUMBER  # normalised to E.164
+    assert detail.flow_sid is not None and detail.flow_sid.startswith("FW")
+    assert detail.note == ""
+    flow = sandbox.state.flows[detail.flow_sid]
+    webhook = flow.data["webhook_url"]
+    assert number_urls(sandbox, NUMBER) == (webhook, webhook)
+    # The published definition is the one compiled from the stored rows (ids = database ids).
+    cfg = detail.config()
+    qids = arun(workspace.db.read(lambda s: [str(q.id) for q in s.query(Question)
+                                             .filter_by(receptionist_id=detail.id)
+                                             .order_by(Question.position)]))
+    assert [q.id for q in cfg.questions] == qids
+    names = {st["name"] for st in flow.data["definition"]["states"]}
+    assert {f"q_{qid}" for qid in qids} <= names
+    assert cfg.agent_name == "Ava" and cfg.questions[2].accepted_choices == ("Days", "Nights")
+    assert set(detail.interviewer_ids) == {iid, second}  # the default is always routable
+    assert detail.default_interviewer_id == iid
+    assert events and events[-1].ids == (detail.id,)
+    assert arun(svc.get(detail.id)) == detail
+
+
+def test_create_refuses_every_problem_at_once(workspace: Workspace, arun: Any) -> None:
+    svc = ReceptionistService(workspace.db, workspace.bus)
+    bad = draft(None, name="", phone="555-12", config=config(
+        intro_message="x" * 801, agent_name="", questions=()))
+    with pytest.raises(DraftProblems) as caught:
+        arun(svc.create(bad))
+    text = caught.value.message
+    assert "name of 1–120" in text
+    assert "“555-12” is not a valid phone number" in text
+    assert "801 characters; the limit is 800" in text
+    assert "agent name" in text
+    assert "Add at least one screening question" in text
+    assert "default interviewer" in text  # manual approval off and nowhere to route
+    assert arun(workspace.db.read(lambda s: s.query(Receptionist).count())) == 0
+
+
+def test_number_conflicts_with_a_receptionist_and_an_sms_screening(
+        workspace: Workspace, arun: Any) -> None:
+    svc = ReceptionistService(workspace.db, workspace.bus)
+    iid = make_interviewer(workspace, "Forklift Operator", phone_number=OTHER,
+                           stages=(StageKind.SMS,))
+    first = arun(svc.create(draft(iid)))
+    with pytest.raises(DraftProblems, match="already belongs to the receptionist "
+                                             "“Dallas Warehouse Line”"):
+        arun(svc.create(draft(iid, name="Second line")))
+    with pytest.raises(DraftProblems, match="SMS screening number of the interviewer "
+                                             "“Forklift Operator”"):
+        arun(svc.create(draft(iid, name="Second line", phone=OTHER)))
+    # A number kept in an SMS stage's settings is refused too.
+    spare = "+16155550199"
+
+    def stage_number(s: Any) -> None:
+        s.query(Stage).filter_by(interviewer_id=iid).one().settings = {"from_number": spare}
+
+    arun(workspace.db.write(stage_number))
+    assert "screening stage of the interviewer" in (arun(svc.number_problem(spare)) or "")
+    # Editing a receptionist keeps its own number without conflicting with itself.
+    edited = arun(svc.update(first.id, draft(iid, name="Renamed")))
+    assert edited.name == "Renamed" and edited.phone_number == NUMBER
+    assert arun(svc.number_problem(NUMBER, exclude_id=first.id)) is None
+    assert arun(svc.number_problem("12")) is not None
+
+
+def test_without_a_publisher_it_is_saved_inactive_with_a_note(
+        workspace: Workspace, arun: Any) -> None:
+    svc = ReceptionistService(workspace.db, workspace.bus)
+    detail = arun(svc.create(draft(None, config=config(manual_approval=True))))
+    assert detail.status == ReceptionistStatus.INACTIVE and detail.flow_sid is None
+    assert detail.note == NOT_PUBLISHED_NOTE
+    (row,) = arun(svc.overview()).rows
+    assert row.note == NOT_PUBLISHED_NOTE and row.questions == 3 and row.calls == 0
+    with pytest.raises(ValidationProblem, match="Connect Twilio"):
+        arun(svc.resume(detail.id))
+
+
+def test_pause_unpoints_resume_repoints_and_update_republishes(
+        workspace: Workspace, arun: Any, sandbox: TwilioSandbox) -> None:
+    iid = make_interviewer(workspace, "Forklift Operator")
+    publisher = SandboxPublisher(sandbox)
+    svc = ReceptionistService(workspace.db, workspace.bus, publisher)
+    live = arun(svc.create(draft(iid)))
+    webhook = sandbox.state.flows[live.flow_sid].data["webhook_url"]
+
+    paused = arun(svc.pause(live.id))
+    assert paused.status == ReceptionistStatus.INACTIVE
+    assert number_urls(sandbox, NUMBER) == ("", "")
+
+    resumed = arun(svc.resume(live.id))
+    assert resumed.status == ReceptionistStatus.LIVE
+    assert resumed.flow_sid == live.flow_sid  # the same flow, updated in place
+    assert number_urls(sandbox, NUMBER) == (webhook, webhook)
+
+    # Moving a live receptionist to another number unpoints the old one.
+    moved = arun(svc.update(live.id, draft(iid, phone=OTHER, config=config(agent_name="Maya"))))
+    assert moved.phone_number == OTHER and moved.status == ReceptionistStatus.LIVE
+    assert number_urls(sandbox, NUMBER) == ("", "")
+    assert number_urls(sandbox, OTHER) == (webhook, webhook)
+    flow = sandbox.state.flows[live.flow_sid]
+    assert flow.data["revision"] >= 3
+    assert "Maya" in json.dumps(flow.data["definition"])
+    # Without Twilio, an edit of a live receptionist is refused before anything is saved.
+    svc.set_publisher(None)
+    with pytest.raises(ValidationProblem, match="Connect Twilio"):
+        arun(svc.update(live.id, draft(iid, phone=OTHER, config=config(agent_name="Leo"))))
+    assert arun(svc.get(live.id)).config().agent_name == "Maya"
+    actions = arun(workspace.db.read(lambda s: [a.action for a in s.query(AuditEntry)
+                                                .filter_by(entity="receptionist")]))
+    assert "receptionist.create" in actions and "receptionist.inactive" in actions
+
+
+def test_counts_per_tab_and_account_numbers(workspace: Workspace, arun: Any,
+                                            sandbox: TwilioSandbox) -> None:
+    iid = make_interviewer(workspace, "Forklift Operator")
+    svc = ReceptionistService(workspace.db, workspace.bus, SandboxPublisher(sandbox))
+    a = arun(svc.create(draft(iid)))
+    arun(svc.create(draft(iid, name="Spare line", phone=OTHER)))
+    arun(svc.pause(a.id))
+    listing = arun(svc.overview("live"))
+    assert listing.counts == {"all": 2, "live": 1, "inactive": 1}
+    assert [r.name for r in listing.rows] == ["Spare line"]
+    assert [r.name for r in arun(svc.overview("inactive")).rows] == ["Dallas Warehouse Line"]
+    assert len(arun(svc.overview()).rows) == 2
+    numbers = {n.e164: n.used_by for n in arun(svc.account_numbers(exclude_id=a.id))}
+    assert numbers[NUMBER] is None and "Spare line" in (numbers[OTHER] or "")
+    choices = arun(svc.interviewer_choices())
+    assert [c.name for c in choices] == ["Forklift Operator"]
+
+
+class OfflinePublisher:
+    async def publish_flow(self, friendly_name: str, definition: dict[str, object], *,
+                           flow_sid: str | None = None) -> tuple[str, str]:
+        raise EnvironmentProblem("Twilio cannot be reached (offline).")
+
+    async def point_number(self, e164: str, webhook_url: str | None) -> None:
+        raise AssertionError("never reached")
+
+
+def test_a_publish_failure_keeps_the_receptionist_inactive(workspace: Workspace,
+                                                           arun: Any) -> None:
+    svc = ReceptionistService(workspace.db, workspace.bus, OfflinePublisher())
+    with pytest.raises(PublishProblem, match="saved but could not be published: Twilio "
+                                             "cannot be reached") as caught:
+        arun(svc.create(draft(None, config=config(manual_approval=True))))
+    detail = arun(svc.get(caught.value.receptionist_id))
+    assert detail.status == ReceptionistStatus.INACTIVE and detail.flow_sid is None
