@@ -21,7 +21,10 @@ SCREENSHOT_SIZE = (1440, 900)
 
 
 def main(argv: list[str] | None = None) -> int:
-    opts = parse_options(argv)
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["sync"]:
+        return sync_main(args[1:])
+    opts = parse_options(args)
     if opts.screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     log_path = setup_logging(opts.paths.log_dir, console=opts.screenshot is not None)
@@ -42,6 +45,25 @@ def main(argv: list[str] | None = None) -> int:
         return int(qasync.run(_run(opts, str(log_path))))
     except KeyboardInterrupt:
         return 130
+
+
+def sync_main(argv: list[str]) -> int:
+    """``milo-desktop sync --once``: one headless round of every service; prints a line per
+    service and exits 0 when all synced, 1 otherwise (no Qt)."""
+    from milo_desktop.config import parse_sync_options
+    from milo_desktop.services.sync.once import run_sync_once
+
+    opts = parse_sync_options(argv)
+    setup_logging(opts.paths.log_dir)
+    try:
+        summary = run_sync_once(opts.paths.data_dir, opts.db_url)
+    except EnvironmentProblem as exc:
+        print(f"sync: {exc.message}", file=sys.stderr)
+        return 2
+    print(summary)
+    if summary.outbox_sent:
+        print(f"outbox: {summary.outbox_sent} sent")
+    return 0 if summary.ok else 1
 
 
 async def _open_workspace(opts: Options, presenter: object) -> object | None:

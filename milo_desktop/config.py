@@ -119,3 +119,23 @@ def parse_options(argv: list[str] | None = None) -> Options:
         view=args.view,
         dark=args.dark,
     )
+
+
+@dataclass(frozen=True)
+class SyncOptions:
+    paths: Paths
+    db_url: str
+
+
+def parse_sync_options(argv: list[str]) -> SyncOptions:
+    """``milo-desktop sync --once [--data-dir DIR] [--db-url URL]``: one headless round."""
+    p = argparse.ArgumentParser(
+        prog="milo-desktop sync",
+        description="Run one background sync round headless (for cron, tests and scripts).",
+    )
+    p.add_argument("--once", action="store_true", required=True, help="one round, then exit")
+    p.add_argument("--data-dir", help="folder of the workspace (as for the app)")
+    p.add_argument("--db-url", help="team mode: a PostgreSQL URL instead of the local file")
+    args = p.parse_args(argv)
+    paths = Paths.resolve(args.data_dir)
+    return SyncOptions(paths, args.db_url or f"sqlite:///{paths.workspace_db(None)}")
