@@ -135,17 +135,40 @@ async def _run(opts: Options, log_path: str) -> int:
     presenter.parent = window
     closed = asyncio.Event()
     window.closing.connect(closed.set)
+    background = None
     try:
         if opts.screenshot is not None:
             return await _screenshot(window, opts.view, opts.screenshot)
         window.show()
         window.start()
+        background = await _start_background(ws, opts)
         await closed.wait()
         return 0
     finally:
+        if background is not None:
+            await background.stop()
         await ws.tasks.drain()
         bridge.close()
         await loop.run_in_executor(None, ws.close)
+
+
+async def _start_background(ws: object, opts: Options) -> object:
+    """Telephony in the background: the sandbox and its simulated callers in demo mode, the
+    real Twilio account (if connected) otherwise. Screenshots run without it."""
+    from milo_desktop.services.workspace import Workspace
+
+    assert isinstance(ws, Workspace)
+    if opts.demo:
+        from milo_desktop.app_demo import start_demo_telephony
+
+        return await start_demo_telephony(ws, opts.paths.data_dir)
+    from milo_desktop.app_telephony import start_telephony
+    from milo_desktop.services.connectors.twilio.publisher import TwilioPublisher
+    from milo_desktop.services.credentials import CredentialStore
+
+    telephony = start_telephony(ws, opts.paths.data_dir, store=CredentialStore())
+    ws.receptionists.set_publisher(TwilioPublisher(telephony.factory))
+    return telephony
 
 
 async def _screenshot(window: object, view: str, path: Path) -> int:

@@ -27,6 +27,7 @@ from milo_desktop.models import Answer, InboundCall, Question, Receptionist
 from milo_desktop.models.base import utcnow
 from milo_desktop.services.call_evaluation.directory import DirectoryLink, link_and_invite
 from milo_desktop.services.call_evaluation.transcript import build_transcript
+from milo_desktop.services.connectors import NotFoundAtProvider
 from milo_desktop.services.database import Database
 from milo_desktop.services.events import CallUpdated, CandidatesChanged, EventBus
 from milo_desktop.services.flows import (
@@ -162,7 +163,13 @@ class CallEvaluator:
             return None
         context: Mapping[str, Any] = {}
         if job.execution_sid and job.flow_sid:
-            context = await self.context_source(job.flow_sid, job.execution_sid)
+            try:
+                context = await self.context_source(job.flow_sid, job.execution_sid)
+            except NotFoundAtProvider:
+                # Its execution is gone on Twilio (a deleted or replaced flow): nothing to
+                # score from. Leave the call as it is, visible in the pipeline, not guessed at.
+                log.info("call %s: its execution is no longer on Twilio; left as it is", call_id)
+                return None
         findings = await self._findings(job, context)
         result = await self.db.write(lambda s: self._store(s, job, findings))
         if result is None:

@@ -20,6 +20,12 @@ class ConnectorProblem(EnvironmentProblem):
         self.service = service
 
 
+class NotFoundAtProvider(ConnectorProblem):
+    """The service no longer has the resource (HTTP 404): deleted there, or never existed."""
+
+    title = "Not found at the connected service"
+
+
 class AuthFailed(ConnectorProblem):
     """The service refused our credentials (HTTP 401): stop calling it and tell the user."""
 
@@ -52,6 +58,7 @@ class Quarantine:
 __all__ = [
     "AuthFailed",
     "ConnectorProblem",
+    "NotFoundAtProvider",
     "Offline",
     "Quarantine",
     "ServiceUnavailable",

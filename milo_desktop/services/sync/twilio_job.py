@@ -14,8 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from milo_desktop.enums import CallStatus, SpendKind
+from milo_desktop.errors import EnvironmentProblem
 from milo_desktop.models.receptionists import InboundCall, Receptionist
-from milo_desktop.services.connectors import ConnectorProblem
+from milo_desktop.services.connectors import ConnectorProblem, NotFoundAtProvider
 from milo_desktop.services.connectors.twilio.connector import TwilioConnector
 from milo_desktop.services.connectors.twilio.records import parse_time
 from milo_desktop.services.database import Database
@@ -104,7 +105,13 @@ class TwilioSync:
                 lambda r: parse_time(r.get("date_created")),
                 # An execution still running is read again next round (the caller may reply).
                 lambda r: r.get("status") == "ended")
-            results.append(await pull(self.db, res, after_page=self.after_page, on_page=tick))
+            try:
+                results.append(await pull(self.db, res, after_page=self.after_page, on_page=tick))
+            except NotFoundAtProvider:
+                # The flow was deleted on Twilio: its receptionist needs republishing; the
+                # other receptionists' calls still come in.
+                log.warning("receptionist %s: flow %s is gone on Twilio", rid, flow_sid)
+                continue
             done += results[-1].pulled
 
         for name, kind, fetch, settled in (
@@ -149,6 +156,9 @@ class TwilioSync:
             self._evaluated.add(call_id)
             try:
                 await self.evaluate(call_id)
+            except EnvironmentProblem as exc:
+                self._evaluated.discard(call_id)  # offline / auth: try again next round
+                log.warning("evaluating inbound call %s: %s", call_id, exc.message)
             except Exception:
                 log.exception("evaluating inbound call %s failed", call_id)
 

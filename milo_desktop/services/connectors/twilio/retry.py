@@ -19,7 +19,12 @@ import httpx
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.response import Response
 
-from milo_desktop.services.connectors import AuthFailed, Offline, ServiceUnavailable
+from milo_desktop.services.connectors import (
+    AuthFailed,
+    NotFoundAtProvider,
+    Offline,
+    ServiceUnavailable,
+)
 from milo_desktop.services.connectors.twilio.http import last_response
 
 T = TypeVar("T")
@@ -104,6 +109,10 @@ async def with_retries(
             status, code, resp = failed_response(exc)
             if status == 401 or code == 20003:
                 raise AuthFailed(SERVICE, AUTH_MESSAGE, detail=f"{what}: HTTP {status}") from exc
+            if status == 404 or code == 20404:
+                raise NotFoundAtProvider(
+                    SERVICE, f"Twilio has no such resource ({what}).", detail=f"HTTP {status}"
+                ) from exc
             server_error = status >= 500 and policy.retry_server_errors
             if not (status == 429 or code == 20429 or server_error):
                 raise

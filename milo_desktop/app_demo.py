@@ -1,0 +1,151 @@
+"""Demo mode's telephony: the sandbox Twilio server in-process, the demo receptionists
+published on it, and a simulated caller every minute or so, so a newcomer sees calls arrive
+without any account. The only module besides tests that imports the sandbox.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import update
+
+from milo_desktop.app_telephony import Telephony, start_telephony
+from milo_desktop.enums import QuestionKind, ReceptionistStatus
+from milo_desktop.models import Receptionist
+from milo_desktop.sandbox.twilio_server import TwilioSandbox
+from milo_desktop.services.flows import (
+    CallerAction,
+    Keys,
+    QuestionSpec,
+    ScriptedCaller,
+    Speech,
+    question_widget,
+)
+from milo_desktop.services.flows.naming import CALLBACK, CONFIRM_SMS, LOCATION, NAME, VOICEMAIL
+from milo_desktop.services.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+FIRST_CALL_AFTER_S = 8.0
+CALL_EVERY_S = (45.0, 80.0)  # "a simulated call every minute or so"
+
+_FIRST = ["Dana", "Luis", "Keisha", "Minh", "Amara", "Jorge", "Priya", "Tyrell", "Olga", "Sam"]
+_LAST = ["Ruiz", "Okafor", "Nguyen", "Patel", "Brooks", "Kowalski", "Haddad", "Silva", "Reyes"]
+_CITIES = ["Dallas", "Fort Worth", "Irving", "Plano", "Arlington", "Garland"]
+_YES = ["yeah I do", "yes", "sure do", "absolutely", "yep, I have that"]
+_NO = ["nope", "no I don't", "not really"]
+_AMOUNTS = ["about three years", "two and a half years", "6 months", "over 5 years", "a year"]
+_SCORED = [
+    "I ran the night shift receiving dock for two years and trained new hires on the scanners.",
+    "I've done some warehouse work, mostly picking, and I like staying busy.",
+    "At my last job I was certified on sit-down and reach trucks and never had an incident.",
+    "Not much experience yet but I learn fast and I'm always on time.",
+]
+
+
+def scripted_caller(rng: random.Random, questions: tuple[QuestionSpec, ...]) -> ScriptedCaller:
+    """A plausible caller: a name, a callback number, a city, and an answer to every question
+    (mostly good, sometimes a dealbreaker 'no', sometimes the keypad)."""
+    first, last = rng.choice(_FIRST), rng.choice(_LAST)
+    number = f"+1214555{rng.randrange(100, 200):04d}"
+    answers: dict[str, CallerAction] = {
+        NAME: Speech(f"{first} {last}"),
+        CALLBACK: Keys(number[2:]),
+        LOCATION: Speech(rng.choice(_CITIES)),
+        VOICEMAIL: Speech("Thanks, looking forward to hearing back."),
+    }
+    for q in questions:
+        widget = question_widget(q.id)
+        if q.kind == QuestionKind.YES_NO:
+            keypad = rng.random() < 0.2
+            says_yes = rng.random() < 0.8
+            answers[widget] = (
+                Keys("1" if says_yes else "2")
+                if keypad
+                else Speech(rng.choice(_YES if says_yes else _NO))
+            )
+        elif q.kind == QuestionKind.MIN_AMOUNT:
+            answers[widget] = Speech(rng.choice(_AMOUNTS))
+        elif q.kind == QuestionKind.MULTIPLE_CHOICE and q.choices:
+            answers[widget] = Keys(str(rng.randrange(1, len(q.choices) + 1)))
+        else:
+            answers[widget] = Speech(rng.choice(_SCORED))
+    return ScriptedCaller(number=number, answers=answers, sms_replies={CONFIRM_SMS: "YES"})
+
+
+@dataclass
+class DemoTelephony:
+    sandbox: TwilioSandbox
+    telephony: Telephony
+    lines: list[tuple[str, tuple[QuestionSpec, ...]]] = field(default_factory=list)
+    calls_placed: int = 0
+
+    async def stop(self) -> None:
+        await self.telephony.stop()
+        await asyncio.get_running_loop().run_in_executor(None, self.sandbox.stop_thread)
+
+    async def place_call(self, rng: random.Random) -> str | None:
+        """One simulated inbound call to a random live demo line (in the sandbox's thread)."""
+        if not self.lines:
+            return None
+        number, questions = rng.choice(self.lines)
+        caller = scripted_caller(rng, questions)
+        loop = asyncio.get_running_loop()
+        sid = await loop.run_in_executor(
+            None, lambda: self.sandbox.place_inbound_call(number, caller.number, "", caller)
+        )
+        self.calls_placed += 1
+        self.telephony.engine.wake("twilio")  # show it within seconds, not a poll later
+        return sid
+
+    async def callers(self, seed: int = 7) -> None:
+        rng = random.Random(seed)
+        await asyncio.sleep(FIRST_CALL_AFTER_S)
+        while True:
+            try:
+                await self.place_call(rng)
+            except Exception:  # a demo caller must never take the app down
+                log.exception("demo caller failed")
+            await asyncio.sleep(rng.uniform(*CALL_EVERY_S))
+
+
+async def start_demo_telephony(ws: Workspace, data_dir: Path) -> DemoTelephony:
+    """Serve the sandbox, publish the live demo receptionists on it, start syncing, and
+    start the simulated callers (all as registered tasks of the workspace)."""
+    loop = asyncio.get_running_loop()
+    box = TwilioSandbox()
+    await loop.run_in_executor(None, box.start_in_thread)
+    env = {
+        "TWILIO_ACCOUNT_SID": box.account.sid,
+        "TWILIO_AUTH_TOKEN": box.account.auth_token,
+        "MILO_TWILIO_API_BASE": box.base_url,
+        "MILO_TWILIO_STUDIO_BASE": box.studio_base_url,
+    }
+    live = (await ws.receptionists.overview("live")).rows
+    # The demo's flow sids are made up and this sandbox starts empty: publish afresh, before
+    # the sync engine looks for executions of those flows.
+    await ws.db.write(
+        lambda s: s.execute(
+            update(Receptionist)
+            .where(Receptionist.status == ReceptionistStatus.LIVE)
+            .values(flow_sid=None)
+        )
+    )
+    telephony = start_telephony(ws, data_dir, store=None, env=env)
+    from milo_desktop.services.connectors.twilio.publisher import TwilioPublisher
+
+    ws.receptionists.set_publisher(TwilioPublisher(telephony.factory))
+    demo = DemoTelephony(box, telephony)
+    for row in live:
+        if not row.phone_number:
+            continue
+        box.add_number(row.phone_number, row.name)
+        detail = await ws.receptionists.resume(row.id)
+        demo.lines.append((row.phone_number, detail.config().questions))
+    ws.tasks.spawn(demo.callers(), name="demo.callers")
+    log.info("demo telephony: %d live lines on the sandbox at %s", len(demo.lines), box.base_url)
+    return demo

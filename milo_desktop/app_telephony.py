@@ -1,0 +1,72 @@
+"""Part of the composition root: the background telephony of an open workspace.
+
+Builds the Twilio sync engine (with call evaluation), the outbox worker and the receptionist
+publisher over one connector factory, and starts them as registered tasks. Used by app.py for
+real accounts and by app_demo.py over the sandbox; nothing else wires these together.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from milo_desktop.services.call_evaluation import CallEvaluator
+from milo_desktop.services.credentials import CredentialStore
+from milo_desktop.services.sync.engine import SyncEngine
+from milo_desktop.services.sync.once import twilio_connector_factory
+from milo_desktop.services.sync.outbox import OutboxWorker
+from milo_desktop.services.sync.twilio_job import NotConfigured, TwilioSync
+from milo_desktop.services.workspace import Workspace
+
+DEFAULT_POLL_SECONDS = 10.0
+
+
+def poll_seconds(env: Mapping[str, str] | None = None) -> float:
+    """How often new calls are collected: MILO_TWILIO_POLL_SECONDS, default 10 s (min 2 s)."""
+    raw = (env if env is not None else os.environ).get("MILO_TWILIO_POLL_SECONDS", "")
+    try:
+        return max(2.0, float(raw)) if raw else DEFAULT_POLL_SECONDS
+    except ValueError:
+        return DEFAULT_POLL_SECONDS
+
+
+@dataclass
+class Telephony:
+    engine: SyncEngine
+    outbox: OutboxWorker
+    evaluator: CallEvaluator
+    factory: Any  # async () -> TwilioConnector | None
+
+    async def stop(self) -> None:
+        await self.engine.stop()
+
+
+def start_telephony(
+    ws: Workspace,
+    data_dir: Path,
+    *,
+    store: CredentialStore | None,
+    env: Mapping[str, str] | None = None,
+) -> Telephony:
+    """Start collecting calls, evaluating them and sending the outbox. Services that are not
+    connected stay in a 'not configured' state (shown in the UI), never an error loop."""
+    environment = dict(os.environ if env is None else env)
+    factory = twilio_connector_factory(store, environment)
+
+    async def context_source(flow_sid: str, execution_sid: str) -> dict[str, Any]:
+        connector = await factory()
+        if connector is None:
+            raise NotConfigured("twilio", "Twilio is not connected.")
+        async with connector:
+            return await connector.execution_context(flow_sid, execution_sid)
+
+    evaluator = CallEvaluator(ws.db, ws.bus, ws.notifications, context_source)
+    engine = SyncEngine(ws.db, ws.bus, intervals={"twilio": poll_seconds(environment)})
+    engine.register(TwilioSync(ws.db, data_dir, factory, evaluate=evaluator.evaluate))
+    engine.start(ws.tasks)
+    outbox = OutboxWorker(ws.db, factory)
+    ws.tasks.spawn(outbox.run_forever(), name="outbox.worker")
+    return Telephony(engine, outbox, evaluator, factory)
