@@ -109,7 +109,8 @@ class TwilioSandbox:
         failure: list[BaseException] = []
 
         def serve() -> None:
-            loop = asyncio.new_event_loop()
+            # A plain selector loop: under qasync the global policy would make a Qt loop here.
+            loop = asyncio.SelectorEventLoop()
             self._loop = loop
             try:
                 loop.run_until_complete(self.start())
