@@ -31,6 +31,8 @@ from milo_desktop.services.workspace import Workspace
 log = logging.getLogger(__name__)
 
 FIRST_CALL_AFTER_S = 8.0
+# Free numbers on the demo account, so a newcomer can create a receptionist of their own.
+SPARE_NUMBERS = tuple(f"+1214555{n:04d}" for n in range(180, 186))
 CALL_EVERY_S = (45.0, 80.0)  # "a simulated call every minute or so"
 
 _FIRST = ["Dana", "Luis", "Keisha", "Minh", "Amara", "Jorge", "Priya", "Tyrell", "Olga", "Sam"]
@@ -88,8 +90,17 @@ class DemoTelephony:
         await self.telephony.stop()
         await asyncio.get_running_loop().run_in_executor(None, self.sandbox.stop_thread)
 
+    async def refresh_lines(self, ws: Workspace) -> None:
+        """The live receptionists now (a newcomer may have created or paused one)."""
+        lines = []
+        for row in (await ws.receptionists.overview("live")).rows:
+            if row.phone_number and row.published:
+                detail = await ws.receptionists.get(row.id)
+                lines.append((row.phone_number, detail.config().questions))
+        self.lines = lines
+
     async def place_call(self, rng: random.Random) -> str | None:
-        """One simulated inbound call to a random live demo line (in the sandbox's thread)."""
+        """One simulated inbound call to a random live line (in the sandbox's thread)."""
         if not self.lines:
             return None
         number, questions = rng.choice(self.lines)
@@ -102,11 +113,12 @@ class DemoTelephony:
         self.telephony.engine.wake("twilio")  # show it within seconds, not a poll later
         return sid
 
-    async def callers(self, seed: int = 7) -> None:
+    async def callers(self, ws: Workspace, seed: int = 7) -> None:
         rng = random.Random(seed)
         await asyncio.sleep(FIRST_CALL_AFTER_S)
         while True:
             try:
+                await self.refresh_lines(ws)
                 await self.place_call(rng)
             except Exception:  # a demo caller must never take the app down
                 log.exception("demo caller failed")
@@ -146,6 +158,8 @@ async def start_demo_telephony(ws: Workspace, data_dir: Path) -> DemoTelephony:
         box.add_number(row.phone_number, row.name)
         detail = await ws.receptionists.resume(row.id)
         demo.lines.append((row.phone_number, detail.config().questions))
-    ws.tasks.spawn(demo.callers(), name="demo.callers")
+    for number in SPARE_NUMBERS:
+        box.add_number(number, "Spare demo line")
+    ws.tasks.spawn(demo.callers(ws), name="demo.callers")
     log.info("demo telephony: %d live lines on the sandbox at %s", len(demo.lines), box.base_url)
     return demo

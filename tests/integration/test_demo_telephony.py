@@ -81,3 +81,38 @@ def test_a_demo_call_lands_evaluated(tmp_path: Path, arun: Any) -> None:
         assert all(f and f.startswith("FW") for f in flows)
     finally:
         ws.close()
+
+
+def test_a_newcomers_receptionist_goes_live_on_a_spare_demo_number(
+    tmp_path: Path, arun: Any
+) -> None:
+    from milo_desktop.app_demo import SPARE_NUMBERS
+    from tests.factories import make_interviewer
+    from tests.unit.test_receptionists_service import draft
+
+    ws = Workspace.open(f"sqlite:///{tmp_path / 'demo.db'}")
+    try:
+        build_demo(ws.db, candidates=200)
+        iid = make_interviewer(ws, "Night Shift Picker", slug="night-picker")
+
+        async def scenario() -> tuple[Any, ...]:
+            ws.bus.bind_loop(asyncio.get_running_loop())
+            demo = await start_demo_telephony(ws, tmp_path)
+            try:
+                numbers = await ws.receptionists.account_numbers()
+                free = [n for n in numbers if n.e164 in SPARE_NUMBERS and not n.used_by]
+                created = await ws.receptionists.create(
+                    draft(iid, name="My front desk", phone=free[0].e164)
+                )
+                await demo.refresh_lines(ws)
+                return created, [n for n, _q in demo.lines], len(free)
+            finally:
+                await demo.stop()
+                await ws.tasks.drain()
+
+        created, lines, free = arun(scenario(), timeout=90)
+        assert free == len(SPARE_NUMBERS)
+        assert created.status == ReceptionistStatus.LIVE and created.flow_sid
+        assert created.phone_number in lines  # the demo's callers now ring it too
+    finally:
+        ws.close()
