@@ -67,6 +67,7 @@ def start_telephony(
     engine = SyncEngine(ws.db, ws.bus, intervals={"twilio": poll_seconds(environment)})
     engine.register(TwilioSync(ws.db, data_dir, factory, evaluate=evaluator.evaluate))
     engine.start(ws.tasks)
+    ws.sync = engine  # the status bar and the Integrations screen read its statuses
     outbox = OutboxWorker(ws.db, factory)
     ws.tasks.spawn(outbox.run_forever(), name="outbox.worker")
     return Telephony(engine, outbox, evaluator, factory)

@@ -80,8 +80,15 @@ class Database:
                 raise
             raise classified from exc
 
+    def _check_open(self) -> None:
+        if self._closed:
+            # The workspace closed under a background task (quitting, switching workspace):
+            # abandon the work quietly, as a cancellation, not as a crash.
+            raise asyncio.CancelledError("the workspace is closed")
+
     async def read(self, fn: Callable[[Session], T]) -> T:
         """Run ``fn(session)`` in a reader thread and return its (plain) result."""
+        self._check_open()
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
             self._readers, functools.partial(self._run, fn, write=False)
@@ -89,6 +96,7 @@ class Database:
 
     async def write(self, fn: Callable[[Session], T]) -> T:
         """Run ``fn(session)`` in the single writer thread, inside one transaction."""
+        self._check_open()
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
             self._writer, functools.partial(self._run, fn, write=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -32,6 +33,7 @@ class Workspace:
     pipeline: PipelineService = field(init=False)
     receptionists: ReceptionistService = field(init=False)
     backup_path: str | None = None  # the copy taken before migrating, if any
+    sync: Any = None  # the running SyncEngine, set by the composition root when started
 
     def __post_init__(self) -> None:
         self.tasks = TaskRegistry(self.bus)

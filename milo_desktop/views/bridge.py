@@ -21,6 +21,7 @@ from milo_desktop.services.events import (
     SyncProgress,
     TaskFailed,
 )
+from milo_desktop.services.sync.engine import SyncStatusChanged
 
 
 class EventBridge(QObject):
@@ -33,6 +34,7 @@ class EventBridge(QObject):
     syncProgress = Signal(str, int, object)
     connectivityChanged = Signal(bool)
     taskFailed = Signal(str, object)  # task name, exception
+    syncStatusChanged = Signal(str)  # service
 
     def __init__(self, bus: EventBus, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -48,6 +50,7 @@ class EventBridge(QObject):
             ),
             bus.subscribe(ConnectivityChanged, lambda e: self.connectivityChanged.emit(e.online)),
             bus.subscribe(TaskFailed, lambda e: self.taskFailed.emit(e.name, e.error)),
+            bus.subscribe(SyncStatusChanged, lambda e: self.syncStatusChanged.emit(e.service)),
         ]
 
     def close(self) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWidgets import (
@@ -29,6 +29,7 @@ from milo_desktop.views.widgets.alerts import DesktopAlerts
 from milo_desktop.views.widgets.bell import NotificationBell
 from milo_desktop.views.widgets.global_search import GlobalSearch
 from milo_desktop.views.widgets.spend_chip import SpendChip
+from milo_desktop.views.widgets.sync_status import sync_status_text
 
 SECTION_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -141,9 +142,26 @@ class MainWindow(QMainWindow):
         self.db_label = QLabel(text)
         self.db_label.setToolTip(info.location)
         self.online_label = QLabel()
+        self.sync_label = QLabel()
         status.addWidget(self.db_label, 1)
+        status.addPermanentWidget(self.sync_label)
         status.addPermanentWidget(self.online_label)
         self._watch_connectivity()
+        self.ctx.bridge.syncStatusChanged.connect(lambda _service: self.show_sync_status())
+        self._sync_timer = QTimer(self, interval=15_000)  # keeps "synced 20 s ago" true
+        self._sync_timer.timeout.connect(self.show_sync_status)
+        self._sync_timer.start()
+        self.show_sync_status()
+
+    def show_sync_status(self) -> None:
+        """Last sync per service, in the status bar ("Twilio: synced 2 min ago")."""
+        engine = self.ctx.workspace.sync
+        if engine is None:
+            self.sync_label.setText("")
+            return
+        parts = [sync_status_text(st) for st in engine.statuses()]
+        self.sync_label.setText("   ".join(parts))
+        self.sync_label.setToolTip("\n".join(st.message for st in engine.statuses() if st.message))
 
     def _watch_connectivity(self) -> None:
         net = QNetworkInformation.instance()

@@ -202,3 +202,22 @@ def test_caller_notification_jumps_to_the_call(qtbot, make_ctx, sqlite_workspace
     )
     qtbot.waitUntil(lambda: window.bell.unread == 0, timeout=5000)  # opened = read
     window.pipeline.details_dialog.close()
+
+
+def test_status_bar_shows_each_services_sync_state(
+    qtbot, make_ctx, sqlite_workspace: Workspace, tmp_path
+) -> None:
+    from milo_desktop.services.sync.engine import SyncEngine
+    from milo_desktop.services.sync.twilio_job import TwilioSync
+
+    async def not_connected() -> None:
+        return None
+
+    engine = SyncEngine(sqlite_workspace.db, sqlite_workspace.bus)
+    engine.register(TwilioSync(sqlite_workspace.db, tmp_path, not_connected))
+    sqlite_workspace.sync = engine
+    ctx = make_ctx(sqlite_workspace)
+    window = _window(qtbot, ctx)
+    ctx.spawn(engine.run_once("twilio"), "t")
+    qtbot.waitUntil(lambda: window.sync_label.text() == "Twilio: not connected", timeout=5000)
+    assert "Integrations" in window.sync_label.toolTip()

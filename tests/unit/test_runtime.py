@@ -185,3 +185,10 @@ def test_options_pick_the_right_database(tmp_path: Path, monkeypatch: pytest.Mon
     ):
         with pytest.raises(SystemExit):
             parse_options(bad)
+
+
+def test_work_after_the_workspace_closed_is_abandoned_quietly(sqlite_url: str, arun) -> None:
+    ws = Workspace.open(sqlite_url)
+    ws.close()
+    with pytest.raises(asyncio.CancelledError):
+        arun(ws.db.read(lambda s: 1))
