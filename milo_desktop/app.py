@@ -128,6 +128,16 @@ async def _run(opts: Options, log_path: str) -> int:
     ws.bus.bind_loop(loop)
     bridge = EventBridge(ws.bus)
     bridge.taskFailed.connect(lambda _name, exc: presenter.show(exc, logged=True))
+    from milo_desktop.services.credentials import CredentialStore
+    from milo_desktop.services.integrations import IntegrationsService
+
+    store = await loop.run_in_executor(None, CredentialStore)  # finding a backend may block
+    demo_box, env = None, None
+    if opts.demo and opts.screenshot is None:
+        from milo_desktop.app_demo import start_demo_sandbox
+
+        demo_box, env = await start_demo_sandbox()
+    ws.integrations = IntegrationsService(store, ws.db, bus=ws.bus, env=env)
     opts.paths.data_dir.mkdir(parents=True, exist_ok=True)
     settings = QSettings(str(opts.paths.ui_settings), QSettings.Format.IniFormat)
     ctx = ViewContext(ws, bridge, settings)
@@ -141,7 +151,7 @@ async def _run(opts: Options, log_path: str) -> int:
             return await _screenshot(window, opts.view, opts.screenshot)
         window.show()
         window.start()
-        background = await _start_background(ws, opts)
+        background = await _start_background(ws, opts, window, demo_box)
         await closed.wait()
         return 0
     finally:
@@ -152,22 +162,34 @@ async def _run(opts: Options, log_path: str) -> int:
         await loop.run_in_executor(None, ws.close)
 
 
-async def _start_background(ws: object, opts: Options) -> object:
+async def _start_background(ws: object, opts: Options, window: object, demo_box: object) -> object:
     """Telephony in the background: the sandbox and its simulated callers in demo mode, the
-    real Twilio account (if connected) otherwise. Screenshots run without it."""
+    connected Twilio account otherwise (publishing, syncing and sending only once connected)."""
+    from milo_desktop.app_telephony import start_telephony
+    from milo_desktop.services.integrations import TwilioConnectionChanged
     from milo_desktop.services.workspace import Workspace
+    from milo_desktop.views.main_window import MainWindow
 
-    assert isinstance(ws, Workspace)
-    if opts.demo:
+    assert isinstance(ws, Workspace) and isinstance(window, MainWindow)
+    integrations = ws.integrations
+    if demo_box is not None:
         from milo_desktop.app_demo import start_demo_telephony
 
-        return await start_demo_telephony(ws, opts.paths.data_dir)
-    from milo_desktop.app_telephony import start_telephony
-    from milo_desktop.services.connectors.twilio.publisher import TwilioPublisher
-    from milo_desktop.services.credentials import CredentialStore
+        demo = await start_demo_telephony(
+            ws, opts.paths.data_dir, demo_box, factory=integrations.make_connector  # type: ignore[arg-type]
+        )
+        window.integrations.set_sync_engine(demo.telephony.engine)
+        return demo
+    telephony = start_telephony(
+        ws, opts.paths.data_dir, store=integrations.credentials, factory=integrations.make_connector
+    )
 
-    telephony = start_telephony(ws, opts.paths.data_dir, store=CredentialStore())
-    ws.receptionists.set_publisher(TwilioPublisher(telephony.factory))
+    def attach(connected: bool) -> None:
+        ws.receptionists.set_publisher(integrations.make_publisher() if connected else None)
+
+    attach(await integrations.twilio_configured())
+    ws.bus.subscribe(TwilioConnectionChanged, lambda e: attach(e.connected))
+    window.integrations.set_sync_engine(telephony.engine)
     return telephony
 
 
@@ -187,6 +209,9 @@ async def _screenshot(window: object, view: str, path: Path) -> int:
     elif view == "receptionists":
         window.show_section(3)
         section = window.receptionists
+    elif view == "integrations":
+        window.show_section(4)
+        section = window.integrations
     else:
         window.show_section(0)
         section = window.interviewers

@@ -10,6 +10,7 @@ import logging
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import update
 
@@ -125,18 +126,32 @@ class DemoTelephony:
             await asyncio.sleep(rng.uniform(*CALL_EVERY_S))
 
 
-async def start_demo_telephony(ws: Workspace, data_dir: Path) -> DemoTelephony:
-    """Serve the sandbox, publish the live demo receptionists on it, start syncing, and
-    start the simulated callers (all as registered tasks of the workspace)."""
-    loop = asyncio.get_running_loop()
+async def start_demo_sandbox() -> tuple[TwilioSandbox, dict[str, str]]:
+    """Serve the sandbox Twilio from a background thread; returns it and the environment
+    (credentials and API bases) that points a connector at it."""
     box = TwilioSandbox()
-    await loop.run_in_executor(None, box.start_in_thread)
-    env = {
+    await asyncio.get_running_loop().run_in_executor(None, box.start_in_thread)
+    for number in SPARE_NUMBERS:
+        box.add_number(number, "Spare demo line")
+    return box, {
         "TWILIO_ACCOUNT_SID": box.account.sid,
         "TWILIO_AUTH_TOKEN": box.account.auth_token,
         "MILO_TWILIO_API_BASE": box.base_url,
         "MILO_TWILIO_STUDIO_BASE": box.studio_base_url,
     }
+
+
+async def start_demo_telephony(
+    ws: Workspace,
+    data_dir: Path,
+    box: TwilioSandbox | None = None,
+    factory: Any = None,
+) -> DemoTelephony:
+    """Publish the live demo receptionists on the sandbox, start syncing, and start the
+    simulated callers (all as registered tasks of the workspace)."""
+    env: dict[str, str] | None = None
+    if box is None:
+        box, env = await start_demo_sandbox()
     live = (await ws.receptionists.overview("live")).rows
     # The demo's flow sids are made up and this sandbox starts empty: publish afresh, before
     # the sync engine looks for executions of those flows.
@@ -147,7 +162,7 @@ async def start_demo_telephony(ws: Workspace, data_dir: Path) -> DemoTelephony:
             .values(flow_sid=None)
         )
     )
-    telephony = start_telephony(ws, data_dir, store=None, env=env)
+    telephony = start_telephony(ws, data_dir, store=None, env=env, factory=factory)
     from milo_desktop.services.connectors.twilio.publisher import TwilioPublisher
 
     ws.receptionists.set_publisher(TwilioPublisher(telephony.factory))
@@ -156,10 +171,8 @@ async def start_demo_telephony(ws: Workspace, data_dir: Path) -> DemoTelephony:
         if not row.phone_number:
             continue
         box.add_number(row.phone_number, row.name)
-        detail = await ws.receptionists.resume(row.id)
-        demo.lines.append((row.phone_number, detail.config().questions))
-    for number in SPARE_NUMBERS:
-        box.add_number(number, "Spare demo line")
+        await ws.receptionists.resume(row.id)
+    await demo.refresh_lines(ws)
     ws.tasks.spawn(demo.callers(ws), name="demo.callers")
     log.info("demo telephony: %d live lines on the sandbox at %s", len(demo.lines), box.base_url)
     return demo

@@ -50,11 +50,14 @@ def start_telephony(
     *,
     store: CredentialStore | None,
     env: Mapping[str, str] | None = None,
+    factory: Any = None,
 ) -> Telephony:
     """Start collecting calls, evaluating them and sending the outbox. Services that are not
     connected stay in a 'not configured' state (shown in the UI), never an error loop."""
     environment = dict(os.environ if env is None else env)
-    factory = twilio_connector_factory(store, environment)
+    # One factory for the sync, the outbox and call evaluation: the Integrations service's
+    # (keychain, saved API bases, env overrides) in the app; env/keychain only headless.
+    factory = factory or twilio_connector_factory(store, environment)
 
     async def context_source(flow_sid: str, execution_sid: str) -> dict[str, Any]:
         connector = await factory()

@@ -15,7 +15,7 @@ APP_NAME = "Milo Desktop"
 APP_AUTHOR = "Milo"
 MAX_DEMO_CANDIDATES = 1_000_000
 DEFAULT_DEMO_CANDIDATES = 3_000
-VIEWS = ("interviewers", "directory", "pipeline", "receptionists")
+VIEWS = ("interviewers", "directory", "pipeline", "receptionists", "integrations")
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--view",
         type=_view,
         default="interviewers",
-        help="interviewers | directory | pipeline | receptionists | interviewer:<slug>",
+        help="interviewers | directory | pipeline | receptionists | integrations | interviewer:<slug>",
     )
     theme = p.add_mutually_exclusive_group()
     theme.add_argument("--dark", dest="dark", action="store_true", default=None, help="dark theme")

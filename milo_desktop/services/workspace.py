@@ -34,6 +34,7 @@ class Workspace:
     receptionists: ReceptionistService = field(init=False)
     backup_path: str | None = None  # the copy taken before migrating, if any
     sync: Any = None  # the running SyncEngine, set by the composition root when started
+    integrations: Any = None  # IntegrationsService, set by app.py (it needs the OS keychain)
 
     def __post_init__(self) -> None:
         self.tasks = TaskRegistry(self.bus)

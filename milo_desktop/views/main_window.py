@@ -25,6 +25,7 @@ from milo_desktop.views.candidates import DirectorySection, open_candidate_profi
 from milo_desktop.views.context import ViewContext
 from milo_desktop.views.interviewers import InterviewersSection
 from milo_desktop.views.receptionists import PipelineSection, ReceptionistsSection
+from milo_desktop.views.settings import IntegrationsSection
 from milo_desktop.views.widgets.alerts import DesktopAlerts
 from milo_desktop.views.widgets.bell import NotificationBell
 from milo_desktop.views.widgets.global_search import GlobalSearch
@@ -57,6 +58,10 @@ class MainWindow(QMainWindow):
             (self.tr("Inbound via Phone"), self.pipeline),
             (self.tr("Receptionists"), self.receptionists),
         ]
+        self.integrations: IntegrationsSection | None = None
+        if ctx.workspace.integrations is not None:  # built by app.py (it needs the keychain)
+            self.integrations = IntegrationsSection(ctx, ctx.workspace.integrations)
+            self.sections.append((self.tr("Integrations"), self.integrations))
 
         central = QWidget(self)
         outer = QVBoxLayout(central)
@@ -116,7 +121,9 @@ class MainWindow(QMainWindow):
         sidebar.setObjectName("sidebar")
         sidebar.setMinimumWidth(170)
         sidebar.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        groups = ((None, 0), (self.tr("SOURCE CANDIDATES"), 1), (None, 2), (None, 3))
+        groups = [(None, 0), (self.tr("SOURCE CANDIDATES"), 1), (None, 2), (None, 3)]
+        if len(self.sections) > 4:
+            groups.append((self.tr("SETTINGS"), 4))
         for header, index in groups:
             if header:
                 item = QListWidgetItem(header)
@@ -293,6 +300,8 @@ class MainWindow(QMainWindow):
         self.directory.restore_state()
         self.pipeline.restore_state()
         self.receptionists.restore_state()
+        if self.integrations is not None:
+            self.integrations.restore_state()
 
     def save_state(self) -> None:
         s = self.ctx.settings
@@ -303,6 +312,8 @@ class MainWindow(QMainWindow):
         self.directory.save_state()
         self.pipeline.save_state()
         self.receptionists.save_state()
+        if self.integrations is not None:
+            self.integrations.save_state()
         s.sync()
 
     def quit(self) -> None:

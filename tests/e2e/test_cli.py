@@ -35,7 +35,9 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("demo")
 
 
-@pytest.mark.parametrize("view", ["interviewers", "directory", "pipeline", "receptionists", "interviewer:FIRST"])
+@pytest.mark.parametrize(
+    "view", ["interviewers", "directory", "pipeline", "receptionists", "integrations", "interviewer:FIRST"]
+)
 def test_screenshot_renders_a_loaded_view(demo_dir: Path, view: str) -> None:
     if view == "interviewer:FIRST":
         import sqlite3

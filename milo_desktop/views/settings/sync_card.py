@@ -1,0 +1,205 @@
+"""The Sync card: one row per service with its state, last sync ("2m ago"), progress, the
+message that matters (offline, sign-in refused), Reconnect, and its Sync issues count."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QWidget
+
+from milo_desktop.errors import EnvironmentProblem
+from milo_desktop.services.integrations import IntegrationsService, TwilioState
+from milo_desktop.services.sync import (
+    RoundCounts,
+    ServiceState,
+    SyncEngine,
+    SyncIssue,
+    SyncStatus,
+)
+from milo_desktop.views import theme
+from milo_desktop.views.context import ViewContext
+from milo_desktop.views.settings.cards import Card, MessageLine
+from milo_desktop.views.settings.sync_issues import service_name
+from milo_desktop.views.widgets.formatting import ago_text
+
+TONES = {ServiceState.IDLE: "success", ServiceState.SYNCING: "accent",
+         ServiceState.OFFLINE: "warning", ServiceState.BUSY: "warning",
+         ServiceState.AUTH_FAILED: "danger", ServiceState.FAILED: "danger",
+         ServiceState.NOT_CONFIGURED: "muted"}
+
+
+class ServiceRow:
+    """The widgets of one service's row in the card's grid."""
+
+    def __init__(self, parent: QWidget) -> None:
+        self.name = QLabel(parent)
+        font = self.name.font()
+        font.setBold(True)
+        self.name.setFont(font)
+        self.state = QLabel(parent)
+        self.last_sync = QLabel(parent)
+        self.progress = QLabel(parent)
+        self.progress.setProperty("muted", True)
+        self.message = QLabel(parent)
+        self.message.setWordWrap(True)
+        self.reconnect = QPushButton(parent)
+        self.issues = QPushButton(parent)
+
+
+class SyncCard(Card):
+    """Follows the engine's SyncStatusChanged / SyncProgress; ``issuesRequested(service)``."""
+
+    issuesRequested = Signal(str)
+
+    def __init__(self, ctx: ViewContext, engine: SyncEngine,
+                 integrations: IntegrationsService | None = None,
+                 parent: QWidget | None = None,
+                 clock: Callable[[], dt.datetime] | None = None) -> None:
+        super().__init__(self.tr("Sync"), parent)
+        self.ctx = ctx
+        self.engine = engine
+        self.integrations = integrations
+        self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
+        self.rows: dict[str, ServiceRow] = {}
+        self.issue_counts: dict[str, int] = {}
+        self.grid = QGridLayout()
+        self.grid.setHorizontalSpacing(18)
+        self.grid.setVerticalSpacing(6)
+        for col, title in enumerate((self.tr("Service"), self.tr("State"),
+                                     self.tr("Last sync"), self.tr("Progress"))):
+            head = QLabel(title, self)
+            head.setProperty("muted", True)
+            self.grid.addWidget(head, 0, col)
+        self.grid.setColumnStretch(3, 1)
+        self.empty = QLabel(self.tr("No services sync yet. Connect Twilio above."), self)
+        self.empty.setProperty("muted", True)
+        self.note = MessageLine(self)
+        self.body.addLayout(self.grid)
+        self.body.addWidget(self.empty)
+        self.body.addWidget(self.note)
+        # "2m ago" ages; a status burst (progress every page) repaints at most every 200 ms.
+        self._tick = QTimer(self, interval=30_000)
+        self._tick.timeout.connect(self.render)
+        self._soon = QTimer(self, singleShot=True, interval=200)
+        self._soon.timeout.connect(self.render)
+        self._issues_soon = QTimer(self, singleShot=True, interval=500)
+        self._issues_soon.timeout.connect(self.reload_issues)
+        self.render()
+
+    def start(self) -> None:
+        self._tick.start()
+        self.reload_issues()
+
+    def stop(self) -> None:
+        for timer in (self._tick, self._soon, self._issues_soon):
+            timer.stop()
+
+    def status_changed(self) -> None:
+        self._soon.start()
+        self._issues_soon.start()
+
+    # ----- rows ---------------------------------------------------------------------------
+    def _row(self, service: str) -> ServiceRow:
+        row = self.rows.get(service)
+        if row is None:
+            row = ServiceRow(self)
+            n = len(self.rows) * 2 + 1
+            self.grid.addWidget(row.name, n, 0)
+            self.grid.addWidget(row.state, n, 1)
+            self.grid.addWidget(row.last_sync, n, 2)
+            self.grid.addWidget(row.progress, n, 3)
+            self.grid.addWidget(row.reconnect, n, 4)
+            self.grid.addWidget(row.issues, n, 5)
+            self.grid.addWidget(row.message, n + 1, 1, 1, 5)
+            row.reconnect.setText(self.tr("Reconnect"))
+            row.reconnect.clicked.connect(lambda _c=False, s=service: self.reconnect(s))
+            row.issues.clicked.connect(lambda _c=False, s=service: self.issuesRequested.emit(s))
+            self.rows[service] = row
+        return row
+
+    def render(self) -> None:
+        statuses = self.engine.statuses()
+        self.empty.setVisible(not statuses)
+        for status in statuses:
+            self._render(status)
+
+    def _render(self, status: SyncStatus) -> None:
+        row = self._row(status.service)
+        t = theme.current()
+        row.name.setText(service_name(status.service))
+        color = getattr(t, TONES.get(status.state, "muted"))
+        row.state.setText(f"<span style='color:{color}'>●</span>&nbsp;{self.state_text(status)}")
+        row.last_sync.setText(ago_text(status.last_sync_at, self.clock())
+                              if status.last_sync_at else self.tr("Never"))
+        if status.last_sync_at:
+            row.last_sync.setToolTip(status.last_sync_at.astimezone().strftime("%c"))
+        row.progress.setText(self.progress_text(status))
+        row.message.setText(status.message)
+        row.message.setStyleSheet(f"color: {color};")
+        row.message.setVisible(bool(status.message) and status.state != ServiceState.IDLE)
+        row.reconnect.setVisible(status.state == ServiceState.AUTH_FAILED)
+        count = self.issue_counts.get(status.service, 0)
+        row.issues.setText(self.tr("Sync issues ({n})").format(n=count))
+        row.issues.setEnabled(True)
+
+    def state_text(self, status: SyncStatus) -> str:
+        return {
+            ServiceState.IDLE: self.tr("Up to date") if status.last_sync_at
+            else self.tr("Waiting for the first sync"),
+            ServiceState.SYNCING: self.tr("Syncing…"),
+            ServiceState.OFFLINE: self.tr("Offline — retrying"),
+            ServiceState.BUSY: self.tr("Busy — retrying"),
+            ServiceState.AUTH_FAILED: self.tr("Sign-in refused — paused"),
+            ServiceState.NOT_CONFIGURED: self.tr("Not connected"),
+            ServiceState.FAILED: self.tr("Stopped (internal error)"),
+        }[status.state]
+
+    def progress_text(self, status: SyncStatus) -> str:
+        if status.state == ServiceState.SYNCING:
+            return self.tr("{n} records so far").format(n=status.done)
+        counts: RoundCounts | None = status.last_round
+        if counts is None:
+            return ""
+        text = self.tr("Last round: {calls} calls, {messages} messages, {callers} callers").format(
+            calls=counts.calls, messages=counts.messages, callers=counts.inbound_calls)
+        if status.last_round_s is not None:
+            text += self.tr(" in {s:.1f} s").format(s=status.last_round_s)
+        return text
+
+    # ----- issues and reconnect -------------------------------------------------------------
+    def reload_issues(self) -> None:
+        self.ctx.spawn(self._load_issues(), "integrations.sync.issues_count")
+
+    async def _load_issues(self) -> None:
+        try:
+            issues: list[SyncIssue] = await self.engine.sync_issues()
+        except EnvironmentProblem as exc:
+            self.note.say(exc.message, "danger")
+            return
+        counts: dict[str, int] = {}
+        for issue in issues:
+            counts[issue.service] = counts.get(issue.service, 0) + 1
+        self.issue_counts = counts
+        self.render()
+
+    def reconnect(self, service: str) -> None:
+        """After the user fixed the credentials: check them, then resume the service."""
+        async def go() -> None:
+            if self.integrations is not None and service == "twilio":
+                status = await self.integrations.test_twilio()
+                if status.state == TwilioState.AUTH_FAILED:
+                    self.note.say(self.tr("Twilio still refuses the credentials. Enter them "
+                                          "again in the Twilio card above."), "danger")
+                    return
+                if status.state == TwilioState.NOT_CONNECTED:
+                    self.note.say(self.tr("Connect Twilio above first."), "danger")
+                    return
+            self.engine.resume(service)
+            self.note.say(self.tr("{service} sync resumed.").format(
+                service=service_name(service)), "success")
+            self.render()
+
+        self.note.say(self.tr("Checking the credentials…"), "muted")
+        self.ctx.spawn(go(), "integrations.sync.reconnect")
