@@ -30,3 +30,14 @@ def make_ctx(qloop: Any, tmp_path: Path) -> Iterator[Any]:
     yield make
     for bridge in bridges:
         bridge.close()
+
+
+@pytest.fixture(autouse=True)
+def _collect_on_the_gui_thread() -> Iterator[None]:
+    """Free each test's Qt objects (qasync timers, worker threads) here, on the GUI thread,
+    rather than whenever a later test's worker thread happens to run the garbage collector
+    ("Timers cannot be stopped from another thread")."""
+    yield
+    import gc
+
+    gc.collect()

@@ -271,3 +271,26 @@ def test_a_publish_failure_keeps_the_receptionist_inactive(workspace: Workspace,
         arun(svc.create(draft(None, config=config(manual_approval=True))))
     detail = arun(svc.get(caught.value.receptionist_id))
     assert detail.status == ReceptionistStatus.INACTIVE and detail.flow_sid is None
+
+
+def test_overview_shows_each_lines_spend(workspace: Workspace, arun: Any) -> None:
+    from milo_desktop.enums import SpendKind
+    from milo_desktop.models import Receptionist, SpendEntry
+
+    svc = ReceptionistService(workspace.db, workspace.bus)
+
+    def seed(s: Any) -> int:
+        r = Receptionist(name="Front desk", agent_name="Ava", phone_number=NUMBER)
+        s.add(r)
+        s.flush()
+        s.add_all([
+            SpendEntry(service="twilio", kind=SpendKind.CALL, provider_sid="CA1",
+                       amount_micros=8_500_000, receptionist_id=r.id),
+            SpendEntry(service="twilio", kind=SpendKind.SMS, provider_sid="SM1",
+                       amount_micros=7_900, receptionist_id=r.id),
+        ])
+        return r.id
+
+    rid = workspace.db.run_sync(seed, write=True)
+    (row,) = arun(svc.overview()).rows
+    assert row.id == rid and row.spend_micros == 8_507_900

@@ -21,6 +21,7 @@ from milo_desktop.models import (
     Interviewer,
     Question,
     Receptionist,
+    SpendEntry,
 )
 from milo_desktop.services.database import Database
 from milo_desktop.services.events import EventBus
@@ -84,11 +85,17 @@ class ReceptionistService:
             calls = dict(s.execute(
                 select(InboundCall.receptionist_id, func.count())
                 .group_by(InboundCall.receptionist_id)).tuples().all())
+            # What the provider charged for this line's calls and texts (micro-units).
+            spend = dict(s.execute(
+                select(SpendEntry.receptionist_id, func.sum(SpendEntry.amount_micros))
+                .where(SpendEntry.receptionist_id.is_not(None))
+                .group_by(SpendEntry.receptionist_id)).tuples().all())
             rows = [
                 ReceptionistRow(
                     id=r.id, name=r.name, agent_name=r.agent_name, phone_number=r.phone_number,
                     status=r.status, language_mode=r.language_mode,
                     questions=questions.get(r.id, 0), calls=calls.get(r.id, 0),
+                    spend_micros=int(spend.get(r.id) or 0),
                     published=r.flow_sid is not None, created_at=r.created_at,
                 )
                 for r in s.scalars(select(Receptionist)

@@ -90,6 +90,7 @@ class ReceptionistRow:
     calls: int
     published: bool  # has a flow on Twilio (False: saved locally only)
     created_at: dt.datetime
+    spend_micros: int = 0  # the provider's prices for this line's calls and texts
 
     @property
     def note(self) -> str:

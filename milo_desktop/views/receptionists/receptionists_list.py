@@ -46,13 +46,14 @@ from milo_desktop.views.receptionists.test_call import TestCallDialog
 from milo_desktop.views.receptionists.wizard import ReceptionistWizard
 from milo_desktop.views.receptionists.wizard_common import receptionist_service
 from milo_desktop.views.widgets.data_table import DataTable
+from milo_desktop.views.widgets.formatting import money_text
 from milo_desktop.views.widgets.paged_model import ObjectRole
 
 KEY = "receptionists/list"
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = (("name", "Receptionist", 280), ("agent", "Agent", 110), ("number", "Number", 140),
            ("status", "Status", 130), ("language", "Language", 120),
-           ("questions", "Questions", 90), ("calls", "Calls", 80))
+           ("questions", "Questions", 90), ("calls", "Calls", 80), ("spend", "Spend", 90))
 
 
 class ReceptionistsModel(QAbstractTableModel):
@@ -94,10 +95,11 @@ class ReceptionistsModel(QAbstractTableModel):
                 "language": self.tr("Multilingual") if row.language_mode ==
                 LanguageMode.MULTILINGUAL else self.tr("English only"),
                 "questions": str(row.questions), "calls": str(row.calls),
+                "spend": money_text(row.spend_micros / 10_000),
             }[key]
         if role == Qt.ItemDataRole.ToolTipRole:
             return row.note or row.name
-        if role == Qt.ItemDataRole.TextAlignmentRole and key in ("questions", "calls"):
+        if role == Qt.ItemDataRole.TextAlignmentRole and key in ("questions", "calls", "spend"):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
