@@ -25,7 +25,7 @@ from milo_desktop.services.sync.cursors import add_quarantine
 from milo_desktop.services.workspace import Workspace
 from milo_desktop.views.settings import IntegrationsSection, SyncIssuesPanel
 from milo_desktop.views.settings.twilio_card import CONNECTED, FORM
-from tests.integration.test_twilio_publisher import MemoryKeychain
+from tests.keychains import MemoryKeychain
 
 NUMBER = "+12145550197"
 FAST = RetryPolicy(attempts=2, base_delay=0.01, max_delay=0.02)

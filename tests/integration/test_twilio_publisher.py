@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import keyring.errors
 import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import fail
@@ -40,31 +39,13 @@ from milo_desktop.services.integrations import (
 )
 from milo_desktop.services.receptionists import FlowPublisher, NumberSource
 from milo_desktop.services.workspace import Workspace
+from tests.keychains import MemoryKeychain
 
 NUMBER = "+15550001111"
 OTHER = "+15550002222"
 FAST = RetryPolicy(attempts=3, base_delay=0.01, max_delay=0.05)
 
 
-class MemoryKeychain(KeyringBackend):
-    """A keyring backend in memory (the interface the OS keychains implement)."""
-
-    priority = 5  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.items.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.items[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if (service, username) not in self.items:
-            raise keyring.errors.PasswordDeleteError("not found")
-        del self.items[(service, username)]
 
 
 @pytest.fixture

@@ -7,9 +7,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import keyring.errors
 import pytest
-from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
 from milo_desktop.services.credentials import (
@@ -19,34 +17,7 @@ from milo_desktop.services.credentials import (
     CredentialStore,
     CredentialsUnavailable,
 )
-
-
-class MemoryKeychain(KeyringBackend):
-    priority = 5  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.items.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.items[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if (service, username) not in self.items:
-            raise keyring.errors.PasswordDeleteError("not found")
-        del self.items[(service, username)]
-
-
-class LockedKeychain(MemoryKeychain):
-    locked = True
-
-    def get_password(self, service: str, username: str) -> str | None:
-        if self.locked:
-            raise keyring.errors.KeyringLocked("locked")
-        return super().get_password(service, username)
+from tests.keychains import LockedKeychain, MemoryKeychain
 
 
 def test_available_keychain_round_trip(arun) -> None:

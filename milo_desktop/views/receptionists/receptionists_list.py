@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
@@ -48,6 +47,7 @@ from milo_desktop.views.receptionists.wizard_common import receptionist_service
 from milo_desktop.views.widgets.data_table import DataTable
 from milo_desktop.views.widgets.formatting import money_text
 from milo_desktop.views.widgets.paged_model import ObjectRole
+from milo_desktop.views.widgets.rows_model import RowsTableModel
 
 KEY = "receptionists/list"
 Index = QModelIndex | QPersistentModelIndex
@@ -56,52 +56,22 @@ COLUMNS = (("name", "Receptionist", 280), ("agent", "Agent", 110), ("number", "N
            ("questions", "Questions", 90), ("calls", "Calls", 80), ("spend", "Spend", 90))
 
 
-class ReceptionistsModel(QAbstractTableModel):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[ReceptionistRow] = []
+class ReceptionistsModel(RowsTableModel[ReceptionistRow]):
+    COLUMNS = COLUMNS
+    RIGHT_ALIGNED = frozenset({"questions", "calls", "spend"})
 
-    def set_rows(self, rows: tuple[ReceptionistRow, ...]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
+    def cell(self, row: ReceptionistRow, key: str) -> str:
+        return {
+            "name": row.name, "agent": row.agent_name, "number": row.phone_number or "—",
+            "status": status_text(row),
+            "language": self.tr("Multilingual") if row.language_mode ==
+            LanguageMode.MULTILINGUAL else self.tr("English only"),
+            "questions": str(row.questions), "calls": str(row.calls),
+            "spend": money_text(row.spend_micros / 10_000),
+        }[key]
 
-    def row_at(self, row: int) -> ReceptionistRow | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.tr(COLUMNS[section][1])
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row = self.row_at(index.row())
-        if row is None:
-            return None
-        key = COLUMNS[index.column()][0]
-        if role == ObjectRole:
-            return row
-        if role == Qt.ItemDataRole.DisplayRole:
-            return {
-                "name": row.name, "agent": row.agent_name, "number": row.phone_number or "—",
-                "status": status_text(row),
-                "language": self.tr("Multilingual") if row.language_mode ==
-                LanguageMode.MULTILINGUAL else self.tr("English only"),
-                "questions": str(row.questions), "calls": str(row.calls),
-                "spend": money_text(row.spend_micros / 10_000),
-            }[key]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return row.note or row.name
-        if role == Qt.ItemDataRole.TextAlignmentRole and key in ("questions", "calls", "spend"):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+    def tooltip(self, row: ReceptionistRow, key: str) -> str | None:
+        return row.note or row.name
 
 
 def status_text(row: ReceptionistRow) -> str:

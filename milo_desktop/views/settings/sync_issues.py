@@ -4,10 +4,8 @@ and the raw payload as received, read-only. At most a few hundred rows: one read
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QSettings,
@@ -33,7 +31,7 @@ from milo_desktop.views.context import ViewContext
 from milo_desktop.views.settings.cards import MessageLine
 from milo_desktop.views.widgets.data_table import DataTable
 from milo_desktop.views.widgets.formatting import local_datetime
-from milo_desktop.views.widgets.paged_model import ObjectRole
+from milo_desktop.views.widgets.rows_model import RowsTableModel
 
 KEY = "integrations/syncIssues"
 Index = QModelIndex | QPersistentModelIndex
@@ -55,45 +53,16 @@ def pretty_payload(payload: str) -> str:
         return payload
 
 
-class SyncIssuesModel(QAbstractTableModel):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[SyncIssue] = []
+class SyncIssuesModel(RowsTableModel[SyncIssue]):
+    COLUMNS = COLUMNS
 
-    def set_rows(self, rows: list[SyncIssue]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
+    def cell(self, issue: SyncIssue, key: str) -> str:
+        return {"service": service_name(issue.service), "resource": issue.resource,
+                "reason": issue.reason, "received": local_datetime(issue.received_at),
+                "external_id": issue.external_id or "—"}[key]
 
-    def row_at(self, row: int) -> SyncIssue | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.tr(COLUMNS[section][1])
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        issue = self.row_at(index.row())
-        if issue is None:
-            return None
-        key = COLUMNS[index.column()][0]
-        if role == ObjectRole:
-            return issue
-        if role == Qt.ItemDataRole.DisplayRole:
-            return {"service": service_name(issue.service), "resource": issue.resource,
-                    "reason": issue.reason, "received": local_datetime(issue.received_at),
-                    "external_id": issue.external_id or "—"}[key]
-        if role == Qt.ItemDataRole.ToolTipRole and key == "reason":
-            return issue.reason
-        return None
+    def tooltip(self, issue: SyncIssue, key: str) -> str | None:
+        return issue.reason if key == "reason" else None
 
 
 class SyncIssuesPanel(QDialog):
