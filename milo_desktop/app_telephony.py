@@ -7,6 +7,7 @@ real accounts and by app_demo.py over the sandbox; nothing else wires these toge
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from milo_desktop.services.call_evaluation import CallEvaluator
+from milo_desktop.services.connectors.twilio.http import shared_ssl_context
 from milo_desktop.services.credentials import CredentialStore
 from milo_desktop.services.sync.engine import SyncEngine
 from milo_desktop.services.sync.once import twilio_connector_factory
@@ -31,6 +33,10 @@ def poll_seconds(env: Mapping[str, str] | None = None) -> float:
         return max(2.0, float(raw)) if raw else DEFAULT_POLL_SECONDS
     except ValueError:
         return DEFAULT_POLL_SECONDS
+
+
+async def _warm_tls() -> None:
+    await asyncio.get_running_loop().run_in_executor(None, shared_ssl_context)
 
 
 @dataclass
@@ -67,6 +73,8 @@ def start_telephony(
             return await connector.execution_context(flow_sid, execution_sid)
 
     evaluator = CallEvaluator(ws.db, ws.bus, ws.notifications, context_source)
+    # Load the CA bundle once, in a worker, before any connector needs it on the GUI thread.
+    ws.tasks.spawn(_warm_tls(), name="tls.warm")
     engine = SyncEngine(ws.db, ws.bus, intervals={"twilio": poll_seconds(environment)})
     engine.register(TwilioSync(ws.db, data_dir, factory, evaluate=evaluator.evaluate))
     engine.start(ws.tasks)

@@ -299,3 +299,30 @@ def test_run_sync_once_prints_one_line_per_service(
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", "wrong")
     bad = run_sync_once(tmp_path, url)
     assert not bad.ok and bad.lines()[0].startswith("twilio: auth failed - Twilio refused")
+
+
+def test_a_call_dated_before_the_watermark_is_still_collected(
+    sandbox: TwilioSandbox, workspace: Workspace, arun: Any, tmp_path: Path
+) -> None:
+    """A long call's execution can be listed after a shorter, later-started one was synced
+    (it is dated when the call began): the next round still finds it, exactly once."""
+    import datetime as dt
+
+    async def go() -> list[str]:
+        await publish_receptionist(sandbox, workspace)
+        now = dt.datetime.now(dt.UTC)
+        first = sandbox.place_inbound_call(NUMBER, CALLER, "Ada", ANSWERS, at=now)
+        engine, _ = engine_for(workspace, sandbox, tmp_path)
+        await engine.run_once("twilio")
+        late = sandbox.place_inbound_call(
+            NUMBER, "+15125550177", "Grace", ANSWERS, at=now - dt.timedelta(minutes=20)
+        )
+        await engine.run_once("twilio")
+        await engine.run_once("twilio")
+        return [first, late]
+
+    placed = arun(go())
+    found = workspace.db.run_sync(
+        lambda s: sorted(s.scalars(select(InboundCall.execution_sid)).all())
+    )
+    assert found == sorted(placed)

@@ -4,6 +4,7 @@ evaluation hook for calls that reached Processing."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -36,6 +37,12 @@ Evaluate = Callable[[int], Awaitable[None]]
 ConnectorFactory = Callable[[], Awaitable["TwilioConnector | None"]]
 FINAL_CALL_STATES = ("completed", "busy", "failed", "no-answer", "canceled")
 UNPRICED_FINAL_MESSAGES = ("failed", "undelivered", "canceled")
+
+
+# Executions are read again from a little before the watermark: one created late but dated
+# early (a long call, clock skew between Twilio's hosts) is still found; the upsert by
+# execution sid makes the overlap harmless.
+EXECUTION_OVERLAP = dt.timedelta(hours=2)
 
 
 class NotConfigured(ConnectorProblem):
@@ -100,7 +107,8 @@ class TwilioSync:
 
             res: Resource[CollectedCall] = Resource(
                 SERVICE, f"executions:{flow_sid}",
-                lambda since, url, f=flow_sid: twilio.executions_page(f, since, url),
+                lambda since, url, f=flow_sid: twilio.executions_page(
+                    f, since - EXECUTION_OVERLAP if since else None, url),
                 collector.prepare, apply,
                 lambda r: parse_time(r.get("date_created")),
                 # An execution still running is read again next round (the caller may reply).

@@ -315,7 +315,7 @@ class PipelineSection(PipelineActions, QWidget):
         keep = {r.id for r in matching}
         self.model.replace_rows(matching)
         self.model.remove_keys([i for i in ids if i not in keep])
-        self.model.insert_sorted([r for r in matching if self.model.index_of_key(r.id) < 0])
+        self.model.insert_sorted(matching)  # skips the rows already shown
         await self._load_counts(filters)
 
     # ----- rows and actions --------------------------------------------------------------------

@@ -110,19 +110,27 @@ class PipelineModel(PagedTableModel[CallRow]):
         above it); calls older than the last loaded row are left for paging to find.
         Returns the rows inserted."""
         inserted = []
+        loaded = self._rows
+        present = {r.id for r in loaded}  # one pass, not a scan per new call
         for row in sorted(rows, key=lambda r: (r.started_at, r.id), reverse=True):
-            if self.index_of_key(row.id) >= 0:
+            if row.id in present:
                 continue
             key = (row.started_at, row.id)
-            loaded = self._rows
-            at = next((i for i, r in enumerate(loaded) if (r.started_at, r.id) < key), None)
-            if at is None:
-                if self._has_more:
-                    continue  # belongs below the loaded rows: paging will bring it
-                at = len(loaded)
+            # Loaded rows are newest first: binary-search the first one older than this call.
+            lo, hi = 0, len(loaded)
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if (loaded[mid].started_at, loaded[mid].id) < key:
+                    hi = mid
+                else:
+                    lo = mid + 1
+            at = lo
+            if at == len(loaded) and self._has_more:
+                continue  # belongs below the loaded rows: paging will bring it
             self.beginInsertRows(QModelIndex(), at, at)
             loaded.insert(at, row)
             self.endInsertRows()
+            present.add(row.id)
             inserted.append(row)
         if inserted and self.state == LoadState.EMPTY:
             self._set_state(LoadState.READY)

@@ -8,7 +8,9 @@ which covers Studio's absolute ``next_page_url`` and recording media URLs too.
 
 from __future__ import annotations
 
+import functools
 import logging
+import ssl
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -48,13 +50,20 @@ class ApiBases:
         return url
 
 
+@functools.lru_cache(maxsize=1)
+def shared_ssl_context() -> ssl.SSLContext:
+    """One TLS context for every connector: building one loads the CA bundle (60–200 ms),
+    which must not happen per request or on the GUI thread (warm it in a worker first)."""
+    return ssl.create_default_context()
+
+
 class HttpxTwilioClient(AsyncHttpClient):
     """An async twilio HttpClient on one shared ``httpx.AsyncClient``. Close with ``aclose``."""
 
     def __init__(self, bases: ApiBases | None = None, *, timeout: float = DEFAULT_TIMEOUT) -> None:
         super().__init__(log, True, timeout)
         self.bases = bases or ApiBases()
-        self.session = httpx.AsyncClient(timeout=timeout)
+        self.session = httpx.AsyncClient(timeout=timeout, verify=shared_ssl_context())
 
     async def request(  # type: ignore[override]
         self,
