@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,36 @@ def poll_seconds(env: Mapping[str, str] | None = None) -> float:
         return DEFAULT_POLL_SECONDS
 
 
+class _SharedConnector:
+    """One connector reused for the call evaluations of a round (a backfill evaluates
+    thousands): a fresh one per call cost a TLS handshake each. Renewed after a minute, so
+    changed credentials are picked up."""
+
+    MAX_AGE_S = 60.0
+
+    def __init__(self, factory: Any) -> None:
+        self.factory = factory
+        self._connector: Any = None
+        self._made_at = 0.0
+        self._lock = asyncio.Lock()
+
+    async def get(self) -> Any:
+        async with self._lock:
+            now = time.monotonic()
+            if self._connector is not None and now - self._made_at < self.MAX_AGE_S:
+                return self._connector
+            if self._connector is not None:
+                await self._connector.aclose()
+            self._connector = await self.factory()
+            self._made_at = now
+            return self._connector
+
+    async def close(self) -> None:
+        if self._connector is not None:
+            await self._connector.aclose()
+            self._connector = None
+
+
 async def _warm_tls() -> None:
     await asyncio.get_running_loop().run_in_executor(None, shared_ssl_context)
 
@@ -45,9 +76,12 @@ class Telephony:
     outbox: OutboxWorker
     evaluator: CallEvaluator
     factory: Any  # async () -> TwilioConnector | None
+    contexts: Any = None  # the connector shared by call evaluations
 
     async def stop(self) -> None:
         await self.engine.stop()
+        if self.contexts is not None:
+            await self.contexts.close()
 
 
 def start_telephony(
@@ -65,12 +99,13 @@ def start_telephony(
     # (keychain, saved API bases, env overrides) in the app; env/keychain only headless.
     factory = factory or twilio_connector_factory(store, environment)
 
+    contexts = _SharedConnector(factory)
+
     async def context_source(flow_sid: str, execution_sid: str) -> dict[str, Any]:
-        connector = await factory()
+        connector = await contexts.get()
         if connector is None:
             raise NotConfigured("twilio", "Twilio is not connected.")
-        async with connector:
-            return await connector.execution_context(flow_sid, execution_sid)
+        return await connector.execution_context(flow_sid, execution_sid)
 
     evaluator = CallEvaluator(ws.db, ws.bus, ws.notifications, context_source)
     # Load the CA bundle once, in a worker, before any connector needs it on the GUI thread.
@@ -81,4 +116,4 @@ def start_telephony(
     ws.sync = engine  # the status bar and the Integrations screen read its statuses
     outbox = OutboxWorker(ws.db, factory)
     ws.tasks.spawn(outbox.run_forever(), name="outbox.worker")
-    return Telephony(engine, outbox, evaluator, factory)
+    return Telephony(engine, outbox, evaluator, factory, contexts)
