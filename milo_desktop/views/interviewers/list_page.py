@@ -20,10 +20,8 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QMenu,
-    QTabBar,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -47,6 +45,7 @@ from milo_desktop.views.interviewers.list_model import (
 )
 from milo_desktop.views.interviewers.row_actions import RowActions
 from milo_desktop.views.widgets.data_table import DataTable
+from milo_desktop.views.widgets.page_header import filter_tabs, page_title
 from milo_desktop.views.widgets.paged_model import LoadState
 
 SEARCH_DELAY_MS = 200
@@ -71,19 +70,10 @@ class InterviewersListPage(RowActions, QWidget):
         self.budget_editor = None
         self.extend_dialog = None
 
-        title = QLabel(self.tr("Interviewers"), self)
-        title.setObjectName("pageTitle")
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        title.setFont(font)
-        self.tabs = QTabBar(self)
-        self.tabs.setDrawBase(False)
-        self.tabs.setExpanding(False)
+        title = page_title(self.tr("Interviewers"), self)
         self._tab_titles = {"active": self.tr("Active"), "expired": self.tr("Expired"),
                             "archived": self.tr("Archived")}
-        for key, text in self._tab_titles.items():
-            self.tabs.setTabData(self.tabs.addTab(text), key)
+        self.tabs = filter_tabs(self._tab_titles, self)
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(self.tr("Search interviewers"))
         self.search.setClearButtonEnabled(True)

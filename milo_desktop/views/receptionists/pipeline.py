@@ -37,6 +37,7 @@ from milo_desktop.views.receptionists.pipeline_delegates import (
 from milo_desktop.views.receptionists.pipeline_model import DEFAULT_QUERY, PipelineModel
 from milo_desktop.views.widgets.data_table import DataTable
 from milo_desktop.views.widgets.formatting import count_text
+from milo_desktop.views.widgets.page_header import page_title
 from milo_desktop.views.widgets.paged_model import LoadState, ObjectRole
 
 KEY = "pipeline"
@@ -69,12 +70,7 @@ class PipelineSection(PipelineActions, QWidget):
 
     # ----- layout ----------------------------------------------------------------------------
     def _build(self) -> None:
-        title = QLabel(self.tr("Inbound via Phone"), self)
-        title.setObjectName("pageTitle")
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        title.setFont(font)
+        title = page_title(self.tr("Inbound via Phone"), self)
         self.count_label = QLabel(self)
         self.count_label.setStyleSheet("color: palette(placeholder-text);")
         self.count_label.setMinimumWidth(1)

@@ -22,12 +22,10 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QMenu,
     QPushButton,
     QStyledItemDelegate,
     QStyleOptionViewItem,
-    QTabBar,
     QVBoxLayout,
     QWidget,
 )
@@ -46,6 +44,7 @@ from milo_desktop.views.receptionists.wizard import ReceptionistWizard
 from milo_desktop.views.receptionists.wizard_common import receptionist_service
 from milo_desktop.views.widgets.data_table import DataTable
 from milo_desktop.views.widgets.formatting import money_text
+from milo_desktop.views.widgets.page_header import filter_tabs, page_title
 from milo_desktop.views.widgets.paged_model import ObjectRole
 from milo_desktop.views.widgets.rows_model import RowsTableModel
 
@@ -131,19 +130,10 @@ class ReceptionistsSection(QWidget):
         self.wizard: ReceptionistWizard | None = None
         self.test_call: TestCallDialog | None = None
 
-        title = QLabel(self.tr("AI receptionists"), self)
-        title.setObjectName("pageTitle")
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        title.setFont(font)
-        self.tabs = QTabBar(self)
-        self.tabs.setDrawBase(False)
-        self.tabs.setExpanding(False)
+        title = page_title(self.tr("AI receptionists"), self)
         self._tab_titles = {"all": self.tr("All"), "live": self.tr("Live"),
                             "inactive": self.tr("Inactive")}
-        for key, text in self._tab_titles.items():
-            self.tabs.setTabData(self.tabs.addTab(text), key)
+        self.tabs = filter_tabs(self._tab_titles, self)
         self.create_button = QPushButton(self.tr("Create receptionist"), self)
         self.create_button.setProperty("primary", True)
         self.edit_button = QPushButton(self.tr("Edit"), self)

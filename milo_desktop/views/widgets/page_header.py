@@ -1,0 +1,26 @@
+"""The pieces every screen's header shares: its title and its tab bar of filters."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QTabBar, QWidget
+
+
+def page_title(text: str, parent: QWidget) -> QLabel:
+    """The screen's title (styled by the theme's #pageTitle rule)."""
+    title = QLabel(text, parent)
+    title.setObjectName("pageTitle")
+    font = title.font()
+    font.setPointSizeF(font.pointSizeF() * 1.5)
+    font.setBold(True)
+    title.setFont(font)
+    return title
+
+
+def filter_tabs(titles: dict[str, str], parent: QWidget) -> QTabBar:
+    """A flat tab bar whose tabs carry their key as tab data ("active", "live", …)."""
+    tabs = QTabBar(parent)
+    tabs.setDrawBase(False)
+    tabs.setExpanding(False)
+    for key, text in titles.items():
+        tabs.setTabData(tabs.addTab(text), key)
+    return tabs
