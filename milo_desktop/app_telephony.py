@@ -110,8 +110,13 @@ def start_telephony(
     evaluator = CallEvaluator(ws.db, ws.bus, ws.notifications, context_source)
     # Load the CA bundle once, in a worker, before any connector needs it on the GUI thread.
     ws.tasks.spawn(_warm_tls(), name="tls.warm")
-    engine = SyncEngine(ws.db, ws.bus, intervals={"twilio": poll_seconds(environment)})
+    pinned = {"twilio": poll_seconds(environment)} if environment.get(
+        "MILO_TWILIO_POLL_SECONDS") else None
+    engine = SyncEngine(ws.db, ws.bus, intervals=pinned)
     engine.register(TwilioSync(ws.db, data_dir, factory, evaluate=evaluator.evaluate))
+    # The interval chosen in Settings → Integrations → Sync, then the loop (the first round
+    # starts at once either way; the saved interval applies from its first wait).
+    ws.tasks.spawn(engine.load_intervals(), name="sync.intervals")
     engine.start(ws.tasks)
     ws.sync = engine  # the status bar and the Integrations screen read its statuses
     outbox = OutboxWorker(ws.db, factory)

@@ -187,8 +187,14 @@ class Api2010:
         q = req.query
         call_sid = call_sid or q.get("CallSid")
         dates = _date_filters(q, "DateCreated")
+        if call_sid:
+            sids = self.state.recordings_by_call.get(call_sid, ())
+            candidates: Iterable[Rec] = [
+                self.state.recordings[sid] for sid in sids if sid in self.state.recordings]
+        else:
+            candidates = self.state.recordings.values()
         rows = [
-            r for r in self.state.recordings.values()
+            r for r in candidates
             if r.account_sid == account
             and (not call_sid or r.data["call_sid"] == call_sid)
             and all(when_matches(r.created, b, op) for op, b in dates)

@@ -72,6 +72,9 @@ class SandboxState:
         self.api_keys: dict[str, tuple[str, str]] = {}  # SK -> (secret, account sid)
         self.calls: dict[str, Rec] = {}
         self.recordings: dict[str, Rec] = {}
+        # call sid → its recordings' sids: listing one call's recordings must not scan every
+        # recording of the account (a 10,000-call backfill asks once per call).
+        self.recordings_by_call: dict[str, list[str]] = {}
         self.messages: dict[str, Rec] = {}
         self.numbers: dict[str, Rec] = {}
         self.flows: dict[str, Rec] = {}
@@ -223,6 +226,7 @@ class SandboxState:
             }
             rec.extra["media_path"] = base  # answered as an absolute URL on this host
             self.recordings[rec.sid] = rec
+            self.recordings_by_call.setdefault(call_sid, []).append(rec.sid)
             return rec
 
     def add_message(

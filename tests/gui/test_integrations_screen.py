@@ -269,3 +269,32 @@ def test_auth_failure_shows_reconnect_which_resumes(
     qtbot.waitUntil(lambda: engine.status("twilio").state == ServiceState.IDLE, timeout=10_000)
     qtbot.waitUntil(lambda: not row.reconnect.isVisible())
     assert "resumed" in section.sync.note.text()
+
+
+def test_sync_card_changes_how_often_calls_are_collected(
+        qtbot: Any, make_ctx: Any, sqlite_workspace: Workspace, tmp_path: Path) -> None:
+    ws = sqlite_workspace
+    chain = MemoryKeychain()
+    engine = SyncEngine(ws.db, ws.bus)
+    service = integrations(ws, chain)
+    engine.register(TwilioSync(ws.db, tmp_path, service.make_connector))
+    section = build(qtbot, make_ctx, ws, chain, engine=engine, service=service)
+    assert section.sync is not None
+    box = section.sync.rows["twilio"].interval
+    assert box.isEnabled() and box.currentText() == "10 s"
+    assert [box.itemText(i) for i in range(box.count())] == [
+        "5 s", "10 s", "30 s", "1 min", "5 min", "15 min"]
+    box.setCurrentIndex(3)
+    box.activated.emit(3)
+    qtbot.waitUntil(lambda: engine.status("twilio").interval_s == 60.0)
+    qtbot.waitUntil(lambda: "Twilio now checks every 1 min." in section.sync.note.text())
+    assert box.currentText() == "1 min"
+
+    # Pinned by MILO_TWILIO_POLL_SECONDS: shown, but not editable.
+    pinned = SyncEngine(ws.db, ws.bus, intervals={"twilio": 2.0})
+    pinned.register(TwilioSync(ws.db, tmp_path, service.make_connector))
+    other = build(qtbot, make_ctx, ws, chain, engine=pinned, service=service)
+    assert other.sync is not None
+    box = other.sync.rows["twilio"].interval
+    assert box.currentText() == "2 s" and not box.isEnabled()
+    assert "MILO_TWILIO_POLL_SECONDS" in box.toolTip()

@@ -326,3 +326,48 @@ def test_a_call_dated_before_the_watermark_is_still_collected(
         lambda s: sorted(s.scalars(select(InboundCall.execution_sid)).all())
     )
     assert found == sorted(placed)
+
+
+def test_the_poll_interval_is_saved_in_the_workspace_and_applied_at_once(
+    sandbox: TwilioSandbox, workspace: Workspace, arun: Any, tmp_path: Path
+) -> None:
+    """Settings → Sync "Checks every": remembered per workspace, taken into account without a
+    restart (the wait in progress is cut short), out-of-range values refused; an interval
+    pinned by the environment wins over the saved one."""
+    from milo_desktop.errors import ValidationProblem
+
+    async def go() -> None:
+        await publish_receptionist(sandbox, workspace)
+        engine, _ = engine_for(workspace, sandbox, tmp_path)
+        engine.intervals["twilio"] = 3600.0  # a long wait: only a wake can cut it short
+        engine.start(workspace.tasks)
+        try:
+            await asyncio.sleep(0.3)  # the first round ran; now waiting an hour
+            sandbox.place_inbound_call(NUMBER, CALLER, "Ada", ANSWERS)
+            await engine.set_interval("twilio", 5.0)
+            assert engine.status("twilio").interval_s == 5.0
+            for _ in range(200):
+                if await workspace.db.read(lambda s: s.scalar(select(func.count(InboundCall.id)))):
+                    break
+                await asyncio.sleep(0.05)
+            else:
+                pytest.fail("changing the interval did not cut the hour-long wait short")
+            with pytest.raises(ValidationProblem, match="between 2 seconds and 60 minutes"):
+                await engine.set_interval("twilio", 0.5)
+        finally:
+            await engine.stop()
+
+        # A new session of the same workspace reads the saved interval back…
+        fresh = SyncEngine(workspace.db, workspace.bus)
+        fresh.register(TwilioSync(workspace.db, tmp_path, factory(sandbox)))
+        assert fresh.status("twilio").interval_s == 10.0
+        await fresh.load_intervals()
+        assert fresh.status("twilio").interval_s == 5.0
+        assert not fresh.interval_pinned("twilio")
+        # …unless the environment pinned one (MILO_TWILIO_POLL_SECONDS).
+        pinned = SyncEngine(workspace.db, workspace.bus, intervals={"twilio": 2.0})
+        pinned.register(TwilioSync(workspace.db, tmp_path, factory(sandbox)))
+        await pinned.load_intervals()
+        assert pinned.status("twilio").interval_s == 2.0 and pinned.interval_pinned("twilio")
+
+    arun(go())

@@ -17,6 +17,10 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Protocol
 
+from sqlalchemy.orm import Session
+
+from milo_desktop.errors import ValidationProblem
+from milo_desktop.models.system import WorkspaceSetting
 from milo_desktop.services.connectors import AuthFailed, Offline, ServiceUnavailable
 from milo_desktop.services.database import Database
 from milo_desktop.services.events import (
@@ -34,6 +38,9 @@ from milo_desktop.services.tasks import TaskRegistry
 log = logging.getLogger(__name__)
 DEFAULT_INTERVALS = {"twilio": 10.0}
 MAX_OFFLINE_INTERVAL = 120.0
+INTERVALS_KEY = "sync.intervals"  # workspace setting: {service: seconds}, chosen in the UI
+MIN_INTERVAL_S = 2.0
+MAX_INTERVAL_S = 3600.0
 
 
 class ServiceState(StrEnum):
@@ -79,6 +86,9 @@ class SyncEngine:
         self.db = db
         self.bus = bus
         self.intervals = {**DEFAULT_INTERVALS, **(intervals or {})}
+        # Intervals given here (the environment's MILO_TWILIO_POLL_SECONDS, tests) win over
+        # the ones saved from the UI, which ``load_intervals`` applies otherwise.
+        self._pinned = set(intervals or {})
         self._jobs: dict[str, SyncJob] = {}
         self._status: dict[str, SyncStatus] = {}
         self._wake: dict[str, asyncio.Event] = {}
@@ -113,6 +123,45 @@ class SyncEngine:
         if online != self._online:
             self._online = online
             self.bus.publish(ConnectivityChanged(online))
+
+    # -- intervals -------------------------------------------------------------------------
+    def interval_pinned(self, service: str) -> bool:
+        """Whether the environment fixed this service's interval (the UI shows it read-only)."""
+        return service in self._pinned
+
+    async def load_intervals(self) -> None:
+        """Apply the intervals saved from the UI (those not pinned by the environment)."""
+        saved = await self.db.read(_saved_intervals)
+        for service, seconds in saved.items():
+            if service not in self._pinned and isinstance(seconds, int | float):
+                self._apply_interval(service, _clamp(float(seconds)))
+
+    async def set_interval(self, service: str, seconds: float) -> None:
+        """Change how often ``service`` syncs, remember it in the workspace and take it into
+        account at once (the wait in progress is cut short)."""
+        if not MIN_INTERVAL_S <= seconds <= MAX_INTERVAL_S:
+            raise ValidationProblem(
+                f"Choose an interval between {MIN_INTERVAL_S:g} seconds and "
+                f"{MAX_INTERVAL_S / 60:g} minutes.")
+
+        def save(s: Session) -> None:
+            row = s.get(WorkspaceSetting, INTERVALS_KEY)
+            value = dict(row.value) if row is not None and isinstance(row.value, dict) else {}
+            value[service] = seconds
+            if row is None:
+                s.add(WorkspaceSetting(key=INTERVALS_KEY, value=value))
+            else:
+                row.value = value
+
+        await self.db.write(save)
+        self._pinned.discard(service)
+        self._apply_interval(service, seconds)
+        self.wake(service)
+
+    def _apply_interval(self, service: str, seconds: float) -> None:
+        self.intervals[service] = seconds
+        if service in self._status:
+            self._set(service, interval_s=seconds)
 
     # -- rounds ----------------------------------------------------------------------------
     async def run_once(self, service: str) -> SyncStatus:
@@ -197,3 +246,12 @@ class SyncEngine:
             except TimeoutError:
                 pass
             wake.clear()
+
+
+def _clamp(seconds: float) -> float:
+    return min(MAX_INTERVAL_S, max(MIN_INTERVAL_S, seconds))
+
+
+def _saved_intervals(s: Session) -> dict[str, object]:
+    row = s.get(WorkspaceSetting, INTERVALS_KEY)
+    return dict(row.value) if row is not None and isinstance(row.value, dict) else {}

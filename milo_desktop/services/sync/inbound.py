@@ -7,6 +7,7 @@ its recordings, the recording's audio) and returns plain ``CollectedCall`` value
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
@@ -26,6 +27,7 @@ from milo_desktop.services.flows import AnswerKey, ReceptionistConfig, extract_a
 
 log = logging.getLogger(__name__)
 SERVICE = "twilio"
+COLLECT_CONCURRENCY = 6  # executions of one page collected at once
 YES_WORDS = ("yes", "y", "yeah", "yep", "si", "sí", "ok", "confirm")
 # Only what extract_answers reads for the fields stored on a call; questions are the
 # evaluator's business.
@@ -88,7 +90,24 @@ class CallCollector:
     async def prepare(self, executions: list[dict[str, Any]]) -> list[CollectedCall]:
         """Collect the executions not already collected in full (no network for those)."""
         done = await self.finished([ex["sid"] for ex in executions])
-        return [await self.collect(ex) for ex in executions if ex["sid"] not in done]
+        todo = [ex for ex in executions if ex["sid"] not in done]
+        # Each execution costs four round trips (context, call, recordings, audio): a few at
+        # a time, so a backfill waits on the network in parallel, not call after call. A
+        # failure cancels the rest of the page (TaskGroup), which is then retried as a whole.
+        gate = asyncio.Semaphore(COLLECT_CONCURRENCY)
+
+        async def one(ex: dict[str, Any]) -> CollectedCall:
+            async with gate:
+                return await self.collect(ex)
+
+        try:
+            async with asyncio.TaskGroup() as group:
+                tasks = [group.create_task(one(ex)) for ex in todo]
+        except BaseExceptionGroup as failed:
+            # The engine tells Offline / AuthFailed / … apart: hand it the first problem as
+            # itself, not wrapped in a group.
+            raise failed.exceptions[0] from None
+        return [t.result() for t in tasks]
 
     async def collect(self, ex: dict[str, Any]) -> CollectedCall:
         context = await self.twilio.execution_context(self.flow_sid, ex["sid"])

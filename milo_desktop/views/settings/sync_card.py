@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QPushButton, QWidget
 
 from milo_desktop.errors import EnvironmentProblem
 from milo_desktop.services.integrations import IntegrationsService, TwilioState
@@ -23,6 +23,14 @@ from milo_desktop.views.context import ViewContext
 from milo_desktop.views.settings.cards import Card, MessageLine
 from milo_desktop.views.settings.sync_issues import service_name
 from milo_desktop.views.widgets.formatting import ago_text
+
+# The poll intervals offered (seconds); the default 10 s puts a caller on screen within ~10 s.
+INTERVAL_CHOICES = (5.0, 10.0, 30.0, 60.0, 300.0, 900.0)
+
+
+def interval_text(seconds: float) -> str:
+    return f"{seconds:g} s" if seconds < 60 else f"{seconds / 60:g} min"
+
 
 TONES = {ServiceState.IDLE: "success", ServiceState.SYNCING: "accent",
          ServiceState.OFFLINE: "warning", ServiceState.BUSY: "warning",
@@ -46,6 +54,8 @@ class ServiceRow:
         self.message.setWordWrap(True)
         self.reconnect = QPushButton(parent)
         self.issues = QPushButton(parent)
+        self.interval = QComboBox(parent)
+        self.interval.setAccessibleName("Sync interval")
 
 
 class SyncCard(Card):
@@ -68,11 +78,12 @@ class SyncCard(Card):
         self.grid.setHorizontalSpacing(18)
         self.grid.setVerticalSpacing(6)
         for col, title in enumerate((self.tr("Service"), self.tr("State"),
-                                     self.tr("Last sync"), self.tr("Progress"))):
+                                     self.tr("Last sync"), self.tr("Checks every"),
+                                     self.tr("Progress"))):
             head = QLabel(title, self)
             head.setProperty("muted", True)
             self.grid.addWidget(head, 0, col)
-        self.grid.setColumnStretch(3, 1)
+        self.grid.setColumnStretch(4, 1)
         self.empty = QLabel(self.tr("No services sync yet. Connect Twilio above."), self)
         self.empty.setProperty("muted", True)
         self.note = MessageLine(self)
@@ -109,13 +120,16 @@ class SyncCard(Card):
             self.grid.addWidget(row.name, n, 0)
             self.grid.addWidget(row.state, n, 1)
             self.grid.addWidget(row.last_sync, n, 2)
-            self.grid.addWidget(row.progress, n, 3)
-            self.grid.addWidget(row.reconnect, n, 4)
-            self.grid.addWidget(row.issues, n, 5)
-            self.grid.addWidget(row.message, n + 1, 1, 1, 5)
+            self.grid.addWidget(row.interval, n, 3)
+            self.grid.addWidget(row.progress, n, 4)
+            self.grid.addWidget(row.reconnect, n, 5)
+            self.grid.addWidget(row.issues, n, 6)
+            self.grid.addWidget(row.message, n + 1, 1, 1, 6)
             row.reconnect.setText(self.tr("Reconnect"))
             row.reconnect.clicked.connect(lambda _c=False, s=service: self.reconnect(s))
             row.issues.clicked.connect(lambda _c=False, s=service: self.issuesRequested.emit(s))
+            row.interval.activated.connect(
+                lambda index, s=service, r=row: self.choose_interval(s, r.interval.itemData(index)))
             self.rows[service] = row
         return row
 
@@ -136,6 +150,7 @@ class SyncCard(Card):
         if status.last_sync_at:
             row.last_sync.setToolTip(status.last_sync_at.astimezone().strftime("%c"))
         row.progress.setText(self.progress_text(status))
+        self._render_interval(row, status)
         row.message.setText(status.message)
         row.message.setStyleSheet(f"color: {color};")
         row.message.setVisible(bool(status.message) and status.state != ServiceState.IDLE)
@@ -143,6 +158,31 @@ class SyncCard(Card):
         count = self.issue_counts.get(status.service, 0)
         row.issues.setText(self.tr("Sync issues ({n})").format(n=count))
         row.issues.setEnabled(True)
+
+    def _render_interval(self, row: ServiceRow, status: SyncStatus) -> None:
+        box = row.interval
+        choices = sorted({*INTERVAL_CHOICES, status.interval_s})
+        if [box.itemData(i) for i in range(box.count())] != choices:
+            box.clear()
+            for seconds in choices:
+                box.addItem(interval_text(seconds), seconds)
+        box.setCurrentIndex(choices.index(status.interval_s))
+        pinned = self.engine.interval_pinned(status.service)
+        box.setEnabled(not pinned)
+        box.setToolTip(self.tr("Set by MILO_TWILIO_POLL_SECONDS for this session") if pinned
+                       else self.tr("How often new calls and messages are collected"))
+
+    def choose_interval(self, service: str, seconds: float) -> None:
+        async def go() -> None:
+            try:
+                await self.engine.set_interval(service, seconds)
+            except EnvironmentProblem as exc:
+                self.note.say(exc.message, "danger")
+                return
+            self.note.say(self.tr("{service} now checks every {every}.").format(
+                service=service_name(service), every=interval_text(seconds)), "success")
+
+        self.ctx.spawn(go(), "integrations.sync.interval")
 
     def state_text(self, status: SyncStatus) -> str:
         return {
