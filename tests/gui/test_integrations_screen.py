@@ -21,7 +21,7 @@ from milo_desktop.services.connectors.twilio import RetryPolicy
 from milo_desktop.services.credentials import SERVICE, CredentialStore
 from milo_desktop.services.integrations import IntegrationsService
 from milo_desktop.services.sync import ServiceState, SyncEngine, TwilioSync
-from milo_desktop.services.sync.cursors import add_quarantine
+from milo_desktop.services.sync.cursors import add_quarantine, list_issues
 from milo_desktop.services.workspace import Workspace
 from milo_desktop.views.settings import IntegrationsSection, SyncIssuesPanel
 from milo_desktop.views.settings.twilio_card import CONNECTED, FORM
@@ -233,6 +233,16 @@ def test_sync_card_and_sync_issues_panel(
     assert panel.payload.isVisible() and panel.payload.isReadOnly()
     assert json.loads(panel.payload.toPlainText()) == json.loads(payload)
     assert panel.payload_button.text() == "Hide raw payload"
+    # Reviewed: it leaves the list (and the card's count) but the record is kept.
+    qtbot.mouseClick(panel.resolve_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 0)
+    assert "marked as reviewed" in panel.message.text()
+    assert not panel.resolve_button.isEnabled()
+    qtbot.waitUntil(lambda: row.issues.text() == "Sync issues (0)", timeout=5_000)
+    kept = section.ctx.workspace.db.run_sync(
+        lambda s: list_issues(s, include_resolved=True))
+    assert len(kept) == 1 and kept[0].resolved_at is not None
+    assert json.loads(kept[0].payload) == json.loads(payload)
     section.save_state()
     panel.close()
 

@@ -127,3 +127,13 @@ def list_issues(s: Session, *, include_resolved: bool = False,
         q = q.where(QuarantinedRecord.resolved_at.is_(None))
     return [SyncIssue(r.id, r.service, r.resource, r.external_id, r.reason, r.payload,
                       r.received_at, r.resolved_at) for r in s.scalars(q)]
+
+
+def resolve_issues(s: Session, ids: list[int], now: dt.datetime) -> int:
+    """Mark quarantined records as reviewed: they leave the list but are kept (payload and
+    reason), so nothing received is ever lost. Returns how many changed."""
+    rows = s.scalars(select(QuarantinedRecord).where(
+        QuarantinedRecord.id.in_(ids), QuarantinedRecord.resolved_at.is_(None))).all()
+    for row in rows:
+        row.resolved_at = now
+    return len(rows)

@@ -31,7 +31,7 @@ from milo_desktop.services.events import (
     SpendChanged,
     SyncProgress,
 )
-from milo_desktop.services.sync.cursors import SyncIssue, list_issues
+from milo_desktop.services.sync.cursors import SyncIssue, list_issues, resolve_issues
 from milo_desktop.services.sync.twilio_job import NotConfigured, RoundCounts
 from milo_desktop.services.tasks import TaskRegistry
 
@@ -114,6 +114,14 @@ class SyncEngine:
     async def sync_issues(self, *, include_resolved: bool = False) -> list[SyncIssue]:
         """Quarantined records with their reasons (newest first), for the Sync issues panel."""
         return await self.db.read(lambda s: list_issues(s, include_resolved=include_resolved))
+
+    async def resolve_issues(self, ids: list[int]) -> int:
+        """The user reviewed these quarantined records: hide them from the panel (kept)."""
+        now = dt.datetime.now(dt.UTC)
+        changed = await self.db.write(lambda s: resolve_issues(s, ids, now))
+        for service in self._status:
+            self.bus.publish(SyncStatusChanged(service))  # the cards' issue counts
+        return changed
 
     def _set(self, service: str, **changes: object) -> None:
         self._status[service] = replace(self._status[service], **changes)  # type: ignore[arg-type]

@@ -87,7 +87,7 @@ class SyncIssuesPanel(QDialog):
         self.model = SyncIssuesModel(self)
         self.table = DataTable(self)
         self.table.setSortingEnabled(False)  # newest first, as the service returns them
-        self.table.setSelectionMode(DataTable.SelectionMode.SingleSelection)
+        self.table.setSelectionMode(DataTable.SelectionMode.ExtendedSelection)
         self.table.setModel(self.model)
         for i, (_k, _t, width) in enumerate(COLUMNS):
             self.table.setColumnWidth(i, width)
@@ -104,11 +104,15 @@ class SyncIssuesPanel(QDialog):
         self.payload_button = QPushButton(self.tr("Show raw payload"), self)
         self.payload_button.setCheckable(True)
         self.refresh_button = QPushButton(self.tr("Refresh"), self)
+        self.resolve_button = QPushButton(self.tr("Mark as reviewed"), self)
+        self.resolve_button.setToolTip(self.tr(
+            "Hide the selected issues from this list. The records stay stored as received."))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.close)
         bar = QHBoxLayout()
         bar.addWidget(self.payload_button)
         bar.addWidget(self.refresh_button)
+        bar.addWidget(self.resolve_button)
         bar.addStretch(1)
         bar.addWidget(buttons)
         layout = QVBoxLayout(self)
@@ -119,6 +123,7 @@ class SyncIssuesPanel(QDialog):
 
         self.payload_button.toggled.connect(self.show_payload)
         self.refresh_button.clicked.connect(self.reload)
+        self.resolve_button.clicked.connect(self.resolve_selected)
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._fill_payload())
         self.table.doubleClicked.connect(lambda _i: self.payload_button.setChecked(True))
         self._sync_buttons()
@@ -175,6 +180,28 @@ class SyncIssuesPanel(QDialog):
 
     def _sync_buttons(self) -> None:
         self.payload_button.setEnabled(self.current_issue() is not None)
+        self.resolve_button.setEnabled(self.current_issue() is not None)
+
+    def selected_issues(self) -> list[SyncIssue]:
+        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
+        return [issue for r in rows if (issue := self.model.row_at(r)) is not None]
+
+    def resolve_selected(self) -> None:
+        issues = self.selected_issues()
+        if not issues:
+            return
+
+        async def go() -> None:
+            try:
+                n = await self.engine.resolve_issues([i.id for i in issues])
+            except EnvironmentProblem as exc:
+                self.message.say(exc.message, "danger")
+                return
+            await self._load()
+            self.message.say(self.tr("{n} issue(s) marked as reviewed; the records are kept.")
+                             .format(n=n), "success")
+
+        self.ctx.spawn(go(), "integrations.sync_issues.resolve")
 
     # ----- state --------------------------------------------------------------------------
     def save_state(self, settings: QSettings) -> None:
