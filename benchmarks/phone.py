@@ -29,6 +29,7 @@ import asyncio
 import collections
 import dataclasses
 import datetime as dt
+import gc
 import json
 import os
 import random
@@ -102,6 +103,8 @@ class Heartbeat:
         self.stalls: list[tuple[float, collections.Counter[str]]] = []  # (lateness, stacks)
         self._watching = False
         self._main = threading.get_ident()
+        self._gc_started = 0.0
+        self.gc_pauses: dict[int, list[float]] = {}
 
     def _tick(self) -> None:
         now = time.perf_counter()
@@ -120,10 +123,21 @@ class Heartbeat:
         if self.diagnose:
             self._watching = True
             threading.Thread(target=self._watch, name="heartbeat-watchdog", daemon=True).start()
+            gc.callbacks.append(self._gc)
 
     def stop(self) -> None:
         self.timer.stop()
         self._watching = False
+        if self._gc in gc.callbacks:
+            gc.callbacks.remove(self._gc)
+
+    def _gc(self, phase: str, info: dict[str, Any]) -> None:
+        """Garbage-collector pauses stop every thread (they hold the GIL): timed per generation."""
+        if phase == "start":
+            self._gc_started = time.perf_counter()
+        else:
+            ms = (time.perf_counter() - self._gc_started) * 1000
+            self.gc_pauses.setdefault(info["generation"], []).append(ms)
 
     def _watch(self) -> None:
         while self._watching:
@@ -144,6 +158,9 @@ class Heartbeat:
                 blame[where] += late * k / total
         longest = sorted(self.stalls, key=lambda s: -s[0])[:top]
         return {
+            "gc_pauses": {f"gen{g}": {"count": len(p), "max_ms": round(max(p), 1),
+                                      "total_ms": round(sum(p))}
+                          for g, p in sorted(self.gc_pauses.items())},
             "stalled_ms_by_stack": [{"where": w, "ms": round(ms)}
                                     for w, ms in blame.most_common(top)],
             "longest": [{"ms": round(late), "where": samples.most_common(1)[0][0]}
@@ -244,6 +261,9 @@ async def measure(url: str, data_dir: Path, args: argparse.Namespace) -> dict[st
         section.resize(1400, 850)
         section.show()
         await wait_for(section.is_loaded, timeout=60)
+        from milo_desktop.heap import settle_heap
+
+        settle_heap()  # as app.py does once the window and the background services are up
         rng = random.Random(3)
         # The backfill goes to a line no timed call used: its flow has never had an execution,
         # so the round reads its history from the start (the first sync of an account with a

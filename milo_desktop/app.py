@@ -147,11 +147,16 @@ async def _run(opts: Options, log_path: str) -> int:
     window.closing.connect(closed.set)
     background = None
     try:
+        if opts.kiosk is not None:
+            return await _kiosk(ctx, opts.kiosk, opts.screenshot)
         if opts.screenshot is not None:
             return await _screenshot(window, opts.view, opts.screenshot)
         window.show()
         window.start()
         background = await _start_background(ws, opts, window, demo_box)
+        from milo_desktop.heap import settle_heap
+
+        settle_heap()  # startup is done: later full collections skip its objects
         await closed.wait()
         return 0
     finally:
@@ -191,6 +196,37 @@ async def _start_background(ws: object, opts: Options, window: object, demo_box:
     ws.bus.subscribe(TwilioConnectionChanged, lambda e: attach(e.connected))
     window.integrations.set_sync_engine(telephony.engine)
     return telephony
+
+
+async def _kiosk(ctx: object, slug: str, screenshot: Path | None) -> int:
+    """``--kiosk SLUG``: the front-desk kiosk alone, full screen, until staff leave it (with
+    ``--screenshot``: rendered at the screenshot size once its form has loaded)."""
+    from milo_desktop.views.context import ViewContext
+    from milo_desktop.views.kiosk import KioskWindow
+
+    assert isinstance(ctx, ViewContext)
+    if await ctx.workspace.interviewers.id_for_slug(slug) is None:
+        log.error("no interviewer has the slug %r", slug)
+        return 2
+    window = KioskWindow(ctx, slug=slug)
+    left = asyncio.Event()
+    window.left.connect(left.set)
+    if screenshot is None:
+        window.start()
+        await left.wait()
+        return 0
+    window.resize(*SCREENSHOT_SIZE)
+    window.start(full_screen=False)
+    deadline = time.monotonic() + 60
+    while ctx.workspace.tasks.running and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)  # the form loading (or saying why it cannot)
+    await asyncio.sleep(0.1)
+    screenshot.parent.mkdir(parents=True, exist_ok=True)
+    if not window.grab().save(str(screenshot)):
+        log.error("could not write %s", screenshot)
+        return 4
+    window.leave()
+    return 0
 
 
 async def _screenshot(window: object, view: str, path: Path) -> int:
