@@ -192,3 +192,30 @@ def test_work_after_the_workspace_closed_is_abandoned_quietly(sqlite_url: str, a
     ws.close()
     with pytest.raises(asyncio.CancelledError):
         arun(ws.db.read(lambda s: 1))
+
+
+def test_full_collections_wait_for_an_idle_moment() -> None:
+    """heap.py: after startup the heap is frozen, the collector's own full passes are made
+    rare, and the idle collector runs the full pass only when not busy and not too often."""
+    import gc
+
+    from milo_desktop.heap import (
+        DEFERRED_THRESHOLD2,
+        IdleCollector,
+        defer_full_collections,
+        settle_heap,
+    )
+
+    before = gc.get_threshold()
+    try:
+        assert settle_heap() > 0
+        defer_full_collections()
+        assert gc.get_threshold() == (before[0], before[1], DEFERRED_THRESHOLD2)
+        collector = IdleCollector(every_s=0.0)
+        assert not collector.collect_if_idle(busy=True) and collector.passes == 0
+        assert collector.collect_if_idle(busy=False) and collector.passes == 1
+        patient = IdleCollector(every_s=3600)
+        assert not patient.collect_if_idle(busy=False)  # ran too recently
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
