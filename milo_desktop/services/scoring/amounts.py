@@ -128,6 +128,18 @@ def _unit_at(toks: list[str], j: int) -> tuple[tuple[str, float] | None, int]:
     return None, j
 
 
+def _fraction_of_unit(toks: list[str], end: int) -> tuple[tuple[str, float] | None, int]:
+    """The unit of a fraction said with "of": "3/4 of a year" (else "a year" would be read
+    as a second amount, 1 year). ``end`` is after the number, which may have taken "of"."""
+    k = end + 1 if end < len(toks) and toks[end] == "of" else end
+    if k == end and not (end > 0 and toks[end - 1] == "of"):
+        return None, end
+    if k < len(toks) and toks[k] in ("a", "an"):
+        k += 1
+    unit, after = _unit_at(toks, k)
+    return (unit, after) if unit is not None else (None, end)
+
+
 def _quantity_at(toks: list[str], i: int) -> Quantity | None:
     comparison, k = _match(toks, i, _BEFORE_PHRASES)
     currency = k < len(toks) and toks[k] in CURRENCY_SYMBOLS
@@ -150,6 +162,8 @@ def _quantity_at(toks: list[str], i: int) -> Quantity | None:
         if second is not None and second.value > value:
             high, end = second.value, second.end
             unit, after_unit = _unit_at(toks, end)
+    if unit is None and value < 1:
+        unit, after_unit = _fraction_of_unit(toks, end)  # "3/4 of a year", "half of a year"
     if currency:
         unit = (MONEY, 1.0)
     if unit is not None:

@@ -21,6 +21,8 @@ _FILLER = frozenset({"press", "pressed", "option", "number", "choice", "the", "i
                      "pick", "choose", "go", "with", "say", "would", "like", "um", "uh",
                      "please", "one", "opcion", "numero", "la", "el", "a", "an", "take",
                      "st", "nd", "rd", "th"})  # "2nd" arrives as "2 nd"
+_NUMBER_MARKERS = frozenset({"option", "number", "press", "pressed", "choice", "opcion",
+                             "numero"})
 _YES_WORDS = frozenset({"yes", "si", "y"})
 _NO_WORDS = frozenset({"no", "n"})
 FUZZY_MATCH, FUZZY_SURE = 0.75, 0.86
@@ -47,6 +49,13 @@ def _contains(haystack: list[str], needle: list[str]) -> bool:
 
 def _spoken_index(toks: list[str], options: list[list[str]]) -> int | None:
     """1-based option number from "press 2", "option two", "the second one", "the last"."""
+    for i, tok in enumerate(toks[:-1]):
+        # "I'd prefer option two": a number right after a word that announces one.
+        marked = read_number(toks, i + 1) if tok in _NUMBER_MARKERS else None
+        if marked is not None and marked.value == int(marked.value) \
+                and marked.end == len(toks) \
+                and not any(t in option for t in toks[i + 1:] for option in options):
+            return int(marked.value)
     rest = [t for t in toks if t not in _FILLER]
     if "last" in toks and len(rest) <= 2:
         return len(options)

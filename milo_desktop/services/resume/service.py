@@ -1,0 +1,165 @@
+"""``ResumeService``: attach a résumé file to an application and score its Résumé stage.
+
+The file is copied first (under ``<data dir>/resumes/``, owner-only), then read and scored
+off the GUI thread; the copy is what the stage result points at (``recording_path`` holds
+the stage's source file: a recording for a call, the résumé here). A file that cannot be
+read is quarantined with its reason — the copy stays, so nothing the recruiter attached is
+lost — and the ValidationProblem reaches the UI as a clear message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import errno
+import json
+import os
+import re
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from milo_desktop.enums import StageKind, StageStatus
+from milo_desktop.errors import DiskFull, ValidationProblem
+from milo_desktop.models import Application, Stage, StageResult
+from milo_desktop.models.base import utcnow
+from milo_desktop.services.applications.results import StageAdvance, StageEvaluation, fold_stage
+from milo_desktop.services.applications.service import ApplicationsService, StageJob
+from milo_desktop.services.connectors import Quarantine
+from milo_desktop.services.database import Database
+from milo_desktop.services.events import EventBus
+from milo_desktop.services.resume.extract import MAX_BYTES, ResumeText, extract_text
+from milo_desktop.services.resume.requirements import Resume, judge
+from milo_desktop.services.scoring import Evaluator
+from milo_desktop.services.sync.cursors import add_quarantine
+
+QUARANTINE_SERVICE = "resume"
+QUARANTINE_RESOURCE = "resume_file"
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def resume_stage_id(s: Session, application_id: int) -> int:
+    """The application's Résumé stage, refusing one already scored."""
+    app = s.get(Application, application_id)
+    if app is None:
+        raise ValidationProblem("This application no longer exists.")
+    row = s.execute(
+        select(Stage.id, StageResult.status).outerjoin(
+            StageResult, (StageResult.stage_id == Stage.id)
+            & (StageResult.application_id == application_id))
+        .where(Stage.interviewer_id == app.interviewer_id, Stage.kind == StageKind.RESUME)
+        .order_by(Stage.position)
+    ).first()
+    if row is None:
+        raise ValidationProblem("This interviewer has no Résumé stage, so there is nothing to "
+                                "score a résumé against.")
+    stage_id, status = row
+    if status in (StageStatus.COMPLETED, StageStatus.KNOCKED_OUT):
+        raise ValidationProblem("This candidate's Résumé stage is already scored; a second "
+                                "résumé cannot replace it.")
+    return int(stage_id)
+
+
+def keep_copy(source: Path, folder: Path, application_id: int, now: dt.datetime) -> Path:
+    """Copy ``source`` into ``folder`` (0700) as an owner-only (0600) file; blocking."""
+    try:
+        size = source.stat().st_size
+    except FileNotFoundError as exc:
+        raise ValidationProblem(f"The file {source.name} no longer exists.") from exc
+    except OSError as exc:
+        raise ValidationProblem(f"The file {source.name} cannot be opened ({exc.strerror}).") \
+            from exc
+    if not source.is_file():
+        raise ValidationProblem(f"{source.name} is not a file.")
+    if size > MAX_BYTES:
+        raise ValidationProblem(f"{source.name} is {size / 1048576:.1f} MB; résumés up to "
+                                f"{MAX_BYTES / 1048576:.1f} MB can be read. Ask for a smaller "
+                                "file.")
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    stem = _UNSAFE.sub("_", source.name)[-80:] or "resume"
+    target = folder / f"{application_id}-{now:%Y%m%d-%H%M%S-%f}-{stem}"
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
+            shutil.copyfileobj(src, out)
+    except OSError as exc:
+        target.unlink(missing_ok=True)
+        if exc.errno == errno.ENOSPC:
+            raise DiskFull("There is no room on the disk to keep a copy of the résumé.") \
+                from exc
+        raise ValidationProblem(f"{source.name} cannot be copied ({exc.strerror}).") from exc
+    return target
+
+
+@dataclass(frozen=True)
+class ResumeOutcome:
+    advance: StageAdvance
+    evaluation: StageEvaluation
+    kept: Path  # the copy under <data dir>/resumes/
+    text: ResumeText
+
+
+class ResumeService:
+    def __init__(self, db: Database, bus: EventBus, data_dir: str | Path,
+                 applications: ApplicationsService, *,
+                 clock: Callable[[], dt.datetime] = utcnow) -> None:
+        self.db = db
+        self.bus = bus
+        self.folder = Path(data_dir) / "resumes"
+        self.applications = applications
+        self.clock = clock
+
+    async def attach(self, application_id: int, path: str | Path) -> StageAdvance:
+        """Keep a copy of the résumé, read it, score the Résumé stage's requirements, store.
+
+        Raises ValidationProblem for a file that cannot be used (after quarantining it)."""
+        return (await self.attach_detailed(application_id, path)).advance
+
+    async def attach_detailed(self, application_id: int, path: str | Path) -> ResumeOutcome:
+        """``attach``, also returning the evaluation (what the résumé dialog lists)."""
+        stage_id = await self.db.read(lambda s: resume_stage_id(s, application_id))
+        source = Path(path)
+        now = self.clock()
+        kept: Path | None = None
+        try:
+            kept = await asyncio.to_thread(keep_copy, source, self.folder, application_id, now)
+            found: ResumeText = await asyncio.to_thread(extract_text, kept, name=source.name)
+        except ValidationProblem as exc:
+            await self._quarantine(application_id, source, kept, exc)
+            raise
+        job = await self.applications.stage_job(application_id, stage_id)
+        cv = Resume.of(found.text, now.date())
+
+        made: list[StageEvaluation] = []
+
+        async def evaluate(evaluator: Evaluator) -> StageEvaluation:
+            made.append(await score_resume(job, cv, evaluator))
+            return made[-1]
+
+        advance = await self.applications.run_evaluation(job, evaluate, transcript=found.text,
+                                                         recording_path=str(kept))
+        return ResumeOutcome(advance, made[-1], kept, found)
+
+    async def _quarantine(self, application_id: int, source: Path, kept: Path | None,
+                          problem: ValidationProblem) -> None:
+        size = None
+        try:
+            size = source.stat().st_size
+        except OSError:
+            pass
+        payload = json.dumps({"application_id": application_id, "original_path": str(source),
+                              "kept_path": str(kept) if kept else None, "size": size,
+                              "detail": problem.detail}, ensure_ascii=False)
+        item = Quarantine(QUARANTINE_SERVICE, QUARANTINE_RESOURCE, problem.message, payload,
+                          str(application_id))
+        await self.db.write(lambda s: add_quarantine(s, [item]))
+
+
+async def score_resume(job: StageJob, cv: Resume, evaluator: Evaluator) -> StageEvaluation:
+    """The Résumé stage's evaluation: its questions judged as requirements."""
+    records = await judge(job.questions, cv, evaluator)
+    return fold_stage(job.questions, records, evaluator.name, job.min_score)
