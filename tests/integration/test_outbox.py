@@ -25,6 +25,7 @@ from milo_desktop.services.connectors.twilio import (
     TwilioConnector,
     TwilioCredentials,
 )
+from milo_desktop.services.outreach import SmsHandler
 from milo_desktop.services.sync import OutboxWorker, enqueue_sms
 from milo_desktop.services.workspace import Workspace
 
@@ -34,18 +35,20 @@ ROOT = Path(__file__).resolve().parents[2]
 
 CHILD = textwrap.dedent("""
     import asyncio, sys
+    from milo_desktop.services.outreach import SmsHandler
     from milo_desktop.services.sync.once import twilio_connector_factory
     from milo_desktop.services.sync.outbox import OutboxWorker
     from milo_desktop.services.workspace import Workspace
 
-    async def after_send(row, msg):
+    async def after_send(row, ref):
         # The provider has accepted the message; the row is not marked done yet.
-        print("ACCEPTED", msg.sid, flush=True)
+        print("ACCEPTED", ref, flush=True)
         await asyncio.sleep(120)
 
     async def main():
         ws = Workspace.open(sys.argv[1])
-        worker = OutboxWorker(ws.db, twilio_connector_factory(None), after_send=after_send)
+        sms = SmsHandler(ws.db, twilio_connector_factory(None))
+        worker = OutboxWorker(ws.db, {"sms": sms}, after_send=after_send)
         await worker.run_once()
 
     asyncio.run(main())
@@ -66,6 +69,10 @@ def factory(sb: TwilioSandbox, base: str | None = None) -> Any:
         return TwilioConnector(TwilioCredentials.auth_token(sb.account.sid, sb.account.auth_token),
                                ApiBases(url, url), policy=RetryPolicy(attempts=2, base_delay=0.01))
     return make
+
+
+def worker(ws: Workspace, sb: TwilioSandbox, base: str | None = None) -> OutboxWorker:
+    return OutboxWorker(ws.db, {"sms": SmsHandler(ws.db, factory(sb, base))})
 
 
 def sent_to(sb: TwilioSandbox, to: str) -> list[str]:
@@ -114,7 +121,7 @@ def test_killed_mid_send_then_restarted_sends_exactly_one_sms(
     assert sent_to(sandbox, CALLER) == [sid]
     assert row(workspace, row_id)[:2] == (OutboxStatus.SENDING, None)  # the crash window
 
-    done = arun(OutboxWorker(workspace.db, factory(sandbox)).run_once())
+    done = arun(worker(workspace, sandbox).run_once())
     assert done == 0  # nothing sent again…
     assert sent_to(sandbox, CALLER) == [sid]  # …exactly one SMS at the provider
     status, ref, attempts, _ = row(workspace, row_id)
@@ -122,7 +129,7 @@ def test_killed_mid_send_then_restarted_sends_exactly_one_sms(
 
     # The same text queued again is a new message, not mistaken for the reconciled one.
     again = queue(workspace)
-    assert arun(OutboxWorker(workspace.db, factory(sandbox)).run_once()) == 1
+    assert arun(worker(workspace, sandbox).run_once()) == 1
     assert len(sent_to(sandbox, CALLER)) == 2 and row(workspace, again)[0] == OutboxStatus.DONE
 
 
@@ -135,7 +142,7 @@ def test_sending_row_unknown_to_the_provider_is_sent_after_reconciling(
         item = s.get(OutboxItem, row_id)
         item.status, item.attempts = OutboxStatus.SENDING, 1
     workspace.db.run_sync(crash_before_post, write=True)
-    assert arun(OutboxWorker(workspace.db, factory(sandbox)).run_once()) == 1
+    assert arun(worker(workspace, sandbox).run_once()) == 1
     [sid] = sent_to(sandbox, CALLER)
     assert row(workspace, row_id)[:3] == (OutboxStatus.DONE, sid, 2)
 
@@ -144,7 +151,7 @@ def test_refused_message_fails_with_the_providers_reason(
     sandbox: TwilioSandbox, workspace: Workspace, arun: Any
 ) -> None:
     row_id = queue(workspace, body="")
-    assert arun(OutboxWorker(workspace.db, factory(sandbox)).run_once()) == 0
+    assert arun(worker(workspace, sandbox).run_once()) == 0
     status, ref, attempts, error = row(workspace, row_id)
     assert (status, ref, attempts) == (OutboxStatus.FAILED, None, 1)
     assert error and error.startswith("Twilio refused the message")
@@ -158,13 +165,13 @@ def test_offline_work_waits_and_resumes(
         s.bind(("127.0.0.1", 0))
         dead = f"http://127.0.0.1:{s.getsockname()[1]}"
     row_id = queue(workspace)
-    assert arun(OutboxWorker(workspace.db, factory(sandbox, dead)).run_once()) == 0
+    assert arun(worker(workspace, sandbox, dead).run_once()) == 0
     status, _, attempts, error = row(workspace, row_id)
     # The request may have left: kept in sending (reconciled first), with a later next try.
     assert (status, attempts) == (OutboxStatus.SENDING, 1) and error
     workspace.db.run_sync(lambda s: s.execute(  # time passes
         OutboxItem.__table__.update().values(next_try_at=OutboxItem.created_at)), write=True)
-    assert arun(OutboxWorker(workspace.db, factory(sandbox)).run_once()) == 1
+    assert arun(worker(workspace, sandbox).run_once()) == 1
     assert len(sent_to(sandbox, CALLER)) == 1 and row(workspace, row_id)[0] == OutboxStatus.DONE
     assert workspace.db.run_sync(lambda s: s.scalars(select(OutboxItem.status)).all()) == [
         OutboxStatus.DONE]

@@ -1,12 +1,28 @@
-"""The outbox worker: sends what the app queued, exactly once as far as the provider can tell.
+"""The outbox worker: sends what the app queued, exactly once as far as each provider can tell.
 
-Rows go pending → sending → done / failed. A row is marked ``sending`` (attempts + 1) in its
-own transaction BEFORE the provider is called, and ``done`` after; so a crash in between leaves
-it in ``sending``, and such rows are reconciled against the provider (for Twilio SMS: list the
-Messages to the number since the row was created and match body + sender) BEFORE anything is
-sent again. A send whose outcome is unknown (the connection dropped mid-request) also stays in
-``sending`` and is reconciled on its next try. 429s are retried inside the connector (Twilio
-never processed them); definite rejections (4xx) fail the row with the provider's message.
+Everything the app sends is first an ``outbox`` row written in the user's transaction; this
+worker hands each due row to the handler registered for its ``kind`` ("sms", "email",
+"invitation" from services/outreach, "flow_execution" from services/stages).
+
+Rows go pending → sending → done / failed. A row is claimed (``sending``, attempts + 1, a lease
+on ``next_try_at``) in its own transaction BEFORE the handler runs, and marked done after; a
+crash in between leaves it in ``sending``, and such rows are reconciled with the handler's
+``find_sent`` (e.g. Twilio: list the Messages to the number since the row was created) BEFORE
+anything is sent again. The first round of a worker reconciles every ``sending`` row (crash
+recovery); later rounds only those whose lease or retry time has passed, so a teammate's
+desktop sharing a PostgreSQL workspace never reconciles a row another worker is sending.
+
+What a handler's ``send`` may raise, and what happens:
+
+- ``Offline`` or ``MaybeSent``: the provider may have the message → stays ``sending`` with a
+  later next try, reconciled first. Offline also pauses that kind for the round.
+- ``AuthFailed`` / ``ServiceUnavailable`` (not processed) or ``NotSent`` (certainly not sent) →
+  back to ``pending`` with backoff. Offline and refused credentials never fail a row (the
+  work waits for the network or the user); other retries count towards ``max_attempts``.
+- ``Refused`` → ``failed`` with the provider's reason; its message becomes failed / bounced.
+
+``find_sent`` may raise ``Unresolvable`` when it cannot tell and a resend could duplicate:
+the row fails with that explanation and is never resent automatically.
 """
 
 from __future__ import annotations
@@ -16,25 +32,31 @@ import datetime as dt
 import logging
 import random
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
-from twilio.base.exceptions import TwilioRestException
 
 from milo_desktop.enums import MessageStatus, OutboxStatus
 from milo_desktop.models.base import utcnow
 from milo_desktop.models.messaging import Message, OutboxItem
-from milo_desktop.services.connectors import AuthFailed, Offline, ServiceUnavailable
-from milo_desktop.services.connectors.twilio.connector import SentMessage, TwilioConnector
-from milo_desktop.services.connectors.twilio.records import parse_time
+from milo_desktop.services.connectors import (
+    AuthFailed,
+    ConnectorProblem,
+    Offline,
+    ServiceUnavailable,
+)
 from milo_desktop.services.database import Database
+from milo_desktop.services.events import EventBus, MessagesChanged
 
 log = logging.getLogger(__name__)
 SMS = "sms"
-RECONCILE_SKEW = dt.timedelta(minutes=10)  # clock difference tolerated between us and Twilio
+EMAIL = "email"
+INVITATION = "invitation"
+LEASE = dt.timedelta(minutes=5)  # a claimed row is not reconciled by anyone for this long
+PAUSING = (Offline, AuthFailed, ServiceUnavailable)
 
 
 @dataclass(frozen=True)
@@ -48,18 +70,83 @@ class OutboxRow:
     created_at: dt.datetime
     last_error: str | None
     provider_ref: str | None
+    message_id: int | None = None
 
 
 def _row(item: OutboxItem) -> OutboxRow:
     return OutboxRow(item.id, item.kind, dict(item.payload), item.idempotency_key, item.status,
-                     item.attempts, item.created_at, item.last_error, item.provider_ref)
+                     item.attempts, item.created_at, item.last_error, item.provider_ref,
+                     item.message_id)
+
+
+# ----- what handlers raise --------------------------------------------------------------------
+class NotSent(Exception):
+    """Certainly not sent: back to pending. ``problem`` (Offline / AuthFailed /
+    ServiceUnavailable) pauses the kind for this round."""
+
+    def __init__(self, message: str, *, problem: ConnectorProblem | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.problem = problem
+
+
+class MaybeSent(Exception):
+    """The outcome is unknown (e.g. a 5xx answer): stay in sending, reconcile before resend."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class Refused(Exception):
+    """The provider will never take this message as it is."""
+
+    def __init__(self, message: str, *, bounced: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.bounced = bounced  # the recipient was refused (email)
+
+
+class Unresolvable(Exception):
+    """Raised by ``find_sent``: the provider can't say whether it has the message, and a resend
+    might duplicate it. The row fails with this explanation (a person decides)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@runtime_checkable
+class OutboxHandler(Protocol):
+    """Sends one kind of outbox row; ``send`` returns the provider's reference."""
+
+    async def send(self, row: OutboxRow) -> str: ...
+
+    async def find_sent(self, row: OutboxRow) -> str | None: ...
+
+
+@runtime_checkable
+class RoundAware(Protocol):
+    """Optional: a handler that opens a connection per round. ``start_round`` returns False
+    when its service is not configured (its rows wait)."""
+
+    async def start_round(self) -> bool: ...
+
+    async def end_round(self) -> None: ...
+
+
+Gate = Callable[[str, dt.datetime], Awaitable[dt.datetime | None]]
+"""(kind, now) → None to send now, or when this kind's rows may go (the communication policy:
+master switch, business hours)."""
 
 
 def enqueue(s: Session, kind: str, payload: dict[str, Any], idempotency_key: str | None = None,
-            message_id: int | None = None) -> int:
+            message_id: int | None = None, *, not_before: dt.datetime | None = None) -> int:
     """Queue work inside the caller's transaction (with the user's action); returns its id."""
+    now = utcnow()
     item = OutboxItem(kind=kind, payload=payload, message_id=message_id,
-                      idempotency_key=idempotency_key or uuid.uuid4().hex)
+                      idempotency_key=idempotency_key or uuid.uuid4().hex,
+                      next_try_at=max(not_before or now, now), created_at=now, updated_at=now)
     s.add(item)
     s.flush()
     return item.id
@@ -82,150 +169,205 @@ class OutboxPolicy:
         return now + dt.timedelta(seconds=wait * (1 + random.uniform(0, 0.25)))
 
 
+class _Paused(Exception):
+    def __init__(self, problem: ConnectorProblem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
 class OutboxWorker:
-    """Sends due outbox rows through the Twilio connector (``kind == "sms"``)."""
+    """Sends due rows kind by kind through ``handlers``; kinds without a handler wait."""
 
-    def __init__(self, db: Database, connector: Callable[[], Awaitable[TwilioConnector | None]],
-                 *, policy: OutboxPolicy | None = None,
-                 status_callback: str | None = None,
-                 after_send: Callable[[OutboxRow, SentMessage], Awaitable[None]] | None = None
-                 ) -> None:
+    def __init__(self, db: Database,
+                 handlers: Mapping[str, OutboxHandler], *,
+                 policy: OutboxPolicy | None = None, gate: Gate | None = None,
+                 bus: EventBus | None = None,
+                 after_send: Callable[[OutboxRow, str], Awaitable[None]] | None = None) -> None:
         self.db = db
-        self.connector = connector
+        self.handlers = dict(handlers)
         self.policy = policy or OutboxPolicy()
-        self.status_callback = status_callback  # base URL; the idempotency key rides along
+        self.gate = gate
+        self.bus = bus
         self.after_send = after_send  # tests: a pause between the provider's OK and "done"
-
-    # -- database steps (each its own short transaction) --------------------------------------
-    async def _rows(self, status: OutboxStatus, due_only: bool) -> list[OutboxRow]:
-        def q(s: Session) -> list[OutboxRow]:
-            stmt = select(OutboxItem).where(OutboxItem.status == status,
-                                            OutboxItem.kind == SMS)
-            if due_only:
-                stmt = stmt.where(OutboxItem.next_try_at <= utcnow())
-            return [_row(i) for i in s.scalars(stmt.order_by(OutboxItem.id).limit(200))]
-        return await self.db.read(q)
-
-    async def _update(self, row_id: int, **values: Any) -> None:
-        def w(s: Session) -> None:
-            item = s.get(OutboxItem, row_id)
-            assert item is not None
-            for key, value in values.items():
-                setattr(item, key, value)
-            if values.get("status") == OutboxStatus.DONE and item.message_id is not None:
-                msg = s.get(Message, item.message_id)
-                if msg is not None:
-                    msg.status, msg.sent_at = MessageStatus.SENT, utcnow()
-                    msg.provider_sid = values.get("provider_ref") or msg.provider_sid
-        await self.db.write(w)
-
-    async def _claim(self, row_id: int) -> bool:
-        def w(s: Session) -> bool:
-            item = s.get(OutboxItem, row_id)
-            if item is None or item.status != OutboxStatus.PENDING:
-                return False
-            item.status = OutboxStatus.SENDING
-            item.attempts += 1
-            return True
-        return await self.db.write(w)
+        self._recovered: set[str] = set()  # kinds whose crash leftovers were reconciled
 
     # -- the work ----------------------------------------------------------------------------
     async def run_once(self) -> int:
-        """Reconcile rows left in ``sending`` then send due pending rows; returns how many
-        rows reached done. Offline / busy / refused: rows wait for the next run."""
-        twilio = await self.connector()
-        if twilio is None:
-            return 0
-        try:
-            await self.reconcile(twilio, due_only=False)
-            return await self._send_due(twilio)
-        except (Offline, AuthFailed, ServiceUnavailable) as exc:
-            log.info("outbox paused: %s", exc.message)
-            return 0
-        finally:
-            await twilio.aclose()
-
-    async def reconcile(self, twilio: TwilioConnector, *, due_only: bool) -> int:
-        """For each row in ``sending``: did the provider get it? Yes → done; no → pending."""
-        fixed = 0
-        for row in await self._rows(OutboxStatus.SENDING, due_only):
-            sid = await self._find_sent(twilio, row)
-            if sid is not None:
-                await self._update(row.id, status=OutboxStatus.DONE, provider_ref=sid,
-                                   last_error=None)
-                fixed += 1
-            else:
-                await self._update(row.id, status=OutboxStatus.PENDING)
-        return fixed
-
-    async def _find_sent(self, twilio: TwilioConnector, row: OutboxRow) -> str | None:
-        p = row.payload
-        used = await self.db.read(lambda s: set(s.scalars(
-            select(OutboxItem.provider_ref).where(OutboxItem.provider_ref.is_not(None),
-                                                  OutboxItem.id != row.id))))
-        floor = row.created_at - RECONCILE_SKEW
-        url: str | None = None
-        while True:
-            page = await twilio.messages_page(None, url, to=p["to"])
-            for m in page.records:  # newest first
-                created = parse_time(m.get("date_created"))
-                if created is not None and created < floor:
-                    return None
-                if (m.get("body") == p["body"] and m.get("to") == p["to"]
-                        and m.get("from") in (p.get("from"), None) and m["sid"] not in used):
-                    return str(m["sid"])
-            url = page.next_url
-            if not url:
-                return None
-
-    async def _send_due(self, twilio: TwilioConnector) -> int:
-        sent = 0
-        for row in await self._rows(OutboxStatus.PENDING, due_only=True):
-            if not await self._claim(row.id):
-                continue
-            sent += await self._send(twilio, row)
-        return sent
-
-    async def _send(self, twilio: TwilioConnector, row: OutboxRow) -> int:
-        p = row.payload
-        callback = (f"{self.status_callback}?key={row.idempotency_key}"
-                    if self.status_callback else None)
-        now = utcnow()
-        attempts = row.attempts + 1
-        try:
-            msg = await twilio.send_sms(p["to"], p["from"], p["body"], callback)
-        except Offline as exc:
-            # The request may or may not have reached Twilio: stay in sending, reconcile later.
-            await self._update(row.id, last_error=exc.message,
-                               next_try_at=self.policy.next_try(attempts, now))
-            raise
-        except (ServiceUnavailable, AuthFailed) as exc:  # not processed by Twilio
-            await self._retry_or_fail(row.id, attempts, exc.message, now)
-            raise
-        except TwilioRestException as exc:
-            if exc.status >= 500:
-                await self._update(row.id, last_error=str(exc.msg),
-                                   next_try_at=self.policy.next_try(attempts, now))
-                return 0
-            await self._update(row.id, status=OutboxStatus.FAILED,
-                               last_error=f"Twilio refused the message ({exc.code}): {exc.msg}")
-            return 0
-        if self.after_send is not None:
-            await self.after_send(row, msg)
-        await self._update(row.id, status=OutboxStatus.DONE, provider_ref=msg.sid,
-                           last_error=None)
-        return 1
-
-    async def _retry_or_fail(self, row_id: int, attempts: int, error: str,
-                             now: dt.datetime) -> None:
-        if attempts >= self.policy.max_attempts:
-            await self._update(row_id, status=OutboxStatus.FAILED, last_error=error)
-        else:
-            await self._update(row_id, status=OutboxStatus.PENDING, last_error=error,
-                               next_try_at=self.policy.next_try(attempts, now))
+        """Reconcile rows left in ``sending``, then send due pending rows, for every kind;
+        returns how many rows reached done. Offline / busy / refused: rows wait."""
+        done = 0
+        for kind, handler in self.handlers.items():
+            done += await self._run_kind(kind, handler)
+        return done
 
     async def run_forever(self, interval: float = 5.0) -> None:
         """The worker loop (spawn it as a registered task); offline just waits."""
         while True:
             await self.run_once()
             await asyncio.sleep(interval)
+
+    async def _run_kind(self, kind: str, handler: OutboxHandler) -> int:
+        aware = isinstance(handler, RoundAware)
+        if aware and not await handler.start_round():
+            return 0
+        try:
+            await self.reconcile(kind, handler, everything=kind not in self._recovered)
+            self._recovered.add(kind)
+            now = utcnow()
+            hold = await self.gate(kind, now) if self.gate is not None else None
+            if hold is not None and hold > now:
+                await self._postpone(kind, hold)
+                return 0
+            return await self._send_due(kind, handler)
+        except _Paused as paused:
+            log.info("outbox %s paused: %s", kind, paused.problem.message)
+            return 0
+        finally:
+            if aware:
+                await handler.end_round()
+
+    async def reconcile(self, kind: str, handler: OutboxHandler, *, everything: bool) -> int:
+        """For each row in ``sending``: did the provider get it? Yes → done; no → pending."""
+        fixed = 0
+        for row in await self._rows(kind, OutboxStatus.SENDING, due_only=not everything):
+            try:
+                ref = await handler.find_sent(row)
+            except Unresolvable as exc:
+                await self._finish(row, OutboxStatus.FAILED, error=exc.message,
+                                   message_status=MessageStatus.FAILED)
+                continue
+            except PAUSING as exc:
+                raise _Paused(exc) from exc
+            if ref is not None:
+                await self._finish(row, OutboxStatus.DONE, ref=ref)
+                fixed += 1
+            else:
+                await self._update(row.id, status=OutboxStatus.PENDING)
+        return fixed
+
+    async def _send_due(self, kind: str, handler: OutboxHandler) -> int:
+        sent = 0
+        for row in await self._rows(kind, OutboxStatus.PENDING, due_only=True):
+            if not await self._claim(row.id):
+                continue
+            sent += await self._send(handler, row)
+        return sent
+
+    async def _send(self, handler: OutboxHandler, row: OutboxRow) -> int:
+        now = utcnow()
+        attempts = row.attempts + 1
+        later = self.policy.next_try(attempts, now)
+        try:
+            ref = await handler.send(row)
+        except (Offline, MaybeSent) as exc:
+            # The request may have reached the provider: stay in sending, reconcile later.
+            await self._update(row.id, last_error=_text(exc), next_try_at=later,
+                               note_message=True)
+            if isinstance(exc, Offline):
+                raise _Paused(exc) from exc
+            return 0
+        except NotSent as exc:
+            problem = exc.problem
+            waits = isinstance(problem, (Offline, AuthFailed))
+            await self._retry_or_fail(row, attempts, exc.message, now, counts=not waits)
+            if problem is not None and isinstance(problem, PAUSING):
+                raise _Paused(problem) from exc
+            return 0
+        except (AuthFailed, ServiceUnavailable) as exc:  # not processed by the provider
+            await self._retry_or_fail(row, attempts, exc.message, now,
+                                      counts=isinstance(exc, ServiceUnavailable))
+            raise _Paused(exc) from exc
+        except Refused as exc:
+            await self._finish(row, OutboxStatus.FAILED, error=exc.message,
+                               message_status=(MessageStatus.BOUNCED if exc.bounced
+                                               else MessageStatus.FAILED))
+            return 0
+        if self.after_send is not None:
+            await self.after_send(row, ref)
+        await self._finish(row, OutboxStatus.DONE, ref=ref)
+        return 1
+
+    async def _retry_or_fail(self, row: OutboxRow, attempts: int, error: str,
+                             now: dt.datetime, *, counts: bool) -> None:
+        if counts and attempts >= self.policy.max_attempts:
+            await self._finish(row, OutboxStatus.FAILED, error=error,
+                               message_status=MessageStatus.FAILED)
+        else:
+            await self._update(row.id, status=OutboxStatus.PENDING, last_error=error,
+                               next_try_at=self.policy.next_try(attempts, now),
+                               note_message=True)
+
+    # -- database steps (each its own short transaction) --------------------------------------
+    async def _rows(self, kind: str, status: OutboxStatus, due_only: bool) -> list[OutboxRow]:
+        def q(s: Session) -> list[OutboxRow]:
+            stmt = select(OutboxItem).where(OutboxItem.status == status, OutboxItem.kind == kind)
+            if due_only:
+                stmt = stmt.where(OutboxItem.next_try_at <= utcnow())
+            return [_row(i) for i in s.scalars(stmt.order_by(OutboxItem.id).limit(200))]
+        return await self.db.read(q)
+
+    async def _claim(self, row_id: int) -> bool:
+        """pending → sending, atomically (one UPDATE), so two workers never both send it."""
+        def w(s: Session) -> bool:
+            now = utcnow()
+            done = s.execute(update(OutboxItem).where(
+                OutboxItem.id == row_id, OutboxItem.status == OutboxStatus.PENDING).values(
+                status=OutboxStatus.SENDING, attempts=OutboxItem.attempts + 1,
+                next_try_at=now + LEASE, updated_at=now))
+            return bool(getattr(done, "rowcount", 0))
+        return await self.db.write(w)
+
+    async def _postpone(self, kind: str, until: dt.datetime) -> None:
+        def w(s: Session) -> None:
+            s.execute(update(OutboxItem).where(
+                OutboxItem.kind == kind, OutboxItem.status == OutboxStatus.PENDING,
+                OutboxItem.next_try_at < until).values(next_try_at=until))
+        await self.db.write(w)
+
+    async def _update(self, row_id: int, *, note_message: bool = False, **values: Any) -> None:
+        """Change the row; with ``note_message`` its message shows the last error too."""
+        def w(s: Session) -> int | None:
+            item = s.get(OutboxItem, row_id)
+            assert item is not None
+            for key, value in values.items():
+                setattr(item, key, value)
+            msg = s.get(Message, item.message_id) if item.message_id is not None else None
+            if note_message and msg is not None and "last_error" in values:
+                msg.error = values["last_error"]
+                return msg.candidate_id
+            return None
+        self._changed(await self.db.write(w))
+
+    async def _finish(self, row: OutboxRow, status: OutboxStatus, *, ref: str | None = None,
+                      error: str | None = None,
+                      message_status: MessageStatus | None = None) -> None:
+        """done (with the provider's reference) or failed (with the reason), and the row's
+        message with it, in one transaction."""
+        def w(s: Session) -> int | None:
+            item = s.get(OutboxItem, row.id)
+            assert item is not None
+            item.status, item.last_error = status, error
+            if ref is not None:
+                item.provider_ref = ref[:64]
+            msg = s.get(Message, item.message_id) if item.message_id is not None else None
+            if msg is None:
+                return None
+            if status == OutboxStatus.DONE:
+                if msg.status == MessageStatus.QUEUED:  # never undo "delivered"
+                    msg.status = MessageStatus.SENT
+                msg.sent_at = msg.sent_at or utcnow()
+                msg.provider_sid = msg.provider_sid or (ref[:64] if ref else None)
+                msg.error = None
+            else:
+                msg.status = message_status or MessageStatus.FAILED
+                msg.error = error
+            return msg.candidate_id
+        self._changed(await self.db.write(w))
+
+    def _changed(self, candidate_id: int | None) -> None:
+        if candidate_id is not None and self.bus is not None:
+            self.bus.publish(MessagesChanged((candidate_id,)))
+
+
+def _text(exc: Exception) -> str:
+    return str(getattr(exc, "message", "") or exc)

@@ -1,0 +1,115 @@
+"""An invitation inside one transaction: the application's stage results, the invitation email
+(and SMS when enabled) as messages + outbox rows, and — when the first stage runs on the
+phone — the outbound flow execution for services/stages.
+
+Shared by ``OutreachService.invite`` (application created here) and the "invitation" outbox
+handler (the application was created by the receptionist pipeline). Outbox keys derive from
+the application (``invitation:application:<id>:email`` …), so an invitation can never be
+queued twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from milo_desktop.enums import Channel, InterviewerStatus, StageKind, StageStatus
+from milo_desktop.errors import ValidationProblem
+from milo_desktop.models import Application, Candidate, Interviewer, Stage, StageResult
+from milo_desktop.services.outreach.policy import CommunicationPolicy
+from milo_desktop.services.outreach.queueing import queue_email, queue_sms
+from milo_desktop.services.outreach.templates import (
+    TemplateKind,
+    load_template,
+    placeholder_values,
+    render,
+)
+from milo_desktop.services.sync.outbox import enqueue
+
+FLOW_EXECUTION = "flow_execution"
+PHONE_STAGES = (StageKind.VOICE, StageKind.SMS)
+
+
+def invitation_key(application_id: int) -> str:
+    """The pipeline's key for an invitation row, and the prefix of the rows it becomes."""
+    return f"invitation:application:{application_id}"
+
+
+def check_accepts_new(iv: Interviewer, now: dt.datetime) -> None:
+    """ValidationProblem unless ``iv`` takes new candidates (active, deadline ahead)."""
+    if iv.status == InterviewerStatus.ARCHIVED:
+        raise ValidationProblem("This interviewer is archived — unarchive it to invite "
+                                "candidates.")
+    if iv.status == InterviewerStatus.EXPIRED or (iv.deadline is not None and iv.deadline < now):
+        raise ValidationProblem("This interviewer has expired — extend its deadline to invite "
+                                "candidates.")
+    if iv.status == InterviewerStatus.DRAFT:
+        raise ValidationProblem("This interviewer is still a draft — activate it to invite "
+                                "candidates.")
+
+
+def sms_sender(policy: CommunicationPolicy, iv: Interviewer) -> str:
+    """The number invitations by SMS come from: the interviewer's own, else the policy's."""
+    return iv.phone_number or policy.sms_from
+
+
+def reachable(candidate: Candidate, iv: Interviewer, policy: CommunicationPolicy) -> bool:
+    return bool(candidate.email) or bool(
+        policy.sms_enabled and candidate.phone_e164 and sms_sender(policy, iv))
+
+
+@dataclass(frozen=True)
+class Queued:
+    emails: int = 0
+    sms: int = 0
+    flow: bool = False
+
+
+def ensure_stage_results(s: Session, app: Application, stages: list[Stage]) -> None:
+    have = set(s.scalars(select(StageResult.stage_id).where(
+        StageResult.application_id == app.id)))
+    for stage in stages:
+        if stage.id not in have:
+            s.add(StageResult(application_id=app.id, stage_id=stage.id,
+                              status=StageStatus.NOT_STARTED))
+
+
+def queue_invitation(s: Session, app: Application, candidate: Candidate, iv: Interviewer,
+                     policy: CommunicationPolicy, now: dt.datetime, *,
+                     channels: Collection[str] = (Channel.EMAIL, Channel.SMS)) -> Queued:
+    """Everything an invitation sends, for an application that exists (see module doc)."""
+    stages = list(s.scalars(select(Stage).where(Stage.interviewer_id == iv.id)
+                            .order_by(Stage.position, Stage.id)))
+    ensure_stage_results(s, app, stages)
+    not_before = policy.next_open(now)
+    key = invitation_key(app.id)
+    values = placeholder_values(candidate.full_name, iv.position_title,
+                                policy.interview_link(iv.slug))
+    emails = sms = 0
+    if Channel.EMAIL in channels and candidate.email:
+        text = load_template(s, TemplateKind.INVITATION, Channel.EMAIL, iv.email_template)
+        queue_email(s, candidate_id=candidate.id, application_id=app.id, purpose="invitation",
+                    to=candidate.email, subject=render(text.subject, values),
+                    body=render(text.body, values), key=f"{key}:email", now=now,
+                    not_before=not_before)
+        emails = 1
+    sender = sms_sender(policy, iv)
+    if (Channel.SMS in channels and policy.sms_enabled and candidate.phone_e164 and sender):
+        text = load_template(s, TemplateKind.INVITATION, Channel.SMS)
+        sms = len(queue_sms(s, candidate_id=candidate.id, application_id=app.id,
+                            purpose="invitation", to=candidate.phone_e164, from_=sender,
+                            body=render(text.body, values), key=f"{key}:sms", now=now,
+                            not_before=not_before))
+    flow = False
+    first = stages[0] if stages else None
+    if first is not None and candidate.phone_e164 and (
+            first.kind in PHONE_STAGES or first.kind == StageKind.FORM):
+        enqueue(s, FLOW_EXECUTION, {"application_id": app.id, "stage_id": first.id,
+                                    "to": candidate.phone_e164},
+                f"{FLOW_EXECUTION}:{app.id}:{first.id}", not_before=not_before)
+        flow = True
+    return Queued(emails, sms, flow)
