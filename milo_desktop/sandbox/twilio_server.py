@@ -40,6 +40,7 @@ from milo_desktop.sandbox.twilio_http import (
     apply_before,
     error_resp,
 )
+from milo_desktop.sandbox.twilio_outbound import Candidates, Outbound
 from milo_desktop.sandbox.twilio_state import Account, Rec, SandboxState
 from milo_desktop.sandbox.twilio_studio import Studio
 from milo_desktop.sandbox.twilio_util import TwilioError, not_found, utcnow
@@ -67,6 +68,10 @@ class TwilioSandbox:
         self.api = Api2010(self.state)
         self.studio = Studio(self.state)
         self.account: Account = self.state.add_account(account_sid, auth_token)
+        # Who answers outbound executions (screenings): scripts per number, never-answers.
+        self.candidates = Candidates()
+        self.outbound = Outbound(self.state, self.candidates, self._origin)
+        self.studio.outbound = self.outbound.start
         self._runner: web.AppRunner | None = None
         self._port = 0
         self._thread: threading.Thread | None = None
@@ -202,12 +207,15 @@ class TwilioSandbox:
     ) -> str:
         """Simulate an inbound call through the flow `to_number`'s VoiceUrl points at; returns
         the Execution sid. See twilio_calls.place_inbound_call for the arguments."""
-        origin = f"http://127.0.0.1:{self._port}" if self._port else "https://api.twilio.com"
         return twilio_calls.place_inbound_call(
             self.state, self.runner, to_number=to_number, from_number=from_number,
             caller_name=caller_name, answers={} if answers is None else answers,
-            hang_up_at=hang_up_at, at=at, origin=origin,
+            hang_up_at=hang_up_at, at=at, origin=self._origin(),
         )
+
+    def _origin(self) -> str:
+        """Where recording media is served (absolute RecordingUrl)."""
+        return f"http://127.0.0.1:{self._port}" if self._port else "https://api.twilio.com"
 
     def transcript(self, execution_sid: str) -> list[tuple[str, str]]:
         """The (speaker, text) transcript of a simulated call."""
@@ -249,6 +257,7 @@ class TwilioSandbox:
         req = Req(method, path, request.query, form, account, f"{request.scheme}://{request.host}")
         with self.state.lock:
             self.state.settle()
+            self.outbound.resume_due()  # texts that waited their timeout move on
             match = ACCOUNT_RE.match(path)
             if match:
                 if match.group(1) != account:

@@ -126,6 +126,9 @@ class Studio:
 
     def __init__(self, state: SandboxState) -> None:
         self.state = state
+        # Plays a new REST execution (twilio_outbound.Outbound.start): (flow, execution,
+        # parameters) → True when it took the execution over; None or False: trigger only.
+        self.outbound: Callable[[Rec, Rec, dict[str, Any]], bool] | None = None
         fw, fn, ft = r"(FW\w{32})", r"(FN\w{32})", r"(FT\w{32})"
         self.routes: list[tuple[str, re.Pattern[str], Callable[..., Resp]]] = [
             ("POST", re.compile(r"^/v2/Flows/Validate$"), self.validate),
@@ -291,8 +294,9 @@ class Studio:
         ))
 
     def create_execution(self, req: Req, flow_sid: str) -> Resp:
-        """POST Executions: To, From required; Parameters (JSON) -> flow.data. The sandbox only
-        records the REST trigger (no outbound call is simulated); end it with Status=ended."""
+        """POST Executions: To, From required; Parameters (JSON) -> flow.data. A scripted
+        candidate answers through ``self.outbound``; for anyone else the sandbox only records
+        the REST trigger (end it with Status=ended)."""
         flow = self._flow(req, flow_sid)
         f = req.form
         for name in ("To", "From"):
@@ -313,6 +317,8 @@ class Studio:
         rec = self.state.add_execution(flow, contact=f["To"], initiated_by=req.account_sid,
                                        when=now, context=context)
         context["flow"]["sid"] = rec.sid
+        if self.outbound is not None and self.outbound(flow, rec, params):
+            return Resp(201, self._execution_json(rec, req.origin))
         states = flow.data["definition"].get("states") or []
         trigger = next((s for s in states if s.get("type") == "trigger"), {"name": "Trigger"})
         nxt = next((t.get("next") for t in trigger.get("transitions", [])

@@ -21,31 +21,28 @@ from milo_desktop.enums import LanguageMode, QuestionKind
 from milo_desktop.services.flows import naming as n
 from milo_desktop.services.flows.config import QuestionSpec, ReceptionistConfig
 from milo_desktop.services.flows.liquid import escape
+from milo_desktop.services.flows.voice import (
+    GATHER_TIMEOUT,
+    RETRY_PREFIX,
+    Speaker,
+    answer_expr,
+    expr,
+    speech_hints,
+)
 from milo_desktop.services.flows.widgets import FlowBuilder, condition
 
-GATHER_TIMEOUT = 5  # seconds of silence before a gather's timeout event
+__all__ = ["GATHER_TIMEOUT", "RETRY_PREFIX", "answer_expr", "compile_receptionist", "expr",
+           "speech_hints", "spoken_hint", "var"]
+
 SMS_TIMEOUT = "3600"  # how long the confirmation text waits for a reply (Studio wants a string)
-RETRY_PREFIX = "Sorry, I didn't catch that. "
 CONFIRM_WORDS = "yes, y, yeah, yep, yes please, correct, confirm, confirmed, ok, okay"
 CHANNEL = "{{flow.channel.address}}"  # the receptionist's own number
 CONTACT = "{{contact.channel.address}}"  # the caller (inbound) or the callee (REST execution)
 
 
-def expr(*paths: str) -> str:
-    """A Liquid output of the first non-blank of ``paths`` (``a | default: b | …``)."""
-    return "{{" + " | default: ".join(paths) + "}}"
-
-
 def var(name: str) -> str:
     """The Liquid expression for ``flow.variables.<name>``."""
     return expr("flow.variables." + name)
-
-
-def answer_expr(widget: str, *, digits: bool = False) -> str:
-    """What the caller said (or, with ``digits``, typed) at ``widget`` or at its repeat."""
-    again = n.retry_widget(widget)
-    fields = ("SpeechResult", "Digits") if digits else ("SpeechResult",)
-    return expr(*(f"widgets.{w}.{f}" for w in (widget, again) for f in fields))
 
 
 def spoken_hint(question: QuestionSpec) -> str:
@@ -63,57 +60,27 @@ def spoken_hint(question: QuestionSpec) -> str:
     return ""
 
 
-def speech_hints(question: QuestionSpec) -> str:
-    """Words that help speech recognition for ``question`` (Studio's comma-separated hints)."""
-    if question.kind == QuestionKind.YES_NO:
-        words = ["yes", "no", "yeah", "nope", "I do", "I don't"]
-    elif question.kind == QuestionKind.MULTIPLE_CHOICE:
-        words = [c.strip() for c in question.choices]
-    elif question.kind == QuestionKind.MIN_AMOUNT:
-        words = [(question.unit or "").strip(), "none", "zero"]
-    else:
-        return ""
-    # Commas separate hints, so a comma inside a choice would split it in two.
-    return ", ".join(w.replace(",", " ") for w in words if w)
-
-
 class _Compiler:
     def __init__(self, config: ReceptionistConfig) -> None:
         self.c = config
         self.b = FlowBuilder()
         multilingual = config.language_mode == LanguageMode.MULTILINGUAL
         self.gather_language = var(n.VAR_LANGUAGE) if multilingual else "en-US"
+        self.speaker = Speaker(config.voice, "en-US", self.gather_language)
         first_q = config.questions[0].id if config.questions else None
         self.questions_start = n.question_widget(first_q) if first_q else self.after_questions()
 
     def voice(self) -> dict[str, Any]:
-        return {"voice": self.c.voice, "language": "en-US", "loop": 1}
+        return self.speaker.speech()
 
     def gather(self, say: str, **extra: Any) -> dict[str, Any]:
-        props: dict[str, Any] = {
-            **self.voice(),
-            "say": say,
-            "timeout": GATHER_TIMEOUT,
-            "speech_timeout": "auto",
-            "gather_language": self.gather_language,
-            "profanity_filter": "false",  # "true" would mask words and lose the caller's answer
-            "stop_gather": True,
-            "finish_on_key": "#",
-        }
-        props.update({k: v for k, v in extra.items() if v not in (None, "")})
-        return props
+        return self.speaker.gather(say, **extra)
 
     def ask_twice(
         self, name: str, say: str, after: str, *, speech_only: bool = False, **extra: Any
     ) -> None:
         """A gather; on timeout it is asked once more (side widget), then the flow moves on."""
-        again = n.retry_widget(name)
-        # For a speech-only ask (the name) a keypress gets the repeat, like silence does.
-        first = {"speech": after, "keypress": again if speech_only else after, "timeout": again}
-        self.b.add(name, "gather-input-on-call", self.gather(say, **extra), first)
-        retry = escape(RETRY_PREFIX) + say
-        then = {"speech": after, "keypress": after, "timeout": after}
-        self.b.add(again, "gather-input-on-call", self.gather(retry, **extra), then, side=True)
+        self.speaker.ask_twice(self.b, name, say, after, speech_only=speech_only, **extra)
 
     def compile(self) -> dict[str, Any]:
         c, b = self.c, self.b
@@ -285,11 +252,7 @@ class _Compiler:
 
     def question(self, q: QuestionSpec, after: str) -> None:
         say = escape(" ".join(p for p in (q.prompt.strip(), spoken_hint(q)) if p))
-        one_key = q.kind in (QuestionKind.YES_NO, QuestionKind.MULTIPLE_CHOICE)
-        self.ask_twice(
-            n.question_widget(q.id), say, after,
-            hints=speech_hints(q), number_of_digits=1 if one_key else None,
-        )
+        self.speaker.ask_question(self.b, q, say, after)
 
     def after_questions(self) -> str:
         return "more_info" if self.c.custom_context.details() else "voicemail_prompt"

@@ -1,0 +1,128 @@
+"""Compile a Voice, SMS or Form (SMS form) stage into a Studio flow for OUTBOUND executions.
+
+One execution per invited candidate, started through the Executions API (To = the candidate,
+From = the stage's number; Parameters ``greeting``, ``application_id``, ``stage_id``).
+
+Voice::
+
+    Trigger (incomingRequest) -> call (make-outgoing-call-v2, recorded when disclosed)
+    -> check_machine -> [machine_message] | greeting -> q_<id> (q_<id>_again) ... -> closing
+
+SMS and SMS form::
+
+    Trigger (incomingRequest) -> intro -> q_<id> --timeout--> q_<id>_again (a reminder)
+    --timeout--> gave_up;  ... -> closing        (incomingMessage: text_in, a pointer)
+
+Answers land where the receptionist's do (``widgets.q_<id>`` / ``q_<id>_again``: SpeechResult
+and Digits on a call, ``inbound.Body`` by text), so ``flows.extract_question_answers`` and the
+transcript builder read both. Every text from the recruiter goes through ``liquid.escape``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from milo_desktop.enums import StageKind
+from milo_desktop.services.flows import naming as n
+from milo_desktop.services.flows.liquid import escape
+from milo_desktop.services.flows.voice import Speaker
+from milo_desktop.services.flows.widgets import FlowBuilder, condition
+from milo_desktop.services.stages.config import StageFlowConfig
+from milo_desktop.services.stages.phrases import Phrases, phrases_for, spoken_hint, text_hint
+
+CONTACT = "{{contact.channel.address}}"  # the candidate (To of the execution)
+CHANNEL = "{{flow.channel.address}}"  # our number (From of the execution)
+CALL = "call"  # the make-outgoing-call-v2 widget; its CallSid is the call to price and record
+GREETING = "greeting"
+INTRO = "intro"
+CLOSING = "closing"
+GAVE_UP = "gave_up"
+
+
+def greeting_expr(p: Phrases) -> str:
+    """The execution's ``greeting`` parameter, or the anonymous hello."""
+    return "{{flow.data.greeting | default: '" + p.hello_anonymous + "'}}"
+
+
+def _questions_then(config: StageFlowConfig, index: int) -> str:
+    following = config.questions[index + 1] if index + 1 < len(config.questions) else None
+    return n.question_widget(following.id) if following else CLOSING
+
+
+def compile_voice(config: StageFlowConfig) -> dict[str, Any]:
+    """The outbound phone screening of ``config`` (check ``config.problems()`` first)."""
+    p = phrases_for(config.language)
+    language, voice = config.speech
+    speaker = Speaker(voice, language, language, retry_prefix=p.retry_prefix)
+    b = FlowBuilder()
+    first = n.question_widget(config.questions[0].id) if config.questions else CLOSING
+    b.add("Trigger", "trigger", {}, {"incomingRequest": CALL})
+    # Busy, no answer and failed end the execution: the sync sees a call nobody answered.
+    b.add(CALL, "make-outgoing-call-v2",
+          {"to": CONTACT, "from": CHANNEL, "record": config.recording_disclosure,
+           "machine_detection": "Enable"},
+          {"answered": "check_machine"})
+    answered_by = "{{widgets." + CALL + ".AnsweredBy}}"
+    b.add("check_machine", "split-based-on", {"input": answered_by}, {"noMatch": GREETING},
+          conditions=[("machine_message", [condition("starts_with", answered_by, "machine",
+                                                     "Voicemail")])])
+    title = config.position_title.strip()
+    b.add("machine_message", "say-play",
+          {**speaker.speech(), "say": escape(p.machine_message.format(title=title))}, {},
+          side=True)
+    intro = p.voice_intro.format(title=title, n=len(config.questions)) if len(
+        config.questions) != 1 else p.voice_intro_one.format(title=title)
+    parts = [intro]
+    if config.ai_disclosure:
+        parts.append(p.ai_disclosure)
+    if config.recording_disclosure:
+        parts.append(p.recording_disclosure)
+    say = greeting_expr(p) + escape(". " + " ".join(parts))
+    b.add(GREETING, "say-play", {**speaker.speech(), "say": say}, {"audioComplete": first})
+    for index, q in enumerate(config.questions):
+        prompt = escape(" ".join(x for x in (q.prompt.strip(), spoken_hint(p, q)) if x))
+        speaker.ask_question(b, q, prompt, _questions_then(config, index))
+    b.add(CLOSING, "say-play", {**speaker.speech(), "say": escape(p.voice_closing)}, {})
+    return b.definition(f"Voice screening: {title}"[:200])
+
+
+def compile_text(config: StageFlowConfig) -> dict[str, Any]:
+    """The SMS screening (or SMS form) of ``config``: one text per question, each waiting
+    for the reply, reminded once, then given up (check ``config.problems()`` first)."""
+    p = phrases_for(config.language)
+    b = FlowBuilder()
+    title = config.position_title.strip()
+    text = {"from": CHANNEL, "to": CONTACT}
+    first = n.question_widget(config.questions[0].id) if config.questions else CLOSING
+    b.add("Trigger", "trigger", {}, {"incomingRequest": INTRO, "incomingMessage": "text_in"})
+    # A text to the number outside a screening (replies inside one reach their execution).
+    b.add("text_in", "send-message",
+          {**text, "body": escape(p.sms_unprompted.format(title=title))}, {}, side=True)
+    intro = p.form_intro if config.kind == StageKind.FORM else p.sms_intro
+    parts = [intro.format(title=title)]
+    if config.ai_disclosure:
+        parts.append(p.sms_ai_disclosure)
+    body = greeting_expr(p) + escape("! " + " ".join(parts))
+    b.add(INTRO, "send-message", {**text, "body": body}, {"sent": first})
+    for index, q in enumerate(config.questions):
+        name = n.question_widget(q.id)
+        again = n.retry_widget(name)
+        after = _questions_then(config, index)
+        wait = str(config.first_wait_s() if index == 0 else config.next_wait_s())
+        ask = " ".join(x for x in (q.prompt.strip(), text_hint(p, q)) if x)
+        b.add(name, "send-and-wait-for-reply",
+              {**text, "body": escape(ask), "timeout": wait},
+              {"incomingMessage": after, "timeout": again})
+        b.add(again, "send-and-wait-for-reply",
+              {**text, "body": escape(p.sms_reminder + ask), "timeout": wait},
+              {"incomingMessage": after, "timeout": GAVE_UP}, side=True)
+    if config.questions:
+        b.add(GAVE_UP, "send-message", {**text, "body": escape(p.sms_gave_up)}, {}, side=True)
+    b.add(CLOSING, "send-message", {**text, "body": escape(p.sms_closing)}, {})
+    label = "SMS form" if config.kind == StageKind.FORM else "SMS screening"
+    return b.definition(f"{label}: {title}"[:200])
+
+
+def compile_stage(config: StageFlowConfig) -> dict[str, Any]:
+    """The Studio flow definition of a Voice, SMS or Form stage."""
+    return compile_text(config) if config.is_text else compile_voice(config)
