@@ -1,18 +1,12 @@
-"""Finding files under resources/ from a checkout, an installed package or a frozen build."""
+"""Finding files under resources/ (the lookup itself is Qt-free: milo_desktop.paths)."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 from PySide6.QtGui import QIcon
 
+from milo_desktop.paths import resources_dir
 
-def resources_dir() -> Path:
-    frozen = getattr(sys, "_MEIPASS", None)
-    if frozen:
-        return Path(frozen) / "resources"
-    return Path(__file__).resolve().parents[2] / "resources"
+__all__ = ["icon", "resources_dir"]
 
 
 def icon(name: str) -> QIcon:

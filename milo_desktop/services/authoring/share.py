@@ -1,0 +1,165 @@
+"""Sharing an interviewer: its candidate link and a printable QR poster (PNG and PDF).
+
+The link is ``<base>/<slug>``; the base is the workspace setting ``interview_link_base``
+(default ``DEFAULT_LINK_BASE``, a placeholder domain: set it to the page that starts your
+screenings, e.g. your careers site). The poster is an A4 page: "We're hiring", the position
+title, a QR code of the link and the link in words for people who type it. Pillow draws the
+PNG (it comes with fpdf2), fpdf2 writes the PDF; both use a system sans-serif font when one is
+found (DejaVu, Arial, Helvetica), else the fonts bundled with them.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+from pathlib import Path
+
+import segno
+from fpdf import FPDF
+from PIL import Image, ImageDraw, ImageFont
+
+LINK_BASE_KEY = "interview_link_base"
+DEFAULT_LINK_BASE = "https://milo.example/i"
+HEADLINE = "We're hiring"
+CALL_TO_ACTION = "Scan to start your screening — on your phone, any time."
+PAGE_PX = (1240, 1754)  # A4 at 150 dpi
+INK, MUTED, ACCENT = (31, 36, 48), (107, 114, 128), (79, 70, 229)
+
+_REGULAR = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+    "C:/Windows/Fonts/arial.ttf",
+    "/System/Library/Fonts/Supplemental/Arial.ttf",
+    "/Library/Fonts/Arial.ttf",
+)
+_BOLD = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+    "/usr/share/fonts/dejavu/DejaVuSans-Bold.ttf",
+    "C:/Windows/Fonts/arialbd.ttf",
+    "/System/Library/Fonts/Supplemental/Arial Bold.ttf",
+    "/Library/Fonts/Arial Bold.ttf",
+)
+
+
+def link_for(base: str, slug: str) -> str:
+    return f"{base.rstrip('/')}/{slug}"
+
+
+@cache
+def _font_file(bold: bool) -> str | None:
+    return next((p for p in (_BOLD if bold else _REGULAR) if Path(p).is_file()), None)
+
+
+def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    path = _font_file(bold)
+    return ImageFont.truetype(path, size) if path else ImageFont.load_default(size)
+
+
+def _wrap(draw: ImageDraw.ImageDraw, text: str, font: object, width: int) -> list[str]:
+    lines: list[str] = []
+    for word in text.split():
+        if lines and draw.textlength(f"{lines[-1]} {word}", font=font) <= width:  # type: ignore[arg-type]
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def _wrap_link(draw: ImageDraw.ImageDraw, link: str, font: object, width: int) -> list[str]:
+    """A long link broken after slashes (never inside a word), to fit ``width``."""
+    parts = [p + "/" for p in link.split("/")[:-1]] + [link.split("/")[-1]]
+    lines = [""]
+    for part in parts:
+        if lines[-1] and draw.textlength(lines[-1] + part, font=font) > width:  # type: ignore[arg-type]
+            lines.append(part)
+        else:
+            lines[-1] += part
+    return lines
+
+
+def qr_png(link: str, scale: int = 10) -> bytes:
+    """The QR code of ``link`` alone (medium error correction, quiet zone of 4)."""
+    buffer = io.BytesIO()
+    segno.make(link, error="m").save(buffer, kind="png", scale=scale, border=4)
+    return buffer.getvalue()
+
+
+def poster_png_bytes(title: str, link: str) -> bytes:
+    width, height = PAGE_PX
+    page = Image.new("RGB", PAGE_PX, "white")
+    draw = ImageDraw.Draw(page)
+    margin = 110
+    draw.rectangle((0, 0, width, 26), fill=ACCENT)
+    y = 150
+    head = _font(46, bold=True)
+    draw.text((width // 2, y), HEADLINE.upper(), font=head, fill=ACCENT, anchor="ma")
+    y += 110
+    size = 92
+    lines = _wrap(draw, title, _font(size, True), width - 2 * margin)
+    while len(lines) > 3 and size > 48:  # long titles: smaller, at most three lines
+        size -= 8
+        lines = _wrap(draw, title, _font(size, True), width - 2 * margin)
+    big = _font(size, True)
+    for line in lines[:4]:
+        draw.text((width // 2, y), line, font=big, fill=INK, anchor="ma")
+        y += int(size * 1.2)
+    y += 40
+    body = _font(34)
+    for line in _wrap(draw, CALL_TO_ACTION, body, width - 2 * margin):
+        draw.text((width // 2, y), line, font=body, fill=MUTED, anchor="ma")
+        y += 46
+    room = min(width - 2 * margin, height - y - 260, 760)
+    modules = segno.make(link, error="m").symbol_size(scale=1, border=4)[0]
+    qr = Image.open(io.BytesIO(qr_png(link, scale=max(1, room // modules)))).convert("RGB")
+    page.paste(qr, ((width - qr.width) // 2, y + 40))
+    y += qr.height + 80
+    mono = _font(36)
+    for line in _wrap_link(draw, link, mono, width - 2 * margin):
+        draw.text((width // 2, y), line, font=mono, fill=INK, anchor="ma")
+        y += 48
+    out = io.BytesIO()
+    page.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def _latin1(text: str) -> str:
+    """Text for fpdf2's core fonts (Latin-1 only) when no TTF font is available."""
+    text = text.replace("—", "-").replace("’", "'").replace("“", '"').replace("”", '"')
+    return text.encode("latin-1", "replace").decode("latin-1")
+
+
+def poster_pdf_bytes(title: str, link: str) -> bytes:
+    pdf = FPDF(format="A4", unit="mm")
+    pdf.set_title(title)
+    pdf.set_creator("Milo Desktop")
+    pdf.set_auto_page_break(False)
+    pdf.add_page()
+    regular, bold = _font_file(False), _font_file(True)
+    if regular and bold:
+        pdf.add_font("Poster", "", regular)
+        pdf.add_font("Poster", "B", bold)
+        family, clean = "Poster", (lambda s: s)
+    else:
+        family, clean = "Helvetica", _latin1
+    pdf.set_fill_color(*ACCENT)
+    pdf.rect(0, 0, 210, 4, style="F")
+    pdf.set_y(28)
+    pdf.set_text_color(*ACCENT)
+    pdf.set_font(family, "B", 16)
+    pdf.cell(0, 10, clean(HEADLINE.upper()), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    pdf.set_text_color(*INK)
+    pdf.set_font(family, "B", 32 if len(title) <= 40 else 24)
+    pdf.multi_cell(0, 14, clean(title), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.set_text_color(*MUTED)
+    pdf.set_font(family, "", 13)
+    pdf.multi_cell(0, 7, clean(CALL_TO_ACTION), align="C", new_x="LMARGIN", new_y="NEXT")
+    side = 110
+    top = pdf.get_y() + 10
+    pdf.image(io.BytesIO(qr_png(link)), x=(210 - side) / 2, y=top, w=side, h=side)
+    pdf.set_y(top + side + 10)
+    pdf.set_text_color(*INK)
+    pdf.set_font(family, "", 14)
+    pdf.multi_cell(0, 8, clean(link), align="C", new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())

@@ -1,0 +1,287 @@
+"""Step 5, Settings: deadline, days to complete, retakes, language, communication (email
+template, phone number, report to candidate), budget with the live cost estimate and
+capacity, email subscribers and labels."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QRadioButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from milo_desktop.enums import BudgetKind
+from milo_desktop.services.authoring import LANGUAGES, CostEstimate, InterviewerDraft
+from milo_desktop.services.authoring.validation import (
+    DAYS_MAX,
+    DAYS_MIN,
+    RETAKES_MAX,
+    RETAKES_MIN,
+)
+from milo_desktop.services.receptionists import NumberChoice
+from milo_desktop.views.authoring.common import (
+    FieldError,
+    WizardPage,
+    field_box,
+    hint,
+    section_title,
+)
+from milo_desktop.views.widgets.formatting import count_text
+
+FIELDS = ("deadline", "days_to_complete", "retakes", "language", "email_template",
+          "phone_number", "budget", "subscribers", "labels")
+
+
+def _dollars(cents: float) -> str:
+    return f"${cents / 100:,.2f}"
+
+
+def estimate_text(est: CostEstimate, draft: InterviewerDraft) -> str:
+    """"≈ $0.15 per completed interview (Voice ≈ 8.5 min of call) · covers ≈ 6,666"."""
+    parts = "; ".join(f"{s.name}: {s.basis}" for s in est.stages) or "no stages yet"
+    text = f"≈ {_dollars(est.exact_cents)} per completed interview ({parts})"
+    kind = BudgetKind(draft.budget_kind)
+    if kind == BudgetKind.NONE or not draft.budget_cents:
+        return text
+    if est.capacity is None:
+        return text + " · these stages cost nothing to run"
+    per = " a day" if kind == BudgetKind.DAILY else ""
+    return text + f" · the budget covers ≈ {count_text(est.capacity)} completed " \
+                  f"interviews{per}"
+
+
+class SettingsPage(WizardPage):
+    prefixes = FIELDS
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.draft = InterviewerDraft()
+        self._loading = False
+        self.estimator: Callable[[InterviewerDraft], CostEstimate] | None = None  # the wizard's
+        self.errors = {name: FieldError(self) for name in FIELDS}
+        self.deadline = QDateEdit(self)
+        self.deadline.setCalendarPopup(True)
+        self.deadline.setDisplayFormat("d MMM yyyy")
+        self.deadline.setMaximumWidth(170)
+        self.no_deadline = QCheckBox(self.tr("No deadline (open until archived)"), self)
+        self.days = QSpinBox(self)
+        self.days.setRange(DAYS_MIN, DAYS_MAX)
+        self.days.setSuffix(self.tr(" days"))
+        self.days.setMaximumWidth(120)
+        self.retakes = QSpinBox(self)
+        self.retakes.setRange(RETAKES_MIN, RETAKES_MAX)
+        self.retakes.setMaximumWidth(120)
+        self.language = QComboBox(self)
+        for code, name in LANGUAGES.items():
+            self.language.addItem(self.tr(name), code)
+        self.language.setMaximumWidth(200)
+        self.email_template = QComboBox(self)
+        self.email_template.addItem(self.tr("Default invitation"), None)
+        self.phone = QComboBox(self)
+        self.phone.setEditable(True)
+        self.phone.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.phone.lineEdit().setPlaceholderText(self.tr("+12145550100 (optional)"))
+        self.report = QCheckBox(self.tr("Email candidates their report"), self)
+        self.report.setToolTip(self.tr("Candidates get their score report by email when it "
+                                       "is ready."))
+        self.budget_buttons = {
+            BudgetKind.NONE: QRadioButton(self.tr("No budget"), self),
+            BudgetKind.ALL_TIME: QRadioButton(self.tr("All-time"), self),
+            BudgetKind.DAILY: QRadioButton(self.tr("Daily"), self),
+        }
+        group = QButtonGroup(self)
+        for b in self.budget_buttons.values():
+            group.addButton(b)
+        self.amount = QDoubleSpinBox(self)
+        self.amount.setPrefix("$ ")
+        self.amount.setRange(0, 10_000_000)
+        self.amount.setDecimals(2)
+        self.amount.setMaximumWidth(170)
+        self.estimate = QLabel(self)
+        self.estimate.setObjectName("estimate")
+        self.estimate.setWordWrap(True)
+        self.subscribers = QPlainTextEdit(self)
+        self.subscribers.setPlaceholderText(self.tr("One email address a line"))
+        self.subscribers.setFixedHeight(70)
+        self.labels = QLineEdit(self)
+        self.labels.setPlaceholderText(self.tr("Comma-separated, e.g. Warehouse, Dallas"))
+        self.known_labels = hint("", self)
+
+        timing = QGroupBox(self.tr("Timing"), self)
+        tf = QFormLayout(timing)
+        tf.addRow(self.tr("Deadline"), field_box(timing, self.deadline, self.errors["deadline"],
+                                                 hint(self.tr("No new candidates after this "
+                                                              "day."), timing),
+                                                 self.no_deadline))
+        tf.addRow(self.tr("Days to complete"), field_box(timing, self.days,
+                                                         self.errors["days_to_complete"]))
+        tf.addRow(self.tr("Retakes"), field_box(timing, self.retakes, self.errors["retakes"]))
+        tf.addRow(self.tr("Language"), field_box(timing, self.language,
+                                                 self.errors["language"]))
+        comms = QGroupBox(self.tr("Communication"), self)
+        cf = QFormLayout(comms)
+        cf.addRow(self.tr("Email template"), field_box(comms, self.email_template,
+                                                       self.errors["email_template"]))
+        cf.addRow(self.tr("Phone number"), field_box(
+            comms, self.phone, self.errors["phone_number"],
+            hint(self.tr("Calls and texts to candidates come from this number."), comms)))
+        cf.addRow("", self.report)
+        cf.addRow(self.tr("Subscribers"), field_box(
+            comms, self.subscribers, self.errors["subscribers"],
+            hint(self.tr("Emailed when a candidate completes."), comms)))
+        cf.addRow(self.tr("Labels"), field_box(comms, self.labels, self.errors["labels"],
+                                               self.known_labels))
+        budget = QGroupBox(self.tr("Budget"), self)
+        bf = QVBoxLayout(budget)
+        kinds = QHBoxLayout()
+        for b in self.budget_buttons.values():
+            kinds.addWidget(b)
+        kinds.addWidget(self.amount)
+        kinds.addStretch(1)
+        bf.addLayout(kinds)
+        bf.addWidget(self.errors["budget"])
+        bf.addWidget(self.estimate)
+        bf.addWidget(hint(self.tr("An estimate from Twilio's list prices; the Spend column "
+                                  "shows what calls and texts really cost."), budget))
+
+        body = QWidget(self)
+        columns = QHBoxLayout(body)
+        columns.setContentsMargins(0, 0, 0, 0)
+        left = QVBoxLayout()
+        left.addWidget(timing)
+        left.addWidget(budget)
+        left.addStretch(1)
+        columns.addLayout(left, 1)
+        right = QVBoxLayout()
+        right.addWidget(comms)
+        right.addStretch(1)
+        columns.addLayout(right, 1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(body)
+        layout = QVBoxLayout(self)
+        layout.addWidget(section_title(self.tr("Settings"), self))
+        layout.addWidget(hint(self.tr("When it runs, how it talks to candidates, what it may "
+                                      "spend and who hears about it."), self))
+        layout.addWidget(scroll, 1)
+
+        self.deadline.dateChanged.connect(self._edited)
+        self.no_deadline.toggled.connect(self._edited)
+        for spin in (self.days, self.retakes, self.amount):
+            spin.valueChanged.connect(self._edited)
+        for combo in (self.language, self.email_template):
+            combo.currentIndexChanged.connect(self._edited)
+        self.phone.editTextChanged.connect(self._edited)
+        self.report.toggled.connect(self._edited)
+        for b in self.budget_buttons.values():
+            b.toggled.connect(self._edited)
+        self.subscribers.textChanged.connect(self._edited)
+        self.labels.textChanged.connect(self._edited)
+
+    def load(self, draft: InterviewerDraft) -> None:
+        self.draft = draft
+        self._loading = True
+        try:
+            shown = draft.deadline or dt.datetime.now(dt.UTC) + dt.timedelta(days=30)
+            local = shown.astimezone().date()
+            self.deadline.setDate(QDate(local.year, local.month, local.day))
+            self.no_deadline.setChecked(draft.deadline is None)
+            self.days.setValue(draft.days_to_complete)
+            self.retakes.setValue(draft.retakes)
+            self.language.setCurrentIndex(max(0, self.language.findData(draft.language)))
+            self._select_template(draft.email_template)
+            self.phone.setEditText(draft.phone_number or "")
+            self.report.setChecked(draft.report_to_candidate)
+            self.budget_buttons[BudgetKind(draft.budget_kind)].setChecked(True)
+            self.amount.setValue((draft.budget_cents or 0) / 100)
+            self.subscribers.setPlainText("\n".join(draft.subscribers))
+            self.labels.setText(", ".join(draft.labels))
+        finally:
+            self._loading = False
+        self._sync()
+
+    def _select_template(self, name: str | None) -> None:
+        index = self.email_template.findData(name)
+        if index < 0 and name:
+            self.email_template.addItem(name, name)
+            index = self.email_template.count() - 1
+        self.email_template.setCurrentIndex(max(0, index))
+
+    def set_templates(self, names: list[str]) -> None:
+        chosen = self.draft.email_template
+        self._loading = True
+        try:
+            self.email_template.clear()
+            self.email_template.addItem(self.tr("Default invitation"), None)
+            for name in names:
+                self.email_template.addItem(name, name)
+            self._select_template(chosen)
+        finally:
+            self._loading = False
+
+    def set_numbers(self, numbers: list[NumberChoice]) -> None:
+        """The Twilio account's numbers (a receptionist's are listed but disabled)."""
+        text = self.phone.currentText()
+        self._loading = True
+        try:
+            self.phone.clear()
+            for n in numbers:
+                self.phone.addItem(n.e164 if not n.used_by else f"{n.e164} — {n.used_by}",
+                                   n.e164)
+            self.phone.setEditText(text)
+        finally:
+            self._loading = False
+
+    def set_known_labels(self, names: list[str]) -> None:
+        self.known_labels.setText(self.tr("In use: {names}").format(names=", ".join(names))
+                                  if names else "")
+
+    def _edited(self, *_args: object) -> None:
+        if self._loading:
+            return
+        d = self.draft
+        day = self.deadline.date().toPython()
+        d.deadline = None if self.no_deadline.isChecked() else \
+            dt.datetime.combine(day, dt.time(23, 59)).astimezone().astimezone(dt.UTC)
+        d.days_to_complete = self.days.value()
+        d.retakes = self.retakes.value()
+        d.language = str(self.language.currentData())
+        d.email_template = self.email_template.currentData()
+        d.phone_number = self.phone.currentText().split(" — ")[0].strip() or None
+        d.report_to_candidate = self.report.isChecked()
+        d.budget_kind = next(k for k, b in self.budget_buttons.items() if b.isChecked())
+        d.budget_cents = round(self.amount.value() * 100) if d.budget_kind != BudgetKind.NONE \
+            else None
+        d.subscribers = [e.strip() for line in self.subscribers.toPlainText().splitlines()
+                         for e in line.split(",") if e.strip()]
+        d.labels = [x.strip() for x in self.labels.text().split(",") if x.strip()]
+        self._sync()
+        self.changed.emit()
+
+    def _sync(self) -> None:
+        self.amount.setEnabled(not self.budget_buttons[BudgetKind.NONE].isChecked())
+        self.deadline.setEnabled(not self.no_deadline.isChecked())
+        self.refresh_estimate()
+
+    def refresh_estimate(self) -> None:
+        if self.estimator is not None:
+            self.estimate.setText(estimate_text(self.estimator(self.draft), self.draft))

@@ -1,0 +1,324 @@
+"""The Create Interviewer wizard: Plan → Configure → Stages → Questions & scoring → Settings →
+Share (and Create).
+
+One ``InterviewerDraft`` is edited in place by every page. After each edit the wizard asks
+``AuthoringService.static_problems`` what is wrong and hands each page its problems, which
+appear under their fields; the slug's uniqueness is checked in the background as it is typed.
+Next (and Create) stay disabled while the step (or anything) has problems. Create re-validates
+against the database and saves in the background; a refusal is shown here, not lost.
+
+Edit mode (``interviewer_id`` given) loads the stored draft, skips Plan and saves with
+``update``: changes apply to new candidates only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from milo_desktop.errors import EnvironmentProblem
+from milo_desktop.services.authoring import (
+    DEFAULT_LINK_BASE,
+    AuthoringService,
+    FieldProblem,
+    InterviewerDraft,
+)
+from milo_desktop.views import theme
+from milo_desktop.views.authoring.common import WizardPage
+from milo_desktop.views.authoring.configure_page import ConfigurePage
+from milo_desktop.views.authoring.plan_page import PlanPage
+from milo_desktop.views.authoring.questions_page import QuestionsPage
+from milo_desktop.views.authoring.settings_page import SettingsPage
+from milo_desktop.views.authoring.share_page import SharePage
+from milo_desktop.views.authoring.stages_page import StagesPage
+from milo_desktop.views.context import ViewContext
+
+CHECKING = "Checking that the link name is free…"
+
+
+class AuthoringWizard(QDialog):
+    """``created(id)`` after Create; ``saved(id)`` after saving an edit."""
+
+    created = Signal(int)
+    saved = Signal(int)
+
+    def __init__(self, ctx: ViewContext, parent: QWidget | None = None,
+                 interviewer_id: int | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.service: AuthoringService = ctx.workspace.authoring
+        self.editing_id = interviewer_id
+        self.draft: InterviewerDraft = self.service.blank_draft()
+        self.base = DEFAULT_LINK_BASE
+        self._slug_check: tuple[str, str | None] | None = None  # (slug, problem) last checked
+        self._busy = False
+        self._pending_loads = 1
+        self.problems: list[FieldProblem] = []
+        self.setWindowTitle(self.tr("Edit interviewer") if interviewer_id else
+                            self.tr("Create interviewer"))
+        self.resize(1120, 780)
+
+        self.plan = PlanPage(ctx, self)
+        self.configure = ConfigurePage(self)
+        self.stages = StagesPage(self)
+        self.questions = QuestionsPage(ctx, self)
+        self.settings = SettingsPage(self)
+        self.share = SharePage(ctx, self)
+        self.settings.estimator = self.service.estimate
+        self.pages: list[QWidget] = [self.plan, self.configure, self.stages, self.questions,
+                                     self.settings, self.share]
+        self.stack = QStackedWidget(self)
+        for page in self.pages:
+            self.stack.addWidget(page)
+        self.steps = QListWidget(self)
+        self.steps.setObjectName("wizardSteps")
+        self.steps.setFixedWidth(210)
+        self.steps.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        t = theme.current()
+        self.steps.setStyleSheet(
+            f"QListWidget#wizardSteps {{ border: none; border-right: 1px solid {t.border};"
+            f" background: transparent; padding-top: 8px; }}"
+            f"QListWidget#wizardSteps::item {{ padding: 9px 12px; margin: 1px 8px 1px 0;"
+            f" border-radius: 6px; color: {t.muted}; }}"
+            f"QListWidget#wizardSteps::item:selected {{ background: {t.hover};"
+            f" color: {t.text}; font-weight: 600; }}")
+        # Next / Create must look disabled while something is wrong (the theme's primary
+        # style alone looks the same either way).
+        self.setStyleSheet(f'QPushButton[primary="true"]:disabled {{ background: {t.border};'
+                           f" color: {t.muted}; border-color: {t.border}; }}")
+        for text in (self.tr("1  Plan"), self.tr("2  Configure"), self.tr("3  Stages"),
+                     self.tr("4  Questions & scoring"), self.tr("5  Settings"),
+                     self.tr("6  Share")):
+            self.steps.addItem(text)
+
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 0)
+        self.progress.setFixedWidth(120)
+        self.progress.hide()
+        self.status = QLabel(self)
+        self.status.setWordWrap(True)
+        self.cancel_button = QPushButton(self.tr("Cancel"), self)
+        self.back_button = QPushButton(self.tr("Back"), self)
+        self.next_button = QPushButton(self.tr("Next"), self)
+        self.next_button.setProperty("primary", True)
+        self.next_button.setDefault(True)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.progress)
+        buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.back_button)
+        buttons.addWidget(self.next_button)
+        body = QHBoxLayout()
+        body.addWidget(self.steps)
+        body.addWidget(self.stack, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(body, 1)
+        layout.addLayout(buttons)
+
+        for page in (self.plan, self.configure, self.stages, self.questions, self.settings):
+            page.changed.connect(self._changed)
+        self.plan.planned.connect(self._take_draft)
+        self.configure.slugEdited.connect(self._check_slug)
+        self.cancel_button.clicked.connect(self.reject)
+        self.back_button.clicked.connect(self.go_back)
+        self.next_button.clicked.connect(self.go_next)
+        self.steps.currentRowChanged.connect(self._step_clicked)
+        if interviewer_id is not None:
+            self.steps.item(0).setFlags(Qt.ItemFlag.NoItemFlags)  # re-planning would replace it
+            self._pending_loads += 1
+            self.status.setText(self.tr("Loading the interviewer…"))
+        self._show(1 if interviewer_id is not None else 0)
+        ctx.spawn(self._load(), "authoring.wizard.load")
+
+    # ----- loading ------------------------------------------------------------------------
+    async def _load(self) -> None:
+        ws = self.ctx.workspace
+        try:
+            if self.editing_id is not None:
+                draft = await self.service.load_draft(self.editing_id)
+                self._take_draft(draft)
+                self._pending_loads -= 1
+                self.status.setText("")
+            self.base = await self.service.link_base()
+            self.configure.set_link_base(self.base)
+            self.settings.set_templates(await self.service.email_templates())
+            self.settings.set_known_labels(await self.service.label_names())
+            self.settings.set_numbers(await ws.receptionists.account_numbers())
+        except EnvironmentProblem as exc:
+            self.show_error(exc.message)
+        finally:
+            self._pending_loads = 0
+            self._update_buttons()
+
+    def is_loaded(self) -> bool:
+        return self._pending_loads == 0 and self.plan.is_loaded()
+
+    def _take_draft(self, draft: InterviewerDraft) -> None:
+        """Make ``draft`` the one every page edits (a new plan, or the stored interviewer)."""
+        self.draft = draft
+        editing = self.editing_id is not None
+        self.configure.load(draft, self.base, editing)
+        self.stages.load(draft)
+        self.questions.load(draft)
+        self.settings.load(draft)
+        self._changed()
+
+    # ----- checks -------------------------------------------------------------------------
+    def _check_slug(self, slug: str) -> None:
+        async def check() -> None:
+            problem = await self.service.slug_problem(slug, self.editing_id)
+            if self.draft.slug == slug:
+                self._slug_check = (slug, problem)
+                self.configure.set_slug_status(self.tr("✓ Available") if problem is None
+                                               else "", problem is None or None)
+                self._changed()
+
+        self.ctx.spawn(check(), "authoring.wizard.slug")
+
+    def _all_problems(self) -> list[FieldProblem]:
+        problems = self.service.static_problems(self.draft)
+        if not any(p.field == "slug" for p in problems):
+            if self._slug_check is None or self._slug_check[0] != self.draft.slug:
+                problems.append(FieldProblem("slug", self.tr(CHECKING)))
+            elif self._slug_check[1]:
+                problems.append(FieldProblem("slug", self._slug_check[1]))
+        return problems
+
+    def _changed(self) -> None:
+        self.problems = self._all_problems()
+        shown = [p for p in self.problems if p.message != self.tr(CHECKING)]
+        for page in (self.configure, self.stages, self.questions, self.settings):
+            page.show_problems(shown)
+        self.settings.refresh_estimate()
+        self._update_buttons()
+
+    def page_problems(self, index: int) -> list[str]:
+        page = self.pages[index]
+        if page is self.plan:
+            return self.plan.blockers()
+        if page is self.share:
+            return [m for i in range(self._first_step(), len(self.pages) - 1)
+                    for m in self.page_problems(i)]
+        assert isinstance(page, WizardPage)
+        return [p.message for p in page.mine(self.problems)]
+
+    # ----- navigation ---------------------------------------------------------------------
+    def current_step(self) -> int:
+        return self.stack.currentIndex()
+
+    def _show(self, index: int) -> None:
+        page = self.pages[index]
+        if page is self.questions:
+            self.questions.load(self.draft)
+        elif page is self.stages:
+            self.stages.load(self.draft)
+        elif page is self.share:
+            self.share.load(self.draft, self.base, self.editing_id is not None)
+        self.stack.setCurrentIndex(index)
+        self.steps.blockSignals(True)
+        self.steps.setCurrentRow(index)
+        self.steps.blockSignals(False)
+        self._changed()
+
+    def _first_step(self) -> int:
+        return 1 if self.editing_id is not None else 0
+
+    def _step_clicked(self, row: int) -> None:
+        ok = row >= self._first_step() and (row <= self.current_step() or all(
+            not self.page_problems(i) for i in range(self._first_step(), row)))
+        self._show(row if ok else self.current_step())
+
+    def go_next(self) -> None:
+        if self._busy:
+            return
+        if self.pages[self.current_step()] is self.share:
+            self.submit()
+        elif not self.page_problems(self.current_step()):
+            self._show(self.current_step() + 1)
+
+    def go_back(self) -> None:
+        if self.current_step() > self._first_step() and not self._busy:
+            self._show(self.current_step() - 1)
+
+    def _update_buttons(self) -> None:
+        on_share = self.pages[self.current_step()] is self.share
+        if on_share:
+            self.next_button.setText(self.tr("Save changes") if self.editing_id is not None
+                                     else self.tr("Create interviewer"))
+        else:
+            self.next_button.setText(self.tr("Next"))
+        blocked = self._busy or self._pending_loads > 1 or bool(
+            self.page_problems(self.current_step()))
+        self.next_button.setEnabled(not blocked)
+        self.back_button.setEnabled(not self._busy and self.current_step() > self._first_step())
+        self.cancel_button.setEnabled(not self._busy)
+
+    # ----- create / save ------------------------------------------------------------------
+    def _set_busy(self, busy: bool, text: str = "") -> None:
+        self._busy = busy
+        self.progress.setVisible(busy)
+        self.status.setStyleSheet("")
+        self.status.setText(text)
+        self._update_buttons()
+
+    def show_error(self, text: str) -> None:
+        self.status.setStyleSheet(f"color: {theme.current().danger};")
+        self.status.setText(text)
+
+    def error_text(self) -> str:
+        return self.status.text()
+
+    def is_busy(self) -> bool:
+        return self._busy
+
+    def submit(self) -> None:
+        if self._busy or self.page_problems(self.pages.index(self.share)):
+            return
+        self._set_busy(True, self.tr("Saving…"))
+        self.ctx.spawn(self._submit(), "authoring.wizard.submit")
+
+    async def _submit(self) -> None:
+        saved_id: int | None = None
+        error = ""
+        try:
+            problems = await self.service.validate(self.draft, self.editing_id)
+            if problems:
+                self.problems = problems
+                for page in (self.configure, self.stages, self.questions, self.settings):
+                    page.show_problems(problems)
+                error = self.tr("Please fix: {p}").format(p=" ".join(p.message
+                                                                    for p in problems))
+            elif self.editing_id is not None:
+                await self.service.update(self.editing_id, self.draft)
+                saved_id = self.editing_id
+            else:
+                saved_id = await self.service.create(self.draft)
+        except EnvironmentProblem as exc:
+            error = exc.message
+        finally:
+            self._set_busy(False)
+        if saved_id is None:
+            self.show_error(error)
+            return
+        if self.editing_id is not None:
+            self.saved.emit(saved_id)
+        else:
+            self.created.emit(saved_id)
+        self.accept()
+
+    def done(self, result: Any) -> None:
+        if self._busy:
+            return  # closing mid-save would hide its outcome
+        super().done(result)
