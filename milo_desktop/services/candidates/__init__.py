@@ -18,6 +18,7 @@ from milo_desktop.services.candidates.rows import (
     MessageView,
     NoteView,
     StageResultView,
+    WorkflowStep,
     format_phone,
 )
 from milo_desktop.services.candidates.service import CandidateService
@@ -36,6 +37,7 @@ __all__ = [
     "MessageView",
     "NoteView",
     "StageResultView",
+    "WorkflowStep",
     "format_phone",
     "local_day_start",
 ]

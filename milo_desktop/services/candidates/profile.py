@@ -3,11 +3,13 @@ contact history."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from milo_desktop.enums import StageStatus
 from milo_desktop.models import (
     Answer,
     Application,
@@ -26,6 +28,7 @@ from milo_desktop.services.candidates.rows import (
     MessageView,
     NoteView,
     StageResultView,
+    WorkflowStep,
     format_phone,
 )
 from milo_desktop.services.database import Database
@@ -64,6 +67,7 @@ def _load_profile(s: Session, candidate_id: int) -> CandidateProfile:
         .order_by(Stage.position, StageResult.id)
     ).all()
     answers = _answers_by_result(s, [r.id for r, _ in results])
+    by_stage = {(r.application_id, r.stage_id): (r.status, r.score) for r, _ in results}
     stages_by_app: dict[int, list[StageResultView]] = {}
     for r, stage in results:
         stages_by_app.setdefault(r.application_id, []).append(
@@ -78,8 +82,12 @@ def _load_profile(s: Session, candidate_id: int) -> CandidateProfile:
                 r.evaluator,
                 r.completed_at,
                 tuple(answers.get(r.id, ())),
+                r.transcript or "",
+                r.recording_path,
+                bool(r.recording_path) and os.path.isfile(r.recording_path or ""),
             )
         )
+    workflows = _workflows(s, {a.interviewer_id for a, _ in apps})
     interviews = tuple(
         InterviewView(
             a.id,
@@ -91,6 +99,10 @@ def _load_profile(s: Session, candidate_id: int) -> CandidateProfile:
             a.started_at,
             a.completed_at,
             tuple(stages_by_app.get(a.id, ())),
+            tuple(
+                WorkflowStep(st.name, st.kind, *by_stage.get((a.id, st.id), _NOT_STARTED))
+                for st in workflows.get(a.interviewer_id, ())
+            ),
         )
         for a, name in apps
     )
@@ -103,7 +115,8 @@ def _load_profile(s: Session, candidate_id: int) -> CandidateProfile:
         )
     )
     messages = tuple(
-        MessageView(m.id, m.channel, m.direction, m.purpose, m.subject, m.status, m.created_at)
+        MessageView(m.id, m.channel, m.direction, m.purpose, m.subject, m.status, m.created_at,
+                    m.to_addr, m.error)
         for m in s.scalars(
             select(Message)
             .where(Message.candidate_id == candidate_id)
@@ -126,6 +139,20 @@ def _load_profile(s: Session, candidate_id: int) -> CandidateProfile:
         notes,
         messages,
     )
+
+
+_NOT_STARTED = (StageStatus.NOT_STARTED, None)
+
+
+def _workflows(s: Session, interviewer_ids: set[int]) -> dict[int, list[Stage]]:
+    """Each interviewer's stages in order (the workflow line shows stages without results)."""
+    if not interviewer_ids:
+        return {}
+    out: dict[int, list[Stage]] = {}
+    for st in s.scalars(select(Stage).where(Stage.interviewer_id.in_(interviewer_ids))
+                        .order_by(Stage.position, Stage.id)):
+        out.setdefault(st.interviewer_id, []).append(st)
+    return out
 
 
 def _answers_by_result(s: Session, result_ids: Sequence[int]) -> dict[int, list[AnswerView]]:

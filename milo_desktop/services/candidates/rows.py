@@ -84,6 +84,19 @@ class StageResultView:
     evaluator: str | None
     completed_at: dt.datetime | None
     answers: tuple[AnswerView, ...]
+    transcript: str = ""
+    recording_path: str | None = None
+    recording_exists: bool = False  # checked when the profile was read (off the GUI thread)
+
+
+@dataclass(frozen=True)
+class WorkflowStep:
+    """One stage of an interview's workflow, whether or not it has a result yet."""
+
+    name: str
+    kind: StageKind
+    status: StageStatus
+    score: float | None
 
 
 @dataclass(frozen=True)
@@ -97,6 +110,7 @@ class InterviewView:
     started_at: dt.datetime | None
     completed_at: dt.datetime | None
     stages: tuple[StageResultView, ...]
+    workflow: tuple[WorkflowStep, ...] = ()  # every stage in order, "not started" included
 
 
 @dataclass(frozen=True)
@@ -117,6 +131,8 @@ class MessageView:
     subject: str
     status: MessageStatus
     created_at: dt.datetime
+    to_addr: str = ""
+    error: str | None = None  # why it failed or bounced, as the provider said
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""The profile's contact history table: a candidate's messages, newest first."""
+"""The profile's contact history: a candidate's messages, newest first, with how each one
+fared (sent / delivered / failed / bounced / opened; the provider's reason on hover)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,17 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
+from milo_desktop.enums import MessageStatus
 from milo_desktop.services.candidates import MessageView
 from milo_desktop.views.candidates.format import (
     CHANNEL_LABELS,
@@ -23,6 +34,13 @@ from milo_desktop.views.candidates.format import (
 )
 
 Index = QModelIndex | QPersistentModelIndex
+# Delivery at a glance: problems in red, confirmed delivery (or an open) in green.
+STATUS_COLORS = {
+    MessageStatus.FAILED: "#dc2626",
+    MessageStatus.BOUNCED: "#dc2626",
+    MessageStatus.DELIVERED: "#16a34a",
+    MessageStatus.OPENED: "#16a34a",
+}
 
 
 class MessagesModel(QAbstractTableModel):
@@ -75,6 +93,48 @@ class MessagesModel(QAbstractTableModel):
             if col == 3:
                 return m.subject
             return label(MESSAGE_LABELS, m.status)
-        if role == Qt.ItemDataRole.ToolTipRole and col == 3:
-            return m.subject or None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == 3:
+                return m.subject or None
+            if col == 4 and m.error:
+                return self.tr("{status}: {why}").format(
+                    status=label(MESSAGE_LABELS, m.status), why=m.error)
+            if col == 1 and m.to_addr:
+                return self.tr("To {address}").format(address=m.to_addr)
+        if role == Qt.ItemDataRole.ForegroundRole and col == 4:
+            color = STATUS_COLORS.get(m.status)
+            return QColor(color) if color else None
         return None
+
+
+class HistoryPage(QWidget):
+    """The Contact history tab: the table, or a line saying there is nothing yet."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = MessagesModel(self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.verticalHeader().hide()
+        self.table.setShowGrid(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        hh = self.table.horizontalHeader()
+        hh.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        hh.setStretchLastSection(False)
+        for col, width in enumerate((160, 130, 130, 260, 100)):
+            self.table.setColumnWidth(col, width)
+        hh.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.empty = QLabel(self.tr("No messages yet."), self)
+        self.empty.setProperty("muted", True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 10, 0, 0)
+        layout.addWidget(self.empty, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.table, 1)
+
+    def set_rows(self, rows: tuple[MessageView, ...]) -> None:
+        self.model.set_rows(rows)
+        self.empty.setVisible(not rows)
+        self.table.setVisible(bool(rows))

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QPlainTextEdit,
     QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from milo_desktop.services.candidates import AnswerView, InterviewView, StageResultView
+from milo_desktop.enums import StageKind, StageStatus
+from milo_desktop.services.candidates import (
+    AnswerView,
+    InterviewView,
+    StageResultView,
+    WorkflowStep,
+)
 from milo_desktop.views.candidates.format import (
     APPLICATION_COLORS,
     APPLICATION_LABELS,
@@ -24,6 +31,15 @@ from milo_desktop.views.candidates.format import (
     local_date,
     score_text,
 )
+
+KIND_LABELS = {
+    StageKind.RESUME: QT_TRANSLATE_NOOP("Candidates", "Résumé"),
+    StageKind.VOICE: QT_TRANSLATE_NOOP("Candidates", "Voice"),
+    StageKind.SMS: QT_TRANSLATE_NOOP("Candidates", "SMS"),
+    StageKind.FORM: QT_TRANSLATE_NOOP("Candidates", "Form"),
+}
+STEP_MARKS = {StageStatus.COMPLETED: "✓", StageStatus.IN_PROGRESS: "●",
+              StageStatus.NOT_STARTED: "○", StageStatus.KNOCKED_OUT: "✕"}
 
 
 def muted(widget: QWidget) -> QWidget:
@@ -62,7 +78,7 @@ class AnswerBlock(QFrame):
         super().__init__(parent)
         self.setObjectName("answerBlock")
         self.setStyleSheet(
-            "QFrame#answerBlock { background: palette(base); border: 1px solid palette(midlight);"
+            "QFrame#answerBlock { background: palette(base); border: 1px solid palette(mid);"
             " border-radius: 6px; }"
         )
         layout = QVBoxLayout(self)
@@ -96,6 +112,11 @@ class AnswerBlock(QFrame):
             evidence.setFont(italic)
             evidence.setToolTip(self.tr("Evidence: the words the score is based on"))
             layout.addWidget(evidence)
+        if answer.evaluator:
+            verdict.setToolTip(self.tr("Evaluated by {who}").format(who=answer.evaluator))
+            layout.addWidget(muted(wrapped(
+                self.tr("Evaluated by {who}").format(who=answer.evaluator), self,
+                selectable=False)))
 
     def _verdict(self, answer: AnswerView) -> str:
         if answer.score is not None:
@@ -152,8 +173,10 @@ class StageBlock(QWidget):
         self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.toggle.setAutoRaise(True)
         self.toggle.setArrowType(Qt.ArrowType.RightArrow)
-        self.toggle.setText(self.tr("Answers ({n})").format(n=len(stage.answers)))
-        self.toggle.setVisible(bool(stage.answers))
+        has_media = bool(stage.transcript.strip() or stage.recording_path)
+        self.toggle.setText(self.tr("Answers ({n})").format(n=len(stage.answers))
+                            if stage.answers else self.tr("Transcript"))
+        self.toggle.setVisible(bool(stage.answers) or has_media)
         line.addWidget(self.toggle, 0, 5)
         layout.addLayout(line)
         self.answers = QWidget(self)
@@ -162,6 +185,23 @@ class StageBlock(QWidget):
         answers_layout.setSpacing(8)
         for answer in stage.answers:
             answers_layout.addWidget(AnswerBlock(answer, self.answers))
+        self.player: QWidget | None = None
+        if stage.recording_path:
+            # Imported here: the receptionists package imports the interviewers screens, which
+            # open this profile — a cycle at import time, none at run time.
+            from milo_desktop.views.receptionists.recording_player import RecordingPlayer
+
+            player = RecordingPlayer(self.answers)
+            player.set_recording(stage.recording_path, stage.recording_exists, None)
+            answers_layout.addWidget(player)
+            self.player = player
+        self.transcript: QPlainTextEdit | None = None
+        if stage.transcript.strip():
+            answers_layout.addWidget(muted(QLabel(self.tr("Transcript"), self.answers)))
+            self.transcript = QPlainTextEdit(stage.transcript, self.answers)
+            self.transcript.setReadOnly(True)
+            self.transcript.setFixedHeight(140)
+            answers_layout.addWidget(self.transcript)
         self.answers.hide()
         layout.addWidget(self.answers)
         self.toggle.toggled.connect(self.set_expanded)
@@ -172,28 +212,45 @@ class StageBlock(QWidget):
         self.answers.setVisible(expanded)
 
 
+def workflow_text(steps: tuple[WorkflowStep, ...]) -> str:
+    """"Résumé ✓ 74% → Voice ● in progress → SMS ○": every stage, where the candidate is."""
+    parts = []
+    for step in steps:
+        kind = label(KIND_LABELS, step.kind)
+        name = step.name if step.name.casefold() not in (kind.casefold(), step.kind.value) else kind
+        text = f"{name} {STEP_MARKS[step.status]}"
+        if step.status == StageStatus.COMPLETED and step.score is not None:
+            text += f" {score_text(step.score)}%"
+        elif step.status != StageStatus.COMPLETED:
+            text += f" {label(STAGE_LABELS, step.status).lower()}"
+        parts.append(text)
+    return "  →  ".join(parts)
+
+
 class InterviewCard(QFrame):
-    def __init__(self, interview: InterviewView, parent: QWidget | None = None) -> None:
+    def __init__(self, interview: InterviewView, parent: QWidget | None = None, *,
+                 current: bool = False) -> None:
         super().__init__(parent)
         self.interview = interview
+        self.current = current
         self.setObjectName("interviewCard")
         self.setFrameShape(QFrame.Shape.StyledPanel)
+        if current:  # the interview the profile was opened from (its Candidates tab)
+            self.setStyleSheet("QFrame#interviewCard { border: 2px solid palette(highlight);"
+                               " border-radius: 6px; }")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 12, 14, 12)
         layout.setSpacing(8)
         top = QHBoxLayout()
-        name = QLabel(interview.interviewer_name, self)
-        name.setTextFormat(Qt.TextFormat.PlainText)
+        name = wrapped(interview.interviewer_name, self, selectable=False)
         name.setToolTip(self.tr("Interviewer #{id}").format(id=interview.interviewer_id))
-        font = QFont(name.font())
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.15)
-        name.setFont(font)
-        top.addWidget(name)
+        name.setObjectName("interviewerName")
+        name.setStyleSheet("QLabel#interviewerName { font-size: 15px; font-weight: 700; }")
+        top.addWidget(name, 1)  # long role names wrap instead of pushing the score away
         top.addSpacing(8)
         self.badge = StatusBadge(interview, self)
-        top.addWidget(self.badge)
-        top.addStretch(1)
+        top.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignTop)
+        top.addSpacing(8)
         overall = QLabel(self)
         if interview.score is None:
             overall.setText(self.tr("Not scored yet"))
@@ -202,9 +259,10 @@ class InterviewCard(QFrame):
             overall.setText(
                 self.tr("Overall {score} / 100").format(score=score_text(interview.score))
             )
-            overall.setFont(font)
+            overall.setObjectName("overallScore")
+            overall.setStyleSheet("QLabel#overallScore { font-size: 15px; font-weight: 700; }")
         self.overall = overall
-        top.addWidget(overall)
+        top.addWidget(overall, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(top)
         dates = [self.tr("Invited {date}").format(date=local_date(interview.invited_at))]
         if interview.started_at:
@@ -214,6 +272,11 @@ class InterviewCard(QFrame):
                 self.tr("Completed {date}").format(date=local_date(interview.completed_at))
             )
         layout.addWidget(muted(QLabel(" · ".join(dates), self)))
+        self.workflow = wrapped(workflow_text(interview.workflow), self, selectable=False)
+        self.workflow.setObjectName("workflowLine")
+        self.workflow.setToolTip(self.tr("The interviewer's stages, in order"))
+        self.workflow.setVisible(bool(interview.workflow))
+        layout.addWidget(self.workflow)
         self.stages = [StageBlock(stage, self) for stage in interview.stages]
         for block in self.stages:
             layout.addWidget(block)

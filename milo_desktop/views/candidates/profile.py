@@ -7,18 +7,14 @@ from typing import Any
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLayout,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QStackedWidget,
-    QTableView,
     QTabWidget,
     QToolButton,
     QVBoxLayout,
@@ -27,7 +23,6 @@ from PySide6.QtWidgets import (
 
 from milo_desktop.errors import EnvironmentProblem
 from milo_desktop.services.candidates import (
-    NOTE_MAX_CHARS,
     CandidateNotFound,
     CandidateProfile,
 )
@@ -36,10 +31,12 @@ from milo_desktop.views.candidates.format import (
     count_text,
     label,
     local_date,
-    local_datetime,
 )
-from milo_desktop.views.candidates.history_model import MessagesModel
+from milo_desktop.views.candidates.history_model import HistoryPage
 from milo_desktop.views.candidates.interview_card import InterviewCard, muted, wrapped
+from milo_desktop.views.candidates.profile_nav import Navigator, ProfileNavBar
+from milo_desktop.views.candidates.profile_notes import NotesPage
+from milo_desktop.views.candidates.resume_dialog import ResumeDialog
 from milo_desktop.views.context import ViewContext
 
 _open: dict[tuple[int, int], ProfileDialog] = {}  # (workspace, candidate) -> its window
@@ -47,29 +44,56 @@ GEOMETRY_KEY = "candidates/profile/geometry"
 
 
 def open_candidate_profile(
-    ctx: ViewContext, candidate_id: int, parent: QWidget | None = None
+    ctx: ViewContext, candidate_id: int, parent: QWidget | None = None, *,
+    navigator: Navigator | None = None, application_id: int | None = None,
 ) -> QDialog:
-    """Show the candidate's profile window, or raise the one already open for them."""
+    """Show the candidate's profile window, or raise the one already open for them.
+
+    From an interviewer's Candidates tab, ``application_id`` is the row opened (its interview
+    is shown first and highlighted, notes attach to it) and ``navigator`` walks the tab's rows."""
     key = (id(ctx.workspace), candidate_id)
     dialog = _open.get(key)
     if dialog is not None:
+        if navigator is not None:
+            dialog.set_context(navigator, application_id)
         dialog.show()
         dialog.raise_()
         dialog.activateWindow()
         return dialog
-    dialog = ProfileDialog(ctx, candidate_id, parent)
-    _open[key] = dialog
-    dialog.destroyed.connect(lambda *_: _open.pop(key, None))
-    dialog.finished.connect(lambda *_: _open.pop(key, None))
+    dialog = ProfileDialog(ctx, candidate_id, parent, navigator=navigator,
+                           application_id=application_id)
+    _register(dialog)
+    dialog.destroyed.connect(lambda *_: _forget(dialog))
+    dialog.finished.connect(lambda *_: _forget(dialog))
     dialog.show()
     return dialog
 
 
+def _register(dialog: ProfileDialog) -> None:
+    key = (id(dialog.ctx.workspace), dialog.candidate_id)
+    other = _open.get(key)
+    if other is not None and other is not dialog:
+        other.close()  # a window that navigated onto this candidate takes over
+    _open[key] = dialog
+
+
+def _forget(dialog: ProfileDialog) -> None:
+    for key, value in list(_open.items()):
+        if value is dialog:
+            del _open[key]
+
+
 class ProfileDialog(QDialog):
-    def __init__(self, ctx: ViewContext, candidate_id: int, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: ViewContext, candidate_id: int, parent: QWidget | None = None, *,
+                 navigator: Navigator | None = None,
+                 application_id: int | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.candidate_id = candidate_id
+        self.navigator = navigator
+        self.application_id = application_id
+        self.neighbours: dict[int, Any] = {}  # step (-1, 1) -> the row there, once probed
+        self.resume_dialog: QDialog | None = None
         self.profile: CandidateProfile | None = None
         self._closed = False
         self._generation = 0
@@ -95,6 +119,8 @@ class ProfileDialog(QDialog):
         layout.addWidget(self.stack)
         self._build_content()
         ctx.bridge.candidatesChanged.connect(self._candidates_changed)
+        ctx.bridge.applicationsChanged.connect(self._applications_changed)
+        self._update_nav()
         self.reload()
 
     # ----- layout -------------------------------------------------------------------------
@@ -102,11 +128,14 @@ class ProfileDialog(QDialog):
         outer = QVBoxLayout(self.content)
         outer.setContentsMargins(20, 16, 20, 16)
         outer.setSpacing(10)
+        self.nav = ProfileNavBar(self, self.content)
+        self.nav.stepRequested.connect(self.go)
+        self.nav.attachRequested.connect(self.attach_resume)
+        outer.addWidget(self.nav)
         self.name = wrapped("", self.content)
-        font = QFont(self.name.font())
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.6)
-        self.name.setFont(font)
+        self.name.setObjectName("profileName")
+        # A style sheet, not setFont: the app's sheet sets every widget's font size.
+        self.name.setStyleSheet("QLabel#profileName { font-size: 21px; font-weight: 700; }")
         outer.addWidget(self.name)
         contact = QHBoxLayout()
         contact.setSpacing(6)
@@ -126,29 +155,15 @@ class ProfileDialog(QDialog):
         self.interviews_layout.setContentsMargins(2, 10, 10, 10)
         self.interviews_layout.setSpacing(12)
         self.tabs.addTab(self._scrolling(self.interviews_box), "")
-        self.tabs.addTab(self._build_notes(), "")
-        self.history_model = MessagesModel(self)
-        self.history = QTableView(self)
-        self.history.setModel(self.history_model)
-        self.history.verticalHeader().hide()
-        self.history.setShowGrid(False)
-        self.history.setAlternatingRowColors(True)
-        self.history.setWordWrap(False)
-        self.history.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        hh = self.history.horizontalHeader()
-        hh.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        hh.setStretchLastSection(False)
-        for col, width in enumerate((160, 130, 130, 260, 100)):
-            self.history.setColumnWidth(col, width)
-        hh.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.history_empty = muted(QLabel(self.tr("No messages yet."), self))
-        history_page = QWidget()
-        hl = QVBoxLayout(history_page)
-        hl.setContentsMargins(0, 10, 0, 0)
-        hl.addWidget(self.history_empty, 0, Qt.AlignmentFlag.AlignTop)
-        hl.addWidget(self.history, 1)
-        self.tabs.addTab(history_page, "")
+        self.notes_page = NotesPage()
+        self.notes_page.saveRequested.connect(self._save_note)
+        # the page's widgets, by the names the rest of the app and its tests know
+        self.note_edit, self.save_note = self.notes_page.note_edit, self.notes_page.save_note
+        self.note_error, self.notes_box = self.notes_page.note_error, self.notes_page.notes_box
+        self.tabs.addTab(self.notes_page, "")
+        self.history_page = HistoryPage()
+        self.history_model, self.history = self.history_page.model, self.history_page.table
+        self.tabs.addTab(self.history_page, "")
 
     def _build_message(self) -> QWidget:
         """The loading / not-found / error page."""
@@ -193,36 +208,6 @@ class ProfileDialog(QDialog):
         area.setWidget(inner)
         return area
 
-    def _build_notes(self) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 10, 0, 0)
-        self.note_edit = QPlainTextEdit(page)
-        self.note_edit.setPlaceholderText(self.tr("Add a note about this candidate…"))
-        self.note_edit.setFixedHeight(86)
-        self.note_edit.textChanged.connect(self._note_edited)
-        layout.addWidget(self.note_edit)
-        row = QHBoxLayout()
-        self.note_error = QLabel(page)
-        self.note_error.setStyleSheet("color: #b91c1c;")
-        self.note_error.setWordWrap(True)
-        row.addWidget(self.note_error, 1)
-        self.note_counter = muted(QLabel(page))
-        row.addWidget(self.note_counter)
-        self.save_note = QPushButton(self.tr("Save note"), page)
-        self.save_note.setDefault(False)
-        self.save_note.setAutoDefault(False)
-        self.save_note.clicked.connect(self._save_note)
-        row.addWidget(self.save_note)
-        layout.addLayout(row)
-        self.notes_box = QWidget()
-        self.notes_layout = QVBoxLayout(self.notes_box)
-        self.notes_layout.setContentsMargins(2, 6, 10, 6)
-        self.notes_layout.setSpacing(10)
-        layout.addWidget(self._scrolling(self.notes_box), 1)
-        self._note_edited()
-        return page
-
     # ----- loading ------------------------------------------------------------------------
     def reload(self) -> None:
         self._generation += 1
@@ -248,6 +233,51 @@ class ProfileDialog(QDialog):
         if self._closed or generation != self._generation:
             return  # closed, or a newer load is on its way
         self.show_profile(profile)
+        await self._probe(generation)
+
+    async def _probe(self, generation: int) -> None:
+        """Ask for both neighbours, so the buttons say whether there is one."""
+        if self.navigator is None or self.application_id is None:
+            return
+        found = {step: await self.navigator.step(self.application_id, step) for step in (-1, 1)}
+        if not self._closed and generation == self._generation:
+            self.neighbours = found
+            self._update_nav()
+
+    # ----- previous / next, context -------------------------------------------------------
+    def set_context(self, navigator: Navigator | None, application_id: int | None) -> None:
+        self.navigator = navigator
+        self.application_id = application_id
+        self.neighbours = {}
+        self._update_nav()
+        self.reload()
+
+    def go(self, step: int) -> None:
+        """Show the previous (-1) or next (1) candidate of the list."""
+        row = self.neighbours.get(step)
+        if row is None or self._closed:
+            return
+        self.candidate_id, self.application_id = row.candidate_id, row.id
+        if self.navigator is not None:
+            self.navigator.followed(row.id)
+        self.neighbours = {}
+        _forget(self)
+        _register(self)
+        self._update_nav()
+        self.reload()
+
+    def _update_nav(self) -> None:
+        self.nav.show_state(
+            label=self.navigator.label if self.navigator is not None else None,
+            previous=self.neighbours.get(-1) is not None,
+            following=self.neighbours.get(1) is not None,
+            attach=self.application_id is not None)
+
+    def attach_resume(self) -> None:
+        if self.application_id is None:
+            return
+        self.resume_dialog = ResumeDialog(self.ctx, self.application_id, self)
+        self.resume_dialog.open()
 
     def _show_message(self, title: str, hint: str) -> None:
         self.message_title.setText(title)
@@ -271,7 +301,7 @@ class ProfileDialog(QDialog):
         self.copy_phone.setVisible(bool(p.phone_display))
         facts = []
         if p.location:
-            facts.append(p.location)
+            facts.append(" ".join(p.location.split()))  # one line, even if typed on two
         facts.append(self.tr("Source: {source}").format(source=label(SOURCE_LABELS, p.source)))
         facts.append(self.tr("Joined {date}").format(date=local_date(p.joined)))
         if p.ats_candidate_id:
@@ -282,10 +312,8 @@ class ProfileDialog(QDialog):
             )
         self.facts.setText("  ·  ".join(facts))
         self._fill_interviews(p)
-        self._fill_notes(p)
-        self.history_model.set_rows(p.messages)
-        self.history_empty.setVisible(not p.messages)
-        self.history.setVisible(bool(p.messages))
+        self.notes_page.fill(p.notes)
+        self.history_page.set_rows(p.messages)
         self.tabs.setTabText(0, self.tr("Interviews ({n})").format(n=count_text(len(p.interviews))))
         self.tabs.setTabText(1, self.tr("Notes ({n})").format(n=count_text(len(p.notes))))
         self.tabs.setTabText(
@@ -312,10 +340,14 @@ class ProfileDialog(QDialog):
             self.interviews_layout.addWidget(
                 muted(wrapped(self.tr("Not invited to any interviewer yet."), self.interviews_box))
             )
-        for interview in p.interviews:
-            card = InterviewCard(interview, self.interviews_box)
+        current = self.application_id
+        ordered = sorted(p.interviews, key=lambda i: i.application_id != current)
+        for interview in ordered:
+            here = interview.application_id == current
+            card = InterviewCard(interview, self.interviews_box, current=here)
             for block in card.stages:
-                if (interview.application_id, block.stage.position) in expanded:
+                seen = (interview.application_id, block.stage.position) in expanded
+                if (here or seen) and not block.toggle.isHidden():
                     block.set_expanded(True)
             self.interviews_layout.addWidget(card)
         self.interviews_layout.addStretch(1)
@@ -325,58 +357,37 @@ class ProfileDialog(QDialog):
             InterviewCard, options=Qt.FindChildOption.FindDirectChildrenOnly
         )
 
-    def _fill_notes(self, p: CandidateProfile) -> None:
-        self._clear(self.notes_layout)
-        if not p.notes:
-            self.notes_layout.addWidget(muted(QLabel(self.tr("No notes yet."), self.notes_box)))
-        for note in p.notes:
-            card = QFrame(self.notes_box)
-            card.setObjectName("noteCard")
-            card.setFrameShape(QFrame.Shape.StyledPanel)
-            cl = QVBoxLayout(card)
-            cl.setContentsMargins(12, 8, 12, 10)
-            cl.setSpacing(4)
-            who = note.author or self.tr("Unknown author")
-            cl.addWidget(muted(wrapped(f"{who} · {local_datetime(note.created_at)}", card)))
-            cl.addWidget(wrapped(note.body, card))
-            self.notes_layout.addWidget(card)
-        self.notes_layout.addStretch(1)
-
     # ----- notes --------------------------------------------------------------------------
-    def _note_edited(self) -> None:
-        n = len(self.note_edit.toPlainText().strip())
-        self.note_counter.setText(
-            self.tr("{n} / {max}").format(n=count_text(n), max=count_text(NOTE_MAX_CHARS))
-        )
-        self.save_note.setEnabled(0 < n <= NOTE_MAX_CHARS)
-        self.note_error.setText(
-            self.tr("Too long by {n} characters.").format(n=count_text(n - NOTE_MAX_CHARS))
-            if n > NOTE_MAX_CHARS
-            else ""
-        )
-
-    def _save_note(self) -> None:
-        body = self.note_edit.toPlainText()
-        self.save_note.setEnabled(False)
+    def _save_note(self, body: str) -> None:
         self.ctx.spawn(self._add_note(body), "ProfileDialog.add_note")
 
     async def _add_note(self, body: str) -> None:
         generation = self._generation
         try:
-            await self.ctx.workspace.candidates.add_note(self.candidate_id, body)
+            await self.ctx.workspace.candidates.add_note(
+                self.candidate_id, body, application_id=self._note_application())
         except EnvironmentProblem as exc:
             if not self._closed:
-                self.note_error.setText(exc.message)
-                self.save_note.setEnabled(True)
+                self.notes_page.failed(exc.message)
             return
         if self._closed:
             return
-        self.note_edit.clear()
+        self.notes_page.saved()
         if generation == self._generation:  # CandidatesChanged has not reloaded us already
             self.reload()
 
+    def _note_application(self) -> int | None:
+        """Notes written from an interviewer's tab belong to that interview ("has notes")."""
+        mine = {i.application_id for i in self.profile.interviews} if self.profile else set()
+        return self.application_id if self.application_id in mine else None
+
     def _candidates_changed(self, ids: tuple[int, ...]) -> None:
         if not ids or self.candidate_id in ids:
+            self.reload()
+
+    def _applications_changed(self, ids: tuple[int, ...]) -> None:
+        mine = {i.application_id for i in self.profile.interviews} if self.profile else set()
+        if not ids or mine & set(ids):
             self.reload()
 
     # ----- lifetime -----------------------------------------------------------------------

@@ -7,32 +7,42 @@ import html
 from collections.abc import Coroutine
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QTabWidget,
     QTextBrowser,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from milo_desktop.enums import ApplicationStatus, BudgetKind, QuestionKind, StageStatus
-from milo_desktop.services.interviewers import InterviewerDetail
+from milo_desktop.services.interviewers import CandidateRow, InterviewerDetail
+from milo_desktop.views.candidates.profile import open_candidate_profile
 from milo_desktop.views.context import ViewContext
 from milo_desktop.views.interviewers import formatting as fmt
 from milo_desktop.views.interviewers.banner import Banner, run_reporting
+from milo_desktop.views.interviewers.candidates_actions import ReviewBar
+from milo_desktop.views.interviewers.candidates_columns import ColumnChooser
 from milo_desktop.views.interviewers.candidates_model import InterviewerCandidatesModel
+from milo_desktop.views.interviewers.candidates_nav import TabNavigator
 from milo_desktop.views.interviewers.delegates import ROW_HEIGHT, TwoLineDelegate, profile_lines
+from milo_desktop.views.interviewers.detail_actions import InterviewerActions
 from milo_desktop.views.interviewers.list_page import SEARCH_DELAY_MS
 from milo_desktop.views.widgets.data_table import DataTable
 from milo_desktop.views.widgets.paged_model import LoadState
 
 KEY = "interviewers/candidates"
+CHANGES_DELAY_MS = 150  # sync reports results in bursts: one refresh per burst
+RELOAD_ABOVE = 200  # changed loaded rows beyond which the table reloads its first page
 
 
 class InterviewerPage(QWidget):
@@ -74,6 +84,10 @@ class InterviewerPage(QWidget):
         self.stage_filter = QComboBox(self)
         for combo in (self.status_filter, self.stage_filter):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.notes_filter = QCheckBox(self.tr("Has notes"), self)
+        self.notes_filter.setToolTip(self.tr("Only candidates someone wrote a note about"))
+        self.columns_button = QPushButton(self.tr("Columns"), self)
+        self.columns_button.setToolTip(self.tr("Show or hide columns"))
         self.table = DataTable(self)
         self.model = InterviewerCandidatesModel(self.service.candidates_page, ctx.spawn, self,
                                                 clock=lambda: self.service.clock())
@@ -85,16 +99,24 @@ class InterviewerPage(QWidget):
                                       self.tr("Try a different search or status."))
         self._profile_delegate = TwoLineDelegate(profile_lines, self.table)
         self.table.setItemDelegateForColumn(0, self._profile_delegate)
+        self.columns = ColumnChooser(self.table, self.model, self.save_layout, self)
+        self.columns_button.setMenu(self.columns.menu)
+        self.review_bar = ReviewBar(ctx, self.table, self.model, self)
 
         candidates = QWidget(self)
         bar = QHBoxLayout()
         bar.addWidget(self.search)
         bar.addWidget(self.status_filter)
         bar.addWidget(self.stage_filter)
+        bar.addWidget(self.notes_filter)
         bar.addStretch(1)
+        bar.addWidget(self.columns_button)
         inner = QVBoxLayout(candidates)
         inner.setContentsMargins(0, 8, 0, 0)
         inner.addLayout(bar)
+        inner.addWidget(self.review_bar)
+        inner.addWidget(self.review_bar.progress)
+        inner.addWidget(self.review_bar.banner)
         inner.addWidget(self.table, 1)
         self.overview = QTextBrowser(self)
         self.overview.setOpenLinks(False)
@@ -103,10 +125,12 @@ class InterviewerPage(QWidget):
         self.tabs.addTab(candidates, self.tr("Candidates"))
         self.tabs.addTab(self.overview, self.tr("Overview"))
 
+        self.actions = InterviewerActions(ctx, self)
         heading = QHBoxLayout()
         heading.addWidget(self.title)
         heading.addWidget(self.status)
         heading.addStretch(1)
+        heading.addWidget(self.actions)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 8, 16, 12)
         layout.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignLeft)
@@ -123,6 +147,7 @@ class InterviewerPage(QWidget):
             lambda _i: self._set_filter("status", self.status_filter.currentData()))
         self.stage_filter.activated.connect(
             lambda _i: self._set_filter("stage", self.stage_filter.currentData()))
+        self.notes_filter.toggled.connect(lambda on: self._set_filter("has_notes", on or None))
         self.model.stateChanged.connect(self._state_changed)
         self.model.firstPageLoaded.connect(self._maybe_loaded)
         self.table.doubleClicked.connect(self._double_clicked)
@@ -136,6 +161,10 @@ class InterviewerPage(QWidget):
             shortcut.activated.connect(self.back)
         ctx.bridge.interviewersChanged.connect(self._on_interviewers_changed)
         ctx.bridge.candidatesChanged.connect(lambda _ids: self._refresh_counts())
+        self._changed_ids: set[int] | None = set()  # None: reload everything
+        self._changed_timer = QTimer(self, singleShot=True, interval=CHANGES_DELAY_MS)
+        self._changed_timer.timeout.connect(self._apply_changes)
+        ctx.bridge.applicationsChanged.connect(self._applications_changed)
 
     # ----- loading ----------------------------------------------------------------------------
     def load(self, interviewer_id: int, settings: QSettings | None = None) -> None:
@@ -147,9 +176,13 @@ class InterviewerPage(QWidget):
         self.detail = None
         self._pending_loaded = True
         self.tabs.setCurrentIndex(0)
-        self.search.blockSignals(True)
+        for widget in (self.search, self.notes_filter):
+            widget.blockSignals(True)
         self.search.clear()
-        self.search.blockSignals(False)
+        self.notes_filter.setChecked(False)
+        for widget in (self.search, self.notes_filter):
+            widget.blockSignals(False)
+        self.review_bar.banner.hide()
         self.title.setText(self.tr("Loading…"))
         self.status.clear()
         self.meta.clear()
@@ -169,6 +202,8 @@ class InterviewerPage(QWidget):
             self.table.setColumnWidth(i, column.width)
         if self._settings is not None:
             self.table.restore_layout(self._settings, self._layout_key())
+        self.columns.rebuild()
+        self.review_bar.title = detail.name
         header = self.table.horizontalHeader()
         header.blockSignals(True)
         header.setSortIndicator(self.model.column_index("invited"), Qt.SortOrder.DescendingOrder)
@@ -177,6 +212,7 @@ class InterviewerPage(QWidget):
         await self._load_counts(interviewer_id)
 
     def _show_header(self, d: InterviewerDetail) -> None:
+        self.actions.set_detail(d)
         self.title.setText(d.name)
         color = fmt.STATUS_COLORS[d.status].name()
         self.status.setText(fmt.interviewer_status_text(d.status))
@@ -245,7 +281,7 @@ class InterviewerPage(QWidget):
             return
         self.model.set_filter(key, value)
         f = self.model.query.filters
-        self.table.set_filtered(bool(f.get("search") or f.get("status") or f.get("stage")))
+        self.table.set_filtered(any(f.get(k) for k in ("search", "status", "stage", "has_notes")))
 
     def set_status_filter(self, status: ApplicationStatus | None) -> None:
         index = self.status_filter.findData(None if status is None else status.value)
@@ -255,7 +291,54 @@ class InterviewerPage(QWidget):
     def _double_clicked(self, index: QModelIndex) -> None:
         row = self.model.row_at(index.row())
         if row is not None:
-            self.openCandidate.emit(row.candidate_id)
+            self.open_profile(row)
+            self.openCandidate.emit(row.candidate_id)  # the main window raises that window
+
+    def open_profile(self, row: CandidateRow) -> Any:
+        """The candidate's profile, walking this tab's rows in its current filtered order."""
+        name = self.detail.name if self.detail is not None else ""
+        navigator = TabNavigator(self.service, lambda: self.model.query, self._follow,
+                                 label=self.tr("In “{name}”").format(name=name))
+        return open_candidate_profile(self.ctx, row.candidate_id, self.window(),
+                                      navigator=navigator, application_id=row.id)
+
+    def _follow(self, application_id: int) -> None:
+        """Keep the table's current row on the profile's candidate (when it is loaded)."""
+        i = self.model.index_of_key(application_id)
+        if i >= 0 and isValid(self):
+            index = self.model.index(i, 0)
+            self.table.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.NoUpdate)
+            self.table.scrollTo(index)
+
+    # ----- changes from anywhere (this tab's actions, sync, other windows) ---------------------
+    def _applications_changed(self, ids: tuple[int, ...]) -> None:
+        if self.detail is None:
+            return
+        if not ids or self._changed_ids is None:
+            self._changed_ids = None
+        else:
+            self._changed_ids.update(ids)
+        self._changed_timer.start()
+
+    def _apply_changes(self) -> None:
+        changed, self._changed_ids = self._changed_ids, set()
+        loaded = {r.id for r in self.model.rows()}
+        hit = loaded if changed is None else loaded & changed
+        if changed is None or len(hit) > RELOAD_ABOVE:
+            self.model.reload()  # many rows: one fresh first page beats thousands of repaints
+        elif hit:
+            self._run(self._refresh_rows(tuple(hit)), "interviewers.detail.rows")
+        self._refresh_counts()
+
+    async def _refresh_rows(self, ids: tuple[int, ...]) -> None:
+        query = self.model.query
+        fresh = await self.service.candidates_rows(query, ids)
+        if not isValid(self) or query != self.model.query:
+            return
+        self.model.replace_rows(fresh)
+        kept = {r.id for r in fresh}
+        self.model.remove_keys([i for i in ids if i not in kept])  # filtered out now
 
     def focus_search(self) -> None:
         self.tabs.setCurrentIndex(0)
