@@ -139,6 +139,12 @@ async def _run(opts: Options, log_path: str) -> int:
         demo_box, env = await start_demo_sandbox()
     ws.integrations = IntegrationsService(store, ws.db, bus=ws.bus, env=env)
     opts.paths.data_dir.mkdir(parents=True, exist_ok=True)
+    from milo_desktop.services.resume import ResumeService
+    from milo_desktop.services.scoring.llm_config import LlmConfig
+
+    # Scores come from the LLM evaluator when switched on in Settings (rubric otherwise).
+    ws.applications.evaluator_factory = LlmConfig(ws.db, store).evaluator
+    ws.resumes = ResumeService(ws.db, ws.bus, opts.paths.data_dir, ws.applications)
     settings = QSettings(str(opts.paths.ui_settings), QSettings.Format.IniFormat)
     ctx = ViewContext(ws, bridge, settings)
     window = MainWindow(ctx)
@@ -154,9 +160,11 @@ async def _run(opts: Options, log_path: str) -> int:
         window.show()
         window.start()
         background = await _start_background(ws, opts, window, demo_box)
-        from milo_desktop.heap import settle_heap
+        from milo_desktop.heap import defer_full_collections, settle_heap
 
         settle_heap()  # startup is done: later full collections skip its objects
+        defer_full_collections()
+        ws.tasks.spawn(_collect_when_idle(ws), name="heap.idle_collect")
         await closed.wait()
         return 0
     finally:
@@ -165,6 +173,40 @@ async def _run(opts: Options, log_path: str) -> int:
         await ws.tasks.drain()
         bridge.close()
         await loop.run_in_executor(None, ws.close)
+
+
+async def _collect_when_idle(ws: object) -> None:
+    """The full garbage collection, run when no sync round is going and nobody has touched
+    the mouse or keyboard for a few seconds (milo_desktop/heap.py says why)."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication
+
+    from milo_desktop.heap import IdleCollector
+    from milo_desktop.services.sync import ServiceState
+
+    class InputClock(QObject):
+        last = time.monotonic()
+
+        def eventFilter(self, _obj: QObject, event: QEvent) -> bool:
+            if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress,
+                                QEvent.Type.Wheel, QEvent.Type.MouseMove):
+                InputClock.last = time.monotonic()
+            return False
+
+    clock = InputClock()
+    app = QApplication.instance()
+    assert app is not None
+    app.installEventFilter(clock)
+    collector = IdleCollector()
+    try:
+        while True:
+            await asyncio.sleep(15)
+            engine = getattr(ws, "sync", None)
+            syncing = engine is not None and any(
+                st.state == ServiceState.SYNCING for st in engine.statuses())
+            collector.collect_if_idle(syncing or time.monotonic() - InputClock.last < 10)
+    finally:
+        app.removeEventFilter(clock)
 
 
 async def _start_background(ws: object, opts: Options, window: object, demo_box: object) -> object:
@@ -248,6 +290,9 @@ async def _screenshot(window: object, view: str, path: Path) -> int:
     elif view == "integrations":
         window.show_section(4)
         section = window.integrations
+    elif view == "wizard":  # the Create Interviewer wizard's first step, over the list
+        window.show_section(0)
+        section = window.open_create_interviewer()
     else:
         window.show_section(0)
         section = window.interviewers
@@ -273,7 +318,8 @@ async def _screenshot(window: object, view: str, path: Path) -> int:
         return 3
     await asyncio.sleep(0.1)  # one more paint after the last rows arrived
     path.parent.mkdir(parents=True, exist_ok=True)
-    if not window.grab().save(str(path)):
+    shot = section if view == "wizard" else window  # the wizard is its own window
+    if not shot.grab().save(str(path)):
         log.error("could not write %s", path)
         return 4
     log.info("screenshot of %s saved to %s", view, path)

@@ -17,7 +17,10 @@ from sqlalchemy import update
 from milo_desktop.app_telephony import Telephony, start_telephony
 from milo_desktop.enums import QuestionKind, ReceptionistStatus
 from milo_desktop.models import Receptionist
+from milo_desktop.sandbox.twilio_candidates import plausible_candidates
 from milo_desktop.sandbox.twilio_server import TwilioSandbox
+from milo_desktop.services.demo_data import OUTREACH_NUMBER
+from milo_desktop.services.demo_resumes import send_demo_resumes
 from milo_desktop.services.flows import (
     CallerAction,
     Keys,
@@ -35,6 +38,7 @@ FIRST_CALL_AFTER_S = 8.0
 # Free numbers on the demo account, so a newcomer can create a receptionist of their own.
 SPARE_NUMBERS = tuple(f"+1214555{n:04d}" for n in range(180, 186))
 CALL_EVERY_S = (45.0, 80.0)  # "a simulated call every minute or so"
+RESUME_PASS_S = 10.0  # how often invited demo candidates look for a résumé to send
 
 _FIRST = ["Dana", "Luis", "Keisha", "Minh", "Amara", "Jorge", "Priya", "Tyrell", "Olga", "Sam"]
 _LAST = ["Ruiz", "Okafor", "Nguyen", "Patel", "Brooks", "Kowalski", "Haddad", "Silva", "Reyes"]
@@ -114,6 +118,20 @@ class DemoTelephony:
         self.telephony.engine.wake("twilio")  # show it within seconds, not a poll later
         return sid
 
+    async def applicants(self, ws: Workspace, data_dir: Path, seed: int = 11) -> None:
+        """Invited demo candidates send their résumé when the role starts with the Résumé
+        stage (services/demo_resumes.py); the phone or text screening follows."""
+        rng = random.Random(seed)
+        while True:
+            await asyncio.sleep(RESUME_PASS_S)
+            if ws.resumes is None:
+                continue
+            try:
+                if await send_demo_resumes(ws.db, ws.resumes, data_dir / "demo-resumes", rng):
+                    self.telephony.engine.wake("twilio_stages")  # queue the next stage now
+            except Exception:  # a demo applicant must never take the app down
+                log.exception("demo résumé failed")
+
     async def callers(self, ws: Workspace, seed: int = 7) -> None:
         rng = random.Random(seed)
         await asyncio.sleep(FIRST_CALL_AFTER_S)
@@ -167,6 +185,11 @@ async def start_demo_telephony(
 
     ws.receptionists.set_publisher(TwilioPublisher(telephony.factory))
     demo = DemoTelephony(box, telephony)
+    # Invited demo candidates answer their phone and text screenings (the sandbox plays them)
+    # on the demo interviewers' screening number.
+    box.candidates.default = plausible_candidates()
+    if box.state.number_for(OUTREACH_NUMBER) is None:
+        box.add_number(OUTREACH_NUMBER, "Demo screening line")
     for row in live:
         if not row.phone_number:
             continue
@@ -174,5 +197,6 @@ async def start_demo_telephony(
         await ws.receptionists.resume(row.id)
     await demo.refresh_lines(ws)
     ws.tasks.spawn(demo.callers(ws), name="demo.callers")
+    ws.tasks.spawn(demo.applicants(ws, data_dir), name="demo.applicants")
     log.info("demo telephony: %d live lines on the sandbox at %s", len(demo.lines), box.base_url)
     return demo

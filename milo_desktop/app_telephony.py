@@ -18,6 +18,14 @@ from typing import Any
 from milo_desktop.services.call_evaluation import CallEvaluator
 from milo_desktop.services.connectors.twilio.http import shared_ssl_context
 from milo_desktop.services.credentials import CredentialStore
+from milo_desktop.services.integrations import DatabaseSettings
+from milo_desktop.services.outreach import EmailIntegration, outreach_handlers
+from milo_desktop.services.stages import (
+    FLOW_EXECUTION,
+    FlowExecutionHandler,
+    StageRunner,
+    StageSync,
+)
 from milo_desktop.services.sync.engine import SyncEngine
 from milo_desktop.services.sync.once import twilio_connector_factory
 from milo_desktop.services.sync.outbox import OutboxWorker
@@ -25,6 +33,7 @@ from milo_desktop.services.sync.twilio_job import NotConfigured, TwilioSync
 from milo_desktop.services.workspace import Workspace
 
 DEFAULT_POLL_SECONDS = 10.0
+STAGE_POLL_SECONDS = 30.0  # screenings run for days; a half-minute lag is plenty
 
 
 def poll_seconds(env: Mapping[str, str] | None = None) -> float:
@@ -64,6 +73,21 @@ class _SharedConnector:
         if self._connector is not None:
             await self._connector.aclose()
             self._connector = None
+
+
+def _smtp_factory(ws: Workspace, store: CredentialStore | None) -> Any:
+    """The email handler's connector factory: the Integrations service's (app), else the
+    keychain's (headless); no keychain at all (the demo): email waits, never an error."""
+    email = getattr(ws.integrations, "email", None)
+    if email is None and store is not None:
+        email = EmailIntegration(store, DatabaseSettings(ws.db))
+    if email is not None:
+        return email.make_connector
+
+    async def not_connected() -> None:
+        return None
+
+    return not_connected
 
 
 async def _warm_tls() -> None:
@@ -114,11 +138,20 @@ def start_telephony(
         "MILO_TWILIO_POLL_SECONDS") else None
     engine = SyncEngine(ws.db, ws.bus, intervals=pinned)
     engine.register(TwilioSync(ws.db, data_dir, factory, evaluate=evaluator.evaluate))
+    # Screening stages: their executions → stage results, the next stage queued.
+    engine.intervals.setdefault(StageSync.service, STAGE_POLL_SECONDS)
+    engine.register(StageSync(ws.db, data_dir, factory, ws.applications, bus=ws.bus))
     # The interval chosen in Settings → Integrations → Sync, then the loop (the first round
     # starts at once either way; the saved interval applies from its first wait).
     ws.tasks.spawn(engine.load_intervals(), name="sync.intervals")
     engine.start(ws.tasks)
     ws.sync = engine  # the status bar and the Integrations screen read its statuses
-    outbox = OutboxWorker(ws.db, factory)
+    # SMS via Twilio, email via SMTP, receptionist invitations: each kind waits on its own
+    # service, so email goes out with no Twilio account (and SMS with no mail server).
+    handlers = dict(outreach_handlers(ws.db, ws.bus, twilio=factory,
+                                      smtp=_smtp_factory(ws, store)))
+    handlers[FLOW_EXECUTION] = FlowExecutionHandler(ws.db, StageRunner(ws.db, factory),
+                                                    bus=ws.bus)
+    outbox = OutboxWorker(ws.db, handlers, gate=ws.outreach.gate, bus=ws.bus)
     ws.tasks.spawn(outbox.run_forever(), name="outbox.worker")
     return Telephony(engine, outbox, evaluator, factory, contexts)

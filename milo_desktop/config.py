@@ -15,7 +15,7 @@ APP_NAME = "Milo Desktop"
 APP_AUTHOR = "Milo"
 MAX_DEMO_CANDIDATES = 1_000_000
 DEFAULT_DEMO_CANDIDATES = 3_000
-VIEWS = ("interviewers", "directory", "pipeline", "receptionists", "integrations")
+VIEWS = ("interviewers", "directory", "pipeline", "receptionists", "integrations", "wizard")
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,7 @@ class Options:
     screenshot: Path | None
     view: str
     dark: bool | None  # None: follow the system
+    kiosk: str | None = None  # an interviewer's slug: start in its front-desk kiosk
 
 
 def _view(value: str) -> str:
@@ -96,7 +97,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--view",
         type=_view,
         default="interviewers",
-        help="interviewers | directory | pipeline | receptionists | integrations | interviewer:<slug>",
+        help="interviewers | directory | pipeline | receptionists | integrations | "
+        "wizard (Create Interviewer, step 1) | interviewer:<slug>",
+    )
+    p.add_argument(
+        "--kiosk",
+        metavar="SLUG",
+        help="start full screen in the walk-in kiosk of this interviewer's Form stage "
+        "(staff leave it with Ctrl+Shift+Q)",
     )
     theme = p.add_mutually_exclusive_group()
     theme.add_argument("--dark", dest="dark", action="store_true", default=None, help="dark theme")
@@ -118,6 +126,7 @@ def parse_options(argv: list[str] | None = None) -> Options:
         screenshot=args.screenshot,
         view=args.view,
         dark=args.dark,
+        kiosk=args.kiosk,
     )
 
 

@@ -41,6 +41,20 @@ class CallUpdated(Event):
 
 
 @dataclass(frozen=True)
+class ApplicationsChanged(Event):
+    """Applications' statuses, stage results or scores changed (empty: many, reload)."""
+
+    ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class MessagesChanged(Event):
+    """Candidates' contact history changed: a message queued, sent, delivered or failed."""
+
+    candidate_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
 class NotificationAdded(Event):
     id: int
 

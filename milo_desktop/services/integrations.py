@@ -57,6 +57,7 @@ from milo_desktop.services.credentials import (
 )
 from milo_desktop.services.database import Database
 from milo_desktop.services.events import Event, EventBus
+from milo_desktop.services.outreach.settings import EmailIntegration
 
 log = logging.getLogger(__name__)
 
@@ -186,6 +187,8 @@ class IntegrationsService:
         self.bus = bus
         self.env = os.environ if env is None else env
         self.policy = policy
+        # Integrations → Email (SMTP): same keychain, same workspace settings.
+        self.email = EmailIntegration(credentials, self.settings, bus=bus)
 
     # ----- keychain ---------------------------------------------------------------------------
     async def keychain(self) -> KeychainStatus:

@@ -8,13 +8,17 @@ from typing import Any
 from sqlalchemy import Engine
 
 from milo_desktop.models.db import create_workspace_engine, migrate
+from milo_desktop.services.applications.service import ApplicationsService
+from milo_desktop.services.authoring import AuthoringService
 from milo_desktop.services.candidates import CandidateService
 from milo_desktop.services.database import Database
 from milo_desktop.services.events import EventBus
 from milo_desktop.services.interviewers import InterviewerService
 from milo_desktop.services.notifications import NotificationService
+from milo_desktop.services.outreach import OutreachService
 from milo_desktop.services.pipeline import PipelineService
 from milo_desktop.services.receptionists import ReceptionistService
+from milo_desktop.services.review import ReviewService
 from milo_desktop.services.search import SearchService
 from milo_desktop.services.spend import SpendService
 from milo_desktop.services.tasks import TaskRegistry
@@ -32,9 +36,14 @@ class Workspace:
     spend: SpendService = field(init=False)
     pipeline: PipelineService = field(init=False)
     receptionists: ReceptionistService = field(init=False)
+    authoring: AuthoringService = field(init=False)
+    review: ReviewService = field(init=False)
+    applications: ApplicationsService = field(init=False)
+    outreach: OutreachService = field(init=False)
     backup_path: str | None = None  # the copy taken before migrating, if any
     sync: Any = None  # the running SyncEngine, set by the composition root when started
     integrations: Any = None  # IntegrationsService, set by app.py (it needs the OS keychain)
+    resumes: Any = None  # ResumeService, set by app.py (it needs the data dir)
 
     def __post_init__(self) -> None:
         self.tasks = TaskRegistry(self.bus)
@@ -46,6 +55,11 @@ class Workspace:
         self.pipeline = PipelineService(self.db, self.bus)
         # The Twilio publisher is attached when Twilio is connected (set_publisher).
         self.receptionists = ReceptionistService(self.db, self.bus)
+        self.authoring = AuthoringService(self.db, self.bus)
+        self.review = ReviewService(self.db, self.bus)
+        # Rubric scoring until app.py installs the LLM-aware evaluator factory.
+        self.applications = ApplicationsService(self.db, self.bus)
+        self.outreach = OutreachService(self.db, self.bus)
 
     @classmethod
     def open(cls, url: str) -> Workspace:

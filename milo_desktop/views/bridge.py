@@ -9,11 +9,13 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from milo_desktop.services.events import (
+    ApplicationsChanged,
     CallUpdated,
     CandidatesChanged,
     ConnectivityChanged,
     EventBus,
     InterviewersChanged,
+    MessagesChanged,
     NotificationAdded,
     NotificationsRead,
     SpendChanged,
@@ -27,6 +29,8 @@ from milo_desktop.services.sync.engine import SyncStatusChanged
 class EventBridge(QObject):
     candidatesChanged = Signal(tuple)  # ids; empty tuple: reload everything
     interviewersChanged = Signal(tuple)
+    applicationsChanged = Signal(tuple)  # application ids; empty tuple: reload everything
+    messagesChanged = Signal(tuple)  # candidate ids whose contact history changed
     callUpdated = Signal(int)
     notificationAdded = Signal(int)
     notificationsRead = Signal()
@@ -41,6 +45,8 @@ class EventBridge(QObject):
         self._subs: list[Subscription] = [
             bus.subscribe(CandidatesChanged, lambda e: self.candidatesChanged.emit(e.ids)),
             bus.subscribe(InterviewersChanged, lambda e: self.interviewersChanged.emit(e.ids)),
+            bus.subscribe(ApplicationsChanged, lambda e: self.applicationsChanged.emit(e.ids)),
+            bus.subscribe(MessagesChanged, lambda e: self.messagesChanged.emit(e.candidate_ids)),
             bus.subscribe(CallUpdated, lambda e: self.callUpdated.emit(e.id)),
             bus.subscribe(NotificationAdded, lambda e: self.notificationAdded.emit(e.id)),
             bus.subscribe(NotificationsRead, lambda e: self.notificationsRead.emit()),

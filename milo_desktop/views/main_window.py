@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QPushButton,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from milo_desktop import __version__
 from milo_desktop.services.notifications import NotificationRow
+from milo_desktop.views.authoring import AuthoringWizard
 from milo_desktop.views.candidates import DirectorySection, open_candidate_profile
 from milo_desktop.views.context import ViewContext
 from milo_desktop.views.interviewers import InterviewersSection
@@ -112,6 +114,10 @@ class MainWindow(QMainWindow):
         layout.addWidget(brand)
         layout.addWidget(self.search, 1)
         layout.addStretch(1)
+        self.create_button = QPushButton(self.tr("Create Interviewer"), bar)
+        self.create_button.setProperty("primary", True)
+        self.create_button.clicked.connect(lambda: self.open_create_interviewer())
+        layout.addWidget(self.create_button)
         layout.addWidget(self.spend)
         layout.addWidget(self.bell)
         return bar
@@ -231,6 +237,10 @@ class MainWindow(QMainWindow):
             menu.addSeparator()
             columns = menu.addMenu(self.tr("Columns"))
             self.directory.populate_view_menu(columns)
+        elif (self.stack.currentWidget() is self.interviewers
+              and self.interviewers.current_page() is self.interviewers.detail_page):
+            menu.addSeparator()
+            self.interviewers.detail_page.columns.populate(menu.addMenu(self.tr("Columns")))
 
     # ----- navigation ----------------------------------------------------------------------
     def show_section(self, index: int) -> None:
@@ -253,6 +263,14 @@ class MainWindow(QMainWindow):
 
     def open_candidate(self, candidate_id: int) -> None:
         open_candidate_profile(self.ctx, candidate_id, self)
+
+    def open_create_interviewer(self) -> AuthoringWizard:
+        """The Create Interviewer wizard; the new interviewer opens once it is created."""
+        wizard = AuthoringWizard(self.ctx, self)
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.created.connect(self.open_interviewer)
+        wizard.open()
+        return wizard
 
     def open_interviewer(self, interviewer_id: int) -> None:
         self.show_section(0)

@@ -41,3 +41,18 @@ def _collect_on_the_gui_thread() -> Iterator[None]:
     import gc
 
     gc.collect()
+
+
+@pytest.fixture
+def apply_theme(qapp: Any) -> Iterator[Any]:
+    """``apply_theme(dark)`` themes the application like the app does; the application is
+    put back as it was afterwards (other tests measure widgets without an app-wide theme)."""
+    from milo_desktop.views import theme
+
+    before = (qapp.styleSheet(), qapp.palette(), qapp.style().name(), theme.current())
+    yield lambda dark: theme.apply(qapp, dark)
+    sheet, palette, style, current = before
+    qapp.setStyleSheet(sheet)
+    qapp.setStyle(style)
+    qapp.setPalette(palette)
+    theme._current = current

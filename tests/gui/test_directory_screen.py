@@ -126,7 +126,7 @@ def test_opens_with_counts_rows_and_default_columns(qtbot: Any, ctx: ViewContext
     # The row's menu: View details (also double-click / Enter), and copy helpers.
     menu = section.row_menu(section.model.rows()[0])
     texts = [a.text() for a in menu.actions() if not a.isSeparator()]
-    assert texts == ["View details", "Copy email", "Copy phone"]
+    assert texts == ["View details", "Invite to interviewer…", "Copy email", "Copy phone"]
     next(a for a in menu.actions() if a.text() == "Copy phone").trigger()
     assert QApplication.clipboard().text() == "+1 214-555-0100"
     menu.deleteLater()

@@ -212,7 +212,7 @@ def test_archive_from_the_row_menu(qtbot: Any, ctx: ViewContext, ids: dict[str, 
     menu = page.context_menu(page.selected_rows())
     qtbot.addWidget(menu)
     assert [a.objectName() for a in menu.actions() if a.objectName()] == [
-        "open", "archive", "clone", "extend", "budget"]
+        "open", "archive", "edit", "clone", "extend", "budget"]
     archive = menu.findChild(QAction, "archive")
     assert archive is not None
     archive.trigger()

@@ -76,6 +76,12 @@ async def sync_once_async(data_dir: Path, db_url: str, *, store: CredentialStore
                           env: Mapping[str, str] | None = None,
                           evaluate: Evaluate | None = None) -> SyncSummary:
     """One round on an event loop (the workspace is opened and closed here)."""
+    from milo_desktop.services.stages import (
+        FLOW_EXECUTION,
+        FlowExecutionHandler,
+        StageRunner,
+        StageSync,
+    )
     from milo_desktop.services.workspace import Workspace
 
     ws = await asyncio.get_running_loop().run_in_executor(None, Workspace.open, db_url)
@@ -83,6 +89,7 @@ async def sync_once_async(data_dir: Path, db_url: str, *, store: CredentialStore
         factory = twilio_connector_factory(store, env)
         engine = SyncEngine(ws.db, ws.bus)
         engine.register(TwilioSync(ws.db, Path(data_dir), factory, evaluate=evaluate))
+        engine.register(StageSync(ws.db, Path(data_dir), factory, ws.applications, bus=ws.bus))
         summaries = []
         for status in [await engine.run_once(s.service) for s in engine.statuses()]:
             counts = status.last_round
@@ -93,7 +100,17 @@ async def sync_once_async(data_dir: Path, db_url: str, *, store: CredentialStore
             else:
                 summaries.append(ServiceSummary(status.service, status.state,
                                                 message=status.message))
-        sent = await OutboxWorker(ws.db, factory).run_once()
+        from milo_desktop.services.integrations import DatabaseSettings
+        from milo_desktop.services.outreach import EmailIntegration, outreach_handlers
+
+        async def no_smtp() -> None:
+            return None
+
+        smtp = EmailIntegration(store, DatabaseSettings(ws.db)).make_connector if store else no_smtp
+        handlers = dict(outreach_handlers(ws.db, ws.bus, twilio=factory, smtp=smtp))
+        handlers[FLOW_EXECUTION] = FlowExecutionHandler(ws.db, StageRunner(ws.db, factory),
+                                                        bus=ws.bus)
+        sent = await OutboxWorker(ws.db, handlers, gate=ws.outreach.gate).run_once()
         return SyncSummary(tuple(summaries), sent)
     finally:
         ws.close()

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QMenu,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +29,7 @@ from milo_desktop.views.candidates.format import count_text, local_date, local_d
 from milo_desktop.views.candidates.profile import open_candidate_profile
 from milo_desktop.views.candidates.toolbar import DirectoryToolbar
 from milo_desktop.views.context import ViewContext
+from milo_desktop.views.outreach import InviteDialog
 from milo_desktop.views.widgets.data_table import DataTable
 from milo_desktop.views.widgets.paged_model import ObjectRole
 
@@ -84,6 +86,11 @@ class DirectorySection(QWidget):
         head.addSpacing(12)
         head.addWidget(self.count_label, 0, Qt.AlignmentFlag.AlignBaseline)
         head.addStretch(1)
+        self.invite_button = QPushButton(self.tr("Invite to interviewer…"), self)
+        self.invite_button.setToolTip(self.tr("Invite the selected candidates to an interviewer"))
+        self.invite_button.setEnabled(False)
+        self.invite_button.clicked.connect(lambda: self.invite_selected())
+        head.addWidget(self.invite_button)
 
         self.toolbar = DirectoryToolbar(self)
         tb = self.toolbar
@@ -98,6 +105,8 @@ class DirectorySection(QWidget):
             self.tr("Candidates arrive from interviews, phone calls, email and your ATS."),
         )
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.selectionModel().selectionChanged.connect(
+            lambda *_a: self.invite_button.setEnabled(bool(self.selected_candidate_ids())))
 
         layout = QVBoxLayout(self)
         # Embedded, the parent's layout still reads our minimum size hint; on its own (tests,
@@ -380,6 +389,20 @@ class DirectorySection(QWidget):
     def open_profile(self, candidate_id: int) -> Any:
         return open_candidate_profile(self.ctx, candidate_id, self.window())
 
+    def selected_candidate_ids(self) -> list[int]:
+        rows = (i.data(ObjectRole) for i in self.table.selectionModel().selectedRows())
+        return [r.id for r in rows if isinstance(r, CandidateRow)]
+
+    def invite_selected(self, candidate_id: int | None = None) -> InviteDialog | None:
+        """Open the Invite dialog for ``candidate_id`` or the selected candidates."""
+        ids = [candidate_id] if candidate_id is not None else self.selected_candidate_ids()
+        if not ids:
+            return None
+        dialog = InviteDialog(self.ctx, ids, self.window())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
     def _context_menu(self, pos: QPoint) -> None:
         index = self.table.indexAt(pos)
         row = index.data(ObjectRole) if index.isValid() else None
@@ -394,6 +417,11 @@ class DirectorySection(QWidget):
         details = menu.addAction(self.tr("View details"))
         details.triggered.connect(lambda: self.open_profile(row.id))
         menu.setDefaultAction(details)
+        selected = self.selected_candidate_ids()
+        many = row.id in selected and len(selected) > 1
+        invite = menu.addAction(self.tr("Invite {n} candidates to interviewer…").format(
+            n=len(selected)) if many else self.tr("Invite to interviewer…"))
+        invite.triggered.connect(lambda: self.invite_selected(None if many else row.id))
         menu.addSeparator()
         clipboard = QGuiApplication.clipboard()
         if row.email:

@@ -14,6 +14,7 @@ from milo_desktop.services.interviewers import InterviewerRow
 from milo_desktop.views.interviewers.dialogs import BudgetEditor, ExtendDeadlineDialog
 
 if TYPE_CHECKING:
+    from milo_desktop.views.authoring import AuthoringWizard
     from milo_desktop.views.interviewers.list_page import InterviewersListPage
 
     _Base = InterviewersListPage
@@ -49,6 +50,7 @@ class RowActions(_Base):
         else:
             add("archive", self.tr("Archive"), lambda: self.archive(ids), bool(ids))
         if single is not None:
+            add("edit", self.tr("Edit…"), lambda: self.edit_interviewer(single))
             add("clone", self.tr("Clone"), lambda: self.clone(single))
             add("extend", self.tr("Extend deadline…"), lambda: self.extend_deadline(single),
                 self.current_tab() != "archived")
@@ -69,6 +71,18 @@ class RowActions(_Base):
             self.banner.say(self.tr("Restored %n interviewer(s).", "", len(done)))
 
         self._run(go(), "interviewers.unarchive")
+
+    def edit_interviewer(self, row: InterviewerRow) -> AuthoringWizard:
+        """The wizard in edit mode; saving applies to new candidates only."""
+        # Imported here: the wizard's pages reach this package through views.receptionists.
+        from milo_desktop.views.authoring import AuthoringWizard
+
+        wizard = AuthoringWizard(self.ctx, self, interviewer_id=row.id)
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.saved.connect(lambda _id: self.banner.say(self.tr(
+            "Saved “{name}”. The changes apply to new candidates only.").format(name=row.name)))
+        wizard.open()
+        return wizard
 
     def clone(self, row: InterviewerRow) -> None:
         async def go() -> None:

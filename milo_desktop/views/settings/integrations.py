@@ -15,9 +15,14 @@ from milo_desktop.services.integrations import (
     KeychainStatus,
     TwilioState,
 )
+from milo_desktop.services.scoring.llm_config import LlmConfig
 from milo_desktop.services.sync import ServiceState, SyncEngine, SyncStatusChanged
 from milo_desktop.views.context import ViewContext
+from milo_desktop.views.outreach.policy_card import CommunicationCard
+from milo_desktop.views.outreach.templates_card import TemplatesCard
 from milo_desktop.views.settings.cards import Notice
+from milo_desktop.views.settings.email_card import EmailCard
+from milo_desktop.views.settings.llm_card import LlmCard
 from milo_desktop.views.settings.sync_card import SyncCard
 from milo_desktop.views.settings.sync_issues import SyncIssuesPanel
 from milo_desktop.views.settings.twilio_card import TwilioCard
@@ -58,6 +63,12 @@ class IntegrationsSection(QWidget):
         self.keychain_notice.row.addWidget(self.retry_button)
         self.keychain_notice.hide()
         self.twilio = TwilioCard(ctx, integrations_service, self)
+        # Outreach: the SMTP server, the communication policy and the message templates.
+        self.email = EmailCard(ctx, integrations_service.email, self)
+        self.communication = CommunicationCard(ctx, ctx.workspace.outreach, self)
+        self.templates = TemplatesCard(ctx, ctx.workspace.outreach, self)
+        self.llm = LlmCard(ctx, LlmConfig(ctx.workspace.db, integrations_service.credentials),
+                           self)
         self.sync: SyncCard | None = None
 
         content = QWidget(self)
@@ -69,6 +80,10 @@ class IntegrationsSection(QWidget):
         column.addWidget(subtitle)
         column.addWidget(self.keychain_notice)
         column.addWidget(self.twilio)
+        column.addWidget(self.email)
+        column.addWidget(self.communication)
+        column.addWidget(self.templates)
+        column.addWidget(self.llm)
         column.addStretch(1)
         holder = QWidget(self)
         centre = QVBoxLayout(holder)
@@ -121,6 +136,10 @@ class IntegrationsSection(QWidget):
     def reload(self) -> None:
         self.ctx.spawn(self._load_keychain(), "integrations.keychain")
         self.twilio.refresh()
+        self.email.refresh()
+        self.communication.load()
+        self.templates.load()
+        self.llm.refresh()
 
     async def _load_keychain(self) -> None:
         try:

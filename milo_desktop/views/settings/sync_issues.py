@@ -32,13 +32,13 @@ from milo_desktop.views.settings.cards import MessageLine
 from milo_desktop.views.widgets.data_table import DataTable
 from milo_desktop.views.widgets.formatting import local_datetime
 from milo_desktop.views.widgets.rows_model import RowsTableModel
+from milo_desktop.views.widgets.sync_status import SERVICE_NAMES
 
 KEY = "integrations/syncIssues"
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = (("service", "Service", 90), ("resource", "Resource", 130),
            ("reason", "Reason", 420), ("received", "Received", 170),
            ("external_id", "Record", 260))
-SERVICE_NAMES = {"twilio": "Twilio"}
 
 
 def service_name(service: str) -> str:

@@ -7,7 +7,7 @@ from PySide6.QtCore import QCoreApplication
 from milo_desktop.services.sync.engine import ServiceState, SyncStatus
 from milo_desktop.views.widgets.formatting import ago_text
 
-SERVICE_NAMES = {"twilio": "Twilio"}
+SERVICE_NAMES = {"twilio": "Twilio", "twilio_stages": "Twilio screenings", "resume": "Résumés"}
 
 
 def _tr(text: str) -> str:
