@@ -28,7 +28,8 @@ from milo_desktop.models import Application, Candidate, Interviewer, Question, S
 from milo_desktop.services.database import Database
 
 log = logging.getLogger(__name__)
-DEMO_DOMAINS = ("example.com", "example.org", "example.net")
+# Reserved for documentation (RFC 2606): the demo's people only ever have these addresses.
+DEMO_DOMAINS = ("example.com", "example.org", "example.net", ".example")
 SEND_AFTER = dt.timedelta(seconds=20)  # an applicant takes a moment to reply
 PER_PASS = 5
 _EMPLOYERS = ["Northwind Logistics", "Contoso Health", "Fabrikam Retail", "Tailspin Foods",
@@ -69,7 +70,8 @@ def waiting_for_resumes(s: Session, now: dt.datetime, limit: int = PER_PASS) -> 
         .order_by(Application.id).limit(limit * 4)).all()
     asks = []
     for app_id, name, email, title, stage_id in rows:
-        if not email or not email.rsplit("@", 1)[-1].endswith(DEMO_DOMAINS):
+        domain = (email or "").rsplit("@", 1)[-1]
+        if domain not in DEMO_DOMAINS[:3] and not domain.endswith(DEMO_DOMAINS[3]):
             continue
         questions = s.execute(select(Question.prompt, Question.kind, Question.min_value)
                               .where(Question.stage_id == stage_id)

@@ -6,7 +6,7 @@ from collections.abc import Coroutine
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QObject, QSettings
 
 from milo_desktop.services.workspace import Workspace
 from milo_desktop.views.bridge import EventBridge
@@ -18,6 +18,14 @@ class ViewContext:
     bridge: EventBridge
     settings: QSettings  # window geometry, splitters, column layouts (not workspace data)
 
-    def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> Any:
-        """Run a coroutine in the background, registered (kept referenced, cancelled on quit)."""
-        return self.workspace.tasks.spawn(coro, name=name)
+    def spawn(self, coro: Coroutine[Any, Any, Any], name: str,
+              owner: QObject | None = None) -> Any:
+        """Run a coroutine in the background, registered (kept referenced, cancelled on quit).
+
+        ``owner``: a widget whose work this only is (loading what it shows): the task is
+        cancelled when the widget is destroyed, so a dialog closed while it loads never has
+        its deleted labels touched. Not for work that must finish (saving, sending)."""
+        task = self.workspace.tasks.spawn(coro, name=name)
+        if owner is not None:
+            owner.destroyed.connect(lambda *_a: task.cancel())
+        return task

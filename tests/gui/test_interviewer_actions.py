@@ -43,6 +43,8 @@ def test_preview_kiosk_and_edit_from_the_interviewer_page(
     wizard = actions.edit()
     assert isinstance(wizard, AuthoringWizard)
     qtbot.addWidget(wizard)
+    qtbot.waitUntil(wizard.is_loaded, timeout=10_000)
+    assert wizard.draft.slug == "forklift-dallas"
     assert wizard.editing_id == iv and wizard.windowTitle() == "Edit interviewer"
     wizard.reject()
 

@@ -13,6 +13,7 @@ Edit mode (``interviewer_id`` given) loads the stored draft, skips Plan and save
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -140,7 +141,7 @@ class AuthoringWizard(QDialog):
             self._pending_loads += 1
             self.status.setText(self.tr("Loading the interviewer…"))
         self._show(1 if interviewer_id is not None else 0)
-        ctx.spawn(self._load(), "authoring.wizard.load")
+        ctx.spawn(self._load(), "authoring.wizard.load", owner=self)
 
     # ----- loading ------------------------------------------------------------------------
     async def _load(self) -> None:
@@ -158,9 +159,10 @@ class AuthoringWizard(QDialog):
             self.settings.set_numbers(await ws.receptionists.account_numbers())
         except EnvironmentProblem as exc:
             self.show_error(exc.message)
-        finally:
-            self._pending_loads = 0
-            self._update_buttons()
+        except asyncio.CancelledError:
+            raise  # closed meanwhile (or the app quits): its widgets may be gone
+        self._pending_loads = 0
+        self._update_buttons()
 
     def is_loaded(self) -> bool:
         return self._pending_loads == 0 and self.plan.is_loaded()
@@ -185,7 +187,7 @@ class AuthoringWizard(QDialog):
                                                else "", problem is None or None)
                 self._changed()
 
-        self.ctx.spawn(check(), "authoring.wizard.slug")
+        self.ctx.spawn(check(), "authoring.wizard.slug", owner=self)
 
     def _all_problems(self) -> list[FieldProblem]:
         problems = self.service.static_problems(self.draft)

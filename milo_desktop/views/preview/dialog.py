@@ -198,7 +198,7 @@ class PreviewDialog(QDialog):
                 return
             self.show_stage(stage)
 
-        self.ctx.spawn(go(), "preview.load")
+        self.ctx.spawn(go(), "preview.load", owner=self)
 
     def show_stage(self, stage: PreviewStage) -> None:
         self.stage = stage
@@ -260,7 +260,7 @@ class PreviewDialog(QDialog):
             if self.panel.sim is sim:  # not restarted meanwhile
                 self.sim_result.show_evaluation(ev)
 
-        self.ctx.spawn(go(), "preview.evaluate")
+        self.ctx.spawn(go(), "preview.evaluate", owner=self)
 
     def _form_submitted(self, ev: Any) -> None:
         self.form_result.show_evaluation(ev)
@@ -302,4 +302,4 @@ class PreviewDialog(QDialog):
             self.resume_text.setPlainText(found.text[:TEXT_SHOWN])
             self.resume_result.show_evaluation(ev)
 
-        self.ctx.spawn(go(), "preview.resume")
+        self.ctx.spawn(go(), "preview.resume", owner=self)
