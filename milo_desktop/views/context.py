@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Coroutine
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +26,17 @@ class ViewContext:
         ``owner``: a widget whose work this only is (loading what it shows): the task is
         cancelled when the widget is destroyed, so a dialog closed while it loads never has
         its deleted labels touched. Not for work that must finish (saving, sending)."""
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            try:
+                if asyncio.get_event_loop().is_closed():
+                    raise RuntimeError("closed")
+            except RuntimeError:
+                # The loop has stopped: the app is quitting and a last timer fired. Nothing
+                # can run any more; drop the work instead of raising in Qt's event loop.
+                coro.close()
+                return None
         task = self.workspace.tasks.spawn(coro, name=name)
         if owner is not None:
             owner.destroyed.connect(lambda *_a: task.cancel())

@@ -292,7 +292,9 @@ def test_run_sync_once_prints_one_line_per_service(
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", sandbox.account.auth_token)
     summary = run_sync_once(tmp_path, url)
     assert summary.ok
-    [line] = summary.lines()
+    # One line per service: the receptionists' calls, then the screenings (none here).
+    line, stages = summary.lines()
+    assert stages.startswith("twilio_stages: 0 calls, 0 messages, 0 quarantined, ")
     n = len(sandbox.state.messages)
     assert line.startswith(f"twilio: 1 calls, {n} messages, 0 quarantined, ") and line.endswith(" s")
     assert list((tmp_path / "recordings").glob("RE*.wav"))
