@@ -169,7 +169,7 @@ class Api2010:
             account, to=f["To"], from_=f["From"], direction="outbound-api", start=now,
             duration=None, status="queued",
         )
-        rec.extra["settle_at"] = later(now, self.state.settle_seconds)
+        self.state.schedule_settle(rec, later(now, self.state.settle_seconds))
         return Resp(201, dict(rec.data))
 
     def fetch_call(self, req: Req, account: str, sid: str) -> Resp:

@@ -75,6 +75,9 @@ class SandboxState:
         # call sid → its recordings' sids: listing one call's recordings must not scan every
         # recording of the account (a 10,000-call backfill asks once per call).
         self.recordings_by_call: dict[str, list[str]] = {}
+        # Messages and API calls still queued (settle_at set): settling runs before every
+        # request, so it must look at these only, not at every record ever made.
+        self.unsettled: dict[str, Rec] = {}
         self.messages: dict[str, Rec] = {}
         self.numbers: dict[str, Rec] = {}
         self.flows: dict[str, Rec] = {}
@@ -261,6 +264,7 @@ class SandboxState:
             data["uri"] = base + ".json"
             data["subresource_uris"] = {"media": f"{base}/Media.json", "feedback": f"{base}/Feedback.json"}
             rec.extra.update(segments=segments, settle_at=later(when, self.settle_seconds))
+            self.unsettled[rec.sid] = rec
             if direction == "inbound" or settled:
                 self._settle_message(rec, when)
             self.messages[rec.sid] = rec
@@ -277,17 +281,25 @@ class SandboxState:
         rec.extra["settle_at"] = None
         rec.extra["sent"] = when
 
+    def schedule_settle(self, rec: Rec, at: datetime) -> None:
+        """``rec`` (a queued message or API call) reaches its final state at ``at``."""
+        with self.lock:
+            rec.extra["settle_at"] = at
+            self.unsettled[rec.sid] = rec
+
     def settle(self) -> None:
         """Move queued outbound messages and API calls whose time has come to their final state."""
         with self.lock:
             now = self.clock()
-            for rec in self.messages.values():
+            for sid, rec in list(self.unsettled.items()):
                 due = rec.extra.get("settle_at")
-                if due is not None and due <= now:
-                    self._settle_message(rec, due)
-            for rec in self.calls.values():
-                due = rec.extra.get("settle_at")
-                if due is not None and due <= now:
+                if due is None:
+                    del self.unsettled[sid]
+                elif due <= now:
+                    del self.unsettled[sid]
+                    if sid in self.messages:
+                        self._settle_message(rec, due)
+                        continue
                     rec.extra["settle_at"] = None
                     rec.data.update(
                         status="completed", start_time=rfc2822(due), end_time=rfc2822(due),
