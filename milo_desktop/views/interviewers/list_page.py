@@ -64,6 +64,7 @@ class InterviewersListPage(RowActions, QWidget):
         self._started = False
         self._starting = False
         self._counts_ready = False
+        self._counts_generation = 0
         self._pending_loaded = True
         self._initial_query = DEFAULT_QUERY
         self._checked_labels: set[int] = set()
@@ -180,9 +181,15 @@ class InterviewersListPage(RowActions, QWidget):
         self._run(self._load_counts(), "interviewers.list.counts")
 
     async def _load_counts(self) -> None:
+        # Filters change faster than counts come back: only the newest request may paint
+        # (an older reply landing last would leave the tabs counting the wrong filter).
+        self._counts_generation += 1
+        generation = self._counts_generation
         filters = self.model.query.filters
         counts = await self.service.tab_counts(filters.get("search", ""),
                                                filters.get("labels", ()))
+        if generation != self._counts_generation:
+            return
         for i in range(self.tabs.count()):
             key = str(self.tabs.tabData(i))
             self.tabs.setTabText(i, self.tr("{tab} ({n})").format(
