@@ -19,6 +19,7 @@ from milo_desktop.services.call_evaluation import CallEvaluator
 from milo_desktop.services.connectors.twilio.http import shared_ssl_context
 from milo_desktop.services.credentials import CredentialStore
 from milo_desktop.services.integrations import DatabaseSettings
+from milo_desktop.services.notification_jobs import start_notification_jobs
 from milo_desktop.services.outreach import EmailIntegration, outreach_handlers
 from milo_desktop.services.stages import (
     FLOW_EXECUTION,
@@ -146,6 +147,8 @@ def start_telephony(
     ws.tasks.spawn(engine.load_intervals(), name="sync.intervals")
     engine.start(ws.tasks)
     ws.sync = engine  # the status bar and the Integrations screen read its statuses
+    # Notifications from time and sync states: deadlines within 7 days, sync failures.
+    start_notification_jobs(ws.notifications, ws.tasks, engine)
     # SMS via Twilio, email via SMTP, receptionist invitations: each kind waits on its own
     # service, so email goes out with no Twilio account (and SMS with no mail server).
     handlers = dict(outreach_handlers(ws.db, ws.bus, twilio=factory,

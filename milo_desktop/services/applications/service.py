@@ -177,5 +177,10 @@ class ApplicationsService:
                     else f"{ev.structured_passed}/{ev.structured_total} requirements met")
         if ev.below_min_score and ev.min_score is not None:
             body += f" (below the stage minimum of {ev.min_score})"
+        if ev.knocked_out or advance.completed:  # finished: subscribers are emailed too
+            await self.notifications.application_finished(
+                job.application_id, kind, title, body,
+                knockout=ev.knockout_reason if ev.knocked_out else "")
+            return
         await self.notifications.add(kind, title, body, candidate_id=job.candidate_id,
                                      interviewer_id=job.interviewer_id)

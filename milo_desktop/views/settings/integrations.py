@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QPoint, QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from milo_desktop.errors import EnvironmentProblem
@@ -23,6 +23,7 @@ from milo_desktop.views.outreach.templates_card import TemplatesCard
 from milo_desktop.views.settings.cards import Notice
 from milo_desktop.views.settings.email_card import EmailCard
 from milo_desktop.views.settings.llm_card import LlmCard
+from milo_desktop.views.settings.notifications_card import NotificationsCard
 from milo_desktop.views.settings.sync_card import SyncCard
 from milo_desktop.views.settings.sync_issues import SyncIssuesPanel
 from milo_desktop.views.settings.twilio_card import TwilioCard
@@ -69,6 +70,8 @@ class IntegrationsSection(QWidget):
         self.templates = TemplatesCard(ctx, ctx.workspace.outreach, self)
         self.llm = LlmCard(ctx, LlmConfig(ctx.workspace.db, integrations_service.credentials),
                            self)
+        # Which notification kinds reach the bell; sound and desktop alerts on this computer.
+        self.notifications = NotificationsCard(ctx, ctx.workspace.notifications, self)
         self.sync: SyncCard | None = None
 
         content = QWidget(self)
@@ -84,6 +87,7 @@ class IntegrationsSection(QWidget):
         column.addWidget(self.communication)
         column.addWidget(self.templates)
         column.addWidget(self.llm)
+        column.addWidget(self.notifications)
         column.addStretch(1)
         holder = QWidget(self)
         centre = QVBoxLayout(holder)
@@ -140,6 +144,7 @@ class IntegrationsSection(QWidget):
         self.communication.load()
         self.templates.load()
         self.llm.refresh()
+        self.notifications.load()
 
     async def _load_keychain(self) -> None:
         try:
@@ -211,6 +216,18 @@ class IntegrationsSection(QWidget):
         self.service.use_session_only()
         self.ctx.spawn(self._load_keychain(), "integrations.keychain")
         self.twilio.message.clear_message()
+
+    def reveal_sync(self) -> None:
+        """Scroll the Sync card to the top (where a "sync failed" notification leads); once
+        laid out, as the section may have only just been shown."""
+        self.start()
+
+        def scroll() -> None:
+            card = self.sync if self.sync is not None else self.twilio
+            top = card.mapTo(self.scroll.widget(), QPoint(0, 0)).y()
+            self.scroll.verticalScrollBar().setValue(max(0, top - 16))
+
+        QTimer.singleShot(0, self, scroll)
 
     # ----- sync issues --------------------------------------------------------------------
     def open_sync_issues(self, _service: str = "") -> SyncIssuesPanel | None:

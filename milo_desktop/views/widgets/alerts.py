@@ -1,21 +1,40 @@
 """Alerts that reach a front desk whose window is minimised: a tray icon with the unread
-count, a desktop notification and a sound for every new notification."""
+count, a desktop notification and a sound for every new notification.
+
+What is announced: a notification whose kind is switched on (workspace setting, see
+services/notifications.py — a switched-off kind is normally not even recorded; the check here
+covers a switch flipped between recording and announcing). How: a desktop notification and the
+chime (resources/sounds/chime.wav, made by make_chime.py), each a per-computer preference kept
+in the UI settings (a front desk wants the chime, a recruiter at home may not), set from
+Settings → Notifications or the File menu. Clicking the desktop notification opens its record.
+"""
 
 from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject, QRectF, Qt, QUrl, Signal
+from PySide6.QtCore import QObject, QRectF, QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QIcon, QPainter
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
 
+from milo_desktop.services.notifications import NotificationRow
 from milo_desktop.views.context import ViewContext
 from milo_desktop.views.resources import icon, resources_dir
 
 log = logging.getLogger(__name__)
 
 SOUND_SETTING = "alerts/sound"
+DESKTOP_SETTING = "alerts/desktop"
 KEEP_IN_TRAY_SETTING = "alerts/keep_running_in_tray"
+
+
+def preference(settings: QSettings, key: str) -> bool:
+    """A per-computer on/off alert preference (on unless switched off)."""
+    return str(settings.value(key, "true")).lower() == "true"
+
+
+def set_preference(settings: QSettings, key: str, enabled: bool) -> None:
+    settings.setValue(key, "true" if enabled else "false")
 
 
 def badge_icon(base: QIcon, count: int, size: int = 64) -> QIcon:
@@ -46,7 +65,9 @@ class DesktopAlerts(QObject):
 
     activated = Signal()  # the user clicked the tray icon or "Open Milo Desktop"
     quitRequested = Signal()
-    shown = Signal(object)  # NotificationRow, after it was announced (for tests)
+    shown = Signal(object)  # NotificationRow, after it was announced
+    skipped = Signal(object)  # NotificationRow not announced (kind off, or no way to alert)
+    openRequested = Signal(object)  # NotificationRow whose desktop notification was clicked
 
     def __init__(self, ctx: ViewContext, parent: QWidget) -> None:
         super().__init__(parent)
@@ -65,19 +86,28 @@ class DesktopAlerts(QObject):
             menu.addAction(quit_action)
             self.tray.setContextMenu(menu)
             self.tray.activated.connect(lambda _reason: self.activated.emit())
-            self.tray.messageClicked.connect(self.activated)
+            self.tray.messageClicked.connect(self._message_clicked)
             self.tray.setToolTip(self.tr("Milo Desktop"))
             self.tray.show()
         self._sound = None
         self.unread = 0
+        self.last_shown: NotificationRow | None = None  # what a click on the message opens
         ctx.bridge.notificationAdded.connect(self._added)
 
     @property
     def sound_enabled(self) -> bool:
-        return str(self.ctx.settings.value(SOUND_SETTING, "true")).lower() == "true"
+        return preference(self.ctx.settings, SOUND_SETTING)
 
     def set_sound_enabled(self, enabled: bool) -> None:
-        self.ctx.settings.setValue(SOUND_SETTING, "true" if enabled else "false")
+        set_preference(self.ctx.settings, SOUND_SETTING, enabled)
+
+    @property
+    def desktop_enabled(self) -> bool:
+        """Desktop notifications (the system's notification area, where there is one)."""
+        return preference(self.ctx.settings, DESKTOP_SETTING)
+
+    def set_desktop_enabled(self, enabled: bool) -> None:
+        set_preference(self.ctx.settings, DESKTOP_SETTING, enabled)
 
     @property
     def keep_running_in_tray(self) -> bool:
@@ -103,14 +133,25 @@ class DesktopAlerts(QObject):
         self.ctx.spawn(self._announce(notification_id), "alerts.announce")
 
     async def _announce(self, notification_id: int) -> None:
-        row = await self.ctx.workspace.notifications.get(notification_id)
+        notifications = self.ctx.workspace.notifications
+        row = await notifications.get(notification_id)
         if row is None:
             return
-        if self.tray is not None:
+        desktop, sound = self.desktop_enabled, self.sound_enabled
+        if not (desktop or sound) or not await notifications.kind_enabled(row.kind):
+            self.skipped.emit(row)
+            return
+        if desktop and self.tray is not None:
+            self.last_shown = row
             self.tray.showMessage(row.title, row.body, self.base_icon, 8000)
-        if self.sound_enabled:
+        if sound:
             self.play_sound()
         self.shown.emit(row)
+
+    def _message_clicked(self) -> None:
+        self.activated.emit()
+        if self.last_shown is not None:
+            self.openRequested.emit(self.last_shown)
 
     def play_sound(self) -> bool:
         """Play the chime if this machine has an audio output; False when it cannot."""
