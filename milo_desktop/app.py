@@ -288,8 +288,11 @@ async def _screenshot(window: object, view: str, path: Path) -> int:
         window.show_section(3)
         section = window.receptionists
     elif view == "integrations":
-        window.show_section(4)
+        window.show_section(5)
         section = window.integrations
+    elif view == "analytics":
+        window.show_section(4)
+        section = window.analytics
     elif view == "wizard":  # the Create Interviewer wizard's first step, over the list
         window.show_section(0)
         section = window.open_create_interviewer()
@@ -297,12 +300,15 @@ async def _screenshot(window: object, view: str, path: Path) -> int:
         window.show_section(0)
         section = window.interviewers
         if view.startswith("interviewer:"):
-            slug = view.split(":", 1)[1]
+            # interviewer:<slug> (its Candidates tab) or interviewer:<slug>/analytics
+            slug, _sep, tab = view.split(":", 1)[1].partition("/")
             interviewer_id = await window.ctx.workspace.interviewers.id_for_slug(slug)
             if interviewer_id is None:
                 log.error("no interviewer has the slug %r", slug)
                 return 2
             section.open_interviewer(interviewer_id)
+            if tab == "analytics":
+                section.detail_page.tabs.setCurrentWidget(section.detail_page.analytics)
         else:
             section.show_list()
     window.show()

@@ -15,7 +15,8 @@ APP_NAME = "Milo Desktop"
 APP_AUTHOR = "Milo"
 MAX_DEMO_CANDIDATES = 1_000_000
 DEFAULT_DEMO_CANDIDATES = 3_000
-VIEWS = ("interviewers", "directory", "pipeline", "receptionists", "integrations", "wizard")
+VIEWS = ("interviewers", "directory", "pipeline", "receptionists", "integrations", "wizard",
+         "analytics")
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=_view,
         default="interviewers",
         help="interviewers | directory | pipeline | receptionists | integrations | "
-        "wizard (Create Interviewer, step 1) | interviewer:<slug>",
+        "wizard (Create Interviewer, step 1) | analytics | interviewer:<slug>",
     )
     p.add_argument(
         "--kiosk",

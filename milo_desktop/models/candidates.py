@@ -63,7 +63,16 @@ class Application(Base):
         UniqueConstraint("interviewer_id", "candidate_id"),
         Index("ix_applications_interviewer_created", "interviewer_id", "created_at", "id"),
         Index("ix_applications_interviewer_status", "interviewer_id", "status"),
-        Index("ix_applications_candidate", "candidate_id"),
+        # Global analytics (services/analytics/service.py; migration 0004): per-bucket range
+        # counts of each time, covering; distinct candidates walk (candidate_id, created_at).
+        Index("ix_applications_candidate_created", "candidate_id", "created_at"),
+        Index("ix_applications_created", "created_at", "interviewer_id"),
+        Index("ix_applications_started", "started_at", "interviewer_id"),
+        Index("ix_applications_completed", "completed_at", "interviewer_id", "status",
+              "knocked_out_stage_id", "started_at"),
+        # Covering index of one interviewer's funnel (services/analytics/funnel.py).
+        Index("ix_applications_funnel", "interviewer_id", "source", "status", "started_at",
+              "completed_at", "knocked_out_stage_id"),
     )
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
     candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"))
@@ -95,7 +104,11 @@ class StageResult(Base):
     """How far an application got in one stage, and its score there."""
 
     __tablename__ = "stage_results"
-    __table_args__ = (UniqueConstraint("application_id", "stage_id"),)
+    __table_args__ = (
+        UniqueConstraint("application_id", "stage_id"),
+        # Covering index of a stage's funnel counts and median time (analytics/funnel.py).
+        Index("ix_stage_results_funnel", "stage_id", "status", "started_at", "completed_at"),
+    )
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"))
     stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id", ondelete="CASCADE"), index=True)

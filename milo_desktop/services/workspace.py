@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from milo_desktop.models.db import create_workspace_engine, migrate
+from milo_desktop.services.analytics import AnalyticsService
 from milo_desktop.services.applications.service import ApplicationsService
 from milo_desktop.services.authoring import AuthoringService
 from milo_desktop.services.candidates import CandidateService
@@ -40,6 +41,7 @@ class Workspace:
     review: ReviewService = field(init=False)
     applications: ApplicationsService = field(init=False)
     outreach: OutreachService = field(init=False)
+    analytics: AnalyticsService = field(init=False)
     backup_path: str | None = None  # the copy taken before migrating, if any
     sync: Any = None  # the running SyncEngine, set by the composition root when started
     integrations: Any = None  # IntegrationsService, set by app.py (it needs the OS keychain)
@@ -60,6 +62,7 @@ class Workspace:
         # Rubric scoring until app.py installs the LLM-aware evaluator factory.
         self.applications = ApplicationsService(self.db, self.bus)
         self.outreach = OutreachService(self.db, self.bus)
+        self.analytics = AnalyticsService(self.db)
 
     @classmethod
     def open(cls, url: str) -> Workspace:

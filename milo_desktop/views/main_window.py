@@ -21,9 +21,12 @@ from PySide6.QtWidgets import (
 )
 
 from milo_desktop import __version__
+from milo_desktop.enums import NotificationKind
 from milo_desktop.services.notifications import NotificationRow
+from milo_desktop.views.analytics import AnalyticsSection
 from milo_desktop.views.authoring import AuthoringWizard
 from milo_desktop.views.candidates import DirectorySection, open_candidate_profile
+from milo_desktop.views.candidates.profile import ProfileDialog
 from milo_desktop.views.context import ViewContext
 from milo_desktop.views.interviewers import InterviewersSection
 from milo_desktop.views.receptionists import PipelineSection, ReceptionistsSection
@@ -53,12 +56,14 @@ class MainWindow(QMainWindow):
         self.directory = DirectorySection(ctx)
         self.pipeline = PipelineSection(ctx)
         self.receptionists = ReceptionistsSection(ctx)
+        self.analytics = AnalyticsSection(ctx)
         self.interviewers.openCandidate.connect(self.open_candidate)
         self.sections: list[tuple[str, QWidget]] = [
             (self.tr("Interviewers"), self.interviewers),
             (self.tr("Candidate Directory"), self.directory),
             (self.tr("Inbound via Phone"), self.pipeline),
             (self.tr("Receptionists"), self.receptionists),
+            (self.tr("Analytics"), self.analytics),
         ]
         self.integrations: IntegrationsSection | None = None
         if ctx.workspace.integrations is not None:  # built by app.py (it needs the keychain)
@@ -88,6 +93,7 @@ class MainWindow(QMainWindow):
         self.bell.countChanged.connect(self.alerts.set_unread)
         self.alerts.activated.connect(self.bring_to_front)
         self.alerts.quitRequested.connect(self.quit)
+        self.alerts.openRequested.connect(self.bell.choose)  # a clicked desktop notification
         self._quitting = False
 
         self._build_status_bar()
@@ -127,9 +133,10 @@ class MainWindow(QMainWindow):
         sidebar.setObjectName("sidebar")
         sidebar.setMinimumWidth(170)
         sidebar.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        groups = [(None, 0), (self.tr("SOURCE CANDIDATES"), 1), (None, 2), (None, 3)]
-        if len(self.sections) > 4:
-            groups.append((self.tr("SETTINGS"), 4))
+        groups = [(None, 0), (self.tr("SOURCE CANDIDATES"), 1), (None, 2), (None, 3),
+                  (self.tr("INSIGHTS"), 4)]
+        if len(self.sections) > 5:
+            groups.append((self.tr("SETTINGS"), 5))
         for header, index in groups:
             if header:
                 item = QListWidgetItem(header)
@@ -202,6 +209,8 @@ class MainWindow(QMainWindow):
         sound.setChecked(self.alerts.sound_enabled)
         sound.toggled.connect(self.alerts.set_sound_enabled)
         file_menu.addAction(sound)
+        # Settings → Notifications changes the same preference: show it as it is now.
+        file_menu.aboutToShow.connect(lambda: sound.setChecked(self.alerts.sound_enabled))
         if self.alerts.tray is not None:
             keep = QAction(self.tr("Keep running in the &tray when closed"), self, checkable=True)
             keep.setChecked(self.alerts.keep_running_in_tray)
@@ -261,8 +270,13 @@ class MainWindow(QMainWindow):
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
 
-    def open_candidate(self, candidate_id: int) -> None:
-        open_candidate_profile(self.ctx, candidate_id, self)
+    def open_candidate(self, candidate_id: int, application_id: int | None = None) -> None:
+        """The candidate's profile; with ``application_id``, on that interview."""
+        dialog = open_candidate_profile(self.ctx, candidate_id, self,
+                                        application_id=application_id)
+        if (application_id is not None and isinstance(dialog, ProfileDialog)
+                and dialog.application_id != application_id):  # open on another interview
+            dialog.set_context(None, application_id)  # no longer walking a Candidates tab
 
     def open_create_interviewer(self) -> AuthoringWizard:
         """The Create Interviewer wizard; the new interviewer opens once it is created."""
@@ -280,13 +294,25 @@ class MainWindow(QMainWindow):
         self.show_section(2)
         self.pipeline.open_call(call_id)
 
+    def open_sync_settings(self) -> None:
+        """Settings → Integrations at the Sync card."""
+        if self.integrations is None:
+            return
+        self.show_section(next(i for i, (_t, widget) in enumerate(self.sections)
+                               if widget is self.integrations))
+        self.integrations.reveal_sync()
+
     def _notification_chosen(self, row: NotificationRow) -> None:
+        """Jump to the notification's record: the call, the candidate on that application,
+        the interviewer (deadlines), or the Sync card (sync failures)."""
         if row.inbound_call_id is not None:
             self.open_call(row.inbound_call_id)
         elif row.candidate_id is not None:
-            self.open_candidate(row.candidate_id)
+            self.open_candidate(row.candidate_id, row.application_id)
         elif row.interviewer_id is not None:
             self.open_interviewer(row.interviewer_id)
+        elif row.kind == NotificationKind.SYNC_FAILED:
+            self.open_sync_settings()
 
     def _about(self) -> None:
         QMessageBox.about(
@@ -318,6 +344,7 @@ class MainWindow(QMainWindow):
         self.directory.restore_state()
         self.pipeline.restore_state()
         self.receptionists.restore_state()
+        self.analytics.restore_state()
         if self.integrations is not None:
             self.integrations.restore_state()
 
@@ -330,6 +357,7 @@ class MainWindow(QMainWindow):
         self.directory.save_state()
         self.pipeline.save_state()
         self.receptionists.save_state()
+        self.analytics.save_state()
         if self.integrations is not None:
             self.integrations.save_state()
         s.sync()
@@ -350,6 +378,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             self.hide()
             if self.alerts.tray is not None:
+                self.alerts.last_shown = None  # a click on this message opens no record
                 self.alerts.tray.showMessage(
                     self.tr("Milo Desktop is still running"),
                     self.tr(

@@ -29,6 +29,7 @@ from milo_desktop.services.interviewers import CandidateRow, InterviewerDetail
 from milo_desktop.views.candidates.profile import open_candidate_profile
 from milo_desktop.views.context import ViewContext
 from milo_desktop.views.interviewers import formatting as fmt
+from milo_desktop.views.interviewers.analytics_tab import AnalyticsTab
 from milo_desktop.views.interviewers.banner import Banner, run_reporting
 from milo_desktop.views.interviewers.candidates_actions import ReviewBar
 from milo_desktop.views.interviewers.candidates_columns import ColumnChooser
@@ -124,6 +125,8 @@ class InterviewerPage(QWidget):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(candidates, self.tr("Candidates"))
         self.tabs.addTab(self.overview, self.tr("Overview"))
+        self.analytics = AnalyticsTab(ctx, self)
+        self.tabs.addTab(self.analytics, self.tr("Analytics"))
 
         self.actions = InterviewerActions(ctx, self)
         heading = QHBoxLayout()
@@ -188,6 +191,7 @@ class InterviewerPage(QWidget):
         self.meta.clear()
         self.banner.hide()
         self._run(self._load(interviewer_id), "interviewers.detail.load")
+        self.analytics.load(interviewer_id)
 
     async def _load(self, interviewer_id: int) -> None:
         detail = await self.service.get(interviewer_id)
