@@ -19,13 +19,6 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QHBoxLayout,
-    QLabel,
-    QListWidget,
-    QProgressBar,
-    QPushButton,
-    QStackedWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -45,6 +38,7 @@ from milo_desktop.views.authoring.settings_page import SettingsPage
 from milo_desktop.views.authoring.share_page import SharePage
 from milo_desktop.views.authoring.stages_page import StagesPage
 from milo_desktop.views.context import ViewContext
+from milo_desktop.views.widgets.step_frame import build_step_frame
 
 CHECKING = "Checking that the link name is free…"
 
@@ -80,53 +74,14 @@ class AuthoringWizard(QDialog):
         self.settings.estimator = self.service.estimate
         self.pages: list[QWidget] = [self.plan, self.configure, self.stages, self.questions,
                                      self.settings, self.share]
-        self.stack = QStackedWidget(self)
-        for page in self.pages:
-            self.stack.addWidget(page)
-        self.steps = QListWidget(self)
-        self.steps.setObjectName("wizardSteps")
-        self.steps.setFixedWidth(210)
-        self.steps.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        build_step_frame(self, (self.tr("1  Plan"), self.tr("2  Configure"),
+                                self.tr("3  Stages"), self.tr("4  Questions & scoring"),
+                                self.tr("5  Settings"), self.tr("6  Share")), self.pages)
         t = theme.current()
-        self.steps.setStyleSheet(
-            f"QListWidget#wizardSteps {{ border: none; border-right: 1px solid {t.border};"
-            f" background: transparent; padding-top: 8px; }}"
-            f"QListWidget#wizardSteps::item {{ padding: 9px 12px; margin: 1px 8px 1px 0;"
-            f" border-radius: 6px; color: {t.muted}; }}"
-            f"QListWidget#wizardSteps::item:selected {{ background: {t.hover};"
-            f" color: {t.text}; font-weight: 600; }}")
         # Next / Create must look disabled while something is wrong (the theme's primary
         # style alone looks the same either way).
         self.setStyleSheet(f'QPushButton[primary="true"]:disabled {{ background: {t.border};'
                            f" color: {t.muted}; border-color: {t.border}; }}")
-        for text in (self.tr("1  Plan"), self.tr("2  Configure"), self.tr("3  Stages"),
-                     self.tr("4  Questions & scoring"), self.tr("5  Settings"),
-                     self.tr("6  Share")):
-            self.steps.addItem(text)
-
-        self.progress = QProgressBar(self)
-        self.progress.setRange(0, 0)
-        self.progress.setFixedWidth(120)
-        self.progress.hide()
-        self.status = QLabel(self)
-        self.status.setWordWrap(True)
-        self.cancel_button = QPushButton(self.tr("Cancel"), self)
-        self.back_button = QPushButton(self.tr("Back"), self)
-        self.next_button = QPushButton(self.tr("Next"), self)
-        self.next_button.setProperty("primary", True)
-        self.next_button.setDefault(True)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.progress)
-        buttons.addWidget(self.status, 1)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.back_button)
-        buttons.addWidget(self.next_button)
-        body = QHBoxLayout()
-        body.addWidget(self.steps)
-        body.addWidget(self.stack, 1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(body, 1)
-        layout.addLayout(buttons)
 
         for page in (self.plan, self.configure, self.stages, self.questions, self.settings):
             page.changed.connect(self._changed)

@@ -10,15 +10,11 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
-    QLabel,
-    QListWidget,
-    QProgressBar,
     QPushButton,
-    QStackedWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -34,7 +30,6 @@ from milo_desktop.services.receptionists import (
     normalise_number,
     static_problems,
 )
-from milo_desktop.views import theme
 from milo_desktop.views.context import ViewContext
 from milo_desktop.views.receptionists.test_call import TestCallDialog
 from milo_desktop.views.receptionists.wizard_common import (
@@ -46,6 +41,7 @@ from milo_desktop.views.receptionists.wizard_common import (
 from milo_desktop.views.receptionists.wizard_pages import BasicPage, ContextPage, DisclosuresPage
 from milo_desktop.views.receptionists.wizard_questions import KINDS, QuestionsPage
 from milo_desktop.views.receptionists.wizard_questions import _tr as kind_tr
+from milo_desktop.views.widgets.step_frame import build_step_frame
 
 
 class ReviewPage(QWidget):
@@ -93,49 +89,9 @@ class ReceptionistWizard(QDialog):
         self.review = ReviewPage(self)
         self.pages: list[QWidget] = [self.basic, self.disclosures, self.context_page, self.questions,
                                      self.review]
-        self.stack = QStackedWidget(self)
-        for page in self.pages:
-            self.stack.addWidget(page)
-        self.steps = QListWidget(self)
-        self.steps.setObjectName("wizardSteps")
-        self.steps.setFixedWidth(210)
-        self.steps.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        t = theme.current()
-        self.steps.setStyleSheet(
-            f"QListWidget#wizardSteps {{ border: none; border-right: 1px solid {t.border};"
-            f" background: transparent; padding-top: 8px; }}"
-            f"QListWidget#wizardSteps::item {{ padding: 9px 12px; margin: 1px 8px 1px 0;"
-            f" border-radius: 6px; color: {t.muted}; }}"
-            f"QListWidget#wizardSteps::item:selected {{ background: {t.hover};"
-            f" color: {t.text}; font-weight: 600; }}")
-        for text in (self.tr("1  Basic information"), self.tr("2  Disclosures"),
-                     self.tr("3  Custom context"), self.tr("4  Screening questions"),
-                     self.tr("Review & create")):
-            self.steps.addItem(text)
-
-        self.progress = QProgressBar(self)
-        self.progress.setRange(0, 0)  # indeterminate: Twilio says nothing about progress
-        self.progress.setFixedWidth(120)
-        self.progress.hide()
-        self.status = QLabel(self)
-        self.status.setWordWrap(True)
-        self.cancel_button = QPushButton(self.tr("Cancel"), self)
-        self.back_button = QPushButton(self.tr("Back"), self)
-        self.next_button = QPushButton(self.tr("Next"), self)
-        self.next_button.setProperty("primary", True)
-        self.next_button.setDefault(True)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.progress)
-        buttons.addWidget(self.status, 1)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.back_button)
-        buttons.addWidget(self.next_button)
-        body = QHBoxLayout()
-        body.addWidget(self.steps)
-        body.addWidget(self.stack, 1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(body, 1)
-        layout.addLayout(buttons)
+        build_step_frame(self, (self.tr("1  Basic information"), self.tr("2  Disclosures"),
+                                self.tr("3  Custom context"), self.tr("4  Screening questions"),
+                                self.tr("Review & create")), self.pages)
 
         for page in (self.basic, self.disclosures, self.context_page, self.questions):
             page.changed.connect(self._update_buttons)
