@@ -3,9 +3,13 @@ message line whose colour says success, progress or problem (all following the t
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from milo_desktop.errors import EnvironmentProblem
 from milo_desktop.views import theme
 
 
@@ -43,6 +47,53 @@ class Card(QFrame):
         color = getattr(theme.current(), tone, theme.current().muted)
         self.status.setText(f"<span style='color:{color}'>●</span>&nbsp;{text}")
         self.status.setStyleSheet(f"color: {color}; font-weight: 600;")
+
+
+class ActionCard(Card):
+    """A card whose buttons start one background action at a time (test, connect, save):
+    the buttons are disabled meanwhile, progress and problems go to ``message`` (a
+    MessageLine the subclass makes), and ``finished`` is emitted when the action ends."""
+
+    finished = Signal()  # a background action ended (successfully or not)
+
+    ctx: Any  # the ViewContext, set by the subclass
+    message: MessageLine
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(title, parent)
+        self._busy = False
+
+    def is_busy(self) -> bool:
+        return self._busy
+
+    def action_buttons(self) -> Iterable[QWidget]:
+        """The buttons disabled while an action runs."""
+        return ()
+
+    def problem_text(self, exc: EnvironmentProblem) -> str:
+        return exc.message
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        for button in self.action_buttons():
+            button.setEnabled(not busy)
+
+    def _run(self, progress: str, work: Callable[[], Awaitable[None]], name: str) -> None:
+        if self._busy:
+            return
+        self._set_busy(True)
+        self.message.say(progress, "muted")
+
+        async def guarded() -> None:
+            try:
+                await work()
+            except EnvironmentProblem as exc:
+                self.message.say(self.problem_text(exc), "danger")
+            finally:
+                self._set_busy(False)
+                self.finished.emit()
+
+        self.ctx.spawn(guarded(), name)
 
 
 class Notice(QFrame):

@@ -7,8 +7,6 @@ Save stores only settings that worked. Looks and speaks like the Twilio card nex
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -28,18 +26,17 @@ from milo_desktop.services.credentials import CredentialsLocked, CredentialsUnav
 from milo_desktop.services.outreach import EmailIntegration, EmailState, EmailStatus
 from milo_desktop.services.outreach import check_settings as check_email_settings
 from milo_desktop.views.context import ViewContext
-from milo_desktop.views.settings.cards import Card, MessageLine
+from milo_desktop.views.settings.cards import ActionCard, MessageLine
 
 SECURITY_CHOICES = ((SmtpSecurity.STARTTLS, "STARTTLS (port 587)"),
                     (SmtpSecurity.TLS, "TLS (port 465)"),
                     (SmtpSecurity.NONE, "None (local relay only)"))
 
 
-class EmailCard(Card):
+class EmailCard(ActionCard):
     """Emits ``statusChanged(EmailStatus)`` after every load, test, save or disconnect."""
 
     statusChanged = Signal(object)
-    finished = Signal()
 
     def __init__(self, ctx: ViewContext, service: EmailIntegration,
                  parent: QWidget | None = None) -> None:
@@ -47,7 +44,6 @@ class EmailCard(Card):
         self.ctx = ctx
         self.service = service
         self.current: EmailStatus | None = None
-        self._busy = False
         intro = QLabel(self.tr(
             "Invitations, reminders and blasts go out through your own mail server (SMTP), "
             "from the address candidates will reply to."), self)
@@ -143,30 +139,8 @@ class EmailCard(Card):
         return self.password_edit.text() or None
 
     # ----- actions ------------------------------------------------------------------------
-    def is_busy(self) -> bool:
-        return self._busy
-
-    def _run(self, progress: str, work: Callable[[], Awaitable[None]], name: str) -> None:
-        if self._busy:
-            return
-        self._set_busy(True)
-        self.message.say(progress, "muted")
-
-        async def guarded() -> None:
-            try:
-                await work()
-            except EnvironmentProblem as exc:
-                self.message.say(self.problem_text(exc), "danger")
-            finally:
-                self._set_busy(False)
-                self.finished.emit()
-
-        self.ctx.spawn(guarded(), name)
-
-    def _set_busy(self, busy: bool) -> None:
-        self._busy = busy
-        for b in (self.test_button, self.save_button, self.disconnect_button):
-            b.setEnabled(not busy)
+    def action_buttons(self) -> tuple[QWidget, ...]:
+        return (self.test_button, self.save_button, self.disconnect_button)
 
     def problem_text(self, exc: EnvironmentProblem) -> str:
         if isinstance(exc, CredentialsUnavailable):

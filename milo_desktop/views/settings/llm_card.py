@@ -6,9 +6,6 @@ Save and leaves the field; the field then only says a key is stored.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -30,11 +27,10 @@ from milo_desktop.services.scoring.llm_config import (
     LlmSettings,
 )
 from milo_desktop.views.context import ViewContext
-from milo_desktop.views.settings.cards import Card, MessageLine
+from milo_desktop.views.settings.cards import ActionCard, MessageLine
 
 
-class LlmCard(Card):
-    finished = Signal()  # a background action ended (successfully or not)
+class LlmCard(ActionCard):
 
     def __init__(self, ctx: ViewContext, config: LlmConfig,
                  parent: QWidget | None = None) -> None:
@@ -43,7 +39,6 @@ class LlmCard(Card):
         self.config = config
         self.current: LlmSettings | None = None
         self.key_stored = False
-        self._busy = False
         intro = QLabel(self.tr(
             "Optionally score answers to scored questions with an OpenAI-compatible model. When "
             "it is off, or cannot be reached, the built-in rubric scores them offline; every "
@@ -90,9 +85,6 @@ class LlmCard(Card):
         self.save_button.clicked.connect(self.save)
 
     # ----- state ----------------------------------------------------------------------------
-    def is_busy(self) -> bool:
-        return self._busy
-
     def _show_key_state(self) -> None:
         self.key_edit.setPlaceholderText(
             self.tr("Stored in your keychain (type to replace)") if self.key_stored
@@ -117,26 +109,8 @@ class LlmCard(Card):
                            self.model_edit.text().strip() or DEFAULT_MODEL)
 
     # ----- actions --------------------------------------------------------------------------
-    def _run(self, progress: str, work: Callable[[], Awaitable[None]], name: str) -> None:
-        if self._busy:
-            return
-        self._busy = True
-        for b in (self.test_button, self.save_button):
-            b.setEnabled(False)
-        self.message.say(progress, "muted")
-
-        async def guarded() -> None:
-            try:
-                await work()
-            except EnvironmentProblem as exc:
-                self.message.say(self.problem_text(exc), "danger")
-            finally:
-                self._busy = False
-                for b in (self.test_button, self.save_button):
-                    b.setEnabled(True)
-                self.finished.emit()
-
-        self.ctx.spawn(guarded(), name)
+    def action_buttons(self) -> tuple[QWidget, ...]:
+        return (self.test_button, self.save_button)
 
     def problem_text(self, exc: EnvironmentProblem) -> str:
         if isinstance(exc, AuthFailed):

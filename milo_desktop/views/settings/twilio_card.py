@@ -8,7 +8,6 @@ Secrets leave the fields as soon as they are stored.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -39,17 +38,16 @@ from milo_desktop.services.integrations import (
     TwilioStatus,
 )
 from milo_desktop.views.context import ViewContext
-from milo_desktop.views.settings.cards import Card, MessageLine
+from milo_desktop.views.settings.cards import ActionCard, MessageLine
 from milo_desktop.views.settings.twilio_connected import ConnectedPage
 
 FORM, CONNECTED = 0, 1
 
 
-class TwilioCard(Card):
+class TwilioCard(ActionCard):
     """Emits ``statusChanged(TwilioStatus)`` after every load, test, connect or disconnect."""
 
     statusChanged = Signal(object)
-    finished = Signal()  # a background action ended (successfully or not)
     connectedChanged = Signal(bool)
 
     def __init__(self, ctx: ViewContext, service: IntegrationsService,
@@ -59,7 +57,6 @@ class TwilioCard(Card):
         self.service = service
         self.current: TwilioStatus | None = None
         self.settings: TwilioSettings | None = None
-        self._busy = False
         intro = QLabel(self.tr(
             "Receptionists answer calls through your Twilio account: Milo publishes their Studio "
             "flows and collects the calls when it syncs."), self)
@@ -220,31 +217,12 @@ class TwilioCard(Card):
         return values
 
     # ----- actions --------------------------------------------------------------------------
-    def is_busy(self) -> bool:
-        return self._busy
-
-    def _run(self, progress: str, work: Callable[[], Awaitable[None]], name: str) -> None:
-        if self._busy:
-            return
-        self._set_busy(True)
-        self.message.say(progress, "muted")
-
-        async def guarded() -> None:
-            try:
-                await work()
-            except EnvironmentProblem as exc:
-                self.message.say(self.problem_text(exc), "danger")
-            finally:
-                self._set_busy(False)
-                self.finished.emit()
-
-        self.ctx.spawn(guarded(), name)
+    def action_buttons(self) -> tuple[QWidget, ...]:
+        return (self.test_button, self.connect_button, self.connected_page.retest_button,
+                self.connected_page.change_button)
 
     def _set_busy(self, busy: bool) -> None:
-        self._busy = busy
-        for b in (self.test_button, self.connect_button, self.connected_page.retest_button,
-                  self.connected_page.change_button):
-            b.setEnabled(not busy)
+        super()._set_busy(busy)
         self.disconnect_button.setEnabled(not busy and not self._from_environment())
 
     def problem_text(self, exc: EnvironmentProblem) -> str:
