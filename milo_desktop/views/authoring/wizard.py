@@ -18,7 +18,6 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QDialog,
     QWidget,
 )
 
@@ -38,12 +37,12 @@ from milo_desktop.views.authoring.settings_page import SettingsPage
 from milo_desktop.views.authoring.share_page import SharePage
 from milo_desktop.views.authoring.stages_page import StagesPage
 from milo_desktop.views.context import ViewContext
-from milo_desktop.views.widgets.step_frame import build_step_frame
+from milo_desktop.views.widgets.step_frame import StepWizard
 
 CHECKING = "Checking that the link name is free…"
 
 
-class AuthoringWizard(QDialog):
+class AuthoringWizard(StepWizard):
     """``created(id)`` after Create; ``saved(id)`` after saving an edit."""
 
     created = Signal(int)
@@ -58,7 +57,6 @@ class AuthoringWizard(QDialog):
         self.draft: InterviewerDraft = self.service.blank_draft()
         self.base = DEFAULT_LINK_BASE
         self._slug_check: tuple[str, str | None] | None = None  # (slug, problem) last checked
-        self._busy = False
         self._pending_loads = 1
         self.problems: list[FieldProblem] = []
         self.setWindowTitle(self.tr("Edit interviewer") if interviewer_id else
@@ -74,7 +72,7 @@ class AuthoringWizard(QDialog):
         self.settings.estimator = self.service.estimate
         self.pages: list[QWidget] = [self.plan, self.configure, self.stages, self.questions,
                                      self.settings, self.share]
-        build_step_frame(self, (self.tr("1  Plan"), self.tr("2  Configure"),
+        self.build_steps((self.tr("1  Plan"), self.tr("2  Configure"),
                                 self.tr("3  Stages"), self.tr("4  Questions & scoring"),
                                 self.tr("5  Settings"), self.tr("6  Share")), self.pages)
         t = theme.current()
@@ -87,10 +85,6 @@ class AuthoringWizard(QDialog):
             page.changed.connect(self._changed)
         self.plan.planned.connect(self._take_draft)
         self.configure.slugEdited.connect(self._check_slug)
-        self.cancel_button.clicked.connect(self.reject)
-        self.back_button.clicked.connect(self.go_back)
-        self.next_button.clicked.connect(self.go_next)
-        self.steps.currentRowChanged.connect(self._step_clicked)
         if interviewer_id is not None:
             self.steps.item(0).setFlags(Qt.ItemFlag.NoItemFlags)  # re-planning would replace it
             self._pending_loads += 1
@@ -166,16 +160,16 @@ class AuthoringWizard(QDialog):
         if page is self.plan:
             return self.plan.blockers()
         if page is self.share:
-            return [m for i in range(self._first_step(), len(self.pages) - 1)
+            return [m for i in range(self.first_step(), len(self.pages) - 1)
                     for m in self.page_problems(i)]
         assert isinstance(page, WizardPage)
         return [p.message for p in page.mine(self.problems)]
 
     # ----- navigation ---------------------------------------------------------------------
-    def current_step(self) -> int:
-        return self.stack.currentIndex()
+    def first_step(self) -> int:
+        return 1 if self.editing_id is not None else 0  # re-planning would replace it
 
-    def _show(self, index: int) -> None:
+    def prepare_page(self, index: int) -> None:
         page = self.pages[index]
         if page is self.questions:
             self.questions.load(self.draft)
@@ -183,63 +177,18 @@ class AuthoringWizard(QDialog):
             self.stages.load(self.draft)
         elif page is self.share:
             self.share.load(self.draft, self.base, self.editing_id is not None)
-        self.stack.setCurrentIndex(index)
-        self.steps.blockSignals(True)
-        self.steps.setCurrentRow(index)
-        self.steps.blockSignals(False)
+
+    def page_shown(self, index: int) -> None:
         self._changed()
 
-    def _first_step(self) -> int:
-        return 1 if self.editing_id is not None else 0
+    def submit_text(self) -> str:
+        return (self.tr("Save changes") if self.editing_id is not None
+                else self.tr("Create interviewer"))
 
-    def _step_clicked(self, row: int) -> None:
-        ok = row >= self._first_step() and (row <= self.current_step() or all(
-            not self.page_problems(i) for i in range(self._first_step(), row)))
-        self._show(row if ok else self.current_step())
-
-    def go_next(self) -> None:
-        if self._busy:
-            return
-        if self.pages[self.current_step()] is self.share:
-            self.submit()
-        elif not self.page_problems(self.current_step()):
-            self._show(self.current_step() + 1)
-
-    def go_back(self) -> None:
-        if self.current_step() > self._first_step() and not self._busy:
-            self._show(self.current_step() - 1)
-
-    def _update_buttons(self) -> None:
-        on_share = self.pages[self.current_step()] is self.share
-        if on_share:
-            self.next_button.setText(self.tr("Save changes") if self.editing_id is not None
-                                     else self.tr("Create interviewer"))
-        else:
-            self.next_button.setText(self.tr("Next"))
-        blocked = self._busy or self._pending_loads > 1 or bool(
-            self.page_problems(self.current_step()))
-        self.next_button.setEnabled(not blocked)
-        self.back_button.setEnabled(not self._busy and self.current_step() > self._first_step())
-        self.cancel_button.setEnabled(not self._busy)
+    def next_blocked(self) -> bool:
+        return self._pending_loads > 1
 
     # ----- create / save ------------------------------------------------------------------
-    def _set_busy(self, busy: bool, text: str = "") -> None:
-        self._busy = busy
-        self.progress.setVisible(busy)
-        self.status.setStyleSheet("")
-        self.status.setText(text)
-        self._update_buttons()
-
-    def show_error(self, text: str) -> None:
-        self.status.setStyleSheet(f"color: {theme.current().danger};")
-        self.status.setText(text)
-
-    def error_text(self) -> str:
-        return self.status.text()
-
-    def is_busy(self) -> bool:
-        return self._busy
-
     def submit(self) -> None:
         if self._busy or self.page_problems(self.pages.index(self.share)):
             return

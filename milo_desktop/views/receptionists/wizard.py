@@ -12,7 +12,6 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QDialog,
     QHBoxLayout,
     QPushButton,
     QTextBrowser,
@@ -41,7 +40,7 @@ from milo_desktop.views.receptionists.wizard_common import (
 from milo_desktop.views.receptionists.wizard_pages import BasicPage, ContextPage, DisclosuresPage
 from milo_desktop.views.receptionists.wizard_questions import KINDS, QuestionsPage
 from milo_desktop.views.receptionists.wizard_questions import _tr as kind_tr
-from milo_desktop.views.widgets.step_frame import build_step_frame
+from milo_desktop.views.widgets.step_frame import StepWizard
 
 
 class ReviewPage(QWidget):
@@ -64,7 +63,7 @@ class ReviewPage(QWidget):
         layout.addWidget(self.problem_list)
 
 
-class ReceptionistWizard(QDialog):
+class ReceptionistWizard(StepWizard):
     """Create a receptionist, or edit ``detail`` when given. ``saved(detail)`` on success."""
 
     saved = Signal(object)
@@ -75,7 +74,6 @@ class ReceptionistWizard(QDialog):
         self.ctx = ctx
         self.service = receptionist_service(ctx)
         self.detail = detail
-        self._busy = False
         self._saved_id: int | None = None  # saved but not published (retry = resume)
         self.test_call: TestCallDialog | None = None
         self.setWindowTitle(self.tr("Edit receptionist") if detail else
@@ -89,17 +87,13 @@ class ReceptionistWizard(QDialog):
         self.review = ReviewPage(self)
         self.pages: list[QWidget] = [self.basic, self.disclosures, self.context_page, self.questions,
                                      self.review]
-        build_step_frame(self, (self.tr("1  Basic information"), self.tr("2  Disclosures"),
+        self.build_steps((self.tr("1  Basic information"), self.tr("2  Disclosures"),
                                 self.tr("3  Custom context"), self.tr("4  Screening questions"),
                                 self.tr("Review & create")), self.pages)
 
         for page in (self.basic, self.disclosures, self.context_page, self.questions):
             page.changed.connect(self._update_buttons)
         self.basic.manual.toggled.connect(lambda _c: self.questions.refresh())
-        self.cancel_button.clicked.connect(self.reject)
-        self.back_button.clicked.connect(self.go_back)
-        self.next_button.clicked.connect(self.go_next)
-        self.steps.currentRowChanged.connect(self._step_clicked)
         self.review.test_call_button.clicked.connect(self.open_test_call)
         if detail is not None:
             cfg = detail.config()
@@ -118,55 +112,17 @@ class ReceptionistWizard(QDialog):
         self.questions.set_interviewers(await self.service.interviewer_choices())
 
     # ----- navigation ---------------------------------------------------------------------
-    def current_step(self) -> int:
-        return self.stack.currentIndex()
-
-    def _show(self, index: int) -> None:
-        self.stack.setCurrentIndex(index)
-        self.steps.blockSignals(True)
-        self.steps.setCurrentRow(index)
-        self.steps.blockSignals(False)
+    def prepare_page(self, index: int) -> None:
         if self.pages[index] is self.review:
             self._fill_review()
-        self._update_buttons()
 
-    def _step_clicked(self, row: int) -> None:
-        # Earlier steps are always reachable; later ones only through valid steps.
-        if row <= self.current_step() or all(not self._page_problems(i) for i in range(row)):
-            self._show(row)
-        else:
-            self._show(self.current_step())
-
-    def go_next(self) -> None:
-        if self._busy:
-            return
-        if self.pages[self.current_step()] is self.review:
-            self.submit()
-        elif not self._page_problems(self.current_step()):
-            self._show(self.current_step() + 1)
-
-    def go_back(self) -> None:
-        if self.current_step() > 0 and not self._busy:
-            self._show(self.current_step() - 1)
-
-    def _page_problems(self, index: int) -> list[str]:
+    def page_problems(self, index: int) -> list[str]:
         page = self.pages[index]
         if page is self.review:
             return self.review_problems()
         return page.problems()  # type: ignore[attr-defined, no-any-return]
 
-    def _update_buttons(self) -> None:
-        on_review = self.pages[self.current_step()] is self.review
-        if on_review:
-            self.next_button.setText(self._submit_text())
-        else:
-            self.next_button.setText(self.tr("Next"))
-        self.next_button.setEnabled(not self._busy and not self._page_problems(
-            self.current_step()))
-        self.back_button.setEnabled(not self._busy and self.current_step() > 0)
-        self.cancel_button.setEnabled(not self._busy)
-
-    def _submit_text(self) -> str:
+    def submit_text(self) -> str:
         if self._saved_id is not None:
             return self.tr("Try publishing again")
         return self.tr("Save changes") if self.detail else self.tr("Create receptionist")
@@ -194,7 +150,7 @@ class ReceptionistWizard(QDialog):
         )
 
     def review_problems(self) -> list[str]:
-        problems = [p for i in range(4) for p in self._page_problems(i)]
+        problems = [p for i in range(4) for p in self.page_problems(i)]
         if problems:
             return problems
         problems = static_problems(self.draft())
@@ -206,7 +162,7 @@ class ReceptionistWizard(QDialog):
         problems = self.review_problems()
         self.review.problem_list.show_problems(problems)
         self.review.test_call_button.setEnabled(not any(
-            self._page_problems(i) for i in range(4)))
+            self.page_problems(i) for i in range(4)))
         self.review.summary.setHtml(self._summary_html())
 
     def _summary_html(self) -> str:
@@ -257,23 +213,6 @@ class ReceptionistWizard(QDialog):
     def open_test_call(self) -> None:
         self.test_call = TestCallDialog(self.config(), self)
         self.test_call.open()
-
-    def is_busy(self) -> bool:
-        return self._busy
-
-    def _set_busy(self, busy: bool, text: str = "") -> None:
-        self._busy = busy
-        self.progress.setVisible(busy)
-        self.status.setStyleSheet("")
-        self.status.setText(text)
-        self._update_buttons()
-
-    def show_error(self, text: str) -> None:
-        self.status.setStyleSheet("color: #dc2626;")
-        self.status.setText(text)
-
-    def error_text(self) -> str:
-        return self.status.text()
 
     def submit(self) -> None:
         """Create (or save) in the background; the window stays responsive."""

@@ -67,3 +67,117 @@ def build_step_frame(dialog: QDialog, step_titles: Sequence[str], pages: Sequenc
     layout = QVBoxLayout(d)
     layout.addLayout(body, 1)
     layout.addLayout(buttons)
+
+
+class StepWizard(QDialog):
+    """The navigation both wizards share: a step is reachable when every step before it is
+    valid, Next is enabled only on a valid page and submits on the last one, Back stops at
+    ``first_step``, and a busy wizard (saving, publishing) takes no navigation at all.
+
+    A subclass builds its pages, calls ``build_steps(titles, pages)``, and provides
+    ``page_problems(i)``, ``submit_text()`` and ``submit()``; ``prepare_page(i)`` (before a
+    page shows), ``page_shown(i)`` and ``next_blocked()`` are optional hooks."""
+
+    pages: list[QWidget]
+    stack: QStackedWidget
+    steps: QListWidget
+    progress: QProgressBar
+    status: QLabel
+    cancel_button: QPushButton
+    back_button: QPushButton
+    next_button: QPushButton
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._busy = False
+
+    def build_steps(self, titles: Sequence[str], pages: Sequence[QWidget]) -> None:
+        self.pages = list(pages)
+        build_step_frame(self, titles, self.pages)
+        self.cancel_button.clicked.connect(self.reject)
+        self.back_button.clicked.connect(self.go_back)
+        self.next_button.clicked.connect(self.go_next)
+        self.steps.currentRowChanged.connect(self._step_clicked)
+
+    # ----- what a wizard provides -----------------------------------------------------------
+    def page_problems(self, index: int) -> list[str]:
+        raise NotImplementedError
+
+    def submit_text(self) -> str:
+        raise NotImplementedError
+
+    def submit(self) -> None:
+        raise NotImplementedError
+
+    def first_step(self) -> int:
+        return 0
+
+    def prepare_page(self, index: int) -> None:
+        """Called before page ``index`` is shown (load it from the current draft)."""
+
+    def page_shown(self, index: int) -> None:
+        self._update_buttons()
+
+    def next_blocked(self) -> bool:
+        """Something besides the page's problems holds Next back (e.g. still loading)."""
+        return False
+
+    # ----- navigation -------------------------------------------------------------------------
+    def current_step(self) -> int:
+        return self.stack.currentIndex()
+
+    def on_last_step(self) -> bool:
+        return self.current_step() == len(self.pages) - 1
+
+    def _show(self, index: int) -> None:
+        self.prepare_page(index)
+        self.stack.setCurrentIndex(index)
+        self.steps.blockSignals(True)
+        self.steps.setCurrentRow(index)
+        self.steps.blockSignals(False)
+        self.page_shown(index)
+
+    def _step_clicked(self, row: int) -> None:
+        # Earlier steps are always reachable; later ones only through valid steps.
+        first = self.first_step()
+        ok = row >= first and (row <= self.current_step() or all(
+            not self.page_problems(i) for i in range(first, row)))
+        self._show(row if ok else self.current_step())
+
+    def go_next(self) -> None:
+        if self._busy:
+            return
+        if self.on_last_step():
+            self.submit()
+        elif not self.page_problems(self.current_step()):
+            self._show(self.current_step() + 1)
+
+    def go_back(self) -> None:
+        if self.current_step() > self.first_step() and not self._busy:
+            self._show(self.current_step() - 1)
+
+    def _update_buttons(self) -> None:
+        self.next_button.setText(self.submit_text() if self.on_last_step() else self.tr("Next"))
+        blocked = self._busy or self.next_blocked() or bool(
+            self.page_problems(self.current_step()))
+        self.next_button.setEnabled(not blocked)
+        self.back_button.setEnabled(not self._busy and self.current_step() > self.first_step())
+        self.cancel_button.setEnabled(not self._busy)
+
+    # ----- busy and errors ----------------------------------------------------------------------
+    def is_busy(self) -> bool:
+        return self._busy
+
+    def _set_busy(self, busy: bool, text: str = "") -> None:
+        self._busy = busy
+        self.progress.setVisible(busy)
+        self.status.setStyleSheet("")
+        self.status.setText(text)
+        self._update_buttons()
+
+    def show_error(self, text: str) -> None:
+        self.status.setStyleSheet(f"color: {theme.current().danger};")
+        self.status.setText(text)
+
+    def error_text(self) -> str:
+        return self.status.text()
