@@ -27,7 +27,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 def ensure_workspace(data_dir: Path, n: int) -> str:
-    from milo_desktop.config import Paths
+    from milo_desktop.app.config import Paths
     from milo_desktop.services import demo
     from milo_desktop.services.workspace import Workspace
 

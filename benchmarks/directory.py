@@ -40,7 +40,7 @@ def peak_rss_mb() -> float:
 
 
 def ensure_workspace(data_dir: Path, n: int) -> str:
-    from milo_desktop.config import Paths
+    from milo_desktop.app.config import Paths
     from milo_desktop.services import demo
     from milo_desktop.services.workspace import Workspace
 
@@ -78,7 +78,7 @@ async def measure(url: str) -> dict[str, float]:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication, QLabel
 
-    from milo_desktop.services.paging import PageQuery
+    from milo_desktop.services.core.paging import PageQuery
     from milo_desktop.services.workspace import Workspace
     from milo_desktop.views.bridge import EventBridge
     from milo_desktop.views.candidates import DirectorySection

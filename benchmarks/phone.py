@@ -182,8 +182,8 @@ async def start_sandbox_telephony(ws: Any, data_dir: Path) -> Any:
     + outbox from ``start_telephony``."""
     from sqlalchemy import update
 
-    from milo_desktop.app_demo import DemoTelephony
-    from milo_desktop.app_telephony import start_telephony
+    from milo_desktop.app.background import start_telephony
+    from milo_desktop.app.demo import DemoTelephony
     from milo_desktop.enums import ReceptionistStatus
     from milo_desktop.models import Receptionist
     from milo_desktop.sandbox.twilio_server import TwilioSandbox
@@ -217,7 +217,7 @@ async def start_sandbox_telephony(ws: Any, data_dir: Path) -> Any:
 
 def caller_named(rng: random.Random, questions: Any, name: str, number: str) -> Any:
     """The demo's scripted caller, with a name and number we can find again."""
-    from milo_desktop.app_demo import scripted_caller
+    from milo_desktop.app.demo import scripted_caller
     from milo_desktop.services.flows import Keys, Speech
     from milo_desktop.services.flows.naming import CALLBACK, NAME
 
@@ -261,7 +261,7 @@ async def measure(url: str, data_dir: Path, args: argparse.Namespace) -> dict[st
         section.resize(1400, 850)
         section.show()
         await wait_for(section.is_loaded, timeout=60)
-        from milo_desktop.heap import defer_full_collections, settle_heap
+        from milo_desktop.app.heap import defer_full_collections, settle_heap
 
         # As app.py does once the window and the background services are up (its idle-time
         # full collection never runs during a sync round, so it has no part here).

@@ -142,7 +142,7 @@ async def measure(url: str, data_dir: Path, interviewer_id: int, n: int) -> dict
         page = section.detail_page
         bar = page.review_bar
         await wait_for(page.is_loaded, 60)
-        from milo_desktop.heap import defer_full_collections, settle_heap
+        from milo_desktop.app.heap import defer_full_collections, settle_heap
 
         # As app.py does once the window is up (its idle-time full collection waits for 10 s
         # without input, so it has no part in a sequence of clicks).

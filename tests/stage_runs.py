@@ -36,6 +36,7 @@ from milo_desktop.services.connectors.twilio import (
     TwilioConnector,
     TwilioCredentials,
 )
+from milo_desktop.services.connectors.twilio.stages_job import StageSync
 from milo_desktop.services.stages.config import RUNNABLE
 from milo_desktop.services.stages.handler import (
     FLOW_EXECUTION,
@@ -43,7 +44,6 @@ from milo_desktop.services.stages.handler import (
     enqueue_execution,
 )
 from milo_desktop.services.stages.runner import StageRunner
-from milo_desktop.services.stages.sync_job import StageSync
 from milo_desktop.services.sync.outbox import OutboxWorker
 from milo_desktop.services.workspace import Workspace
 

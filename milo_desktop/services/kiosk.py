@@ -30,8 +30,8 @@ from milo_desktop.enums import (
 from milo_desktop.errors import ValidationProblem
 from milo_desktop.models import Application, AuditEntry, Candidate, Interviewer, Stage, StageResult
 from milo_desktop.services.applications.service import ApplicationsService
-from milo_desktop.services.database import Database
-from milo_desktop.services.events import CandidatesChanged, EventBus
+from milo_desktop.services.core.database import Database
+from milo_desktop.services.core.events import CandidatesChanged, EventBus
 from milo_desktop.services.flows.config import to_e164
 from milo_desktop.services.pipeline.listing import find_candidate
 from milo_desktop.services.scoring.spec import QuestionSpec

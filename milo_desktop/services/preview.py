@@ -26,7 +26,7 @@ from milo_desktop.errors import ValidationProblem
 from milo_desktop.models import Interviewer, Question, Stage
 from milo_desktop.services.applications.results import StageEvaluation, evaluate_stage, fold_stage
 from milo_desktop.services.applications.service import ApplicationsService
-from milo_desktop.services.database import Database
+from milo_desktop.services.core.database import Database
 from milo_desktop.services.flows import Simulation, Trigger, extract_question_answers
 from milo_desktop.services.kiosk import KioskForm
 from milo_desktop.services.resume import ResumeText, extract_text

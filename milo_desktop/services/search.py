@@ -46,7 +46,7 @@ from sqlalchemy.orm import Session
 
 from milo_desktop.enums import InterviewerStatus
 from milo_desktop.models import Candidate, Interviewer
-from milo_desktop.services.database import Database
+from milo_desktop.services.core.database import Database
 
 log = logging.getLogger(__name__)
 

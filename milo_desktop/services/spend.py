@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from milo_desktop.enums import BudgetKind, InterviewerStatus
 from milo_desktop.models import Interviewer, SpendEntry
-from milo_desktop.services.database import Database
+from milo_desktop.services.core.database import Database
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,9 @@ from milo_desktop.services.analytics import AnalyticsService
 from milo_desktop.services.applications.service import ApplicationsService
 from milo_desktop.services.authoring import AuthoringService
 from milo_desktop.services.candidates import CandidateService
-from milo_desktop.services.database import Database
-from milo_desktop.services.events import EventBus
+from milo_desktop.services.core.database import Database
+from milo_desktop.services.core.events import EventBus
+from milo_desktop.services.core.tasks import TaskRegistry
 from milo_desktop.services.interviewers import InterviewerService
 from milo_desktop.services.notifications import NotificationService
 from milo_desktop.services.outreach import OutreachService
@@ -22,7 +23,6 @@ from milo_desktop.services.receptionists import ReceptionistService
 from milo_desktop.services.review import ReviewService
 from milo_desktop.services.search import SearchService
 from milo_desktop.services.spend import SpendService
-from milo_desktop.services.tasks import TaskRegistry
 
 
 @dataclass

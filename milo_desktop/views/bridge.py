@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from milo_desktop.services.events import (
+from milo_desktop.services.core.events import (
     ApplicationsChanged,
     CallUpdated,
     CandidatesChanged,

@@ -16,13 +16,13 @@ from typing import Any
 import pypdf
 from sqlalchemy import select
 
-from milo_desktop.app_demo import start_demo_telephony
+from milo_desktop.app.demo import start_demo_telephony
 from milo_desktop.enums import ApplicationStatus, StageKind
 from milo_desktop.models import Application, Candidate
 from milo_desktop.sandbox.twilio_candidates import plausible_candidates
 from milo_desktop.services.demo import build_demo
-from milo_desktop.services.demo_data import OUTREACH_NUMBER
-from milo_desktop.services.demo_resumes import send_demo_resumes
+from milo_desktop.services.demo.data import OUTREACH_NUMBER
+from milo_desktop.services.demo.resumes import send_demo_resumes
 from milo_desktop.services.resume import ResumeService
 from milo_desktop.services.review import ReviewSelection
 from milo_desktop.services.stages import StageSync

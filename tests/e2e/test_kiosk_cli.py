@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from milo_desktop.config import parse_options
+from milo_desktop.app.config import parse_options
 from milo_desktop.services.workspace import Workspace
 from tests.form_stage import make_form_interviewer
 

@@ -19,7 +19,7 @@ from milo_desktop.enums import ApplicationStatus as A
 from milo_desktop.enums import SpendKind, StageKind
 from milo_desktop.models import SpendEntry
 from milo_desktop.services.analytics import Bucket
-from milo_desktop.services.events import ApplicationsChanged
+from milo_desktop.services.core.events import ApplicationsChanged
 from milo_desktop.services.workspace import Workspace
 from milo_desktop.views.analytics import AnalyticsSection
 from milo_desktop.views.analytics.filters import CUSTOM

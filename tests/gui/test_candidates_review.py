@@ -19,7 +19,7 @@ from sqlalchemy import select, update
 
 from milo_desktop.enums import ApplicationStatus, Channel, Direction, MessageStatus
 from milo_desktop.models import Application, Message
-from milo_desktop.services.events import ApplicationsChanged
+from milo_desktop.services.core.events import ApplicationsChanged
 from milo_desktop.services.review import ExportFormat
 from milo_desktop.services.workspace import Workspace
 from milo_desktop.views.bridge import EventBridge

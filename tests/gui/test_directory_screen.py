@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QMenu
 
 from milo_desktop.enums import ApplicationStatus
 from milo_desktop.models import Answer, Candidate, CandidateNote, StageResult
-from milo_desktop.services.events import CandidatesChanged
+from milo_desktop.services.core.events import CandidatesChanged
 from milo_desktop.services.workspace import Workspace
 from milo_desktop.views.bridge import EventBridge
 from milo_desktop.views.candidates import DirectorySection, ProfileDialog, open_candidate_profile

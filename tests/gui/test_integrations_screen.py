@@ -18,8 +18,8 @@ from PySide6.QtCore import Qt
 from milo_desktop.sandbox.twilio_server import TwilioSandbox
 from milo_desktop.services.connectors import Quarantine
 from milo_desktop.services.connectors.twilio import RetryPolicy
-from milo_desktop.services.credentials import SERVICE, CredentialStore
-from milo_desktop.services.integrations import IntegrationsService
+from milo_desktop.services.connectors.twilio.integration import IntegrationsService
+from milo_desktop.services.core.credentials import SERVICE, CredentialStore
 from milo_desktop.services.sync import ServiceState, SyncEngine, TwilioSync
 from milo_desktop.services.sync.cursors import add_quarantine, list_issues
 from milo_desktop.services.workspace import Workspace

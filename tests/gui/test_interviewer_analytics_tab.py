@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel
 from milo_desktop.enums import ApplicationStatus as A
 from milo_desktop.enums import StageKind
 from milo_desktop.enums import StageStatus as S
-from milo_desktop.services.events import ApplicationsChanged
+from milo_desktop.services.core.events import ApplicationsChanged
 from milo_desktop.services.workspace import Workspace
 from milo_desktop.views.bridge import EventBridge
 from milo_desktop.views.context import ViewContext

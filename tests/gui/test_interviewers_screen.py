@@ -384,7 +384,7 @@ def test_keyboard_f2_edits_budget_and_enter_opens(qtbot: Any, ctx: ViewContext,
 
 def test_figures_follow_new_candidates(qtbot: Any, ctx: ViewContext, ids: dict[str, int],
                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    from milo_desktop.services.events import CandidatesChanged
+    from milo_desktop.services.core.events import CandidatesChanged
     from milo_desktop.views.interviewers import list_page
 
     monkeypatch.setattr(list_page, "FIGURES_DELAY_MS", 50)

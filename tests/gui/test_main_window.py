@@ -207,8 +207,8 @@ def test_caller_notification_jumps_to_the_call(qtbot, make_ctx, sqlite_workspace
 def test_status_bar_shows_each_services_sync_state(
     qtbot, make_ctx, sqlite_workspace: Workspace, tmp_path
 ) -> None:
+    from milo_desktop.services.connectors.twilio.calls_job import TwilioSync
     from milo_desktop.services.sync.engine import SyncEngine
-    from milo_desktop.services.sync.twilio_job import TwilioSync
 
     async def not_connected() -> None:
         return None

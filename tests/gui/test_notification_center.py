@@ -21,10 +21,10 @@ from milo_desktop.models.system import WorkspaceSetting
 from milo_desktop.sandbox.twilio_server import TwilioSandbox
 from milo_desktop.services.call_evaluation import CallEvaluator
 from milo_desktop.services.connectors.twilio import ApiBases, TwilioConnector, TwilioCredentials
-from milo_desktop.services.credentials import CredentialStore
-from milo_desktop.services.integrations import IntegrationsService
-from milo_desktop.services.notification_jobs import DeadlineCheck, SyncFailureWatch
+from milo_desktop.services.connectors.twilio.integration import IntegrationsService
+from milo_desktop.services.core.credentials import CredentialStore
 from milo_desktop.services.notifications import KINDS_KEY, kind_switches, record
+from milo_desktop.services.notifications.jobs import DeadlineCheck, SyncFailureWatch
 from milo_desktop.services.sync import ServiceState, SyncEngine, TwilioSync
 from milo_desktop.services.workspace import Workspace
 from milo_desktop.views.candidates.profile import ProfileDialog

@@ -17,8 +17,8 @@ from milo_desktop.enums import InterviewerStatus
 from milo_desktop.models import Application, Candidate
 from milo_desktop.models.messaging import Message
 from milo_desktop.services.connectors.smtp import KEY_PASSWORD
-from milo_desktop.services.credentials import SERVICE, CredentialStore
-from milo_desktop.services.integrations import IntegrationsService
+from milo_desktop.services.connectors.twilio.integration import IntegrationsService
+from milo_desktop.services.core.credentials import SERVICE, CredentialStore
 from milo_desktop.services.outreach import CommunicationPolicy
 from milo_desktop.services.outreach.batches import load_policy
 from milo_desktop.services.outreach.templates import template_rows

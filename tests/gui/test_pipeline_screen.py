@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from milo_desktop.enums import CallReview, CallStatus
 from milo_desktop.models import Candidate, OutboxItem
-from milo_desktop.services.events import CallUpdated
+from milo_desktop.services.core.events import CallUpdated
 from milo_desktop.services.workspace import Workspace
 from milo_desktop.views.receptionists import PipelineSection
 from milo_desktop.views.widgets.paged_model import LoadState

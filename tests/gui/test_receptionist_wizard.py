@@ -15,8 +15,8 @@ from milo_desktop.sandbox.twilio_server import TwilioSandbox
 from milo_desktop.services.flows import AnswerKey, QuestionSpec, ReceptionistConfig
 from milo_desktop.services.receptionists import ReceptionistDraft, ReceptionistService
 from milo_desktop.services.workspace import Workspace
+from milo_desktop.views.receptionists.practice_call import PracticeCallDialog
 from milo_desktop.views.receptionists.receptionists_list import ReceptionistsSection
-from milo_desktop.views.receptionists.test_call import TestCallDialog
 from milo_desktop.views.receptionists.wizard import ReceptionistWizard
 from tests.factories import make_interviewer
 from tests.unit.test_receptionists_service import OfflinePublisher, SandboxPublisher, number_urls
@@ -185,7 +185,7 @@ CONFIG = ReceptionistConfig(
 
 
 def test_test_call_answers_every_question_and_shows_what_was_captured(qtbot: Any) -> None:
-    dialog = TestCallDialog(CONFIG)
+    dialog = PracticeCallDialog(CONFIG)
     qtbot.addWidget(dialog)
     dialog.show()
     assert "Thanks for calling Northwind Staffing!" in dialog.agent_says.text()

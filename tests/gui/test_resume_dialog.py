@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from milo_desktop.enums import StageKind
-from milo_desktop.services.credentials import CredentialStore
+from milo_desktop.services.core.credentials import CredentialStore
 from milo_desktop.services.resume import ResumeService
 from milo_desktop.services.scoring.llm_config import KEY, LlmConfig
 from milo_desktop.services.workspace import Workspace

@@ -18,7 +18,7 @@ from milo_desktop.enums import (
 from milo_desktop.errors import ValidationProblem
 from milo_desktop.models import Answer, Application, Notification, Question, Stage, StageResult
 from milo_desktop.services.applications import ApplicationsService, StageAdvance, work_statuses
-from milo_desktop.services.events import ApplicationsChanged
+from milo_desktop.services.core.events import ApplicationsChanged
 from milo_desktop.services.scoring import RUBRIC, STRUCTURED
 from milo_desktop.services.workspace import Workspace
 from tests.factories import NOW, make_application, make_candidate, make_interviewer

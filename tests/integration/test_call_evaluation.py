@@ -40,7 +40,7 @@ from milo_desktop.services.connectors.twilio import (
     TwilioConnector,
     TwilioCredentials,
 )
-from milo_desktop.services.events import CallUpdated, CandidatesChanged, NotificationAdded
+from milo_desktop.services.core.events import CallUpdated, CandidatesChanged, NotificationAdded
 from milo_desktop.services.flows import QuestionSpec, ReceptionistConfig, compile_receptionist
 from milo_desktop.services.sync import TwilioSync
 from milo_desktop.services.workspace import Workspace

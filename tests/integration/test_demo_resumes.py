@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from milo_desktop.enums import StageKind, StageStatus
 from milo_desktop.models import Answer, StageResult
-from milo_desktop.services.demo_resumes import SEND_AFTER, send_demo_resumes
+from milo_desktop.services.demo.resumes import SEND_AFTER, send_demo_resumes
 from milo_desktop.services.resume import ResumeService
 from milo_desktop.services.workspace import Workspace
 from tests.factories import NOW, make_application, make_candidate, make_interviewer

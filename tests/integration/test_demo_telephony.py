@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from milo_desktop.app_demo import start_demo_telephony
+from milo_desktop.app.demo import start_demo_telephony
 from milo_desktop.enums import CallStatus, ReceptionistStatus
 from milo_desktop.models import Answer, InboundCall, Notification, Receptionist
 from milo_desktop.services.demo import build_demo
@@ -86,7 +86,7 @@ def test_a_demo_call_lands_evaluated(tmp_path: Path, arun: Any) -> None:
 def test_a_newcomers_receptionist_goes_live_on_a_spare_demo_number(
     tmp_path: Path, arun: Any
 ) -> None:
-    from milo_desktop.app_demo import SPARE_NUMBERS
+    from milo_desktop.app.demo import SPARE_NUMBERS
     from tests.factories import make_interviewer
     from tests.unit.test_receptionists_service import draft
 

@@ -17,7 +17,7 @@ from milo_desktop.errors import ValidationProblem
 from milo_desktop.models import Answer, StageResult, WorkspaceSetting
 from milo_desktop.services.applications import ApplicationsService
 from milo_desktop.services.connectors import AuthFailed
-from milo_desktop.services.credentials import CredentialStore
+from milo_desktop.services.core.credentials import CredentialStore
 from milo_desktop.services.scoring import RUBRIC, QuestionSpec, RubricEvaluator
 from milo_desktop.services.scoring.llm import FALLBACK, LlmEvaluator, _retry_after
 from milo_desktop.services.scoring.llm_config import KEY, LlmConfig, LlmSettings

@@ -21,8 +21,8 @@ from milo_desktop.services.connectors.smtp import (
     SmtpSecurity,
     SmtpSettings,
 )
-from milo_desktop.services.credentials import SERVICE, CredentialStore
-from milo_desktop.services.integrations import DatabaseSettings
+from milo_desktop.services.connectors.twilio.integration import DatabaseSettings
+from milo_desktop.services.core.credentials import SERVICE, CredentialStore
 from milo_desktop.services.outreach import (
     CommunicationPolicy,
     EmailIntegration,

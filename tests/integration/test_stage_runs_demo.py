@@ -9,11 +9,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from milo_desktop.app_demo import start_demo_telephony
+from milo_desktop.app.demo import start_demo_telephony
 from milo_desktop.enums import StageKind, StageStatus
 from milo_desktop.models import Candidate, StageResult
 from milo_desktop.services.demo import build_demo
-from milo_desktop.services.demo_data import OUTREACH_NUMBER
+from milo_desktop.services.demo.data import OUTREACH_NUMBER
 from milo_desktop.services.stages import StageSync
 from milo_desktop.services.workspace import Workspace
 from tests.stage_runs import LICENCE, STORY, YEARS, make_screening

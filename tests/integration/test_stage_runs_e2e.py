@@ -33,10 +33,10 @@ from milo_desktop.models import (
     StageResult,
 )
 from milo_desktop.sandbox.twilio_server import TwilioSandbox
-from milo_desktop.services.events import ApplicationsChanged
+from milo_desktop.services.connectors.twilio.stages_job import CALL_RETRY_DELAY, MAX_CALL_ATTEMPTS
+from milo_desktop.services.core.events import ApplicationsChanged
 from milo_desktop.services.flows import Keys, ScriptedCaller, Speech
 from milo_desktop.services.stages.handler import execution_key
-from milo_desktop.services.stages.sync_job import CALL_RETRY_DELAY, MAX_CALL_ATTEMPTS
 from milo_desktop.services.sync.cursors import list_issues
 from milo_desktop.services.workspace import Workspace
 from tests.stage_runs import (

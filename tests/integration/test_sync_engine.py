@@ -23,7 +23,7 @@ from milo_desktop.services.connectors.twilio import (
     TwilioConnector,
     TwilioCredentials,
 )
-from milo_desktop.services.events import ConnectivityChanged
+from milo_desktop.services.core.events import ConnectivityChanged
 from milo_desktop.services.flows import QuestionSpec, ReceptionistConfig, compile_receptionist
 from milo_desktop.services.sync import ServiceState, SyncEngine, TwilioSync, run_sync_once
 from milo_desktop.services.workspace import Workspace

@@ -24,19 +24,19 @@ from milo_desktop.services.connectors.twilio import (
     TwilioConnector,
     TwilioCredentials,
 )
-from milo_desktop.services.connectors.twilio.publisher import (
-    NumberNotFound,
-    TwilioNotConnected,
-    TwilioPublisher,
-)
-from milo_desktop.services.credentials import SERVICE, CredentialStore, CredentialsUnavailable
-from milo_desktop.services.integrations import (
+from milo_desktop.services.connectors.twilio.integration import (
     SETTING_API_BASE,
     CredentialSource,
     IntegrationsService,
     TwilioConnectionChanged,
     TwilioState,
 )
+from milo_desktop.services.connectors.twilio.publisher import (
+    NumberNotFound,
+    TwilioNotConnected,
+    TwilioPublisher,
+)
+from milo_desktop.services.core.credentials import SERVICE, CredentialStore, CredentialsUnavailable
 from milo_desktop.services.receptionists import FlowPublisher, NumberSource
 from milo_desktop.services.workspace import Workspace
 from tests.keychains import MemoryKeychain
@@ -297,7 +297,7 @@ def test_no_keychain_refuses_until_session_only(sandbox: TwilioSandbox, workspac
     with pytest.raises(CredentialsUnavailable):
         arun(svc.connect_twilio(*args, **bases))
     assert arun(svc.twilio_status(verify=False)).state == TwilioState.NOT_CONNECTED
-    with caplog.at_level(logging.ERROR, "milo_desktop.services.credentials"):
+    with caplog.at_level(logging.ERROR, "milo_desktop.services.core.credentials"):
         svc.use_session_only()  # its warning is expected; ERROR level keeps it out of logfail
     status = arun(svc.connect_twilio(*args, **bases))
     assert status.source == CredentialSource.SESSION

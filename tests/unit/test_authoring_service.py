@@ -42,7 +42,7 @@ from milo_desktop.services.authoring import (
     StageDraft,
 )
 from milo_desktop.services.authoring.cost import sms_segments
-from milo_desktop.services.events import InterviewersChanged
+from milo_desktop.services.core.events import InterviewersChanged
 from milo_desktop.services.workspace import Workspace
 from tests.factories import NOW, make_application, make_candidate, make_interviewer
 

@@ -24,8 +24,8 @@ from milo_desktop.services.candidates import (
     CandidateRow,
     format_phone,
 )
-from milo_desktop.services.events import CandidatesChanged
-from milo_desktop.services.paging import PageQuery
+from milo_desktop.services.core.events import CandidatesChanged
+from milo_desktop.services.core.paging import PageQuery
 from milo_desktop.services.workspace import Workspace
 from tests.factories import NOW, make_application, make_candidate, make_interviewer
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from keyring.backends import fail
 
-from milo_desktop.services.credentials import (
+from milo_desktop.services.core.credentials import (
     SERVICE,
     CredentialsLocked,
     CredentialState,

@@ -13,7 +13,7 @@ from PySide6.QtCore import QModelIndex, Qt
 
 from milo_desktop.enums import CandidateSource
 from milo_desktop.services.candidates import CandidateRow
-from milo_desktop.services.paging import Cursor, Page, PageQuery
+from milo_desktop.services.core.paging import Cursor, Page, PageQuery
 from milo_desktop.views.candidates.directory_model import DEFAULT_QUERY, DirectoryModel
 from milo_desktop.views.widgets.paged_model import LoadState, ObjectRole
 
@@ -212,7 +212,7 @@ def test_model_deleted_while_a_page_loads_is_quiet(qtbot, qloop, sqlite_workspac
 
     from shiboken6 import delete
 
-    from milo_desktop.services.paging import Page, PageQuery
+    from milo_desktop.services.core.paging import Page, PageQuery
     from milo_desktop.views.widgets.paged_model import PagedTableModel
 
     release = asyncio.Event()

@@ -18,6 +18,7 @@ from milo_desktop.enums import (
     StageKind,
     StageStatus,
 )
+from milo_desktop.services.core.paging import Cursor, Page, PageQuery
 from milo_desktop.services.interviewers import (
     CandidateRow,
     InterviewerRow,
@@ -25,7 +26,6 @@ from milo_desktop.services.interviewers import (
     StageCell,
     StageDetail,
 )
-from milo_desktop.services.paging import Cursor, Page, PageQuery
 from milo_desktop.views.interviewers import formatting as fmt
 from milo_desktop.views.interviewers.candidates_model import InterviewerCandidatesModel
 from milo_desktop.views.interviewers.list_model import InterviewersModel

@@ -28,9 +28,9 @@ from milo_desktop.models import (
     Stage,
     StageResult,
 )
-from milo_desktop.services.events import InterviewersChanged
+from milo_desktop.services.core.events import InterviewersChanged
+from milo_desktop.services.core.paging import PageQuery
 from milo_desktop.services.interviewers import SORTS, InterviewerService
-from milo_desktop.services.paging import PageQuery
 from milo_desktop.services.workspace import Workspace
 from tests.factories import NOW, make_application, make_candidate, make_interviewer
 
@@ -456,7 +456,7 @@ def test_aggregates_cached_until_an_event_says_otherwise(svc: InterviewerService
                                                          workspace: Workspace, arun: Any,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     from milo_desktop.services import interviewers as module
-    from milo_desktop.services.events import CandidatesChanged, SpendChanged
+    from milo_desktop.services.core.events import CandidatesChanged, SpendChanged
 
     iid = make_interviewer(workspace)
     assert arun(svc.rows([iid]))[0].candidates == 0

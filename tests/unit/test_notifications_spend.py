@@ -6,7 +6,7 @@ import datetime as dt
 
 from milo_desktop.enums import BudgetKind, InterviewerStatus, NotificationKind, SpendKind
 from milo_desktop.models import SpendEntry
-from milo_desktop.services.events import NotificationAdded, NotificationsRead
+from milo_desktop.services.core.events import NotificationAdded, NotificationsRead
 from milo_desktop.services.workspace import Workspace
 from tests.factories import make_candidate, make_interviewer
 

@@ -23,8 +23,8 @@ from milo_desktop.models import (
     Receptionist,
     ReceptionistInterviewer,
 )
-from milo_desktop.services.events import CallUpdated, CandidatesChanged
-from milo_desktop.services.paging import PageQuery
+from milo_desktop.services.core.events import CallUpdated, CandidatesChanged
+from milo_desktop.services.core.paging import PageQuery
 from milo_desktop.services.pipeline import INVITATION, CallNotFound, PipelineService
 from milo_desktop.services.workspace import Workspace
 from tests.factories import NOW, make_application, make_candidate, make_interviewer

@@ -17,8 +17,8 @@ from milo_desktop.enums import ApplicationStatus
 from milo_desktop.errors import EnvironmentProblem, ValidationProblem
 from milo_desktop.models import Application, AuditEntry, Candidate, StageResult
 from milo_desktop.services.applications.status import ReviewAction
-from milo_desktop.services.events import ApplicationsChanged, InterviewersChanged
-from milo_desktop.services.paging import PageQuery
+from milo_desktop.services.core.events import ApplicationsChanged, InterviewersChanged
+from milo_desktop.services.core.paging import PageQuery
 from milo_desktop.services.review import (
     ExportFormat,
     ReviewSelection,

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from milo_desktop.config import parse_options
+from milo_desktop.app.config import parse_options
 from milo_desktop.errors import DatabaseProblem, ValidationProblem
-from milo_desktop.logs import RedactingFilter, redact, setup_logging
-from milo_desktop.services.events import CandidatesChanged, EventBus, TaskFailed
-from milo_desktop.services.tasks import TaskRegistry
+from milo_desktop.services.core.events import CandidatesChanged, EventBus, TaskFailed
+from milo_desktop.services.core.logs import RedactingFilter, redact, setup_logging
+from milo_desktop.services.core.tasks import TaskRegistry
 from milo_desktop.services.workspace import Workspace
 
 
@@ -199,7 +199,7 @@ def test_full_collections_wait_for_an_idle_moment() -> None:
     rare, and the idle collector runs the full pass only when not busy and not too often."""
     import gc
 
-    from milo_desktop.heap import (
+    from milo_desktop.app.heap import (
         DEFERRED_THRESHOLD2,
         IdleCollector,
         defer_full_collections,

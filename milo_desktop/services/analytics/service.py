@@ -24,7 +24,7 @@ from milo_desktop.services.analytics.figures import (
 from milo_desktop.services.analytics.funnel import InterviewerFunnel, funnel_of
 from milo_desktop.services.analytics.ranges import AnalyticsFilter
 from milo_desktop.services.analytics.series import Bucket
-from milo_desktop.services.database import Database
+from milo_desktop.services.core.database import Database
 
 
 class AnalyticsService:

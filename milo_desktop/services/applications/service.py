@@ -25,8 +25,8 @@ from milo_desktop.services.applications.results import (
     evaluate_stage,
     store_stage_result,
 )
-from milo_desktop.services.database import Database
-from milo_desktop.services.events import ApplicationsChanged, EventBus
+from milo_desktop.services.core.database import Database
+from milo_desktop.services.core.events import ApplicationsChanged, EventBus
 from milo_desktop.services.notifications import NotificationService
 from milo_desktop.services.scoring import Evaluator, QuestionSpec, RubricEvaluator
 from milo_desktop.services.scoring.text import format_number

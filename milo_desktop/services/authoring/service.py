@@ -45,8 +45,8 @@ from milo_desktop.services.authoring.validation import (
     slug_format_problem,
     static_problems,
 )
-from milo_desktop.services.database import Database
-from milo_desktop.services.events import EventBus, InterviewersChanged
+from milo_desktop.services.core.database import Database
+from milo_desktop.services.core.events import EventBus, InterviewersChanged
 from milo_desktop.services.receptionists.types import InterviewerChoice
 
 

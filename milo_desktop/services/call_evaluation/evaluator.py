@@ -28,8 +28,8 @@ from milo_desktop.models.base import utcnow
 from milo_desktop.services.call_evaluation.directory import DirectoryLink, link_and_invite
 from milo_desktop.services.call_evaluation.transcript import build_transcript
 from milo_desktop.services.connectors import NotFoundAtProvider
-from milo_desktop.services.database import Database
-from milo_desktop.services.events import CallUpdated, CandidatesChanged, EventBus
+from milo_desktop.services.core.database import Database
+from milo_desktop.services.core.events import CallUpdated, CandidatesChanged, EventBus
 from milo_desktop.services.flows import (
     AnswerKey,
     CapturedAnswer,

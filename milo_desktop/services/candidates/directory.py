@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from milo_desktop.models import Application, Candidate
 from milo_desktop.services import search
 from milo_desktop.services.candidates.rows import CandidateRow
-from milo_desktop.services.database import Database
-from milo_desktop.services.paging import Cursor, Page, PageQuery, keyset_after, page_from
+from milo_desktop.services.core.database import Database
+from milo_desktop.services.core.paging import Cursor, Page, PageQuery, keyset_after, page_from
 
 # Directory sorts: key -> column. ``descending`` flips the direction; the id is the tiebreak.
 SORT_JOINED = "joined"

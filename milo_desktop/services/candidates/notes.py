@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from milo_desktop.errors import ValidationProblem
 from milo_desktop.models import Application, Candidate, CandidateNote
 from milo_desktop.services.candidates.rows import CandidateNotFound, NoteView
-from milo_desktop.services.database import Database
-from milo_desktop.services.events import CandidatesChanged, EventBus
+from milo_desktop.services.core.database import Database
+from milo_desktop.services.core.events import CandidatesChanged, EventBus
 
 NOTE_MAX_CHARS = 5000
 

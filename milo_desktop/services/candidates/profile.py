@@ -31,7 +31,7 @@ from milo_desktop.services.candidates.rows import (
     WorkflowStep,
     format_phone,
 )
-from milo_desktop.services.database import Database
+from milo_desktop.services.core.database import Database
 
 MESSAGES_SHOWN = 500  # contact history kept in the profile; older messages are rare and bulky
 

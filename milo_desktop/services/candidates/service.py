@@ -7,8 +7,8 @@ from sqlalchemy.orm import configure_mappers
 from milo_desktop.services.candidates.directory import DirectoryMixin
 from milo_desktop.services.candidates.notes import NotesMixin
 from milo_desktop.services.candidates.profile import ProfileMixin
-from milo_desktop.services.database import Database
-from milo_desktop.services.events import EventBus
+from milo_desktop.services.core.database import Database
+from milo_desktop.services.core.events import EventBus
 
 
 class CandidateService(DirectoryMixin, ProfileMixin, NotesMixin):

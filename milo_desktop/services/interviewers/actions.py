@@ -20,8 +20,8 @@ from milo_desktop.models import (
     Question,
     Stage,
 )
-from milo_desktop.services.database import Database
-from milo_desktop.services.events import EventBus, InterviewersChanged
+from milo_desktop.services.core.database import Database
+from milo_desktop.services.core.events import EventBus, InterviewersChanged
 from milo_desktop.services.interviewers.helpers import _overdue
 from milo_desktop.services.interviewers.rows import MAX_BUDGET_CENTS, InterviewerNotFound
 

@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session
 from milo_desktop.enums import ApplicationStatus, StageStatus
 from milo_desktop.models import Application, Candidate, Stage, StageResult
 from milo_desktop.models.base import UTCDateTime
-from milo_desktop.services.database import Database
+from milo_desktop.services.core.database import Database
+from milo_desktop.services.core.paging import Cursor, Page, PageQuery, keyset_after, page_from
 from milo_desktop.services.interviewers.helpers import _EPOCH, _order
 from milo_desktop.services.interviewers.rows import CANDIDATE_SORTS, CandidateRow, StageCell
-from milo_desktop.services.paging import Cursor, Page, PageQuery, keyset_after, page_from
 from milo_desktop.services.search import candidate_match_clause
 
 

@@ -20,7 +20,8 @@ from milo_desktop.models import (
     Stage,
 )
 from milo_desktop.models.base import UTCDateTime
-from milo_desktop.services.database import Database
+from milo_desktop.services.core.database import Database
+from milo_desktop.services.core.paging import Cursor, Page, PageQuery, keyset_after, page_from
 from milo_desktop.services.interviewers.figures import FiguresMixin
 from milo_desktop.services.interviewers.helpers import (
     _FAR_FUTURE,
@@ -39,7 +40,6 @@ from milo_desktop.services.interviewers.rows import (
     QuestionDetail,
     StageDetail,
 )
-from milo_desktop.services.paging import Cursor, Page, PageQuery, keyset_after, page_from
 
 
 class ListingMixin(FiguresMixin):

@@ -7,8 +7,8 @@ import datetime as dt
 from collections.abc import Callable
 
 from milo_desktop.models.base import utcnow
-from milo_desktop.services.database import Database
-from milo_desktop.services.events import (
+from milo_desktop.services.core.database import Database
+from milo_desktop.services.core.events import (
     CandidatesChanged,
     EventBus,
     InterviewersChanged,

@@ -39,8 +39,8 @@ from milo_desktop.services.connectors.smtp import (
 )
 from milo_desktop.services.connectors.twilio.connector import TwilioConnector
 from milo_desktop.services.connectors.twilio.records import parse_time
-from milo_desktop.services.database import Database
-from milo_desktop.services.events import ApplicationsChanged, EventBus, MessagesChanged
+from milo_desktop.services.core.database import Database
+from milo_desktop.services.core.events import ApplicationsChanged, EventBus, MessagesChanged
 from milo_desktop.services.outreach.batches import load_policy
 from milo_desktop.services.outreach.invitations import (
     FLOW_EXECUTION,

@@ -22,8 +22,8 @@ from milo_desktop.errors import ValidationProblem
 from milo_desktop.models import Application, Candidate, Interviewer
 from milo_desktop.models.messaging import MessageTemplate
 from milo_desktop.models.system import WorkspaceSetting
-from milo_desktop.services.database import Database
-from milo_desktop.services.events import (
+from milo_desktop.services.core.database import Database
+from milo_desktop.services.core.events import (
     ApplicationsChanged,
     CandidatesChanged,
     EventBus,

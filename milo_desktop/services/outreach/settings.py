@@ -23,12 +23,12 @@ from milo_desktop.services.connectors.smtp import (
     SmtpSecurity,
     SmtpSettings,
 )
-from milo_desktop.services.credentials import (
+from milo_desktop.services.core.credentials import (
     CredentialsLocked,
     CredentialStore,
     CredentialsUnavailable,
 )
-from milo_desktop.services.events import Event, EventBus
+from milo_desktop.services.core.events import Event, EventBus
 
 SETTING_KEY = "smtp.settings"
 HOST_RE = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$|^\[[0-9A-Fa-f:.]+\]$")

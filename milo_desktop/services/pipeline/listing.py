@@ -25,7 +25,7 @@ from milo_desktop.models import (
     Receptionist,
     ReceptionistInterviewer,
 )
-from milo_desktop.services.paging import keyset_after
+from milo_desktop.services.core.paging import keyset_after
 from milo_desktop.services.pipeline.rows import (
     TABS,
     AnswerDetail,

@@ -11,14 +11,14 @@ from sqlalchemy.orm import Session
 
 from milo_desktop.enums import CallReview
 from milo_desktop.models import InboundCall, Receptionist
-from milo_desktop.services.database import Database
-from milo_desktop.services.events import (
+from milo_desktop.services.core.database import Database
+from milo_desktop.services.core.events import (
     CallUpdated,
     CandidatesChanged,
     EventBus,
     InterviewersChanged,
 )
-from milo_desktop.services.paging import Cursor, Page, PageQuery, page_from
+from milo_desktop.services.core.paging import Cursor, Page, PageQuery, page_from
 from milo_desktop.services.pipeline import actions, listing
 from milo_desktop.services.pipeline.rows import (
     CallDetail,

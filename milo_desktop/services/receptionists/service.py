@@ -23,8 +23,8 @@ from milo_desktop.models import (
     Receptionist,
     SpendEntry,
 )
-from milo_desktop.services.database import Database
-from milo_desktop.services.events import EventBus
+from milo_desktop.services.core.database import Database
+from milo_desktop.services.core.events import EventBus
 from milo_desktop.services.flows import check_definition, compile_receptionist
 from milo_desktop.services.receptionists import convert, rules
 from milo_desktop.services.receptionists.types import (

@@ -9,7 +9,7 @@ from typing import Protocol, runtime_checkable
 
 from milo_desktop.enums import LanguageMode, ReceptionistStatus
 from milo_desktop.errors import EnvironmentProblem, ValidationProblem
-from milo_desktop.services.events import Event
+from milo_desktop.services.core.events import Event
 from milo_desktop.services.flows import ReceptionistConfig
 
 NAME_MAX = 120  # receptionists.name is String(120)

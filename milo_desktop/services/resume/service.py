@@ -30,8 +30,8 @@ from milo_desktop.models.base import utcnow
 from milo_desktop.services.applications.results import StageAdvance, StageEvaluation, fold_stage
 from milo_desktop.services.applications.service import ApplicationsService, StageJob
 from milo_desktop.services.connectors import Quarantine
-from milo_desktop.services.database import Database
-from milo_desktop.services.events import EventBus
+from milo_desktop.services.core.database import Database
+from milo_desktop.services.core.events import EventBus
 from milo_desktop.services.resume.extract import MAX_BYTES, ResumeText, extract_text
 from milo_desktop.services.resume.requirements import Resume, judge
 from milo_desktop.services.scoring import Evaluator

@@ -12,7 +12,7 @@ from typing import Any
 
 from milo_desktop.enums import ApplicationStatus, StageKind, StageStatus
 from milo_desktop.services.applications.status import ReviewAction
-from milo_desktop.services.paging import PageQuery
+from milo_desktop.services.core.paging import PageQuery
 
 CHUNK = 500  # applications per write transaction / per export page
 

@@ -28,8 +28,8 @@ from milo_desktop.errors import ValidationProblem
 from milo_desktop.models import Application, Interviewer, Stage
 from milo_desktop.models.base import utcnow
 from milo_desktop.services.applications.status import ReviewAction
-from milo_desktop.services.database import Database
-from milo_desktop.services.events import ApplicationsChanged, EventBus, InterviewersChanged
+from milo_desktop.services.core.database import Database
+from milo_desktop.services.core.events import ApplicationsChanged, EventBus, InterviewersChanged
 from milo_desktop.services.interviewers.candidates_tab import sort_key, tab_select
 from milo_desktop.services.interviewers.helpers import _order
 from milo_desktop.services.review import decisions

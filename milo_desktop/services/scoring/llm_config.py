@@ -16,13 +16,17 @@ from typing import Any
 import httpx
 
 from milo_desktop.errors import ValidationProblem
-from milo_desktop.services.credentials import (
+from milo_desktop.services.connectors.twilio.integration import (
+    DatabaseSettings,
+    SettingsStore,
+    check_base_url,
+)
+from milo_desktop.services.core.credentials import (
     CredentialsLocked,
     CredentialStore,
     CredentialsUnavailable,
 )
-from milo_desktop.services.database import Database
-from milo_desktop.services.integrations import DatabaseSettings, SettingsStore, check_base_url
+from milo_desktop.services.core.database import Database
 from milo_desktop.services.scoring.llm import FALLBACK, LlmEvaluator
 from milo_desktop.services.scoring.rubric import RubricEvaluator
 from milo_desktop.services.scoring.spec import Evaluation, Evaluator, FlowQuestionSpec

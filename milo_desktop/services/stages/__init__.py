@@ -10,6 +10,7 @@ started as one outbound execution per candidate, and synced back into stage resu
 - ``StageSync``: the SyncEngine job (service ``twilio_stages``) reading executions back.
 """
 
+from milo_desktop.services.connectors.twilio.stages_job import StageSync
 from milo_desktop.services.stages.compiler import compile_stage
 from milo_desktop.services.stages.config import StageFlowConfig, load_stage
 from milo_desktop.services.stages.handler import (
@@ -19,7 +20,6 @@ from milo_desktop.services.stages.handler import (
     execution_key,
 )
 from milo_desktop.services.stages.runner import StageNotRunnable, StageRunner
-from milo_desktop.services.stages.sync_job import StageSync
 
 __all__ = [
     "FLOW_EXECUTION",

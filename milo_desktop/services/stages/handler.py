@@ -40,8 +40,8 @@ from milo_desktop.services.connectors import NotFoundAtProvider
 from milo_desktop.services.connectors.twilio.connector import TwilioConnector
 from milo_desktop.services.connectors.twilio.publisher import TwilioNotConnected, same_number
 from milo_desktop.services.connectors.twilio.retry import with_retries
-from milo_desktop.services.database import Database
-from milo_desktop.services.events import ApplicationsChanged, EventBus
+from milo_desktop.services.core.database import Database
+from milo_desktop.services.core.events import ApplicationsChanged, EventBus
 from milo_desktop.services.stages.config import E164_RE, RUNNABLE, TEXT_KINDS
 from milo_desktop.services.stages.phrases import greeting
 from milo_desktop.services.stages.runner import StageNotRunnable, StageRunner, sending_number

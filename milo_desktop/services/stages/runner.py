@@ -34,7 +34,7 @@ from milo_desktop.services.connectors.twilio.publisher import (
     same_number,
 )
 from milo_desktop.services.connectors.twilio.retry import SERVICE
-from milo_desktop.services.database import Database
+from milo_desktop.services.core.database import Database
 from milo_desktop.services.flows.checks import check_definition
 from milo_desktop.services.stages.compiler import compile_stage
 from milo_desktop.services.stages.config import (

@@ -22,8 +22,9 @@ from sqlalchemy.orm import Session
 from milo_desktop.errors import ValidationProblem
 from milo_desktop.models.system import WorkspaceSetting
 from milo_desktop.services.connectors import AuthFailed, Offline, ServiceUnavailable
-from milo_desktop.services.database import Database
-from milo_desktop.services.events import (
+from milo_desktop.services.connectors.twilio.calls_job import NotConfigured, RoundCounts
+from milo_desktop.services.core.database import Database
+from milo_desktop.services.core.events import (
     CallUpdated,
     ConnectivityChanged,
     Event,
@@ -31,9 +32,8 @@ from milo_desktop.services.events import (
     SpendChanged,
     SyncProgress,
 )
+from milo_desktop.services.core.tasks import TaskRegistry
 from milo_desktop.services.sync.cursors import SyncIssue, list_issues, resolve_issues
-from milo_desktop.services.sync.twilio_job import NotConfigured, RoundCounts
-from milo_desktop.services.tasks import TaskRegistry
 
 log = logging.getLogger(__name__)
 DEFAULT_INTERVALS = {"twilio": 10.0}

@@ -11,16 +11,16 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from milo_desktop.services.connectors.twilio.config import (
+from milo_desktop.services.connectors.twilio.calls_job import Evaluate, TwilioSync
+from milo_desktop.services.connectors.twilio.connector import TwilioConnector
+from milo_desktop.services.connectors.twilio.credentials import (
     api_bases,
     credentials_from_env,
     load_credentials,
 )
-from milo_desktop.services.connectors.twilio.connector import TwilioConnector
-from milo_desktop.services.credentials import CredentialStore
+from milo_desktop.services.core.credentials import CredentialStore
 from milo_desktop.services.sync.engine import ServiceState, SyncEngine
 from milo_desktop.services.sync.outbox import OutboxWorker
-from milo_desktop.services.sync.twilio_job import Evaluate, TwilioSync
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ async def sync_once_async(data_dir: Path, db_url: str, *, store: CredentialStore
             else:
                 summaries.append(ServiceSummary(status.service, status.state,
                                                 message=status.message))
-        from milo_desktop.services.integrations import DatabaseSettings
+        from milo_desktop.services.connectors.twilio.integration import DatabaseSettings
         from milo_desktop.services.outreach import EmailIntegration, outreach_handlers
 
         async def no_smtp() -> None:

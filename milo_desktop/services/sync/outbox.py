@@ -48,8 +48,8 @@ from milo_desktop.services.connectors import (
     Offline,
     ServiceUnavailable,
 )
-from milo_desktop.services.database import Database
-from milo_desktop.services.events import EventBus, MessagesChanged
+from milo_desktop.services.core.database import Database
+from milo_desktop.services.core.events import EventBus, MessagesChanged
 
 log = logging.getLogger(__name__)
 SMS = "sms"

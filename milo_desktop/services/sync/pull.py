@@ -17,7 +17,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy.orm import Session
 
 from milo_desktop.services.connectors.twilio.connector import TwilioPage
-from milo_desktop.services.database import Database
+from milo_desktop.services.core.database import Database
 from milo_desktop.services.sync.cursors import Cursor, add_quarantine, load_cursor, save_cursor
 
 P = TypeVar("P")

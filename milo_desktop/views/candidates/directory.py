@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from milo_desktop.services.candidates import CandidateRow
-from milo_desktop.services.paging import PageQuery
+from milo_desktop.services.core.paging import PageQuery
 from milo_desktop.views.candidates.directory_model import (
     DEFAULT_QUERY,
     SORT_CHOICES,

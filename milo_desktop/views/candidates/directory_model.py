@@ -8,7 +8,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QGuiApplication, QPalette
 
 from milo_desktop.services.candidates import SORT_JOINED, SORT_NAME, CandidateRow
-from milo_desktop.services.paging import PageQuery
+from milo_desktop.services.core.paging import PageQuery
 from milo_desktop.views.candidates.format import (
     SOURCE_LABELS,
     count_text,

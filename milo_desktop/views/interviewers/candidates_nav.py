@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from milo_desktop.services.core.paging import PageQuery
 from milo_desktop.services.interviewers import CandidateRow, InterviewerService
-from milo_desktop.services.paging import PageQuery
 
 
 class TabNavigator:

@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
-from milo_desktop.services.paging import PageQuery
+from milo_desktop.services.core.paging import PageQuery
 from milo_desktop.services.pipeline import SORT_STARTED, CallRow
 from milo_desktop.views import theme
 from milo_desktop.views.receptionists import pipeline_format as fmt

@@ -39,7 +39,7 @@ from milo_desktop.services.receptionists import (
 from milo_desktop.views import theme
 from milo_desktop.views.context import ViewContext
 from milo_desktop.views.interviewers.banner import Banner, run_reporting
-from milo_desktop.views.receptionists.test_call import TestCallDialog
+from milo_desktop.views.receptionists.practice_call import PracticeCallDialog
 from milo_desktop.views.receptionists.wizard import ReceptionistWizard
 from milo_desktop.views.receptionists.wizard_common import receptionist_service
 from milo_desktop.views.widgets.data_table import DataTable
@@ -128,7 +128,7 @@ class ReceptionistsSection(QWidget):
         self._started = False
         self._loaded = False
         self.wizard: ReceptionistWizard | None = None
-        self.test_call: TestCallDialog | None = None
+        self.test_call: PracticeCallDialog | None = None
 
         title = page_title(self.tr("AI receptionists"), self)
         self._tab_titles = {"all": self.tr("All"), "live": self.tr("Live"),
@@ -302,7 +302,7 @@ class ReceptionistsSection(QWidget):
             if self.test_call is not None:
                 self.test_call.close()
                 self.test_call.deleteLater()
-            self.test_call = TestCallDialog(detail.config(), self)
+            self.test_call = PracticeCallDialog(detail.config(), self)
             self.test_call.open()
 
         run_reporting(self.ctx, self.banner, go(), "receptionists.list.test_call")

@@ -30,7 +30,7 @@ from milo_desktop.services.receptionists import (
     static_problems,
 )
 from milo_desktop.views.context import ViewContext
-from milo_desktop.views.receptionists.test_call import TestCallDialog
+from milo_desktop.views.receptionists.practice_call import PracticeCallDialog
 from milo_desktop.views.receptionists.wizard_common import (
     ProblemList,
     hint,
@@ -75,7 +75,7 @@ class ReceptionistWizard(StepWizard):
         self.service = receptionist_service(ctx)
         self.detail = detail
         self._saved_id: int | None = None  # saved but not published (retry = resume)
-        self.test_call: TestCallDialog | None = None
+        self.test_call: PracticeCallDialog | None = None
         self.setWindowTitle(self.tr("Edit receptionist") if detail else
                             self.tr("New receptionist"))
         self.resize(1100, 760)
@@ -211,7 +211,7 @@ class ReceptionistWizard(StepWizard):
 
     # ----- test call and create -----------------------------------------------------------
     def open_test_call(self) -> None:
-        self.test_call = TestCallDialog(self.config(), self)
+        self.test_call = PracticeCallDialog(self.config(), self)
         self.test_call.open()
 
     def submit(self) -> None:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from milo_desktop.errors import EnvironmentProblem
 from milo_desktop.services.connectors.smtp import DEFAULT_PORTS, SmtpSecurity, SmtpSettings
-from milo_desktop.services.credentials import CredentialsLocked, CredentialsUnavailable
+from milo_desktop.services.core.credentials import CredentialsLocked, CredentialsUnavailable
 from milo_desktop.services.outreach import EmailIntegration, EmailState, EmailStatus
 from milo_desktop.services.outreach import check_settings as check_email_settings
 from milo_desktop.views.context import ViewContext

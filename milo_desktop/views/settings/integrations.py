@@ -9,12 +9,12 @@ from PySide6.QtCore import QPoint, QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from milo_desktop.errors import EnvironmentProblem
-from milo_desktop.services.credentials import CredentialState
-from milo_desktop.services.integrations import (
+from milo_desktop.services.connectors.twilio.integration import (
     IntegrationsService,
     KeychainStatus,
     TwilioState,
 )
+from milo_desktop.services.core.credentials import CredentialState
 from milo_desktop.services.scoring.llm_config import LlmConfig
 from milo_desktop.services.sync import ServiceState, SyncEngine, SyncStatusChanged
 from milo_desktop.views.context import ViewContext

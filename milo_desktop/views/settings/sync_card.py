@@ -10,7 +10,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QPushButton, QWidget
 
 from milo_desktop.errors import EnvironmentProblem
-from milo_desktop.services.integrations import IntegrationsService, TwilioState
+from milo_desktop.services.connectors.twilio.integration import IntegrationsService, TwilioState
 from milo_desktop.services.sync import (
     RoundCounts,
     ServiceState,

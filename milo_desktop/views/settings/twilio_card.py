@@ -26,8 +26,7 @@ from PySide6.QtWidgets import (
 
 from milo_desktop.errors import EnvironmentProblem
 from milo_desktop.services.connectors import AuthFailed, Offline, ServiceUnavailable
-from milo_desktop.services.credentials import CredentialsLocked, CredentialsUnavailable
-from milo_desktop.services.integrations import (
+from milo_desktop.services.connectors.twilio.integration import (
     ACCOUNT_SID_RE,
     DEFAULT_API_BASE,
     DEFAULT_STUDIO_BASE,
@@ -37,6 +36,7 @@ from milo_desktop.services.integrations import (
     TwilioState,
     TwilioStatus,
 )
+from milo_desktop.services.core.credentials import CredentialsLocked, CredentialsUnavailable
 from milo_desktop.views.context import ViewContext
 from milo_desktop.views.settings.cards import ActionCard, MessageLine
 from milo_desktop.views.settings.twilio_connected import ConnectedPage

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from milo_desktop.services.integrations import (
+from milo_desktop.services.connectors.twilio.integration import (
     DEFAULT_API_BASE,
     DEFAULT_STUDIO_BASE,
     CredentialSource,

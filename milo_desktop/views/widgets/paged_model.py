@@ -23,7 +23,7 @@ from PySide6.QtCore import (
 )
 from shiboken6 import isValid
 
-from milo_desktop.services.paging import Cursor, Page, PageQuery
+from milo_desktop.services.core.paging import Cursor, Page, PageQuery
 
 log = logging.getLogger(__name__)
 R = TypeVar("R")

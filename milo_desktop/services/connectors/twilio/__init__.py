@@ -1,7 +1,15 @@
 """Twilio: the REST API 2010-04-01 and Studio v2 through the real twilio package, async over
 httpx, with retries, AuthFailed / Offline and quarantine of malformed records."""
 
-from milo_desktop.services.connectors.twilio.config import (
+from milo_desktop.services.connectors.twilio.connector import (
+    FlowInfo,
+    FlowValidation,
+    PhoneNumber,
+    SentMessage,
+    TwilioConnector,
+    TwilioPage,
+)
+from milo_desktop.services.connectors.twilio.credentials import (
     KEY_ACCOUNT_SID,
     KEY_API_KEY_SECRET,
     KEY_API_KEY_SID,
@@ -10,14 +18,6 @@ from milo_desktop.services.connectors.twilio.config import (
     api_bases,
     credentials_from_env,
     load_credentials,
-)
-from milo_desktop.services.connectors.twilio.connector import (
-    FlowInfo,
-    FlowValidation,
-    PhoneNumber,
-    SentMessage,
-    TwilioConnector,
-    TwilioPage,
 )
 from milo_desktop.services.connectors.twilio.http import ApiBases, HttpxTwilioClient
 from milo_desktop.services.connectors.twilio.records import parse_time, price_micros

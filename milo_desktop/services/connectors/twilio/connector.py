@@ -21,7 +21,7 @@ from twilio.base.page import Page
 from twilio.rest import Client
 
 from milo_desktop.services.connectors import Quarantine
-from milo_desktop.services.connectors.twilio.config import TwilioCredentials
+from milo_desktop.services.connectors.twilio.credentials import TwilioCredentials
 from milo_desktop.services.connectors.twilio.http import ApiBases, HttpxTwilioClient
 from milo_desktop.services.connectors.twilio.records import problem_with
 from milo_desktop.services.connectors.twilio.retry import SERVICE, RetryPolicy, with_retries

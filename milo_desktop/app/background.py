@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from milo_desktop.services.call_evaluation import CallEvaluator
+from milo_desktop.services.connectors.twilio.calls_job import NotConfigured, TwilioSync
 from milo_desktop.services.connectors.twilio.http import shared_ssl_context
-from milo_desktop.services.credentials import CredentialStore
-from milo_desktop.services.integrations import DatabaseSettings
-from milo_desktop.services.notification_jobs import start_notification_jobs
+from milo_desktop.services.connectors.twilio.integration import DatabaseSettings
+from milo_desktop.services.core.credentials import CredentialStore
+from milo_desktop.services.notifications.jobs import start_notification_jobs
 from milo_desktop.services.outreach import EmailIntegration, outreach_handlers
 from milo_desktop.services.stages import (
     FLOW_EXECUTION,
@@ -30,7 +31,6 @@ from milo_desktop.services.stages import (
 from milo_desktop.services.sync.engine import SyncEngine
 from milo_desktop.services.sync.once import twilio_connector_factory
 from milo_desktop.services.sync.outbox import OutboxWorker
-from milo_desktop.services.sync.twilio_job import NotConfigured, TwilioSync
 from milo_desktop.services.workspace import Workspace
 
 DEFAULT_POLL_SECONDS = 10.0

@@ -14,13 +14,13 @@ from typing import Any
 
 from sqlalchemy import update
 
-from milo_desktop.app_telephony import Telephony, start_telephony
+from milo_desktop.app.background import Telephony, start_telephony
 from milo_desktop.enums import QuestionKind, ReceptionistStatus
 from milo_desktop.models import Receptionist
 from milo_desktop.sandbox.twilio_candidates import plausible_candidates
 from milo_desktop.sandbox.twilio_server import TwilioSandbox
-from milo_desktop.services.demo_data import OUTREACH_NUMBER
-from milo_desktop.services.demo_resumes import send_demo_resumes
+from milo_desktop.services.demo.data import OUTREACH_NUMBER
+from milo_desktop.services.demo.resumes import send_demo_resumes
 from milo_desktop.services.flows import (
     CallerAction,
     Keys,

@@ -33,7 +33,7 @@ from milo_desktop.views.receptionists.wizard_common import hint, section_title
 from milo_desktop.views.widgets.simulator_panel import SimulatorPanel
 
 
-class TestCallDialog(QDialog):
+class PracticeCallDialog(QDialog):
     """Play the caller of ``config``'s flow."""
 
     __test__ = False  # not a pytest test class, whatever its name says

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from milo_desktop.services.connectors.twilio.http import REAL_API_BASE, REAL_STUDIO_BASE, ApiBases
-from milo_desktop.services.credentials import CredentialStore
+from milo_desktop.services.core.credentials import CredentialStore
 
 KEY_ACCOUNT_SID = "twilio:account_sid"
 KEY_AUTH_TOKEN = "twilio:auth_token"

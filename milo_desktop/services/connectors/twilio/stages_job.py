@@ -51,10 +51,11 @@ from milo_desktop.models import (
 from milo_desktop.models.base import utcnow
 from milo_desktop.services.applications.service import ApplicationsService
 from milo_desktop.services.connectors import NotFoundAtProvider, Quarantine
+from milo_desktop.services.connectors.twilio.calls_job import NotConfigured, RoundCounts
 from milo_desktop.services.connectors.twilio.connector import TwilioConnector
 from milo_desktop.services.connectors.twilio.retry import SERVICE as TWILIO
-from milo_desktop.services.database import Database
-from milo_desktop.services.events import ApplicationsChanged, EventBus
+from milo_desktop.services.core.database import Database
+from milo_desktop.services.core.events import ApplicationsChanged, EventBus
 from milo_desktop.services.stages.collect import BadContext, CollectedRun, Cost, collect
 from milo_desktop.services.stages.compiler import compile_stage
 from milo_desktop.services.stages.config import RUNNABLE, load_stage
@@ -63,7 +64,6 @@ from milo_desktop.services.stages.next_stages import queue_next_stages
 from milo_desktop.services.stages.runner import ConnectorFactory
 from milo_desktop.services.stages.studio import active_executions, end_execution, fetch_execution
 from milo_desktop.services.sync.cursors import add_quarantine
-from milo_desktop.services.sync.twilio_job import NotConfigured, RoundCounts
 
 log = logging.getLogger(__name__)
 SERVICE = "twilio_stages"

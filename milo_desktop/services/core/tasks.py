@@ -12,7 +12,7 @@ from collections.abc import Coroutine
 from typing import Any, TypeVar
 
 from milo_desktop.errors import EnvironmentProblem
-from milo_desktop.services.events import EventBus, TaskFailed
+from milo_desktop.services.core.events import EventBus, TaskFailed
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

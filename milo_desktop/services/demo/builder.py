@@ -28,11 +28,11 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from milo_desktop.models import Base, Candidate, Interviewer, Label, WorkspaceSetting
-from milo_desktop.services import demo_data as data
-from milo_desktop.services.database import Database
-from milo_desktop.services.demo_data import DAY
-from milo_desktop.services.demo_people import People
-from milo_desktop.services.demo_roles import Roles
+from milo_desktop.services.core.database import Database
+from milo_desktop.services.demo import data
+from milo_desktop.services.demo.data import DAY
+from milo_desktop.services.demo.people import People
+from milo_desktop.services.demo.roles import Roles
 
 Progress = Callable[[str, int, int], None]
 # The exact text SQLAlchemy stores for a DateTime on SQLite ("2026-11-22 12:00:00.000000"),

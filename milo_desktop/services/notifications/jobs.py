@@ -29,14 +29,14 @@ from milo_desktop.enums import InterviewerStatus, NotificationKind
 from milo_desktop.models import Interviewer, Notification
 from milo_desktop.models.base import utcnow
 from milo_desktop.models.system import WorkspaceSetting
-from milo_desktop.services.notifications import NotificationService, kind_switches, record
+from milo_desktop.services.core.tasks import TaskRegistry
+from milo_desktop.services.notifications.service import NotificationService, kind_switches, record
 from milo_desktop.services.sync.engine import (
     ServiceState,
     SyncEngine,
     SyncStatus,
     SyncStatusChanged,
 )
-from milo_desktop.services.tasks import TaskRegistry
 
 DEADLINE_WINDOW = dt.timedelta(days=7)
 DEADLINE_EVERY_S = 4 * 3600.0

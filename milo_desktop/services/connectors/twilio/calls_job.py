@@ -19,9 +19,7 @@ from milo_desktop.errors import EnvironmentProblem
 from milo_desktop.models.receptionists import InboundCall, Receptionist
 from milo_desktop.services.connectors import ConnectorProblem, NotFoundAtProvider
 from milo_desktop.services.connectors.twilio.connector import TwilioConnector
-from milo_desktop.services.connectors.twilio.records import parse_time
-from milo_desktop.services.database import Database
-from milo_desktop.services.sync.inbound import (
+from milo_desktop.services.connectors.twilio.inbound import (
     SERVICE,
     CallCollector,
     CollectedCall,
@@ -30,6 +28,8 @@ from milo_desktop.services.sync.inbound import (
     apply_prices,
     record_price,
 )
+from milo_desktop.services.connectors.twilio.records import parse_time
+from milo_desktop.services.core.database import Database
 from milo_desktop.services.sync.pull import AfterPage, PullResult, Resource, pull
 
 log = logging.getLogger(__name__)

@@ -35,9 +35,9 @@ from milo_desktop.errors import ValidationProblem
 from milo_desktop.models import Application, Candidate, Interviewer, Notification
 from milo_desktop.models.base import utcnow
 from milo_desktop.models.system import WorkspaceSetting
-from milo_desktop.services.database import Database
-from milo_desktop.services.events import EventBus, NotificationAdded, NotificationsRead
-from milo_desktop.services.subscriber_emails import queue_subscriber_reports
+from milo_desktop.services.core.database import Database
+from milo_desktop.services.core.events import EventBus, NotificationAdded, NotificationsRead
+from milo_desktop.services.notifications.subscriber_emails import queue_subscriber_reports
 
 KINDS_KEY = "notifications.kinds"
 TITLE_MAX = 200  # notifications.title is String(200)

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from milo_desktop.services import demo_data as data
-from milo_desktop.services.demo_data import DAY, sid
+from milo_desktop.services.demo import data
+from milo_desktop.services.demo.data import DAY, sid
 
 if TYPE_CHECKING:
-    from milo_desktop.services.demo import _Builder
-    from milo_desktop.services.demo_roles import IvInfo, StageInfo
+    from milo_desktop.services.demo.builder import _Builder
+    from milo_desktop.services.demo.roles import IvInfo, StageInfo
 
 BATCH = 20_000  # candidates per round of inserts (with their applications etc.)
 JOIN_SPAN = 548 * DAY  # candidates joined over the last ~18 months

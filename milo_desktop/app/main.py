@@ -12,9 +12,9 @@ import sys
 import time
 from pathlib import Path
 
-from milo_desktop.config import Options, parse_options
+from milo_desktop.app.config import Options, parse_options
 from milo_desktop.errors import EnvironmentProblem
-from milo_desktop.logs import setup_logging
+from milo_desktop.services.core.logs import setup_logging
 
 log = logging.getLogger(__name__)
 SCREENSHOT_SIZE = (1440, 900)
@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
 def sync_main(argv: list[str]) -> int:
     """``milo-desktop sync --once``: one headless round of every service; prints a line per
     service and exits 0 when all synced, 1 otherwise (no Qt)."""
-    from milo_desktop.config import parse_sync_options
+    from milo_desktop.app.config import parse_sync_options
     from milo_desktop.services.sync.once import run_sync_once
 
     opts = parse_sync_options(argv)
@@ -128,13 +128,13 @@ async def _run(opts: Options, log_path: str) -> int:
     ws.bus.bind_loop(loop)
     bridge = EventBridge(ws.bus)
     bridge.taskFailed.connect(lambda _name, exc: presenter.show(exc, logged=True))
-    from milo_desktop.services.credentials import CredentialStore
-    from milo_desktop.services.integrations import IntegrationsService
+    from milo_desktop.services.connectors.twilio.integration import IntegrationsService
+    from milo_desktop.services.core.credentials import CredentialStore
 
     store = await loop.run_in_executor(None, CredentialStore)  # finding a backend may block
     demo_box, env = None, None
     if opts.demo and opts.screenshot is None:
-        from milo_desktop.app_demo import start_demo_sandbox
+        from milo_desktop.app.demo import start_demo_sandbox
 
         demo_box, env = await start_demo_sandbox()
     ws.integrations = IntegrationsService(store, ws.db, bus=ws.bus, env=env)
@@ -160,7 +160,7 @@ async def _run(opts: Options, log_path: str) -> int:
         window.show()
         window.start()
         background = await _start_background(ws, opts, window, demo_box)
-        from milo_desktop.heap import defer_full_collections, settle_heap
+        from milo_desktop.app.heap import defer_full_collections, settle_heap
 
         settle_heap()  # startup is done: later full collections skip its objects
         defer_full_collections()
@@ -181,7 +181,7 @@ async def _collect_when_idle(ws: object) -> None:
     from PySide6.QtCore import QEvent, QObject
     from PySide6.QtWidgets import QApplication
 
-    from milo_desktop.heap import IdleCollector
+    from milo_desktop.app.heap import IdleCollector
     from milo_desktop.services.sync import ServiceState
 
     class InputClock(QObject):
@@ -212,15 +212,15 @@ async def _collect_when_idle(ws: object) -> None:
 async def _start_background(ws: object, opts: Options, window: object, demo_box: object) -> object:
     """Telephony in the background: the sandbox and its simulated callers in demo mode, the
     connected Twilio account otherwise (publishing, syncing and sending only once connected)."""
-    from milo_desktop.app_telephony import start_telephony
-    from milo_desktop.services.integrations import TwilioConnectionChanged
+    from milo_desktop.app.background import start_telephony
+    from milo_desktop.services.connectors.twilio.integration import TwilioConnectionChanged
     from milo_desktop.services.workspace import Workspace
     from milo_desktop.views.main_window import MainWindow
 
     assert isinstance(ws, Workspace) and isinstance(window, MainWindow)
     integrations = ws.integrations
     if demo_box is not None:
-        from milo_desktop.app_demo import start_demo_telephony
+        from milo_desktop.app.demo import start_demo_telephony
 
         demo = await start_demo_telephony(
             ws, opts.paths.data_dir, demo_box, factory=integrations.make_connector  # type: ignore[arg-type]

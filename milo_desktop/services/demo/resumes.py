@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from milo_desktop.enums import ApplicationStatus, QuestionKind, StageKind, StageStatus
 from milo_desktop.errors import EnvironmentProblem
 from milo_desktop.models import Application, Candidate, Interviewer, Question, Stage, StageResult
-from milo_desktop.services.database import Database
+from milo_desktop.services.core.database import Database
 
 log = logging.getLogger(__name__)
 # Reserved for documentation (RFC 2606): the demo's people only ever have these addresses.

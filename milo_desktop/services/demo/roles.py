@@ -11,13 +11,13 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from milo_desktop.services import demo_data as data
-from milo_desktop.services.demo_data import DAY, sid
-from milo_desktop.services.demo_people import ANSWER_COLS
+from milo_desktop.services.demo import data
+from milo_desktop.services.demo.data import DAY, sid
+from milo_desktop.services.demo.people import ANSWER_COLS
 
 if TYPE_CHECKING:
-    from milo_desktop.services.demo import _Builder
-    from milo_desktop.services.demo_people import People
+    from milo_desktop.services.demo.builder import _Builder
+    from milo_desktop.services.demo.people import People
 
 # 4 draft, 22 active, 8 expired, 6 archived; the three long names (last in ROLES) stay active
 # so the elision is visible on the default tab.

@@ -33,7 +33,8 @@ from sqlalchemy.orm import Session
 from milo_desktop.errors import ValidationProblem
 from milo_desktop.models.system import WorkspaceSetting
 from milo_desktop.services.connectors import AuthFailed, Offline, ServiceUnavailable
-from milo_desktop.services.connectors.twilio.config import (
+from milo_desktop.services.connectors.twilio.connector import PhoneNumber, TwilioConnector
+from milo_desktop.services.connectors.twilio.credentials import (
     ENV_API_BASE,
     ENV_STUDIO_BASE,
     KEY_ACCOUNT_SID,
@@ -45,18 +46,17 @@ from milo_desktop.services.connectors.twilio.config import (
     credentials_from_env,
     credentials_from_store_sync,
 )
-from milo_desktop.services.connectors.twilio.connector import PhoneNumber, TwilioConnector
 from milo_desktop.services.connectors.twilio.http import REAL_API_BASE, REAL_STUDIO_BASE, ApiBases
 from milo_desktop.services.connectors.twilio.publisher import TwilioPublisher
 from milo_desktop.services.connectors.twilio.retry import RetryPolicy
-from milo_desktop.services.credentials import (
+from milo_desktop.services.core.credentials import (
     CredentialsLocked,
     CredentialState,
     CredentialStore,
     CredentialsUnavailable,
 )
-from milo_desktop.services.database import Database
-from milo_desktop.services.events import Event, EventBus
+from milo_desktop.services.core.database import Database
+from milo_desktop.services.core.events import Event, EventBus
 from milo_desktop.services.outreach.settings import EmailIntegration
 
 log = logging.getLogger(__name__)
