@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from milo_desktop.services.call_evaluation import CallEvaluator
-from milo_desktop.services.connectors.twilio.calls_job import NotConfigured, TwilioSync
+from milo_desktop.services.connectors import NotConfigured
+from milo_desktop.services.connectors.twilio.calls_job import TwilioSync
 from milo_desktop.services.connectors.twilio.http import shared_ssl_context
 from milo_desktop.services.connectors.twilio.integration import DatabaseSettings
 from milo_desktop.services.core.credentials import CredentialStore

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from milo_desktop.enums import CallStatus, SpendKind
 from milo_desktop.errors import EnvironmentProblem
 from milo_desktop.models.receptionists import InboundCall, Receptionist
-from milo_desktop.services.connectors import ConnectorProblem, NotFoundAtProvider
+from milo_desktop.services.connectors import NotConfigured, NotFoundAtProvider
 from milo_desktop.services.connectors.twilio.connector import TwilioConnector
 from milo_desktop.services.connectors.twilio.inbound import (
     SERVICE,
@@ -43,10 +43,6 @@ UNPRICED_FINAL_MESSAGES = ("failed", "undelivered", "canceled")
 # early (a long call, clock skew between Twilio's hosts) is still found; the upsert by
 # execution sid makes the overlap harmless.
 EXECUTION_OVERLAP = dt.timedelta(hours=2)
-
-
-class NotConfigured(ConnectorProblem):
-    title = "Not connected"
 
 
 @dataclass(frozen=True)
