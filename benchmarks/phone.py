@@ -5,7 +5,7 @@
 
 Runs the real chain of demo mode in one process: the sandbox Twilio in its thread, a small demo
 workspace (built in a child process), the live demo receptionists published on the sandbox,
-the sync engine with call evaluation (``start_telephony``) and the pipeline screen shown
+the sync engine with call evaluation (``build_background``) and the pipeline screen shown
 offscreen. Measures:
 - call_to_screen_ms       a simulated call ends (``place_inbound_call`` returns) → its row is in
                           the pipeline's model; the engine is woken as demo mode does (median)
@@ -179,10 +179,10 @@ def _where(frame: Any) -> str:
 async def start_sandbox_telephony(ws: Any, data_dir: Path) -> Any:
     """``start_demo_telephony`` without its random callers (they would land mid-measurement):
     the sandbox in its thread, the live demo receptionists published on it, sync + evaluation
-    + outbox from ``start_telephony``."""
+    + outbox from ``build_background``."""
     from sqlalchemy import update
 
-    from milo_desktop.app.background import start_telephony
+    from milo_desktop.app.background import build_background
     from milo_desktop.app.demo import DemoTelephony
     from milo_desktop.enums import ReceptionistStatus
     from milo_desktop.models import Receptionist
@@ -202,9 +202,10 @@ async def start_sandbox_telephony(ws: Any, data_dir: Path) -> Any:
     await ws.db.write(lambda s: s.execute(
         update(Receptionist).where(Receptionist.status == ReceptionistStatus.LIVE)
         .values(flow_sid=None)))
-    telephony = start_telephony(ws, data_dir, store=None, env=env)
-    ws.receptionists.set_publisher(TwilioPublisher(telephony.factory))
-    demo = DemoTelephony(box, telephony)
+    background = build_background(ws, data_dir, store=None, env=env)
+    background.start()
+    ws.receptionists.set_publisher(TwilioPublisher(background.factory("twilio")))
+    demo = DemoTelephony(box, background)
     for row in live:
         if row.phone_number:
             box.add_number(row.phone_number, row.name)
@@ -255,7 +256,7 @@ async def measure(url: str, data_dir: Path, args: argparse.Namespace) -> dict[st
     section = None
     try:
         demo = await start_sandbox_telephony(ws, data_dir)
-        engine = demo.telephony.engine
+        engine = demo.background.engine
         box = demo.sandbox
         section = PipelineSection(ctx)
         section.resize(1400, 850)
@@ -364,7 +365,7 @@ async def measure(url: str, data_dir: Path, args: argparse.Namespace) -> dict[st
         heartbeat.stop()
         status = engine.status("twilio")
         counts = status.last_round
-        out["backfill_calls"] = counts.executions if counts else 0
+        out["backfill_calls"] = counts.count("executions") if counts else 0
         out["backfill_rows_added"] = section.model.rowCount() - rows_before
         out["backfill_s"] = on_screen - t0
         out["backfill_round_s"] = round_done - t0

@@ -137,11 +137,28 @@ class SyncOptions:
     db_url: str
 
 
-def parse_sync_options(argv: list[str]) -> SyncOptions:
+SYNC_EPILOG = """\
+Every connected service syncs once (pages pulled since the saved cursors, records the app
+cannot accept kept under Sync issues), then the outbox sends what is due. One line per
+service is printed.
+
+exit status:
+  0  every connected service synced (also when none is connected: "No service is connected")
+  1  a connected service did not sync (offline, refused sign-in, an error answer, or an
+     internal error: its details are in the log, never a traceback here)
+  2  the workspace could not be opened
+
+environment (each overrides the keychain / the saved settings for this run):
+"""
+
+
+def parse_sync_options(argv: list[str], environment: str = "") -> SyncOptions:
     """``milo-desktop sync --once [--data-dir DIR] [--db-url URL]``: one headless round."""
     p = argparse.ArgumentParser(
         prog="milo-desktop sync",
         description="Run one background sync round headless (for cron, tests and scripts).",
+        epilog=SYNC_EPILOG + environment,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--once", action="store_true", required=True, help="one round, then exit")
     p.add_argument("--data-dir", help="folder of the workspace (as for the app)")

@@ -14,11 +14,12 @@ from typing import Any
 
 from sqlalchemy import update
 
-from milo_desktop.app.background import Telephony, start_telephony
+from milo_desktop.app.background import Background, build_background
 from milo_desktop.enums import QuestionKind, ReceptionistStatus
 from milo_desktop.models import Receptionist
 from milo_desktop.sandbox.twilio_candidates import plausible_candidates
 from milo_desktop.sandbox.twilio_server import TwilioSandbox
+from milo_desktop.services.core.logs import url_for_log
 from milo_desktop.services.demo.data import OUTREACH_NUMBER
 from milo_desktop.services.demo.resumes import send_demo_resumes
 from milo_desktop.services.flows import (
@@ -87,12 +88,12 @@ def scripted_caller(rng: random.Random, questions: tuple[QuestionSpec, ...]) -> 
 @dataclass
 class DemoTelephony:
     sandbox: TwilioSandbox
-    telephony: Telephony
+    background: Background
     lines: list[tuple[str, tuple[QuestionSpec, ...]]] = field(default_factory=list)
     calls_placed: int = 0
 
     async def stop(self) -> None:
-        await self.telephony.stop()
+        await self.background.stop()
         await asyncio.get_running_loop().run_in_executor(None, self.sandbox.stop_thread)
 
     async def refresh_lines(self, ws: Workspace) -> None:
@@ -115,7 +116,7 @@ class DemoTelephony:
             None, lambda: self.sandbox.place_inbound_call(number, caller.number, "", caller)
         )
         self.calls_placed += 1
-        self.telephony.engine.wake("twilio")  # show it within seconds, not a poll later
+        self.background.engine.wake("twilio")  # show it within seconds, not a poll later
         return sid
 
     async def applicants(self, ws: Workspace, data_dir: Path, seed: int = 11) -> None:
@@ -128,7 +129,7 @@ class DemoTelephony:
                 continue
             try:
                 if await send_demo_resumes(ws.db, ws.resumes, data_dir / "demo-resumes", rng):
-                    self.telephony.engine.wake("twilio_stages")  # queue the next stage now
+                    self.background.engine.wake("twilio_stages")  # queue the next stage now
             except Exception:  # a demo applicant must never take the app down
                 log.exception("demo résumé failed")
 
@@ -180,11 +181,13 @@ async def start_demo_telephony(
             .values(flow_sid=None)
         )
     )
-    telephony = start_telephony(ws, data_dir, store=None, env=env, factory=factory)
+    background = build_background(ws, data_dir, store=None, env=env,
+                                  factories={"twilio": factory} if factory else None)
+    background.start()
     from milo_desktop.services.connectors.twilio.publisher import TwilioPublisher
 
-    ws.receptionists.set_publisher(TwilioPublisher(telephony.factory))
-    demo = DemoTelephony(box, telephony)
+    ws.receptionists.set_publisher(TwilioPublisher(background.factory("twilio")))
+    demo = DemoTelephony(box, background)
     # Invited demo candidates answer their phone and text screenings (the sandbox plays them)
     # on the demo interviewers' screening number.
     box.candidates.default = plausible_candidates()
@@ -198,5 +201,6 @@ async def start_demo_telephony(
     await demo.refresh_lines(ws)
     ws.tasks.spawn(demo.callers(ws), name="demo.callers")
     ws.tasks.spawn(demo.applicants(ws, data_dir), name="demo.applicants")
-    log.info("demo telephony: %d live lines on the sandbox at %s", len(demo.lines), box.base_url)
+    log.info("demo telephony: %d live lines on the sandbox at %s", len(demo.lines),
+             url_for_log(box.base_url))
     return demo

@@ -11,9 +11,11 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
-from milo_desktop.app.config import Options, parse_options
+from milo_desktop.app.config import Options, Paths, parse_options
 from milo_desktop.errors import EnvironmentProblem
+from milo_desktop.files import private_dir, private_file, tighten
 from milo_desktop.services.core.logs import setup_logging
 
 log = logging.getLogger(__name__)
@@ -27,6 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     opts = parse_options(args)
     if opts.screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    prepare_data_dirs(opts.paths)
     log_path = setup_logging(opts.paths.log_dir, console=opts.screenshot is not None)
 
     # Qt and qasync are imported here, after the command line is parsed, so --help and
@@ -51,19 +54,47 @@ def sync_main(argv: list[str]) -> int:
     """``milo-desktop sync --once``: one headless round of every service; prints a line per
     service and exits 0 when all synced, 1 otherwise (no Qt)."""
     from milo_desktop.app.config import parse_sync_options
-    from milo_desktop.services.sync.once import run_sync_once
+    from milo_desktop.app.sync_once import environment_help, run_sync_once
 
-    opts = parse_sync_options(argv)
-    setup_logging(opts.paths.log_dir)
+    opts = parse_sync_options(argv, environment_help())
+    prepare_data_dirs(opts.paths)
+    log_path = setup_logging(opts.paths.log_dir)
     try:
         summary = run_sync_once(opts.paths.data_dir, opts.db_url)
     except EnvironmentProblem as exc:
         print(f"sync: {exc.message}", file=sys.stderr)
         return 2
+    except Exception:  # our bug: the traceback goes to the log, never to the terminal
+        log.exception("sync --once failed")
+        print(f"sync: stopped by an internal error; the details are in {log_path}",
+              file=sys.stderr)
+        return 1
     print(summary)
     if summary.outbox_sent:
         print(f"outbox: {summary.outbox_sent} sent")
     return 0 if summary.ok else 1
+
+
+def prepare_data_dirs(paths: Paths) -> None:
+    """The data and log folders, owner-only: created 0700, or tightened to 0700 when an older
+    version left them wider (docs/architecture.md, "Privacy"). Before anything is written."""
+    private_dir(paths.data_dir)
+    private_dir(paths.log_dir)
+
+
+def open_ui_settings(path: Path) -> Any:
+    """The UI state (QSettings, INI) at ``path``, owner-only: the file is created 0600 before
+    Qt first writes it, and Qt keeps an existing file's mode when it rewrites it."""
+    from PySide6.QtCore import QSettings
+
+    private_file(path)
+    return QSettings(str(path), QSettings.Format.IniFormat)
+
+
+def close_ui_settings(settings: Any, path: Path) -> None:
+    """Write the UI state out now and make sure it is still 0600."""
+    settings.sync()
+    tighten(path)
 
 
 async def _open_workspace(opts: Options, presenter: object) -> object | None:
@@ -109,8 +140,6 @@ async def _open_workspace(opts: Options, presenter: object) -> object | None:
 
 
 async def _run(opts: Options, log_path: str) -> int:
-    from PySide6.QtCore import QSettings
-
     from milo_desktop.views.bridge import EventBridge
     from milo_desktop.views.context import ViewContext
     from milo_desktop.views.main_window import MainWindow
@@ -138,14 +167,13 @@ async def _run(opts: Options, log_path: str) -> int:
 
         demo_box, env = await start_demo_sandbox()
     ws.integrations = IntegrationsService(store, ws.db, bus=ws.bus, env=env)
-    opts.paths.data_dir.mkdir(parents=True, exist_ok=True)
     from milo_desktop.services.resume import ResumeService
     from milo_desktop.services.scoring.llm_config import LlmConfig
 
     # Scores come from the LLM evaluator when switched on in Settings (rubric otherwise).
     ws.applications.evaluator_factory = LlmConfig(ws.db, store).evaluator
     ws.resumes = ResumeService(ws.db, ws.bus, opts.paths.data_dir, ws.applications)
-    settings = QSettings(str(opts.paths.ui_settings), QSettings.Format.IniFormat)
+    settings = open_ui_settings(opts.paths.ui_settings)  # 0600, in the 0700 data dir
     ctx = ViewContext(ws, bridge, settings)
     window = MainWindow(ctx)
     presenter.parent = window
@@ -172,6 +200,7 @@ async def _run(opts: Options, log_path: str) -> int:
             await background.stop()
         await ws.tasks.drain()
         bridge.close()
+        close_ui_settings(settings, opts.paths.ui_settings)
         await loop.run_in_executor(None, ws.close)
 
 
@@ -210,9 +239,9 @@ async def _collect_when_idle(ws: object) -> None:
 
 
 async def _start_background(ws: object, opts: Options, window: object, demo_box: object) -> object:
-    """Telephony in the background: the sandbox and its simulated callers in demo mode, the
-    connected Twilio account otherwise (publishing, syncing and sending only once connected)."""
-    from milo_desktop.app.background import start_telephony
+    """The background (build_background): the sandbox and its simulated callers in demo mode,
+    the connected accounts otherwise (publishing, syncing and sending only once connected)."""
+    from milo_desktop.app.background import build_background
     from milo_desktop.services.connectors.twilio.integration import TwilioConnectionChanged
     from milo_desktop.services.workspace import Workspace
     from milo_desktop.views.main_window import MainWindow
@@ -225,19 +254,22 @@ async def _start_background(ws: object, opts: Options, window: object, demo_box:
         demo = await start_demo_telephony(
             ws, opts.paths.data_dir, demo_box, factory=integrations.make_connector  # type: ignore[arg-type]
         )
-        window.integrations.set_sync_engine(demo.telephony.engine)
+        window.integrations.set_sync_engine(demo.background.engine)
         return demo
-    telephony = start_telephony(
-        ws, opts.paths.data_dir, store=integrations.credentials, factory=integrations.make_connector
+    background = build_background(
+        ws, opts.paths.data_dir, store=integrations.credentials,
+        factories={"twilio": integrations.make_connector,
+                   "email": integrations.email.make_connector},
     )
+    background.start()
 
     def attach(connected: bool) -> None:
         ws.receptionists.set_publisher(integrations.make_publisher() if connected else None)
 
     attach(await integrations.twilio_configured())
     ws.bus.subscribe(TwilioConnectionChanged, lambda e: attach(e.connected))
-    window.integrations.set_sync_engine(telephony.engine)
-    return telephony
+    window.integrations.set_sync_engine(background.engine)
+    return background
 
 
 async def _kiosk(ctx: object, slug: str, screenshot: Path | None) -> int:

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from milo_desktop.sandbox.twilio_util import TwilioError
 
-FaultKind = Literal["429", "500", "missing_sid", "non_json"]
+FaultKind = Literal["429", "500", "status", "cut", "drop", "missing_sid", "non_json"]
 
 
 @dataclass
@@ -74,7 +74,8 @@ class Fault:
     remaining: int
     path: re.Pattern[str] | None
     method: str | None
-    retry_after: int
+    retry_after: int | str
+    status: int = 500  # for kind "status"
 
 
 class Faults:
@@ -91,15 +92,20 @@ class Faults:
         count: int = 1,
         path: str | None = None,
         method: str | None = None,
-        retry_after: int = 1,
+        retry_after: int | str = 1,
+        status: int = 500,
     ) -> None:
         """Make the next `count` requests whose path matches the regex `path` (searched; any
-        path when None) and `method` fail: '429' (code 20429 + Retry-After), '500' (20500),
-        'missing_sid' (a list page whose first record lacks `sid`; other answers untouched) or
-        'non_json' (200 with a cut-off JSON body)."""
+        path when None) and `method` fail: '429' (code 20429 + Retry-After: seconds, or an
+        HTTP date when a string), '500' (20500), 'status' (Twilio's error body with HTTP
+        `status`: 400, 403, 408, 422, 503…; Retry-After on 408 / 429 / 503), 'cut' (the
+        answer starts, then the connection is closed half-way), 'drop' (the connection is
+        closed before any answer), 'missing_sid' (a list page whose first record lacks `sid`;
+        other answers untouched) or 'non_json' (200 with a cut-off JSON body)."""
         with self._lock:
             self._pending.append(
-                Fault(kind, count, re.compile(path) if path else None, method, retry_after)
+                Fault(kind, count, re.compile(path) if path else None, method, retry_after,
+                      status)
             )
 
     def clear(self) -> None:
@@ -151,6 +157,13 @@ def apply_before(fault: Fault) -> Resp | None:
         )
     if fault.kind == "500":
         return error_resp(TwilioError(500, 20500, "An internal server error has occurred"))
+    if fault.kind == "status":
+        headers = ({"Retry-After": str(fault.retry_after)}
+                   if fault.status in (408, 429, 503) else {})
+        code = {400: 20001, 403: 20403, 408: 20408, 422: 20422, 429: 20429}.get(
+            fault.status, 20500 if fault.status >= 500 else 20001)
+        return error_resp(TwilioError(fault.status, code, f"Sandbox fault: HTTP {fault.status}",
+                                      headers=headers))
     return None
 
 

@@ -240,6 +240,10 @@ class TwilioSandbox:
         path, method = request.path, request.method
         self.faults.record(method, path)
         fault = self.faults.take(method, path)
+        if fault is not None and fault.kind == "drop":
+            if request.transport is not None:
+                request.transport.close()
+            return web.Response(status=500)  # never reaches the client: the socket is closed
         early = apply_before(fault) if fault else None
         if early is not None:
             return self._send(early)
@@ -248,9 +252,24 @@ class TwilioSandbox:
             resp = self._answer(request, method, path, form)
         except TwilioError as exc:
             resp = error_resp(exc)
+        if fault is not None and fault.kind == "cut":
+            return await self._cut(request, resp)
         if fault is not None and resp.status < 300:
             resp = apply_after(fault, resp)
         return self._send(resp)
+
+    @staticmethod
+    async def _cut(request: web.Request, resp: Resp) -> web.StreamResponse:
+        """Start the real answer, then close the connection half-way (a peer cut mid-sync)."""
+        body = resp.encode()
+        stream = web.StreamResponse(status=resp.status, headers=resp.headers)
+        stream.content_type = resp.content_type
+        stream.content_length = len(body)
+        await stream.prepare(request)
+        await stream.write(body[: len(body) // 2])
+        if request.transport is not None:
+            request.transport.close()
+        return stream
 
     def _answer(self, request: web.Request, method: str, path: str, form: Any) -> Resp:
         account = self._account_of(request)

@@ -44,6 +44,7 @@ class Workspace:
     analytics: AnalyticsService = field(init=False)
     backup_path: str | None = None  # the copy taken before migrating, if any
     sync: Any = None  # the running SyncEngine, set by the composition root when started
+    supervisor: Any = None  # the background's Supervisor (its workers' states), likewise
     integrations: Any = None  # IntegrationsService, set by app.py (it needs the OS keychain)
     resumes: Any = None  # ResumeService, set by app.py (it needs the data dir)
 

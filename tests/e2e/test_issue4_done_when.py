@@ -25,7 +25,7 @@ from milo_desktop.services.demo.data import OUTREACH_NUMBER
 from milo_desktop.services.demo.resumes import send_demo_resumes
 from milo_desktop.services.resume import ResumeService
 from milo_desktop.services.review import ReviewSelection
-from milo_desktop.services.stages import StageSync
+from milo_desktop.services.connectors.twilio.stages_job import StageSync
 from milo_desktop.services.workspace import Workspace
 
 FINISHED = (ApplicationStatus.COMPLETED, ApplicationStatus.KNOCKED_OUT)
@@ -68,7 +68,7 @@ def test_template_to_invited_to_scored_to_report(tmp_path: Path, arun: Any) -> N
                     got = await ws.db.read(results)
                     if all(status in FINISHED for _n, status, _s in got):
                         return got
-                    demo.telephony.engine.wake(StageSync.service)
+                    demo.background.engine.wake(StageSync.service)
                     await asyncio.sleep(0.1)
                 raise AssertionError(f"the candidates never finished: {got}")
             finally:

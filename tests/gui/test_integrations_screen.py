@@ -20,7 +20,8 @@ from milo_desktop.services.connectors import Quarantine
 from milo_desktop.services.connectors.twilio import RetryPolicy
 from milo_desktop.services.connectors.twilio.integration import IntegrationsService
 from milo_desktop.services.core.credentials import SERVICE, CredentialStore
-from milo_desktop.services.sync import ServiceState, SyncEngine, TwilioSync
+from milo_desktop.services.sync import ServiceState, SyncEngine
+from milo_desktop.services.connectors.twilio.calls_job import TwilioSync
 from milo_desktop.services.sync.cursors import add_quarantine, list_issues
 from milo_desktop.services.workspace import Workspace
 from milo_desktop.views.settings import IntegrationsSection, SyncIssuesPanel

@@ -21,11 +21,12 @@ from milo_desktop.models.system import WorkspaceSetting
 from milo_desktop.sandbox.twilio_server import TwilioSandbox
 from milo_desktop.services.call_evaluation import CallEvaluator
 from milo_desktop.services.connectors.twilio import ApiBases, TwilioConnector, TwilioCredentials
+from milo_desktop.services.connectors.twilio.calls_job import TwilioSync
 from milo_desktop.services.connectors.twilio.integration import IntegrationsService
 from milo_desktop.services.core.credentials import CredentialStore
 from milo_desktop.services.notifications import KINDS_KEY, kind_switches, record
 from milo_desktop.services.notifications.jobs import DeadlineCheck, SyncFailureWatch
-from milo_desktop.services.sync import ServiceState, SyncEngine, TwilioSync
+from milo_desktop.services.sync import ServiceState, SyncEngine
 from milo_desktop.services.workspace import Workspace
 from milo_desktop.views.candidates.profile import ProfileDialog
 from milo_desktop.views.main_window import MainWindow
@@ -135,9 +136,9 @@ def test_a_completion_opens_the_profile_on_that_interview(
         await ws.applications.complete_stage(app, sms, {q_night: "yes",
                                                         q_team: "I trained new teammates"})
 
-    with qtbot.waitSignal(window.alerts.shown, timeout=10_000) as shown:
+    with qtbot.waitSignal(window.alerts.announced, timeout=10_000) as shown:
         ctx.spawn(finish(), "test.complete")
-    assert shown.args[0].kind == K.SCORE_READY  # the first stage's result
+    assert shown.args[0].row.kind == K.SCORE_READY  # the first stage's result
     qtbot.waitUntil(lambda: window.bell.unread == 2, timeout=10_000)
     click_newest(qtbot, window, "Dana Ruiz completed Forklift Operator")
     qtbot.waitUntil(lambda: shows_interview(profile_of(dana), "Dana Ruiz", app), timeout=10_000)
@@ -164,9 +165,9 @@ def test_a_call_needing_review_opens_its_details(
         finally:
             await tw.aclose()
 
-    with qtbot.waitSignal(window.alerts.shown, timeout=20_000) as shown:
+    with qtbot.waitSignal(window.alerts.announced, timeout=20_000) as shown:
         ctx.spawn(call_comes_in(), "test.call")
-    row = shown.args[0]
+    row = shown.args[0].row
     assert row.kind == K.CALLER_NEEDS_REVIEW and row.title.startswith("Dana Ruiz needs review")
     [call] = ws.db.run_sync(lambda s: list(s.query(InboundCall)))
     assert call.review == CallReview.NEEDS_REVIEW and row.inbound_call_id == call.id
@@ -302,7 +303,7 @@ def test_alerts_skip_switched_off_kinds(
     window.alerts.set_sound_enabled(False)  # no audio device needed
     shown: list[Any] = []
     skipped: list[Any] = []
-    window.alerts.shown.connect(shown.append)
+    window.alerts.announced.connect(lambda announcement: shown.append(announcement.row))
     window.alerts.skipped.connect(skipped.append)
 
     async def produce() -> None:

@@ -35,7 +35,8 @@ from milo_desktop.services.notifications.jobs import (
     SyncFailureWatch,
 )
 from milo_desktop.services.notifications.subscriber_emails import PURPOSE
-from milo_desktop.services.sync import ServiceState, SyncEngine, SyncStatus, TwilioSync
+from milo_desktop.services.sync import ServiceState, SyncEngine, SyncStatus
+from milo_desktop.services.connectors.twilio.calls_job import TwilioSync
 from milo_desktop.services.workspace import Workspace
 from tests.factories import NOW, make_application, make_candidate, make_interviewer
 from tests.integration.test_applications_service import (

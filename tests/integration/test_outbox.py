@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CHILD = textwrap.dedent("""
     import asyncio, sys
     from milo_desktop.services.outreach import SmsHandler
-    from milo_desktop.services.sync.once import twilio_connector_factory
+    from milo_desktop.services.connectors.twilio.credentials import twilio_connector_factory
     from milo_desktop.services.sync.outbox import OutboxWorker
     from milo_desktop.services.workspace import Workspace
 

@@ -26,6 +26,7 @@ from milo_desktop.services.flows import Keys, ScriptedCaller, Speech
 from milo_desktop.services.stages.handler import execution_key, start_execution
 from milo_desktop.services.sync.outbox import OutboxRow
 from milo_desktop.services.workspace import Workspace
+from tests.inputs import API_2010, STUDIO_V2, twilio_spec
 from tests.stage_runs import (
     ADA,
     BOB,
@@ -113,7 +114,7 @@ CHILD = textwrap.dedent("""
     import asyncio, sys
     from milo_desktop.services.stages.handler import FlowExecutionHandler
     from milo_desktop.services.stages.runner import StageRunner
-    from milo_desktop.services.sync.once import twilio_connector_factory
+    from milo_desktop.services.connectors.twilio.credentials import twilio_connector_factory
     from milo_desktop.services.sync.outbox import OutboxWorker
     from milo_desktop.services.workspace import Workspace
 
@@ -359,14 +360,9 @@ def test_a_flow_deleted_in_the_console_is_published_again(
     assert result_of(workspace, bob, stage_id).external_sid == sid
 
 
-SPECS = Path(os.environ.get("MILO_TWILIO_SPECS", ROOT.parent / "shared" / "specs" / "twilio"))
-
-
 def test_what_outbound_executions_leave_matches_twilios_spec(
         sandbox: TwilioSandbox, workspace: Workspace, arun: Any, tmp_path: Path) -> None:
-    if not (SPECS / "twilio_api_v2010.json").exists():
-        pytest.skip(f"Twilio's OpenAPI files are not at {SPECS} (set MILO_TWILIO_SPECS)")
-    api, studio = Spec(SPECS / "twilio_api_v2010.json"), Spec(SPECS / "twilio_studio_v2.json")
+    api, studio = twilio_spec(API_2010), twilio_spec(STUDIO_V2)  # tests/data/twilio-oai
     voice = make_screening(workspace, [(StageKind.VOICE, [LICENCE, STORY])])
     text = make_screening(workspace, [(StageKind.SMS, [YEARS])], phone_number=NUMBER)
     invite(workspace, voice, "Ada Lovelace", ADA)

@@ -14,7 +14,7 @@ from milo_desktop.enums import StageKind, StageStatus
 from milo_desktop.models import Candidate, StageResult
 from milo_desktop.services.demo import build_demo
 from milo_desktop.services.demo.data import OUTREACH_NUMBER
-from milo_desktop.services.stages import StageSync
+from milo_desktop.services.connectors.twilio.stages_job import StageSync
 from milo_desktop.services.workspace import Workspace
 from tests.stage_runs import LICENCE, STORY, YEARS, make_screening
 
@@ -46,7 +46,7 @@ def test_demo_candidates_answer_their_invitations(tmp_path: Path, arun: Any) -> 
                     got = await ws.db.read(results)
                     if got and got[0][0] in (StageStatus.COMPLETED, StageStatus.KNOCKED_OUT):
                         return got
-                    demo.telephony.engine.wake(StageSync.service)
+                    demo.background.engine.wake(StageSync.service)
                     await asyncio.sleep(0.1)
                 raise AssertionError(f"the demo candidate never finished: {got}")
             finally:

@@ -78,10 +78,11 @@ class ProviderError(ServiceUnavailable):
     title = "A connected service answered with an error"
 
     def __init__(self, service: str, message: str, *, status: int, request: str = "",
-                 answer: str = "", detail: str = "") -> None:
+                 answer: str = "", detail: str = "", code: int | None = None) -> None:
         super().__init__(service, message,
                          detail=detail or f"{request}: HTTP {status}".strip(": "))
         self.status = status
+        self.code = code  # the provider's own error code (Twilio's 21211…), when it gave one
         self.request = request  # "GET /2010-04-01/Accounts/AC…/Calls.json" (no query string)
         self.answer = answer[:ANSWER_EXCERPT]
 

@@ -7,10 +7,9 @@ started as one outbound execution per candidate, and synced back into stage resu
   ``route_replies`` (a text stage's number → its flow).
 - ``FlowExecutionHandler``: the outbox handler for rows of kind ``FLOW_EXECUTION``;
   ``enqueue_execution(session, application_id, stage_id, to)`` queues a start.
-- ``StageSync``: the SyncEngine job (service ``twilio_stages``) reading executions back.
+- The sync job reading executions back is Twilio's: ``connectors/twilio/stages_job.py``.
 """
 
-from milo_desktop.services.connectors.twilio.stages_job import StageSync
 from milo_desktop.services.stages.compiler import compile_stage
 from milo_desktop.services.stages.config import StageFlowConfig, load_stage
 from milo_desktop.services.stages.handler import (
@@ -27,7 +26,6 @@ __all__ = [
     "StageFlowConfig",
     "StageNotRunnable",
     "StageRunner",
-    "StageSync",
     "compile_stage",
     "enqueue_execution",
     "execution_key",

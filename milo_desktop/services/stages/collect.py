@@ -16,10 +16,16 @@ from pathlib import Path
 from typing import Any
 
 from milo_desktop.enums import SpendKind
+from milo_desktop.files import private_dir, write_private
 from milo_desktop.services.call_evaluation.transcript import build_transcript
-from milo_desktop.services.connectors import NotFoundAtProvider
-from milo_desktop.services.connectors.twilio.connector import TwilioConnector
-from milo_desktop.services.connectors.twilio.records import parse_time, price_micros
+from milo_desktop.services.connectors import MalformedRecord, NotFoundAtProvider, Quarantine
+from milo_desktop.services.connectors.twilio.connector import TwilioConnector, is_sid
+from milo_desktop.services.connectors.twilio.records import (
+    context_problem,
+    parse_time,
+    price_micros,
+    text_of,
+)
 from milo_desktop.services.flows.answers import CapturedAnswer, extract_question_answers
 from milo_desktop.services.scoring import QuestionSpec
 from milo_desktop.services.stages.compiler import CALL
@@ -51,6 +57,9 @@ class CollectedRun:
     recording_path: str | None
     call_sids: tuple[str, ...]
     costs: tuple[Cost, ...]
+    # Records met on the way that could not be read (a call, a recording, a message): kept
+    # aside with their reason; the run itself is stored.
+    quarantined: tuple[Quarantine, ...] = ()
 
     @property
     def answered(self) -> bool:
@@ -59,16 +68,12 @@ class CollectedRun:
 
 def check_context(context: Any) -> Mapping[str, Any]:
     """The context itself (the Context resource body is accepted too); BadContext when it
-    is not an object with ``widgets`` and ``flow`` objects."""
-    inner = context.get("context", context) if isinstance(context, Mapping) else None
-    if not isinstance(inner, Mapping):
-        raise BadContext(f"the execution context is a {type(context).__name__}, not an object")
-    for key in ("widgets", "flow"):
-        if not isinstance(inner.get(key), Mapping):
-            raise BadContext(f"the execution context has no {key!r} object")
-    for name, entry in inner["widgets"].items():
-        if not isinstance(entry, Mapping):
-            raise BadContext(f"widget {name!r} in the execution context is not an object")
+    is not an object with ``widgets`` and ``flow`` objects, holds what no database stores
+    (NUL, lone surrogates, NaN…), or a widget's answer is not text (``context_problem``)."""
+    inner = context.get("context", context) if isinstance(context, Mapping) else context
+    problem = context_problem(inner, ("widgets", "flow"))
+    if problem is not None or not isinstance(inner, Mapping):
+        raise BadContext(problem or "the execution context is not an object")
     return inner
 
 
@@ -94,7 +99,7 @@ def call_sids(context: Mapping[str, Any]) -> tuple[str, ...]:
     widgets = context["widgets"]
     first = widgets.get(CALL, {}).get("CallSid")
     for sid in (first, *(w.get("CallSid") for w in widgets.values())):
-        if isinstance(sid, str) and sid.startswith("CA"):
+        if is_sid(sid, "CA"):
             found.setdefault(sid)
     return tuple(found)
 
@@ -106,7 +111,7 @@ def message_sids(context: Mapping[str, Any]) -> tuple[str, ...]:
         for part, key in ((entry, "Sid"), (entry.get("outbound"), "Sid"),
                           (entry.get("inbound"), "MessageSid")):
             sid = part.get(key) if isinstance(part, Mapping) else None
-            if isinstance(sid, str) and sid[:2] in ("SM", "MM"):
+            if is_sid(sid, "SM") or is_sid(sid, "MM"):
                 found.setdefault(sid)
     return tuple(found)
 
@@ -124,35 +129,46 @@ async def collect(twilio: TwilioConnector, data_dir: Path, context: Any,
     costs: list[Cost] = []
     recording: str | None = None
     calls = call_sids(inner)
+    quarantined: list[Quarantine] = []
     for sid in calls:
         # A call or recording deleted in the console since: its cost and audio are gone.
         with contextlib.suppress(NotFoundAtProvider):
-            call = await twilio.fetch_call(sid)
-            if call:
-                costs.append(Cost(sid, SpendKind.CALL, price_micros(call.get("price")),
-                                  call.get("price_unit") or "USD",
-                                  parse_time(call.get("start_time"))))
-            recordings = await twilio.call_recordings(sid)
-            for rec in recordings:
-                costs.append(Cost(rec["sid"], SpendKind.RECORDING, price_micros(rec.get("price")),
-                                  rec.get("price_unit") or "USD",
-                                  parse_time(rec.get("date_created"))))
+            try:
+                costs.append(record_cost(await twilio.fetch_call(sid), SpendKind.CALL,
+                                         "start_time"))
+            except MalformedRecord as exc:  # its cost is unknown; the answers still count
+                quarantined.append(exc.quarantine)
+            page = await twilio.call_recordings_page(sid)
+            quarantined.extend(page.quarantined)
+            recordings = list(page.records)
+            costs.extend(record_cost(rec, SpendKind.RECORDING, "date_created")
+                         for rec in recordings)
             longest = max(recordings, key=lambda r: _seconds(r.get("duration")), default=None)
             if longest is not None and recording is None and answers:
                 recording = await download(twilio, data_dir, longest["sid"])
     for sid in message_sids(inner):
         try:
             price = await message_price(twilio, sid)
-        except (ValueError, NotFoundAtProvider):  # unreadable or deleted: no cost to record
+        except MalformedRecord as exc:
+            quarantined.append(exc.quarantine)
+            continue
+        except NotFoundAtProvider:  # deleted: no cost to record
             continue
         costs.append(Cost(sid, SpendKind.SMS, price.micros, price.currency, price.sent_at))
-    return CollectedRun(answers, transcript, recording, calls, tuple(costs))
+    return CollectedRun(answers, transcript, recording, calls, tuple(costs), tuple(quarantined))
+
+
+def record_cost(record: Mapping[str, Any], kind: SpendKind, date_field: str) -> Cost:
+    """A call's or recording's cost from its record (checked by the connector, so its price
+    and dates read; ``ValueError`` otherwise)."""
+    return Cost(str(record["sid"]), kind, price_micros(record.get("price")),
+                text_of(record, "price_unit") or "USD", parse_time(record.get(date_field)))
 
 
 def _seconds(value: Any) -> int:
     try:
         return int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return 0
 
 
@@ -161,8 +177,8 @@ async def download(twilio: TwilioConnector, data_dir: Path, recording_sid: str) 
     target = data_dir / "recordings" / f"{recording_sid}.wav"
     if not target.exists():
         audio = await twilio.download_recording(recording_sid)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(target.parent)
         partial = target.with_suffix(".part")
-        partial.write_bytes(audio)
+        write_private(partial, audio)  # 0600: a candidate's voice
         partial.replace(target)  # atomic: a crash never leaves half a file under the name
     return str(target)

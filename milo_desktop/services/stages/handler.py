@@ -36,7 +36,7 @@ from milo_desktop.models import (
 )
 from milo_desktop.models.base import utcnow
 from milo_desktop.services.applications.status import check_stage_transition
-from milo_desktop.services.connectors import NotFoundAtProvider
+from milo_desktop.services.connectors import NotFoundAtProvider, ProviderError
 from milo_desktop.services.connectors.twilio.connector import TwilioConnector
 from milo_desktop.services.connectors.twilio.publisher import TwilioNotConnected, same_number
 from milo_desktop.services.connectors.twilio.retry import with_retries
@@ -71,16 +71,17 @@ def execution_key(application_id: int, stage_id: int, attempt: int = 1) -> str:
 
 
 def enqueue_execution(s: Session, application_id: int, stage_id: int, to: str, *,
-                      attempt: int = 1, not_before: dt.datetime | None = None) -> int | None:
-    """Queue a stage start inside the caller's transaction; None when that start (this
-    attempt) is queued already."""
+                      attempt: int = 1, not_before: dt.datetime | None = None,
+                      now: dt.datetime | None = None) -> int | None:
+    """Queue a stage start inside the caller's transaction (dated by the caller's clock
+    ``now``); None when that start (this attempt) is queued already."""
     key = execution_key(application_id, stage_id, attempt)
     if s.scalar(select(OutboxItem.id).where(OutboxItem.idempotency_key == key)) is not None:
         return None
     payload = {"application_id": application_id, "stage_id": stage_id, "to": to}
     if attempt > 1:
         payload["attempt"] = attempt
-    return enqueue(s, FLOW_EXECUTION, payload, key, not_before=not_before)
+    return enqueue(s, FLOW_EXECUTION, payload, key, not_before=not_before, now=now)
 
 
 @dataclass(frozen=True)
@@ -238,11 +239,14 @@ class FlowExecutionHandler:
         try:
             return await start_execution(twilio, flow_sid, to, plan.from_number, parameters)
         except TwilioRestException as exc:
-            if exc.status >= 500:
+            raise MaybeSent(f"Twilio answered {exc.status} while starting the "
+                            "screening; checking before trying again.") from exc
+        except ProviderError as exc:
+            if exc.server_side:
                 raise MaybeSent(f"Twilio answered {exc.status} while starting the "
                                 "screening; checking before trying again.") from exc
-            raise Refused(f"Twilio refused to start the screening ({exc.code}): "
-                          f"{exc.msg}") from exc
+            raise Refused(f"Twilio refused to start the screening "
+                          f"({exc.code or exc.status}): {exc.answer[:200]}") from exc
 
     async def find_sent(self, row: OutboxRow) -> str | None:
         """The execution a crashed ``send`` of this row started, if any (recorded then)."""

@@ -47,5 +47,5 @@ def queue_next_stages(s: Session, now: dt.datetime) -> int:
                    (Stage.position < position)
                    | ((Stage.position == position) & (Stage.id < stage_id)))).all()
         if all(status == StageStatus.COMPLETED for status in before) and before:
-            queued += enqueue_execution(s, app_id, stage_id, phone, not_before=now) is not None
+            queued += enqueue_execution(s, app_id, stage_id, phone, not_before=now, now=now) is not None
     return queued

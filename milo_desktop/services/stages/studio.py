@@ -11,9 +11,15 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from milo_desktop.services.connectors.twilio.connector import TwilioConnector, page_of
-from milo_desktop.services.connectors.twilio.records import price_micros
-from milo_desktop.services.connectors.twilio.retry import with_retries
+from milo_desktop.services.connectors import MalformedRecord, Quarantine
+from milo_desktop.services.connectors.twilio.connector import TwilioConnector
+from milo_desktop.services.connectors.twilio.records import (
+    first_time,
+    parse_time,
+    price_micros,
+    text_of,
+)
+from milo_desktop.services.connectors.twilio.retry import SERVICE, with_retries
 
 MAX_PAGES = 200  # a flow with more active executions than this is read again next round
 
@@ -35,23 +41,22 @@ class MessagePrice:
     sent_at: dt.datetime | None
 
 
-def _aware(value: Any) -> dt.datetime | None:
-    if not isinstance(value, dt.datetime):
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
 async def _call(twilio: TwilioConnector, what: str, call: Callable[[], Awaitable[Any]]) -> Any:
     return await with_retries(what, call, twilio.policy)
 
 
+def execution_info(record: dict[str, Any]) -> ExecutionInfo:
+    """An execution record (checked by the connector: ``problem_with("executions")``)."""
+    return ExecutionInfo(str(record["sid"]), text_of(record, "status") or "",
+                         text_of(record, "contact_channel_address") or "",
+                         parse_time(record.get("date_created")),
+                         parse_time(record.get("date_updated")))
+
+
 async def fetch_execution(twilio: TwilioConnector, flow_sid: str, sid: str) -> ExecutionInfo:
-    """One execution (NotFoundAtProvider when Twilio no longer has it)."""
-    ctx = twilio.studio.flows(flow_sid).executions(sid)
-    got = await _call(twilio, "fetch execution", ctx.fetch_async)
-    return ExecutionInfo(str(got.sid), str(got.status or ""),
-                         str(got.contact_channel_address or ""),
-                         _aware(got.date_created), _aware(got.date_updated))
+    """One execution (NotFoundAtProvider when Twilio no longer has it; MalformedRecord when
+    its answer cannot be read)."""
+    return execution_info(await twilio.execution(flow_sid, sid))
 
 
 async def end_execution(twilio: TwilioConnector, flow_sid: str, sid: str) -> None:
@@ -60,17 +65,16 @@ async def end_execution(twilio: TwilioConnector, flow_sid: str, sid: str) -> Non
     await _call(twilio, "end execution", lambda: ctx.update_async(status="ended"))
 
 
-async def _records(twilio: TwilioConnector, flow_sid: str, **filters: Any) -> list[dict[str, Any]]:
-    lst = twilio.studio.flows(flow_sid).executions
-    page = page_of("executions", await _call(
-        twilio, "list executions", lambda: lst.page_async(page_size=twilio.page_size, **filters)))
+async def _records(twilio: TwilioConnector, flow_sid: str, since: dt.datetime | None,
+                   status: str | None = None) -> list[dict[str, Any]]:
+    """The flow's executions (checked raw records). Malformed ones are left out, and a page
+    that cannot be read ends the listing: callers read what they need again next round."""
+    page = await twilio.executions_page(flow_sid, since, status=status)
     out = list(page.records)
     for _ in range(MAX_PAGES):
-        url = page.next_url
-        if not url:
+        if not page.next_url or page.broken:
             break
-        page = page_of("executions", await _call(
-            twilio, "list executions", lambda u=url: lst.get_page_async(u)))
+        page = await twilio.executions_page(flow_sid, since, page.next_url)
         out.extend(page.records)
     return out
 
@@ -78,29 +82,41 @@ async def _records(twilio: TwilioConnector, flow_sid: str, **filters: Any) -> li
 async def active_executions(twilio: TwilioConnector, flow_sid: str,
                             since: dt.datetime | None) -> set[str]:
     """The sids of the flow's executions still running, created at/after ``since``."""
-    filters: dict[str, Any] = {"status": "active"}
-    if since is not None:
-        filters["date_created_from"] = since
-    return {r["sid"] for r in await _records(twilio, flow_sid, **filters)}
+    return {r["sid"] for r in await _records(twilio, flow_sid, since, "active")}
 
 
 async def executions_since(twilio: TwilioConnector, flow_sid: str,
                            since: dt.datetime) -> list[dict[str, Any]]:
     """Every execution of the flow created at/after ``since`` (raw records, newest first)."""
-    return await _records(twilio, flow_sid, date_created_from=since)
+    return await _records(twilio, flow_sid, since)
 
 
 async def execution_parameters(twilio: TwilioConnector, flow_sid: str,
                                sid: str) -> dict[str, Any]:
     """What the execution was started with (``flow.data``: our Parameters)."""
-    context = await twilio.execution_context(flow_sid, sid)
+    try:
+        context = await twilio.execution_context(flow_sid, sid)
+    except MalformedRecord:
+        return {}  # unreadable: not ours to recognise
     flow = context.get("flow") if isinstance(context, dict) else None
     data = flow.get("data") if isinstance(flow, dict) else None
     return dict(data) if isinstance(data, dict) else {}
 
 
+def message_price_of(record: dict[str, Any]) -> MessagePrice | Quarantine:
+    """A message record's price (checked by the connector: ``problem_with("messages")``)."""
+    try:
+        micros = price_micros(record.get("price"))
+    except ValueError as exc:
+        return Quarantine.of(SERVICE, "messages", f"price: {exc}", record, record.get("sid"))
+    return MessagePrice(str(record["sid"]), micros, text_of(record, "price_unit") or "USD",
+                        first_time(record, "date_sent", "date_created"))
+
+
 async def message_price(twilio: TwilioConnector, sid: str) -> MessagePrice:
-    """A message's price as Twilio reports it (None until priced)."""
-    msg = await _call(twilio, "fetch message", twilio.account.messages(sid).fetch_async)
-    return MessagePrice(str(msg.sid), price_micros(msg.price), str(msg.price_unit or "USD"),
-                        _aware(msg.date_sent) or _aware(msg.date_created))
+    """A message's price as Twilio reports it (None until priced); MalformedRecord when the
+    message cannot be read."""
+    got = message_price_of(await twilio.fetch_message(sid))
+    if isinstance(got, Quarantine):
+        raise MalformedRecord(got)
+    return got

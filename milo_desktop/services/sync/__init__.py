@@ -1,7 +1,7 @@
-"""The sync engine (scheduler, cursors saved with their pages, quarantine, states) and the
-outbox worker, plus ``run_sync_once`` for the headless ``sync --once`` command."""
+"""The provider-neutral sync core: the engine (scheduler and states), the round result and
+job protocol, pulling pages with cursors saved in their page's transaction, quarantine, the
+outbox worker, connector plugins and the headless summary. Nothing here knows a provider."""
 
-from milo_desktop.services.connectors.twilio.calls_job import RoundCounts, TwilioSync
 from milo_desktop.services.sync.cursors import SyncIssue
 from milo_desktop.services.sync.engine import (
     ServiceState,
@@ -9,21 +9,22 @@ from milo_desktop.services.sync.engine import (
     SyncStatus,
     SyncStatusChanged,
 )
-from milo_desktop.services.sync.once import ServiceSummary, SyncSummary, run_sync_once
 from milo_desktop.services.sync.outbox import OutboxWorker, enqueue, enqueue_sms
+from milo_desktop.services.sync.round import RoundResult, SyncJob, open_connector
+from milo_desktop.services.sync.summary import ServiceSummary, SyncSummary
 
 __all__ = [
     "OutboxWorker",
-    "RoundCounts",
+    "RoundResult",
     "ServiceState",
     "ServiceSummary",
     "SyncEngine",
     "SyncIssue",
+    "SyncJob",
     "SyncStatus",
     "SyncStatusChanged",
     "SyncSummary",
-    "TwilioSync",
     "enqueue",
     "enqueue_sms",
-    "run_sync_once",
+    "open_connector",
 ]

@@ -1,9 +1,15 @@
 """The sync engine: a scheduler that runs each service's sync job every interval.
 
-States, not error spam: a service is idle, syncing, offline (retried by itself, with the
-interval backing off), auth_failed (stopped until ``resume``: the user has to fix the
-credentials) or not_configured. Each change publishes ``SyncStatusChanged``; connectivity
-flips publish ``ConnectivityChanged``; rounds publish ``SyncProgress``.
+Provider-neutral: a job (``services/sync/round.py``) returns a ``RoundResult`` and the engine
+publishes the events it carries; it knows nothing of calls or candidates.
+
+States, not error spam: a service is idle, syncing, offline or busy (retried by itself, with
+the interval backing off), provider_error (the service answered an error; retried likewise,
+with the words of the answer: "Twilio answered HTTP 503"), auth_failed (stopped until
+``resume``: the user has to fix the credentials), not_configured, or failed (our bug: the
+round's loop raises it to its supervisor, which restarts it). Each change publishes
+``SyncStatusChanged``; connectivity flips publish ``ConnectivityChanged``; rounds publish
+``SyncProgress``.
 """
 
 from __future__ import annotations
@@ -12,31 +18,33 @@ import asyncio
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from milo_desktop.errors import ValidationProblem
 from milo_desktop.models.system import WorkspaceSetting
-from milo_desktop.services.connectors import AuthFailed, Offline, ServiceUnavailable
-from milo_desktop.services.connectors.twilio.calls_job import NotConfigured, RoundCounts
-from milo_desktop.services.core.database import Database
-from milo_desktop.services.core.events import (
-    CallUpdated,
-    ConnectivityChanged,
-    Event,
-    EventBus,
-    SpendChanged,
-    SyncProgress,
+from milo_desktop.services.connectors.errors import (
+    AuthFailed,
+    NotConfigured,
+    Offline,
+    ProviderError,
+    RateLimited,
+    ServiceUnavailable,
 )
-from milo_desktop.services.core.tasks import TaskRegistry
+from milo_desktop.services.core.database import Database
+from milo_desktop.services.core.events import ConnectivityChanged, Event, EventBus, SyncProgress
 from milo_desktop.services.sync.cursors import SyncIssue, list_issues, resolve_issues
+from milo_desktop.services.sync.round import RoundResult
+
+if TYPE_CHECKING:
+    from milo_desktop.services.core.supervisor import Supervisor
+    from milo_desktop.services.sync.round import SyncJob
 
 log = logging.getLogger(__name__)
-DEFAULT_INTERVALS = {"twilio": 10.0}
+DEFAULT_INTERVAL_S = 60.0  # a service whose connector gave no interval of its own
 MAX_OFFLINE_INTERVAL = 120.0
 INTERVALS_KEY = "sync.intervals"  # workspace setting: {service: seconds}, chosen in the UI
 MIN_INTERVAL_S = 2.0
@@ -47,7 +55,8 @@ class ServiceState(StrEnum):
     IDLE = "idle"
     SYNCING = "syncing"
     OFFLINE = "offline"
-    BUSY = "busy"  # rate limited / 5xx after every retry: tried again next round
+    BUSY = "busy"  # rate limited (408 / 429 after every retry): tried again, backing off
+    PROVIDER_ERROR = "provider_error"  # the service answered an error (5xx, odd 4xx): likewise
     AUTH_FAILED = "auth_failed"
     NOT_CONFIGURED = "not_configured"
     FAILED = "failed"  # our bug; logged with its traceback
@@ -68,14 +77,14 @@ class SyncStatus:
     done: int = 0  # records pulled so far in the running (or last) round
     message: str = ""  # the user-facing message for offline / auth_failed / not_configured
     interval_s: float = 10.0
-    last_round: RoundCounts | None = None
+    last_round: RoundResult | None = None
     last_round_s: float | None = None
 
-
-class SyncJob(Protocol):
-    service: str
-
-    async def run(self, progress: Callable[[int], None]) -> RoundCounts: ...
+    @property
+    def failed(self) -> bool:
+        """The last round did not sync (not connected is no failure: nothing to sync)."""
+        return self.state not in (ServiceState.IDLE, ServiceState.SYNCING,
+                                  ServiceState.NOT_CONFIGURED)
 
 
 class SyncEngine:
@@ -85,20 +94,30 @@ class SyncEngine:
                  intervals: dict[str, float] | None = None) -> None:
         self.db = db
         self.bus = bus
-        self.intervals = {**DEFAULT_INTERVALS, **(intervals or {})}
+        self.intervals = dict(intervals or {})
         # Intervals given here (the environment's MILO_TWILIO_POLL_SECONDS, tests) win over
         # the ones saved from the UI, which ``load_intervals`` applies otherwise.
         self._pinned = set(intervals or {})
         self._jobs: dict[str, SyncJob] = {}
         self._status: dict[str, SyncStatus] = {}
         self._wake: dict[str, asyncio.Event] = {}
-        self._tasks: list[asyncio.Task[None]] = []
         self._online = True
+        self._supervisor: Supervisor | None = None
 
-    def register(self, job: SyncJob) -> None:
+    def register(self, job: SyncJob, *, interval: float | None = None) -> None:
+        """Add a job; ``interval`` (else the job's ``default_interval``) is its default
+        interval: one pinned by the environment or saved from the UI wins."""
+        if interval is None:
+            interval = getattr(job, "default_interval", None)
+        if interval is not None:
+            self.intervals.setdefault(job.service, float(interval))
         self._jobs[job.service] = job
-        self._status[job.service] = SyncStatus(job.service,
-                                               interval_s=self.intervals.get(job.service, 60.0))
+        self._status[job.service] = SyncStatus(
+            job.service, interval_s=self.intervals.get(job.service, DEFAULT_INTERVAL_S))
+
+    @property
+    def services(self) -> list[str]:
+        return sorted(self._jobs)
 
     # -- status ----------------------------------------------------------------------------
     def status(self, service: str) -> SyncStatus:
@@ -173,8 +192,18 @@ class SyncEngine:
 
     # -- rounds ----------------------------------------------------------------------------
     async def run_once(self, service: str) -> SyncStatus:
-        """Run one round of ``service`` now; problems become its state, never exceptions
-        (except our bugs, which propagate after the state is set to failed)."""
+        """Run one round of ``service`` now (the CLI, tests, "Sync now"). Problems become its
+        state, never exceptions: our own bugs too (logged with their traceback, state
+        ``failed``)."""
+        try:
+            return await self._round(service)
+        except Exception:
+            log.exception("%s sync round failed", service)
+            return self._status[service]
+
+    async def _round(self, service: str) -> SyncStatus:
+        """One round; environment problems become the state, our bugs are raised (after the
+        state says so) for the supervisor of the loop to restart it."""
         job = self._jobs[service]
         if self._status[service].state == ServiceState.AUTH_FAILED:
             return self._status[service]  # stopped until resume(): hammering a 401 helps nobody
@@ -186,7 +215,7 @@ class SyncEngine:
             self.bus.publish(SyncProgress(service, done))
 
         try:
-            counts = await job.run(progress)
+            result = await job.run(progress)
         except AuthFailed as exc:
             log.info("%s sync stopped: %s", service, exc.message)
             self._set(service, state=ServiceState.AUTH_FAILED, message=exc.message)
@@ -194,23 +223,31 @@ class SyncEngine:
             log.info("%s offline: %s", service, exc.detail)
             self._set(service, state=ServiceState.OFFLINE, message=exc.message)
             self._connectivity(False)
-        except ServiceUnavailable as exc:
+        except RateLimited as exc:
+            log.info("%s rate limited: %s", service, exc.detail)
             self._set(service, state=ServiceState.BUSY, message=exc.message)
+            self._connectivity(True)
+        except (ProviderError, ServiceUnavailable) as exc:
+            log.info("%s answered an error: %s", service, exc.detail)
+            self._set(service, state=ServiceState.PROVIDER_ERROR, message=exc.message)
+            self._connectivity(True)
         except NotConfigured as exc:
             self._set(service, state=ServiceState.NOT_CONFIGURED, message=exc.message)
-        except BaseException:
+        except asyncio.CancelledError:
+            self._set(service, state=ServiceState.IDLE)
+            raise
+        except Exception:
             self._set(service, state=ServiceState.FAILED,
-                      message="Sync stopped because of an internal error (see the log).")
+                      message="Sync stopped because of an internal error; Milo Desktop "
+                              "restarts it by itself (details in the log).")
             raise
         else:
             self._connectivity(True)
             self._set(service, state=ServiceState.IDLE, message="",
-                      last_sync_at=dt.datetime.now(dt.UTC), last_round=counts,
+                      last_sync_at=dt.datetime.now(dt.UTC), last_round=result,
                       last_round_s=time.monotonic() - started)
-            for call_id in counts.changed_call_ids:
-                self.bus.publish(CallUpdated(call_id))
-            if counts.calls or counts.messages or counts.inbound_calls:
-                self.bus.publish(SpendChanged())
+            for event in result.events:
+                self.bus.publish(event)
         return self._status[service]
 
     def resume(self, service: str) -> None:
@@ -225,29 +262,30 @@ class SyncEngine:
             self._wake[service].set()
 
     # -- scheduling --------------------------------------------------------------------------
-    def start(self, tasks: TaskRegistry) -> None:
-        """Run every registered job on its interval, as registered background tasks."""
+    def start(self, supervisor: Supervisor) -> None:
+        """Run every registered job on its interval, each loop supervised ("sync:<service>"):
+        an unexpected error restarts the loop with backoff and is reported once."""
+        self._supervisor = supervisor
         for service in self._jobs:
             self._wake[service] = asyncio.Event()
-            self._tasks.append(tasks.spawn(self._loop(service), name=f"sync:{service}"))
+            supervisor.supervise(f"sync:{service}", lambda service=service: self._loop(service))
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        if self._tasks:
-            await asyncio.wait(self._tasks, timeout=5)
-        self._tasks.clear()
+        """Stop the loops (with everything else their supervisor runs)."""
+        if self._supervisor is not None:
+            await self._supervisor.stop()
 
     async def _loop(self, service: str) -> None:
-        offline_rounds = 0
+        backoff_rounds = 0
         while True:
-            status = await self.run_once(service)
-            interval = self.intervals.get(service, 60.0)
-            if status.state in (ServiceState.OFFLINE, ServiceState.BUSY):
-                offline_rounds += 1
-                interval = min(interval * 2 ** min(offline_rounds, 6), MAX_OFFLINE_INTERVAL)
+            status = await self._round(service)
+            interval = self.intervals.get(service, DEFAULT_INTERVAL_S)
+            if status.state in (ServiceState.OFFLINE, ServiceState.BUSY,
+                                ServiceState.PROVIDER_ERROR):
+                backoff_rounds += 1
+                interval = min(interval * 2 ** min(backoff_rounds, 6), MAX_OFFLINE_INTERVAL)
             else:
-                offline_rounds = 0
+                backoff_rounds = 0
             wake = self._wake[service]
             try:
                 await asyncio.wait_for(wake.wait(), timeout=interval)

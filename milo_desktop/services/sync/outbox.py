@@ -8,9 +8,16 @@ Rows go pending → sending → done / failed. A row is claimed (``sending``, at
 on ``next_try_at``) in its own transaction BEFORE the handler runs, and marked done after; a
 crash in between leaves it in ``sending``, and such rows are reconciled with the handler's
 ``find_sent`` (e.g. Twilio: list the Messages to the number since the row was created) BEFORE
-anything is sent again. The first round of a worker reconciles every ``sending`` row (crash
-recovery); later rounds only those whose lease or retry time has passed, so a teammate's
-desktop sharing a PostgreSQL workspace never reconciles a row another worker is sending.
+anything is sent again. The first round of a worker reconciles every ``sending`` row at once,
+whatever its lease (crash recovery): one the provider has is marked done, one that never left
+is sent in that same round. Later rounds reconcile only the rows whose lease or retry time
+has passed, so a teammate's desktop sharing a PostgreSQL workspace never reconciles a row
+another worker is sending - except the rows this worker itself claimed in a round that was
+interrupted by an error (``run_forever`` restarted by the supervisor), which are reconciled
+at once too.
+
+``run_forever`` is safe to supervise (services/core/supervisor.py): a kind's unexpected error
+does not keep the other kinds from their round; it is raised once every kind has had its turn.
 
 What a handler's ``send`` may raise, and what happens:
 
@@ -23,6 +30,10 @@ What a handler's ``send`` may raise, and what happens:
 
 ``find_sent`` may raise ``Unresolvable`` when it cannot tell and a resend could duplicate:
 the row fails with that explanation and is never resent automatically.
+
+Any hook's (``start_round``, ``find_sent``, ``send``, ``end_round``) connector problem
+(``ConnectorProblem``: offline, refused credentials, rate limited, a provider error, not
+configured…) pauses that kind for the round; it never escapes the worker.
 """
 
 from __future__ import annotations
@@ -36,7 +47,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from milo_desktop.enums import MessageStatus, OutboxStatus
@@ -45,6 +56,7 @@ from milo_desktop.models.messaging import Message, OutboxItem
 from milo_desktop.services.connectors import (
     AuthFailed,
     ConnectorProblem,
+    NotConfigured,
     Offline,
     ServiceUnavailable,
 )
@@ -141,9 +153,12 @@ master switch, business hours)."""
 
 
 def enqueue(s: Session, kind: str, payload: dict[str, Any], idempotency_key: str | None = None,
-            message_id: int | None = None, *, not_before: dt.datetime | None = None) -> int:
-    """Queue work inside the caller's transaction (with the user's action); returns its id."""
-    now = utcnow()
+            message_id: int | None = None, *, not_before: dt.datetime | None = None,
+            now: dt.datetime | None = None) -> int:
+    """Queue work inside the caller's transaction (with the user's action); returns its id.
+    ``now`` is the caller's clock (a service's injected one): the row is dated by it and due
+    at ``not_before`` or then, whichever is later."""
+    now = now or utcnow()
     item = OutboxItem(kind=kind, payload=payload, message_id=message_id,
                       idempotency_key=idempotency_key or uuid.uuid4().hex,
                       next_try_at=max(not_before or now, now), created_at=now, updated_at=now)
@@ -182,34 +197,54 @@ class OutboxWorker:
                  handlers: Mapping[str, OutboxHandler], *,
                  policy: OutboxPolicy | None = None, gate: Gate | None = None,
                  bus: EventBus | None = None,
-                 after_send: Callable[[OutboxRow, str], Awaitable[None]] | None = None) -> None:
+                 after_send: Callable[[OutboxRow, str], Awaitable[None]] | None = None,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         self.db = db
         self.handlers = dict(handlers)
         self.policy = policy or OutboxPolicy()
         self.gate = gate
         self.bus = bus
         self.after_send = after_send  # tests: a pause between the provider's OK and "done"
+        self.sleep = sleep  # between rounds of run_forever
         self._recovered: set[str] = set()  # kinds whose crash leftovers were reconciled
+        self._claimed: set[int] = set()  # rows this worker claimed and has not settled yet
 
     # -- the work ----------------------------------------------------------------------------
     async def run_once(self) -> int:
         """Reconcile rows left in ``sending``, then send due pending rows, for every kind;
-        returns how many rows reached done. Offline / busy / refused: rows wait."""
+        returns how many rows reached done. Offline / busy / refused: rows wait. A kind's
+        unexpected error is raised after the other kinds had their turn (the first one;
+        later ones are logged)."""
         done = 0
+        failure: Exception | None = None
         for kind, handler in self.handlers.items():
-            done += await self._run_kind(kind, handler)
+            try:
+                done += await self._run_kind(kind, handler)
+            except Exception as exc:
+                if failure is not None:
+                    log.error("outbox %s failed too", kind, exc_info=exc)
+                failure = failure or exc
+        if failure is not None:
+            raise failure
         return done
 
     async def run_forever(self, interval: float = 5.0) -> None:
-        """The worker loop (spawn it as a registered task); offline just waits."""
+        """The worker loop, to run under the supervisor (``supervise("outbox",
+        worker.run_forever)``); offline just waits. Restarted after an error, it first
+        reconciles the rows its failed round left in ``sending``."""
         while True:
             await self.run_once()
-            await asyncio.sleep(interval)
+            await self.sleep(interval)
 
     async def _run_kind(self, kind: str, handler: OutboxHandler) -> int:
-        aware = isinstance(handler, RoundAware)
-        if aware and not await handler.start_round():
-            return 0
+        aware = handler if isinstance(handler, RoundAware) else None
+        if aware is not None:
+            try:
+                if not await aware.start_round():
+                    return 0
+            except ConnectorProblem as exc:
+                log.info("outbox %s paused: %s", kind, exc.message)
+                return 0
         try:
             await self.reconcile(kind, handler, everything=kind not in self._recovered)
             self._recovered.add(kind)
@@ -223,35 +258,85 @@ class OutboxWorker:
             log.info("outbox %s paused: %s", kind, paused.problem.message)
             return 0
         finally:
-            if aware:
-                await handler.end_round()
+            if aware is not None:
+                await self._end_round(kind, aware)
+
+    @staticmethod
+    async def _end_round(kind: str, handler: RoundAware) -> None:
+        try:
+            await handler.end_round()
+        except ConnectorProblem as exc:  # e.g. refreshing statuses met a 429 storm
+            log.info("outbox %s: end of round: %s", kind, exc.message)
 
     async def reconcile(self, kind: str, handler: OutboxHandler, *, everything: bool) -> int:
-        """For each row in ``sending``: did the provider get it? Yes → done; no → pending."""
+        """For each row in ``sending``: did the provider get it? Yes → done; no → pending and
+        due now (sent in this same round). ``everything``: every such row whatever its lease
+        (a worker's first round); otherwise those past their lease or retry time, and the
+        ones this worker claimed in a round an error interrupted."""
         fixed = 0
-        for row in await self._rows(kind, OutboxStatus.SENDING, due_only=not everything):
+        orphans = set(self._claimed)
+        for row in await self._rows(kind, OutboxStatus.SENDING, due_only=not everything,
+                                    also=orphans):
             try:
                 ref = await handler.find_sent(row)
             except Unresolvable as exc:
                 await self._finish(row, OutboxStatus.FAILED, error=exc.message,
                                    message_status=MessageStatus.FAILED)
+                self._claimed.discard(row.id)
                 continue
-            except PAUSING as exc:
+            except ConnectorProblem as exc:
                 raise _Paused(exc) from exc
             if ref is not None:
                 await self._finish(row, OutboxStatus.DONE, ref=ref)
                 fixed += 1
             else:
-                await self._update(row.id, status=OutboxStatus.PENDING)
+                await self._update(row.id, status=OutboxStatus.PENDING, next_try_at=utcnow())
+            self._claimed.discard(row.id)
         return fixed
 
     async def _send_due(self, kind: str, handler: OutboxHandler) -> int:
+        """Claim and send the due rows. A row whose sending raised an unexpected error stays
+        in ``sending`` (it may have left), noted, and is reconciled first when the worker
+        runs again; the other rows still go, and the first such error is raised at the end
+        (the supervisor logs it and restarts the worker)."""
         sent = 0
+        failure: Exception | None = None
         for row in await self._rows(kind, OutboxStatus.PENDING, due_only=True):
             if not await self._claim(row.id):
                 continue
-            sent += await self._send(handler, row)
+            self._claimed.add(row.id)
+            try:
+                sent += await self._send(handler, row)
+            except _Paused:
+                self._claimed.discard(row.id)  # settled before pausing
+                raise
+            except Exception as exc:
+                if failure is not None:
+                    log.error("outbox %s: row %s failed too", kind, row.id, exc_info=exc)
+                failure = failure or exc
+                await self._note_internal_error(row, exc)
+                continue
+            self._claimed.discard(row.id)
+        if failure is not None:
+            raise failure
         return sent
+
+    async def _note_internal_error(self, row: OutboxRow, exc: Exception) -> None:
+        """Best effort (the database may be what failed): say so on the row; after
+        ``max_attempts`` such errors it fails instead of looping."""
+        error = (f"Milo stopped while sending this message because of an internal error "
+                 f"({type(exc).__name__}); it is checked with the provider before any resend.")
+        try:
+            if row.attempts + 1 >= self.policy.max_attempts:
+                await self._finish(row, OutboxStatus.FAILED, error=(
+                    f"Milo could not send this message: an internal error ({type(exc).__name__})"
+                    f" stopped it {row.attempts + 1} times. It may or may not have gone out; "
+                    "it is not sent again automatically."), message_status=MessageStatus.FAILED)
+                self._claimed.discard(row.id)
+            else:
+                await self._update(row.id, last_error=error)
+        except Exception:
+            log.exception("outbox: could not note the error on row %s", row.id)
 
     async def _send(self, handler: OutboxHandler, row: OutboxRow) -> int:
         now = utcnow()
@@ -277,6 +362,10 @@ class OutboxWorker:
             await self._retry_or_fail(row, attempts, exc.message, now,
                                       counts=isinstance(exc, ServiceUnavailable))
             raise _Paused(exc) from exc
+        except ConnectorProblem as exc:  # not configured any more, not found…: not sent
+            await self._retry_or_fail(row, attempts, exc.message, now,
+                                      counts=not isinstance(exc, NotConfigured))
+            raise _Paused(exc) from exc
         except Refused as exc:
             await self._finish(row, OutboxStatus.FAILED, error=exc.message,
                                message_status=(MessageStatus.BOUNCED if exc.bounced
@@ -298,11 +387,15 @@ class OutboxWorker:
                                note_message=True)
 
     # -- database steps (each its own short transaction) --------------------------------------
-    async def _rows(self, kind: str, status: OutboxStatus, due_only: bool) -> list[OutboxRow]:
+    async def _rows(self, kind: str, status: OutboxStatus, due_only: bool,
+                    also: set[int] | None = None) -> list[OutboxRow]:
+        """Rows of ``kind`` in ``status`` (with ``due_only``: those due, plus the ``also``
+        ids whatever their time)."""
         def q(s: Session) -> list[OutboxRow]:
             stmt = select(OutboxItem).where(OutboxItem.status == status, OutboxItem.kind == kind)
             if due_only:
-                stmt = stmt.where(OutboxItem.next_try_at <= utcnow())
+                due = OutboxItem.next_try_at <= utcnow()
+                stmt = stmt.where(or_(due, OutboxItem.id.in_(sorted(also))) if also else due)
             return [_row(i) for i in s.scalars(stmt.order_by(OutboxItem.id).limit(200))]
         return await self.db.read(q)
 

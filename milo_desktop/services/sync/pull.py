@@ -5,18 +5,25 @@ database, then written in ONE transaction together with its quarantined records 
 advanced cursor. A crash between pages resumes from the saved cursor: nothing is lost (the
 cursor never moves past an unwritten page) and nothing is duplicated (writes are upserts by
 the provider's sid, and a page re-read after a crash lands on the same rows).
+
+A list request the service refuses with a 4xx of its own (a 400 for an expired page token, a
+422: ``ProviderError``) never leaves a bad page link behind: the link is dropped, a sync issue
+records the request and the answer, and the walk restarts from the last committed position
+(the watermark). A 5xx after every retry keeps the link (the service's trouble, not the link's)
+and is raised for the engine to show.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy.orm import Session
 
-from milo_desktop.services.connectors.twilio.connector import TwilioPage
+from milo_desktop.services.connectors import Page, ProviderError, Quarantine
 from milo_desktop.services.core.database import Database
 from milo_desktop.services.sync.cursors import Cursor, add_quarantine, load_cursor, save_cursor
 
@@ -42,7 +49,7 @@ class Resource(Generic[P]):
 
     service: str
     name: str
-    fetch: Callable[[dt.datetime | None, str | None], Awaitable[TwilioPage]]
+    fetch: Callable[[dt.datetime | None, str | None], Awaitable[Page]]
     prepare: Callable[[list[dict[str, Any]]], Awaitable[list[P]]]
     apply: Callable[[Session, list[P]], None]
     date_of: Callable[[dict[str, Any]], dt.datetime | None]
@@ -59,31 +66,45 @@ async def pull(db: Database, res: Resource[Any], *, after_page: AfterPage | None
     """Walk ``res`` from its cursor to the last page; see the module docstring."""
     cursor = await db.read(lambda s: load_cursor(s, res.service, res.name))
     pulled = quarantined = pages = 0
+    restarted = False
     while True:
-        page = await res.fetch(cursor.since, cursor.next)
+        try:
+            page = await res.fetch(cursor.since, cursor.next)
+        except ProviderError as exc:
+            if exc.server_side:
+                raise
+            refused_link = cursor.next is not None
+            cursor = Cursor(since=cursor.since)  # the last committed position
+            quarantined += await db.write(
+                lambda s, exc=exc, link=refused_link, c=cursor: _refused(s, res, exc, c, link))
+            if not refused_link or restarted:
+                raise
+            restarted = True  # once per round: the walk from the watermark
+            continue
         if page.broken:
             # The page cannot be read: keep it in quarantine and leave the cursor where it is,
             # so the next round tries the same page again.
-            items = page.quarantined
+            items = list(page.quarantined)
             quarantined += await db.write(lambda s, items=items: add_quarantine(s, items))
             return PullResult(res.name, pulled, quarantined, complete=False)
-        prepared = await res.prepare(page.records)
+        records = [dict(r) for r in page.records]
+        prepared = await res.prepare(records)
         recent = dt.datetime.now(dt.UTC) - hold_window
-        dates = [d for d in map(res.date_of, page.records) if d is not None]
-        unsettled = [d for r in page.records if not res.settled(r)
+        dates = [d for d in map(res.date_of, records) if d is not None]
+        unsettled = [d for r in records if not res.settled(r)
                      if (d := res.date_of(r)) is not None and d >= recent]
         new_cursor = cursor.after_page(dates, unsettled, page.next_url)
 
-        def write(s: Session, page: TwilioPage = page, prepared: list[Any] = prepared,
+        def write(s: Session, page: Page = page, prepared: list[Any] = prepared,
                   new_cursor: Cursor = new_cursor) -> int:
             res.apply(s, prepared)
-            added = add_quarantine(s, page.quarantined)
+            added = add_quarantine(s, list(page.quarantined))
             save_cursor(s, res.service, res.name, new_cursor, complete=new_cursor.next is None)
             return added
 
         quarantined += await db.write(write)
         cursor = new_cursor
-        pulled += len(page.records)
+        pulled += len(records)
         pages += 1
         if on_page is not None:
             on_page(pulled)
@@ -91,3 +112,16 @@ async def pull(db: Database, res: Resource[Any], *, after_page: AfterPage | None
             after_page(res.name, pages)
         if cursor.next is None:
             return PullResult(res.name, pulled, quarantined, complete=True)
+
+
+def _refused(s: Session, res: Resource[Any], exc: ProviderError, cursor: Cursor,
+             link: bool) -> int:
+    """In one transaction: the cursor without its page link, and the sync issue saying what
+    was asked and what came back."""
+    where = "the next page" if link else "the list"
+    then = ("the walk starts again from the last saved position" if link
+            else "it is asked again next round")
+    reason = f"{exc.service} refused {where} of {res.name} (HTTP {exc.status}); {then}"
+    payload = json.dumps({"request": exc.request, "status": exc.status, "answer": exc.answer})
+    save_cursor(s, res.service, res.name, cursor, complete=False)
+    return add_quarantine(s, [Quarantine(res.service, res.name, reason, payload)])

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QPushButton, QWidg
 from milo_desktop.errors import EnvironmentProblem
 from milo_desktop.services.connectors.twilio.integration import IntegrationsService, TwilioState
 from milo_desktop.services.sync import (
-    RoundCounts,
+    RoundResult,
     ServiceState,
     SyncEngine,
     SyncIssue,
@@ -34,6 +34,7 @@ def interval_text(seconds: float) -> str:
 
 TONES = {ServiceState.IDLE: "success", ServiceState.SYNCING: "accent",
          ServiceState.OFFLINE: "warning", ServiceState.BUSY: "warning",
+         ServiceState.PROVIDER_ERROR: "warning",
          ServiceState.AUTH_FAILED: "danger", ServiceState.FAILED: "danger",
          ServiceState.NOT_CONFIGURED: "muted"}
 
@@ -191,6 +192,7 @@ class SyncCard(Card):
             ServiceState.SYNCING: self.tr("Syncing…"),
             ServiceState.OFFLINE: self.tr("Offline — retrying"),
             ServiceState.BUSY: self.tr("Busy — retrying"),
+            ServiceState.PROVIDER_ERROR: self.tr("Service error — retrying"),
             ServiceState.AUTH_FAILED: self.tr("Sign-in refused — paused"),
             ServiceState.NOT_CONFIGURED: self.tr("Not connected"),
             ServiceState.FAILED: self.tr("Stopped (internal error)"),
@@ -199,11 +201,10 @@ class SyncCard(Card):
     def progress_text(self, status: SyncStatus) -> str:
         if status.state == ServiceState.SYNCING:
             return self.tr("{n} records so far").format(n=status.done)
-        counts: RoundCounts | None = status.last_round
-        if counts is None:
+        result: RoundResult | None = status.last_round
+        if result is None:
             return ""
-        text = self.tr("Last round: {calls} calls, {messages} messages, {callers} callers").format(
-            calls=counts.calls, messages=counts.messages, callers=counts.inbound_calls)
+        text = self.tr("Last round: {figures}").format(figures=result.describe())
         if status.last_round_s is not None:
             text += self.tr(" in {s:.1f} s").format(s=status.last_round_s)
         return text

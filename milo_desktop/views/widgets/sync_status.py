@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
+from milo_desktop.services.core.supervisor import WorkerState, WorkerStatus, worker_title
 from milo_desktop.services.sync.engine import ServiceState, SyncStatus
 from milo_desktop.views.widgets.formatting import ago_text
 
@@ -27,10 +28,21 @@ def sync_status_text(status: SyncStatus) -> str:
         detail = _tr("offline, will retry")
     elif state == ServiceState.BUSY:
         detail = _tr("busy, will retry")
+    elif state == ServiceState.PROVIDER_ERROR:
+        detail = _tr("answered an error, will retry")
     elif state == ServiceState.FAILED:
-        detail = _tr("sync failed — see the log")
+        detail = _tr("sync stopped by an internal error — restarting")
     elif status.last_sync_at is not None:
         detail = _tr("synced %1").replace("%1", ago_text(status.last_sync_at))
     else:
         detail = _tr("waiting for the first sync")
     return f"{name}: {detail}"
+
+
+def worker_status_text(status: WorkerStatus) -> str:
+    """A supervised worker in the status bar: its message while it is restarting ("Sending
+    messages stopped after an internal error; restarting in 8 s."); nothing while it runs."""
+    if status.state != WorkerState.RESTARTING:
+        return ""
+    return status.message or _tr("%1 is restarting after an error").replace(
+        "%1", worker_title(status.name))

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ from sqlalchemy.orm import Session
 from milo_desktop.enums import CallStatus, SpendKind
 from milo_desktop.errors import EnvironmentProblem
 from milo_desktop.models.receptionists import InboundCall, Receptionist
-from milo_desktop.services.connectors import NotConfigured, NotFoundAtProvider
+from milo_desktop.services.connectors import NotFoundAtProvider
 from milo_desktop.services.connectors.twilio.connector import TwilioConnector
 from milo_desktop.services.connectors.twilio.inbound import (
     SERVICE,
@@ -30,7 +29,9 @@ from milo_desktop.services.connectors.twilio.inbound import (
 )
 from milo_desktop.services.connectors.twilio.records import parse_time
 from milo_desktop.services.core.database import Database
+from milo_desktop.services.core.events import CallUpdated, Event, SpendChanged
 from milo_desktop.services.sync.pull import AfterPage, PullResult, Resource, pull
+from milo_desktop.services.sync.round import Progress, RoundResult, open_connector
 
 log = logging.getLogger(__name__)
 Evaluate = Callable[[int], Awaitable[None]]
@@ -45,22 +46,15 @@ UNPRICED_FINAL_MESSAGES = ("failed", "undelivered", "canceled")
 EXECUTION_OVERLAP = dt.timedelta(hours=2)
 
 
-@dataclass(frozen=True)
-class RoundCounts:
-    """What one round pulled (the sync summary's numbers)."""
-
-    calls: int = 0
-    messages: int = 0
-    executions: int = 0
-    inbound_calls: int = 0  # InboundCall rows written
-    quarantined: int = 0
-    changed_call_ids: tuple[int, ...] = ()
+NOT_CONNECTED = ("Twilio is not connected. Add your Account SID and Auth Token in Settings → "
+                 "Integrations → Twilio.")
 
 
 class TwilioSync:
     """The Twilio sync job the engine schedules (``service`` / ``run``)."""
 
     service = SERVICE
+    default_interval = 10.0  # new calls show within seconds
 
     def __init__(self, db: Database, data_dir: Path, connector: ConnectorFactory, *,
                  evaluate: Evaluate | None = None, after_page: AfterPage | None = None) -> None:
@@ -71,19 +65,12 @@ class TwilioSync:
         self.after_page = after_page  # tests: raise here to simulate a crash mid-round
         self._evaluated: set[int] = set()
 
-    async def run(self, progress: Callable[[int], None]) -> RoundCounts:
-        """One round; raises AuthFailed / Offline / ServiceUnavailable / NotConfigured."""
-        twilio = await self.connector()
-        if twilio is None:
-            raise NotConfigured(SERVICE, "Twilio is not connected. Add your Account SID and "
-                                         "Auth Token in Settings → Integrations → Twilio.")
-        try:
+    async def run(self, progress: Progress) -> RoundResult:
+        """One round; raises the connector errors (services/connectors/errors.py)."""
+        async with open_connector(self.connector, SERVICE, NOT_CONNECTED) as twilio:
             return await self._round(twilio, progress)
-        finally:
-            await twilio.aclose()
 
-    async def _round(self, twilio: TwilioConnector,
-                     progress: Callable[[int], None]) -> RoundCounts:
+    async def _round(self, twilio: TwilioConnector, progress: Progress) -> RoundResult:
         receptionists = await self.db.read(_receptionists)
         numbers = {phone: rid for rid, _flow, phone in receptionists if phone}
         written: list[int] = []
@@ -130,14 +117,18 @@ class TwilioSync:
             done += results[-1].pulled
 
         by_name = {r.resource: r for r in results}
-        counts = RoundCounts(
-            calls=by_name["calls"].pulled, messages=by_name["messages"].pulled,
-            executions=sum(r.pulled for r in results if r.resource.startswith("executions:")),
-            inbound_calls=len(set(written)), quarantined=sum(r.quarantined for r in results),
-            changed_call_ids=tuple(sorted(set(written))),
-        )
+        changed = sorted(set(written))
+        pulled = {
+            "calls": by_name["calls"].pulled,
+            "messages": by_name["messages"].pulled,
+            "executions": sum(r.pulled for r in results if r.resource.startswith("executions:")),
+            "callers": len(changed),
+        }
+        events: list[Event] = [CallUpdated(call_id) for call_id in changed]
+        if pulled["calls"] or pulled["messages"] or changed:
+            events.append(SpendChanged())
         await self._evaluate_processing()
-        return counts
+        return RoundResult(pulled, sum(r.quarantined for r in results), tuple(events))
 
     async def _finished(self, sids: list[str]) -> set[str]:
         def q(s: Session) -> set[str]:

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from milo_desktop.services.connectors.twilio.http import REAL_API_BASE, REAL_STUDIO_BASE, ApiBases
 from milo_desktop.services.core.credentials import CredentialStore
+
+if TYPE_CHECKING:
+    from milo_desktop.services.connectors.twilio.connector import TwilioConnector
 
 KEY_ACCOUNT_SID = "twilio:account_sid"
 KEY_AUTH_TOKEN = "twilio:auth_token"
@@ -93,3 +97,18 @@ def api_bases(
         api=(env.get(ENV_API_BASE) or api_base or REAL_API_BASE).rstrip("/"),
         studio=(env.get(ENV_STUDIO_BASE) or studio_base or REAL_STUDIO_BASE).rstrip("/"),
     )
+
+
+def twilio_connector_factory(
+    store: CredentialStore | None, env: Mapping[str, str] | None = None
+) -> Callable[[], Awaitable[TwilioConnector | None]]:
+    """A factory the sync jobs and the outbox call each round (credentials may change between
+    rounds): a TwilioConnector, or None when not connected. Environment first (headless
+    runs), then the keychain."""
+    from milo_desktop.services.connectors.twilio.connector import TwilioConnector
+
+    async def make() -> TwilioConnector | None:
+        creds = credentials_from_env(env) or await load_credentials(store, env)
+        return TwilioConnector(creds, api_bases(env=env)) if creds is not None else None
+
+    return make

@@ -20,8 +20,6 @@ import httpx
 from twilio.http import AsyncHttpClient
 from twilio.http.response import Response
 
-log = logging.getLogger(__name__)
-
 REAL_API_BASE = "https://api.twilio.com"
 REAL_STUDIO_BASE = "https://studio.twilio.com"
 DEFAULT_TIMEOUT = 30.0
@@ -29,6 +27,14 @@ DEFAULT_TIMEOUT = 30.0
 # The last response seen by the current task: the twilio library drops headers from
 # TwilioRestException, and Retry-After lives there.
 last_response: ContextVar[Response | None] = ContextVar("twilio_last_response", default=None)
+# The last request of the current task as "GET /2010-04-01/…/Calls.json": the path only, never
+# the query string (it holds phone numbers), for the sync issue a refused request records.
+last_request: ContextVar[str | None] = ContextVar("twilio_last_request", default=None)
+
+
+def request_line(method: str, url: str) -> str:
+    """"GET /2010-04-01/Accounts/AC…/Calls.json": method and path, without the query."""
+    return f"{method.upper()} {urlsplit(url).path}"
 
 
 @dataclass(frozen=True)
@@ -61,11 +67,13 @@ class HttpxTwilioClient(AsyncHttpClient):
     """An async twilio HttpClient on one shared ``httpx.AsyncClient``. Close with ``aclose``."""
 
     def __init__(self, bases: ApiBases | None = None, *, timeout: float = DEFAULT_TIMEOUT) -> None:
-        super().__init__(log, True, timeout)
+        # The library's own request logging (URLs with phone numbers, headers) would go to
+        # this logger: one under "twilio", which setup_logging keeps below INFO.
+        super().__init__(logging.getLogger("twilio.http_client"), True, timeout)
         self.bases = bases or ApiBases()
         self.session = httpx.AsyncClient(timeout=timeout, verify=shared_ssl_context())
 
-    async def request(  # type: ignore[override]
+    async def request(
         self,
         method: str,
         url: str,
@@ -80,6 +88,7 @@ class HttpxTwilioClient(AsyncHttpClient):
         if timeout is not None and timeout <= 0:
             raise ValueError(timeout)
         target = self.bases.rewrite(url)
+        last_request.set(request_line(method, url))
         kwargs: dict[str, Any] = {
             "params": _pairs(params),
             "headers": headers,
@@ -99,6 +108,7 @@ class HttpxTwilioClient(AsyncHttpClient):
     async def download(self, url: str, auth: tuple[str, str]) -> tuple[Response, bytes]:
         """GET binary content (recording media): Basic auth, redirects followed. Returns the
         response (text only when it is an error body) and the bytes."""
+        last_request.set(request_line("GET", url))
         resp = await self.session.get(self.bases.rewrite(url), auth=auth, follow_redirects=True)
         text = resp.text if resp.status_code >= 400 else ""
         result = Response(resp.status_code, text, resp.headers)

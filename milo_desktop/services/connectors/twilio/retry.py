@@ -1,13 +1,23 @@
-"""How the Twilio connector survives a busy or absent service.
+"""How the Twilio connector classifies every answer and survives a busy or absent service.
 
-429 / 20429 and 5xx are retried with exponential backoff plus jitter, honouring Retry-After,
-a bounded number of times; 401 / 20003 raises ``AuthFailed`` at once (retrying a refused
-password only locks accounts); transport errors are retried briefly, then ``Offline``.
+* 401 / 403 (or Twilio error 20003) → ``AuthFailed`` at once (retrying a refused password only
+  locks accounts);
+* 404 (20404) → ``NotFoundAtProvider``;
+* 408, 429 (20429) and 5xx → retried with exponential backoff plus jitter, honouring
+  Retry-After in both its forms (delta-seconds and HTTP date), a bounded number of times;
+  then ``RateLimited`` (408 / 429) or ``ProviderError`` whose words name the answer ("Twilio
+  answered HTTP 503");
+* any other 4xx → ``ProviderError`` at once, with the request (method and path, never the
+  query string: it holds phone numbers) and an excerpt of the answer;
+* transport errors (refused, reset, cut mid-answer, timeouts) → retried briefly, then
+  ``Offline``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import email.utils
 import json
 import logging
 import random
@@ -19,13 +29,14 @@ import httpx
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.response import Response
 
-from milo_desktop.services.connectors import (
+from milo_desktop.services.connectors.errors import (
     AuthFailed,
     NotFoundAtProvider,
     Offline,
-    ServiceUnavailable,
+    ProviderError,
+    RateLimited,
 )
-from milo_desktop.services.connectors.twilio.http import last_response
+from milo_desktop.services.connectors.twilio.http import last_request, last_response
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -75,16 +86,43 @@ def failed_response(exc: TwilioException) -> tuple[int, int | None, Response | N
     return resp.status_code, code, resp
 
 
-def retry_after_of(resp: Response | None) -> float | None:
-    """The Retry-After header in seconds (only the delta-seconds form), if present."""
+def retry_after_of(resp: Response | None,
+                   now: Callable[[], dt.datetime] | None = None) -> float | None:
+    """The Retry-After header in seconds, from either of its forms: delta-seconds ("120") or
+    an HTTP date ("Wed, 21 Oct 2026 07:28:00 GMT", counted from ``now``); None when absent
+    or unreadable."""
     headers = getattr(resp, "headers", None) if resp is not None else None
     if not headers:
         return None
     raw = headers.get("Retry-After") or headers.get("retry-after")
-    try:
-        return max(0.0, float(raw)) if raw is not None else None
-    except ValueError:
+    if raw is None:
         return None
+    text = str(raw).strip()
+    try:
+        seconds = float(text)
+    except ValueError:
+        pass
+    else:
+        return max(0.0, seconds) if seconds == seconds and seconds != float("inf") else None
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    current = now() if now is not None else dt.datetime.now(dt.UTC)
+    return max(0.0, (when - current).total_seconds())
+
+
+RETRIED = frozenset({408, 429})
+
+
+def _answer_text(exc: TwilioException, resp: Response | None) -> str:
+    if resp is not None and getattr(resp, "text", None):
+        return str(resp.text)
+    if isinstance(exc, TwilioRestException):
+        return str(exc.msg)
+    return str(exc)
 
 
 async def with_retries(
@@ -93,7 +131,8 @@ async def with_retries(
     policy: RetryPolicy,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> T:
-    """Run ``call()`` under the policy; raise AuthFailed, Offline or ServiceUnavailable."""
+    """Run ``call()`` under the policy; see the module docstring for what each answer
+    becomes. Only the library's own errors and transport errors are classified here."""
     attempt = 0
     network_failures = 0
     while True:
@@ -103,25 +142,61 @@ async def with_retries(
         except httpx.TransportError as exc:
             network_failures += 1
             if network_failures >= policy.network_attempts or attempt >= policy.attempts:
-                raise Offline(SERVICE, OFFLINE_MESSAGE, detail=f"{what}: {exc!r}") from exc
+                raise Offline(SERVICE, OFFLINE_MESSAGE,
+                              detail=f"{what}: {type(exc).__name__}") from exc
             await sleep(policy.delay(attempt, None))
         except TwilioException as exc:
             status, code, resp = failed_response(exc)
-            if status == 401 or code == 20003:
+            request = last_request.get() or what
+            if status in (401, 403) or code == 20003:
                 raise AuthFailed(SERVICE, AUTH_MESSAGE, detail=f"{what}: HTTP {status}") from exc
             if status == 404 or code == 20404:
                 raise NotFoundAtProvider(
                     SERVICE, f"Twilio has no such resource ({what}).", detail=f"HTTP {status}"
                 ) from exc
-            server_error = status >= 500 and policy.retry_server_errors
-            if not (status == 429 or code == 20429 or server_error):
-                raise
-            if attempt >= policy.attempts:
-                raise ServiceUnavailable(
-                    SERVICE,
-                    "Twilio is busy (too many requests). Milo Desktop will try again shortly.",
-                    detail=f"{what}: HTTP {status} after {attempt} tries",
+            limited = status in RETRIED or code == 20429
+            server_error = status >= 500
+            if not (limited or server_error) or (server_error and not policy.retry_server_errors):
+                if server_error:  # a create that may have gone through: the caller reconciles
+                    raise
+                raise ProviderError(
+                    SERVICE, _refused_message(status, what), status=status, request=request,
+                    answer=_answer_text(exc, resp), detail=f"{request}: HTTP {status}",
+                    code=code,
                 ) from exc
-            wait = policy.delay(attempt, retry_after_of(resp))
+            retry_after = retry_after_of(resp)
+            if attempt >= policy.attempts:
+                if limited:
+                    raise RateLimited(
+                        SERVICE,
+                        "Twilio is busy (too many requests). Milo Desktop will try again "
+                        "shortly.",
+                        detail=f"{what}: HTTP {status} after {attempt} tries",
+                        retry_after=retry_after,
+                    ) from exc
+                raise ProviderError(
+                    SERVICE,
+                    f"Twilio answered HTTP {status} ({_reason(status)}). Milo Desktop will "
+                    "try again shortly.",
+                    status=status, request=request, answer=_answer_text(exc, resp),
+                    detail=f"{request}: HTTP {status} after {attempt} tries", code=code,
+                ) from exc
+            wait = policy.delay(attempt, retry_after)
             log.info("twilio %s: HTTP %s, retry %d in %.1f s", what, status, attempt, wait)
             await sleep(wait)
+
+
+def _reason(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase.lower()
+    except ValueError:
+        return "an error"
+
+
+def _refused_message(status: int, what: str) -> str:
+    if status == 0:
+        return f"Twilio answered {what} in a way Milo Desktop does not understand."
+    return (f"Twilio refused a request ({what}): HTTP {status}, {_reason(status)}. "
+            "The details are under Sync issues.")

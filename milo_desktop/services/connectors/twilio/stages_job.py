@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -50,12 +49,13 @@ from milo_desktop.models import (
 )
 from milo_desktop.models.base import utcnow
 from milo_desktop.services.applications.service import ApplicationsService
-from milo_desktop.services.connectors import NotFoundAtProvider, Quarantine
-from milo_desktop.services.connectors.twilio.calls_job import NotConfigured, RoundCounts
+from milo_desktop.services.connectors import MalformedRecord, NotFoundAtProvider, Quarantine
+from milo_desktop.services.connectors.payloads import dump_payload
+from milo_desktop.services.connectors.twilio.calls_job import NOT_CONNECTED
 from milo_desktop.services.connectors.twilio.connector import TwilioConnector
 from milo_desktop.services.connectors.twilio.retry import SERVICE as TWILIO
 from milo_desktop.services.core.database import Database
-from milo_desktop.services.core.events import ApplicationsChanged, EventBus
+from milo_desktop.services.core.events import ApplicationsChanged, EventBus, SpendChanged
 from milo_desktop.services.stages.collect import BadContext, CollectedRun, Cost, collect
 from milo_desktop.services.stages.compiler import compile_stage
 from milo_desktop.services.stages.config import RUNNABLE, load_stage
@@ -64,6 +64,7 @@ from milo_desktop.services.stages.next_stages import queue_next_stages
 from milo_desktop.services.stages.runner import ConnectorFactory
 from milo_desktop.services.stages.studio import active_executions, end_execution, fetch_execution
 from milo_desktop.services.sync.cursors import add_quarantine
+from milo_desktop.services.sync.round import Progress, RoundResult, open_connector
 
 log = logging.getLogger(__name__)
 SERVICE = "twilio_stages"
@@ -159,6 +160,7 @@ class StageSync:
     """The sync job for screening stages (``service`` / ``run`` for the SyncEngine)."""
 
     service = SERVICE
+    default_interval = 30.0  # screenings run for days; a half-minute lag is plenty
 
     def __init__(self, db: Database, data_dir: Path, connector: ConnectorFactory,
                  applications: ApplicationsService, *, bus: EventBus | None = None,
@@ -170,19 +172,12 @@ class StageSync:
         self.bus = bus
         self.clock = clock
 
-    async def run(self, progress: Callable[[int], None]) -> RoundCounts:
-        """One round; raises AuthFailed / Offline / ServiceUnavailable / NotConfigured."""
-        twilio = await self.connector()
-        if twilio is None:
-            raise NotConfigured(TWILIO, "Twilio is not connected. Add your Account SID and "
-                                        "Auth Token in Settings → Integrations → Twilio.")
-        try:
+    async def run(self, progress: Progress) -> RoundResult:
+        """One round; raises the connector errors (services/connectors/errors.py)."""
+        async with open_connector(self.connector, TWILIO, NOT_CONNECTED) as twilio:
             return await self._round(twilio, progress)
-        finally:
-            await twilio.aclose()
 
-    async def _round(self, twilio: TwilioConnector,
-                     progress: Callable[[int], None]) -> RoundCounts:
+    async def _round(self, twilio: TwilioConnector, progress: Progress) -> RoundResult:
         watched = await self.db.read(_watched)
         by_flow: dict[str | None, list[Watched]] = {}
         for w in watched:
@@ -194,8 +189,9 @@ class StageSync:
         queued = await self.db.write(lambda s: queue_next_stages(s, self.clock()))
         if queued:
             log.info("queued %d next stage(s) found waiting", queued)
-        return RoundCounts(calls=counts.calls, messages=counts.messages,
-                           executions=counts.executions, quarantined=counts.quarantined)
+        return RoundResult({"screenings": counts.executions, "calls": counts.calls,
+                            "messages": counts.messages}, counts.quarantined,
+                           (SpendChanged(),) if counts.calls or counts.messages else ())
 
     async def _flow(self, twilio: TwilioConnector, flow_sid: str | None,
                     rows: list[Watched], counts: _Counts) -> None:
@@ -232,6 +228,9 @@ class StageSync:
         except NotFoundAtProvider:
             await self._quarantine(w, "the execution is no longer on Twilio", {}, counts)
             return
+        except MalformedRecord as exc:  # its answer cannot be read: kept aside, not retried
+            await self._quarantine(w, exc.quarantine.reason, exc.quarantine, counts)
+            return
         config = await self.db.read(lambda s: load_stage(s, w.stage_id))
         if config is None:
             return  # the stage was deleted (its results with it)
@@ -242,7 +241,12 @@ class StageSync:
             await self._quarantine(w, str(exc), context, counts)
             return
         counts.executions += 1
-        await self.db.write(lambda s: store_costs(s, run.costs, w.interviewer_id, w.stage_id))
+
+        def costs(s: Session) -> int:
+            store_costs(s, run.costs, w.interviewer_id, w.stage_id)
+            return add_quarantine(s, list(run.quarantined))  # a call, recording… unreadable
+
+        counts.quarantined += await self.db.write(costs)
         priced = [c for c in run.costs if c.micros is not None]
         counts.calls += sum(1 for c in priced if c.kind != SpendKind.SMS)
         counts.messages += sum(1 for c in priced if c.kind == SpendKind.SMS)
@@ -275,7 +279,7 @@ class StageSync:
         stage = s.get(Stage, stage_id) if stage_id is not None else None
         if stage is None or stage.kind not in RUNNABLE or not w.to:
             return  # a résumé stage waits for its file; no phone: the kiosk or a nudge
-        enqueue_execution(s, w.application_id, stage.id, w.to)
+        enqueue_execution(s, w.application_id, stage.id, w.to, now=self.clock())
 
     async def _unanswered(self, w: Watched) -> None:
         now = self.clock()
@@ -286,7 +290,7 @@ class StageSync:
             if (w.kind == StageKind.VOICE and w.to and tries < MAX_CALL_ATTEMPTS
                     and (w.deadline is None or later < w.deadline)):
                 enqueue_execution(s, w.application_id, w.stage_id, w.to, attempt=tries + 1,
-                                  not_before=later)
+                                  not_before=later, now=now)
                 _unwatch(s, w, "stage.call_unanswered", now, retry_at=later.isoformat())
                 return "retry"
             _unwatch(s, w, "stage.expired", now, attempts=tries)
@@ -300,8 +304,9 @@ class StageSync:
 
     async def _quarantine(self, w: Watched, reason: str, payload: Any,
                           counts: _Counts) -> None:
+        raw = payload.payload if isinstance(payload, Quarantine) else dump_payload(payload)
         record = Quarantine(TWILIO, RESOURCE, f"Screening of application {w.application_id}: "
-                            f"{reason}", json.dumps(payload, default=str), w.execution_sid)
+                            f"{reason}", raw, w.execution_sid)
         now = self.clock()
 
         def write(s: Session) -> int:

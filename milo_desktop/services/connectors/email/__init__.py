@@ -1,0 +1,1 @@
+"""Email: the SMTP connector for outreach (smtp.py); the mailbox (IMAP) comes next."""
