@@ -19,6 +19,7 @@ if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_screen}"
 
 from milo_desktop.services.workspace import Workspace
+from tests.inputs import missing
 
 PG_URL = os.environ.get("MILO_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 _pg_reason: str | None = None
@@ -74,7 +75,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
         return
     reason = postgres_unavailable()
     if reason:
-        pytest.skip(reason)
+        missing(reason)  # a skip; under CI=true a failure
     url, schema = _pg_schema_url()
     try:
         yield url
@@ -142,6 +143,41 @@ def qloop(qapp: Any) -> Iterator[asyncio.AbstractEventLoop]:
             loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
         asyncio.set_event_loop(None)
         loop.close()
+
+
+def multimedia_problem() -> str | None:
+    """Why QtMultimedia cannot load here (the app's own probe), or None."""
+    from milo_desktop.views.widgets import media
+
+    return media.multimedia_problem()
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """``@pytest.mark.requires_multimedia``: skip with the reason where QtMultimedia is missing
+    (a machine without libpulse); under CI=true, which installs it, fail instead."""
+    if item.get_closest_marker("requires_multimedia") is not None:
+        problem = multimedia_problem()
+        if problem is not None:
+            missing(f"QtMultimedia is unavailable on this machine: {problem}")
+
+
+@pytest.fixture
+def multimedia_unavailable() -> Iterator[str]:
+    """QtMultimedia made to fail to load, through the app's probe (as on a machine without
+    libpulse); yields the reason the app gives. The real probe is back afterwards."""
+    from milo_desktop.views.widgets import media
+
+    def no_libpulse() -> Any:
+        raise ImportError("libpulse.so.0: cannot open shared object file: No such file or "
+                          "directory", name="PySide6.QtMultimedia")
+
+    media.use_importer(no_libpulse)
+    problem = media.multimedia_problem()
+    assert problem is not None
+    try:
+        yield problem
+    finally:
+        media.use_importer(None)
 
 
 class _LogFail(logging.Handler):

@@ -35,3 +35,27 @@ class LockedKeychain(MemoryKeychain):
         if self.locked:
             raise keyring.errors.KeyringLocked("locked")
         return super().get_password(service, username)
+
+
+class BrokenKeychain(MemoryKeychain):
+    """A keychain that is there but fails while ``broken`` (its D-Bus service gone, as when
+    gnome-keyring crashed): every call raises keyring's own error."""
+
+    broken = True
+    reason = "The name org.freedesktop.secrets was not provided by any .service files"
+
+    def _check(self) -> None:
+        if self.broken:
+            raise keyring.errors.KeyringError(self.reason)
+
+    def get_password(self, service: str, username: str) -> str | None:
+        self._check()
+        return super().get_password(service, username)
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self._check()
+        super().set_password(service, username, password)
+
+    def delete_password(self, service: str, username: str) -> None:
+        self._check()
+        super().delete_password(service, username)

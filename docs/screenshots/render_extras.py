@@ -23,6 +23,7 @@ from milo_desktop.views.bridge import EventBridge
 from milo_desktop.views.candidates.profile import open_candidate_profile
 from milo_desktop.views.context import ViewContext
 from milo_desktop.views.main_window import MainWindow
+from milo_desktop.views.screen_windows import ScreenWindows
 
 OUT = Path(__file__).resolve().parent
 
@@ -40,8 +41,8 @@ async def render(data_dir: Path) -> None:
     ws = await loop.run_in_executor(None, Workspace.open, f"sqlite:///{data_dir / 'demo.db'}")
     ws.bus.bind_loop(loop)
     bridge = EventBridge(ws.bus)
-    ctx = ViewContext(ws, bridge, QSettings(str(data_dir / "extras.ini"),
-                                            QSettings.Format.IniFormat))
+    settings = QSettings(str(data_dir / "extras.ini"), QSettings.Format.IniFormat)
+    ctx = ViewContext(ws, bridge, settings, ScreenWindows())
     window = MainWindow(ctx)
     window.resize(1440, 900)
     window.show()

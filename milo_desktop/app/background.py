@@ -11,6 +11,7 @@ Adding a connector = a folder under services/connectors/ with a ``plugin.py`` ex
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -34,6 +35,8 @@ from milo_desktop.services.sync.plugin import (
 )
 from milo_desktop.services.sync.summary import ServiceSummary, SyncSummary
 from milo_desktop.services.workspace import Workspace
+
+log = logging.getLogger(__name__)
 
 # The connector registry: one line per connector.
 CONNECTORS: tuple[ConnectorPlugin, ...] = (
@@ -79,7 +82,8 @@ class Background:
         for name, worker in self.workers:
             self.supervisor.supervise(name, worker)
         # Notifications from time and sync states: deadlines within 7 days, sync failures.
-        start_notification_jobs(ws.notifications, ws.tasks, self.engine)
+        start_notification_jobs(ws.notifications, ws.tasks, self.engine,
+                                supervisor=self.supervisor)
 
     async def run_once(self) -> SyncSummary:
         """One round of every service, then one outbox round: what ``sync --once`` prints."""
@@ -93,7 +97,13 @@ class Background:
                                                 status.last_round_s or 0.0))
             else:
                 summaries.append(ServiceSummary(service, status.state, message=status.message))
-        sent = await self.outbox.run_once()
+        try:
+            sent = await self.outbox.run_once()
+        except Exception:  # our bug: logged with its traceback; the summary says so
+            log.exception("the outbox round failed")
+            summaries.append(ServiceSummary("outbox", ServiceState.FAILED, message=(
+                "sending stopped because of an internal error (details in the log)")))
+            sent = 0
         return SyncSummary(tuple(summaries), sent)
 
     async def stop(self) -> None:

@@ -11,12 +11,23 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from milo_desktop.app.config import Options, Paths, parse_options
 from milo_desktop.errors import EnvironmentProblem
 from milo_desktop.files import private_dir, private_file, tighten
 from milo_desktop.services.core.logs import setup_logging
+
+if TYPE_CHECKING:  # imported where used: Qt and the workspace load after the command line
+    from PySide6.QtWidgets import QWidget
+
+    from milo_desktop.app.background import Background
+    from milo_desktop.app.demo import DemoTelephony
+    from milo_desktop.sandbox.twilio_server import TwilioSandbox
+    from milo_desktop.services.workspace import Workspace
+    from milo_desktop.views.context import ViewContext
+    from milo_desktop.views.main_window import MainWindow
+    from milo_desktop.views.widgets.errors import ErrorPresenter
 
 log = logging.getLogger(__name__)
 SCREENSHOT_SIZE = (1440, 900)
@@ -41,9 +52,10 @@ def main(argv: list[str] | None = None) -> int:
 
     QApplication.setApplicationName("Milo Desktop")
     QApplication.setOrganizationName("Milo")
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setQuitOnLastWindowClosed(False)
-    theme.apply(app, opts.dark)  # type: ignore[arg-type]
+    theme.apply(app, opts.dark)
     try:
         return int(qasync.run(_run(opts, str(log_path))))
     except KeyboardInterrupt:
@@ -97,7 +109,7 @@ def close_ui_settings(settings: Any, path: Path) -> None:
     tighten(path)
 
 
-async def _open_workspace(opts: Options, presenter: object) -> object | None:
+async def _open_workspace(opts: Options, presenter: ErrorPresenter) -> Workspace | None:
     from milo_desktop.services.workspace import Workspace
     from milo_desktop.views.startup import StartupDialog
 
@@ -132,7 +144,7 @@ async def _open_workspace(opts: Options, presenter: object) -> object | None:
                 )
         return ws
     except EnvironmentProblem as exc:
-        presenter.show(exc)  # type: ignore[attr-defined]
+        presenter.show(exc)
         return None
     finally:
         if splash:
@@ -143,6 +155,7 @@ async def _run(opts: Options, log_path: str) -> int:
     from milo_desktop.views.bridge import EventBridge
     from milo_desktop.views.context import ViewContext
     from milo_desktop.views.main_window import MainWindow
+    from milo_desktop.views.screen_windows import ScreenWindows
     from milo_desktop.views.widgets.errors import ErrorPresenter
 
     loop = asyncio.get_running_loop()
@@ -151,9 +164,6 @@ async def _run(opts: Options, log_path: str) -> int:
     ws = await _open_workspace(opts, presenter)
     if ws is None:
         return 2
-    from milo_desktop.services.workspace import Workspace
-
-    assert isinstance(ws, Workspace)
     ws.bus.bind_loop(loop)
     bridge = EventBridge(ws.bus)
     bridge.taskFailed.connect(lambda _name, exc: presenter.show(exc, logged=True))
@@ -174,12 +184,12 @@ async def _run(opts: Options, log_path: str) -> int:
     ws.applications.evaluator_factory = LlmConfig(ws.db, store).evaluator
     ws.resumes = ResumeService(ws.db, ws.bus, opts.paths.data_dir, ws.applications)
     settings = open_ui_settings(opts.paths.ui_settings)  # 0600, in the 0700 data dir
-    ctx = ViewContext(ws, bridge, settings)
+    ctx = ViewContext(ws, bridge, settings, ScreenWindows())
     window = MainWindow(ctx)
     presenter.parent = window
     closed = asyncio.Event()
     window.closing.connect(closed.set)
-    background = None
+    background: Background | DemoTelephony | None = None
     try:
         if opts.kiosk is not None:
             return await _kiosk(ctx, opts.kiosk, opts.screenshot)
@@ -204,7 +214,7 @@ async def _run(opts: Options, log_path: str) -> int:
         await loop.run_in_executor(None, ws.close)
 
 
-async def _collect_when_idle(ws: object) -> None:
+async def _collect_when_idle(ws: Workspace) -> None:
     """The full garbage collection, run when no sync round is going and nobody has touched
     the mouse or keyboard for a few seconds (milo_desktop/heap.py says why)."""
     from PySide6.QtCore import QEvent, QObject
@@ -238,7 +248,8 @@ async def _collect_when_idle(ws: object) -> None:
         app.removeEventFilter(clock)
 
 
-async def _start_background(ws: object, opts: Options, window: object, demo_box: object) -> object:
+async def _start_background(ws: Workspace, opts: Options, window: MainWindow,
+                            demo_box: TwilioSandbox | None) -> Background | DemoTelephony:
     """The background (build_background): the sandbox and its simulated callers in demo mode,
     the connected accounts otherwise (publishing, syncing and sending only once connected)."""
     from milo_desktop.app.background import build_background
@@ -252,9 +263,10 @@ async def _start_background(ws: object, opts: Options, window: object, demo_box:
         from milo_desktop.app.demo import start_demo_telephony
 
         demo = await start_demo_telephony(
-            ws, opts.paths.data_dir, demo_box, factory=integrations.make_connector  # type: ignore[arg-type]
+            ws, opts.paths.data_dir, demo_box, factory=integrations.make_connector
         )
-        window.integrations.set_sync_engine(demo.background.engine)
+        if window.integrations is not None:
+            window.integrations.set_sync_engine(demo.background.engine)
         return demo
     background = build_background(
         ws, opts.paths.data_dir, store=integrations.credentials,
@@ -268,17 +280,16 @@ async def _start_background(ws: object, opts: Options, window: object, demo_box:
 
     attach(await integrations.twilio_configured())
     ws.bus.subscribe(TwilioConnectionChanged, lambda e: attach(e.connected))
-    window.integrations.set_sync_engine(background.engine)
+    if window.integrations is not None:
+        window.integrations.set_sync_engine(background.engine)
     return background
 
 
-async def _kiosk(ctx: object, slug: str, screenshot: Path | None) -> int:
+async def _kiosk(ctx: ViewContext, slug: str, screenshot: Path | None) -> int:
     """``--kiosk SLUG``: the front-desk kiosk alone, full screen, until staff leave it (with
     ``--screenshot``: rendered at the screenshot size once its form has loaded)."""
-    from milo_desktop.views.context import ViewContext
     from milo_desktop.views.kiosk import KioskWindow
 
-    assert isinstance(ctx, ViewContext)
     if await ctx.workspace.interviewers.id_for_slug(slug) is None:
         log.error("no interviewer has the slug %r", slug)
         return 2
@@ -303,13 +314,16 @@ async def _kiosk(ctx: object, slug: str, screenshot: Path | None) -> int:
     return 0
 
 
-async def _screenshot(window: object, view: str, path: Path) -> int:
-    """Render one view of a full-size window after its data has loaded; save the PNG."""
-    from milo_desktop.views.main_window import MainWindow
+class _Screen(Protocol):
+    def is_loaded(self) -> bool: ...
 
-    assert isinstance(window, MainWindow)
+
+async def _screenshot(window: MainWindow, view: str, path: Path) -> int:
+    """Render one view of a full-size window after its data has loaded; save the PNG."""
     window.persist_state = False
     window.resize(*SCREENSHOT_SIZE)
+    section: _Screen
+    shot: QWidget = window
     if view == "directory":
         window.show_section(1)
         section = window.directory
@@ -320,6 +334,9 @@ async def _screenshot(window: object, view: str, path: Path) -> int:
         window.show_section(3)
         section = window.receptionists
     elif view == "integrations":
+        if window.integrations is None:
+            log.error("this workspace has no Integrations screen")
+            return 2
         window.show_section(5)
         section = window.integrations
     elif view == "analytics":
@@ -327,10 +344,10 @@ async def _screenshot(window: object, view: str, path: Path) -> int:
         section = window.analytics
     elif view == "wizard":  # the Create Interviewer wizard's first step, over the list
         window.show_section(0)
-        section = window.open_create_interviewer()
+        section = shot = window.open_create_interviewer()  # the wizard is its own window
     else:
         window.show_section(0)
-        section = window.interviewers
+        interviewers = section = window.interviewers
         if view.startswith("interviewer:"):
             # interviewer:<slug> (its Candidates tab) or interviewer:<slug>/analytics
             slug, _sep, tab = view.split(":", 1)[1].partition("/")
@@ -338,11 +355,12 @@ async def _screenshot(window: object, view: str, path: Path) -> int:
             if interviewer_id is None:
                 log.error("no interviewer has the slug %r", slug)
                 return 2
-            section.open_interviewer(interviewer_id)
+            interviewers.open_interviewer(interviewer_id)
             if tab == "analytics":
-                section.detail_page.tabs.setCurrentWidget(section.detail_page.analytics)
+                page = interviewers.detail_page
+                page.tabs.setCurrentWidget(page.analytics)
         else:
-            section.show_list()
+            interviewers.show_list()
     window.show()
     window.start()
     deadline = time.monotonic() + 120
@@ -356,7 +374,6 @@ async def _screenshot(window: object, view: str, path: Path) -> int:
         return 3
     await asyncio.sleep(0.1)  # one more paint after the last rows arrived
     path.parent.mkdir(parents=True, exist_ok=True)
-    shot = section if view == "wizard" else window  # the wizard is its own window
     if not shot.grab().save(str(path)):
         log.error("could not write %s", path)
         return 4

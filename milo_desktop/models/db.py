@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from milo_desktop.errors import DatabaseProblem, SchemaTooNew
+from milo_desktop.files import private_dir, private_file, tighten
 
 log = logging.getLogger(__name__)
 
@@ -43,16 +43,25 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
+SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
 def _prepare_sqlite_file(path: Path) -> None:
-    """Create the file owner-only (0600) before SQLite does, so it never exists world-readable."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-        os.close(fd)
-    try:
-        os.chmod(path, 0o600)
-    except OSError:  # pragma: no cover - e.g. a read-only share; SQLite will complain if it matters
-        pass
+    """Create the file owner-only (0600) before SQLite does, so it never exists readable by
+    others, in a 0700 folder when the folder is new (an existing one is the data dir, made
+    private by the app, or a place the user chose for it).
+
+    SQLite creates the -wal, -shm and -journal files with the database file's own permission
+    bits: it sets them to match right after creating them, whatever the umask (os_unix.c,
+    ``findCreateFileMode`` / ``robust_open``), so a 0600 database gives 0600 side files. Ones an
+    older version left wider are tightened here. Setting ``os.umask`` around connection
+    creation was not chosen: the umask is process-wide, so it would race with every other
+    thread creating files meanwhile, and the pool opens connections later anyway."""
+    if not path.parent.exists():
+        private_dir(path.parent)
+    private_file(path)
+    for suffix in SQLITE_SIDE_FILES:
+        tighten(path.with_name(path.name + suffix))
 
 
 def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
@@ -115,8 +124,7 @@ def _backup_sqlite(path: Path, revision: str | None) -> Path:
     """Copy the live database with SQLite's backup API (safe with WAL), keep the newest few."""
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     target = path.with_name(f"{path.name}.{revision or 'empty'}.{stamp}.bak")
-    fd = os.open(target, os.O_CREAT | os.O_WRONLY, 0o600)
-    os.close(fd)
+    private_file(target)  # 0600 before SQLite writes the copy (and its journal) into it
     src = sqlite3.connect(path)
     dst = sqlite3.connect(target)
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from milo_desktop.enums import CallReview, CallStatus, LanguageMode, ReceptionistStatus
@@ -66,7 +66,15 @@ class InboundCall(Base):
     call_sid: Mapped[str | None] = mapped_column(String(34), unique=True)
     execution_sid: Mapped[str | None] = mapped_column(String(34), unique=True)
     caller_name: Mapped[str] = mapped_column(String(200), default="")
+    # The number to call back, E.164, only ever one that normalised; the provider's text is
+    # kept beside it. ``number_unverified``: the caller gave a number (typed or as caller ID)
+    # that did not normalise, so ``from_e164`` is empty or not the number they gave — nothing
+    # dials or texts it without the user's confirmation.
     from_e164: Mapped[str | None] = mapped_column(String(20))
+    caller_number_raw: Mapped[str | None] = mapped_column(String(80))  # caller ID, as sent
+    callback_number_raw: Mapped[str | None] = mapped_column(String(80))  # digits typed
+    number_unverified: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                    server_default=false())
     email: Mapped[str | None] = mapped_column(String(254))
     location: Mapped[str | None] = mapped_column(String(120))
     status: Mapped[CallStatus] = mapped_column(

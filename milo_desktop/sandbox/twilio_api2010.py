@@ -121,7 +121,8 @@ class Api2010:
         """GET /Accounts/{AC}.json (what a connection test reads)."""
         acct = self.state.accounts[account]
         base = f"{API}/Accounts/{account}"
-        subs = ("calls", "Calls"), ("recordings", "Recordings"), ("messages", "Messages")
+        subs: tuple[tuple[str, str], ...] = (
+            ("calls", "Calls"), ("recordings", "Recordings"), ("messages", "Messages"))
         subs += (("incoming_phone_numbers", "IncomingPhoneNumbers"),)
         return Resp(body={
             "auth_token": acct.auth_token, "date_created": rfc2822(self.state.clock()),

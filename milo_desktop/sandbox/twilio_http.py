@@ -6,16 +6,21 @@ twilio_server.py, so handlers stay plain functions that run under the state lock
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import threading
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from milo_desktop.sandbox.twilio_util import TwilioError
 
-FaultKind = Literal["429", "500", "status", "cut", "drop", "missing_sid", "non_json"]
+FaultKind = Literal["429", "500", "status", "cut", "drop", "missing_sid", "non_json", "rewrite"]
+# For kind "rewrite": the JSON answer (a copy) in, the body to send instead out — any JSON
+# value (NaN, lone surrogates, a list…; written with json.dumps) or raw bytes.
+Rewrite = Callable[[Any], Any]
 
 
 @dataclass
@@ -76,6 +81,7 @@ class Fault:
     method: str | None
     retry_after: int | str
     status: int = 500  # for kind "status"
+    rewrite: Rewrite | None = None  # for kind "rewrite"
 
 
 class Faults:
@@ -94,6 +100,7 @@ class Faults:
         method: str | None = None,
         retry_after: int | str = 1,
         status: int = 500,
+        rewrite: Rewrite | None = None,
     ) -> None:
         """Make the next `count` requests whose path matches the regex `path` (searched; any
         path when None) and `method` fail: '429' (code 20429 + Retry-After: seconds, or an
@@ -101,11 +108,12 @@ class Faults:
         `status`: 400, 403, 408, 422, 503…; Retry-After on 408 / 429 / 503), 'cut' (the
         answer starts, then the connection is closed half-way), 'drop' (the connection is
         closed before any answer), 'missing_sid' (a list page whose first record lacks `sid`;
-        other answers untouched) or 'non_json' (200 with a cut-off JSON body)."""
+        other answers untouched), 'non_json' (200 with a cut-off JSON body) or 'rewrite' (a
+        JSON answer replaced with `rewrite(answer)`: poison records, a page without its list)."""
         with self._lock:
             self._pending.append(
                 Fault(kind, count, re.compile(path) if path else None, method, retry_after,
-                      status)
+                      status, rewrite)
             )
 
     def clear(self) -> None:
@@ -168,7 +176,13 @@ def apply_before(fault: Fault) -> Resp | None:
 
 
 def apply_after(fault: Fault, resp: Resp) -> Resp:
-    """Spoil a real answer: drop `sid` from a list page's first record, or cut the JSON."""
+    """Spoil a real answer: drop `sid` from a list page's first record, cut the JSON, or
+    replace it with what `fault.rewrite` makes of it (poison records, a page without its
+    list…)."""
+    if fault.kind == "rewrite" and fault.rewrite is not None and isinstance(resp.body, dict):
+        new = fault.rewrite(copy.deepcopy(resp.body))
+        raw = new if isinstance(new, bytes) else json.dumps(new).encode()
+        return Resp(resp.status, raw, resp.content_type, dict(resp.headers))
     if fault.kind == "non_json":
         raw = resp.encode()
         return Resp(200, raw[: max(1, len(raw) // 2)], headers=resp.headers)

@@ -307,7 +307,7 @@ class Studio:
         except ValueError as exc:
             raise TwilioError(400, 20001, "Parameters must be a JSON object") from exc
         now = self.state.clock()
-        context = {
+        context: dict[str, Any] = {
             "flow": {"flow_sid": flow.sid, "channel": {"address": f["From"]}, "data": params,
                      "variables": {}},
             "contact": {"channel": {"address": f["To"]}},
@@ -320,7 +320,8 @@ class Studio:
         if self.outbound is not None and self.outbound(flow, rec, params):
             return Resp(201, self._execution_json(rec, req.origin))
         states = flow.data["definition"].get("states") or []
-        trigger = next((s for s in states if s.get("type") == "trigger"), {"name": "Trigger"})
+        trigger: dict[str, Any] = next((s for s in states if s.get("type") == "trigger"),
+                                       {"name": "Trigger"})
         nxt = next((t.get("next") for t in trigger.get("transitions", [])
                     if t.get("event") == "incomingRequest"), None)
         self.state.add_step(rec, name="incomingRequest", transitioned_from=trigger["name"],

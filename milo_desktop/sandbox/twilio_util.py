@@ -124,9 +124,9 @@ def when_matches(value: datetime | None, bound: datetime | date, op: str) -> boo
     if not isinstance(bound, datetime):
         left = left.date() if isinstance(left, datetime) else left
     if op == "<":
-        return left <= bound  # type: ignore[operator]
+        return left <= bound
     if op == ">":
-        return left >= bound  # type: ignore[operator]
+        return left >= bound
     return left == bound
 
 

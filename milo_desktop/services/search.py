@@ -43,6 +43,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
 
 from milo_desktop.enums import InterviewerStatus
 from milo_desktop.models import Candidate, Interviewer
@@ -242,7 +243,7 @@ _PG_FUZZY_LIMIT = 20 * PG_ID_LIST_MAX  # GIN may sample a posting list above thi
 _Shape = Literal["lookup", "scan", "probe_each"]
 
 
-def _count_up_to(session: Session, query: Any, cap: int) -> int:
+def _count_up_to(session: Session, query: Select[Any], cap: int) -> int:
     return int(
         session.execute(select(func.count()).select_from(query.limit(cap).subquery())).scalar_one()
     )
@@ -256,7 +257,7 @@ def _sqlite_shape(session: Session, q: _Query, sort: Sort) -> _Shape | list[int]
     if q.short:
         if sort == "name_key":
             return "lookup"  # the name_key range is already in page order
-        prefix = select(literal_column("1")).where(*_codepoint_prefix_bounds(q.folded))
+        prefix = select(literal_column("1", Integer)).where(*_codepoint_prefix_bounds(q.folded))
         common = _count_up_to(session, prefix, COMMON_MATCHES) >= COMMON_MATCHES
         return "scan" if common else "lookup"
     # The newest COMMON_MATCHES matches, walking FTS backwards: if there are fewer, they are
@@ -277,7 +278,7 @@ def _sqlite_shape(session: Session, q: _Query, sort: Sort) -> _Shape | list[int]
         # Matches at the start of the name ("jennifer", "zoë") sit together in name order, and
         # walking the name index would pass every name before them first: when they are a good
         # part of the matches, sorting the matches is the bounded cost.
-        prefix = select(literal_column("1")).where(*_codepoint_prefix_bounds(q.folded))
+        prefix = select(literal_column("1", Integer)).where(*_codepoint_prefix_bounds(q.folded))
         bunched = _count_up_to(session, prefix, COMMON_MATCHES)
         if bunched * 4 >= COMMON_MATCHES and density * top <= _BUNCHED_SORT_MAX:
             return "lookup"

@@ -22,6 +22,7 @@ from milo_desktop.services.core.events import (
     Subscription,
     SyncProgress,
     TaskFailed,
+    WorkerStateChanged,
 )
 from milo_desktop.services.sync.engine import SyncStatusChanged
 
@@ -39,6 +40,7 @@ class EventBridge(QObject):
     connectivityChanged = Signal(bool)
     taskFailed = Signal(str, object)  # task name, exception
     syncStatusChanged = Signal(str)  # service
+    workerStateChanged = Signal(str)  # supervised worker's name
 
     def __init__(self, bus: EventBus, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -57,6 +59,7 @@ class EventBridge(QObject):
             bus.subscribe(ConnectivityChanged, lambda e: self.connectivityChanged.emit(e.online)),
             bus.subscribe(TaskFailed, lambda e: self.taskFailed.emit(e.name, e.error)),
             bus.subscribe(SyncStatusChanged, lambda e: self.syncStatusChanged.emit(e.service)),
+            bus.subscribe(WorkerStateChanged, lambda e: self.workerStateChanged.emit(e.name)),
         ]
 
     def close(self) -> None:

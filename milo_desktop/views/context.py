@@ -1,4 +1,5 @@
-"""What every screen is handed: the workspace's services, the event bridge, the UI settings."""
+"""What every screen is handed: the workspace's services, the event bridge, the UI settings,
+and the other screens' windows it may open (views/windows.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from PySide6.QtCore import QObject, QSettings
 
 from milo_desktop.services.workspace import Workspace
 from milo_desktop.views.bridge import EventBridge
+from milo_desktop.views.windows import Windows
 
 
 @dataclass
@@ -18,6 +20,7 @@ class ViewContext:
     workspace: Workspace
     bridge: EventBridge
     settings: QSettings  # window geometry, splitters, column layouts (not workspace data)
+    windows: Windows  # views/screen_windows.py: ScreenWindows
 
     def spawn(self, coro: Coroutine[Any, Any, Any], name: str,
               owner: QObject | None = None) -> Any:

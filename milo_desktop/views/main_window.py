@@ -34,8 +34,9 @@ from milo_desktop.views.settings import IntegrationsSection
 from milo_desktop.views.widgets.alerts import DesktopAlerts
 from milo_desktop.views.widgets.bell import NotificationBell
 from milo_desktop.views.widgets.global_search import GlobalSearch
+from milo_desktop.views.widgets.media import audio_output_problem
 from milo_desktop.views.widgets.spend_chip import SpendChip
-from milo_desktop.views.widgets.sync_status import sync_status_text
+from milo_desktop.views.widgets.sync_status import sync_status_text, worker_status_text
 
 SECTION_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -168,25 +169,31 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.online_label)
         self._watch_connectivity()
         self.ctx.bridge.syncStatusChanged.connect(lambda _service: self.show_sync_status())
+        self.ctx.bridge.workerStateChanged.connect(lambda _name: self.show_sync_status())
         self._sync_timer = QTimer(self, interval=15_000)  # keeps "synced 20 s ago" true
         self._sync_timer.timeout.connect(self.show_sync_status)
         self._sync_timer.start()
         self.show_sync_status()
 
     def show_sync_status(self) -> None:
-        """Last sync per service, in the status bar ("Twilio: synced 2 min ago")."""
+        """Last sync per service, in the status bar ("Twilio: synced 2 min ago"), and any
+        background worker restarting after an error (a running one says nothing)."""
         engine = self.ctx.workspace.sync
-        if engine is None:
-            self.sync_label.setText("")
-            return
-        parts = [sync_status_text(st) for st in engine.statuses()]
+        supervisor = self.ctx.workspace.supervisor  # None until the background starts
+        syncs = engine.statuses() if engine is not None else []
+        workers = supervisor.statuses() if supervisor is not None else []
+        restarting = [(worker_status_text(w), w.last_error) for w in workers]
+        restarting = [(text, error) for text, error in restarting if text]
+        parts = [sync_status_text(st) for st in syncs] + [text for text, _ in restarting]
         self.sync_label.setText("   ".join(parts))
-        self.sync_label.setToolTip("\n".join(st.message for st in engine.statuses() if st.message))
+        tips = [st.message for st in syncs if st.message]
+        tips += [f"{text} ({error})" if error else text for text, error in restarting]
+        self.sync_label.setToolTip("\n".join(tips))
 
     def _watch_connectivity(self) -> None:
-        net = QNetworkInformation.instance()
+        net = _network_information()
         if net is None and QNetworkInformation.loadDefaultBackend():
-            net = QNetworkInformation.instance()
+            net = _network_information()
         if net is None:
             self.online_label.setText(self.tr("● Online status unknown"))
             return
@@ -209,15 +216,25 @@ class MainWindow(QMainWindow):
         sound.setChecked(self.alerts.sound_enabled)
         sound.toggled.connect(self.alerts.set_sound_enabled)
         file_menu.addAction(sound)
-        # Settings → Notifications changes the same preference: show it as it is now.
-        file_menu.aboutToShow.connect(lambda: sound.setChecked(self.alerts.sound_enabled))
+        file_menu.setToolTipsVisible(True)
+
+        def show_sound() -> None:
+            # Settings → Notifications changes the same preference: show it as it is now, and
+            # say why no sound will play where this computer cannot play one.
+            sound.setChecked(self.alerts.sound_enabled)
+            problem = audio_output_problem()
+            sound.setToolTip(self.tr("Sounds are unavailable on this computer: {why}.").format(
+                why=problem) if problem else sound.text().replace("&", ""))
+
+        file_menu.aboutToShow.connect(show_sound)
         if self.alerts.tray is not None:
             keep = QAction(self.tr("Keep running in the &tray when closed"), self, checkable=True)
             keep.setChecked(self.alerts.keep_running_in_tray)
             keep.toggled.connect(self.alerts.set_keep_running_in_tray)
             file_menu.addAction(keep)
         file_menu.addSeparator()
-        quit_action = QAction(self.tr("&Quit"), self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action = QAction(self.tr("&Quit"), self,
+                              shortcut=QKeySequence(QKeySequence.StandardKey.Quit))
         quit_action.triggered.connect(self.quit)
         file_menu.addAction(quit_action)
 
@@ -259,7 +276,9 @@ class MainWindow(QMainWindow):
                 return
 
     def current_section(self) -> QWidget:
-        return self.stack.currentWidget()
+        section = self.stack.currentWidget()
+        assert section is not None  # the stack holds every section from the start
+        return section
 
     def _sidebar_changed(self, current: QListWidgetItem | None, _prev: object) -> None:
         if current is None or current.data(SECTION_ROLE) is None:
@@ -339,7 +358,11 @@ class MainWindow(QMainWindow):
         splitter = s.value("window/splitter")
         if isinstance(splitter, QByteArray | bytes) and splitter:
             self.splitter.restoreState(QByteArray(splitter))
-        self.show_section(int(s.value("window/section", 0) or 0))
+        try:
+            section = int(str(s.value("window/section", 0)))
+        except ValueError:  # ui-state.ini edited by hand: the first section
+            section = 0
+        self.show_section(section)
         self.interviewers.restore_state()
         self.directory.restore_state()
         self.pipeline.restore_state()
@@ -393,3 +416,8 @@ class MainWindow(QMainWindow):
             section.close()  # stops their timers before the workspace goes away
         self.closing.emit()
         super().closeEvent(event)
+
+
+def _network_information() -> QNetworkInformation | None:
+    """The reachability backend, None until one is loaded (PySide6's stub says never None)."""
+    return QNetworkInformation.instance()

@@ -14,7 +14,8 @@ from milo_desktop.sandbox.twilio_server import TwilioSandbox
 from milo_desktop.services.receptionists import ReceptionistService
 from milo_desktop.services.workspace import Workspace
 from tests.factories import make_interviewer
-from tests.unit.test_receptionists_service import NUMBER, SandboxPublisher, draft
+from tests.publishers import sandbox_publisher
+from tests.unit.test_receptionists_service import NUMBER, draft
 
 
 def _sync(data_dir: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -36,7 +37,7 @@ def test_sync_once_collects_a_call_and_reports(tmp_path: Path, arun: Any) -> Non
         ws = Workspace.open(f"sqlite:///{tmp_path / 'workspace.db'}")
         try:
             iid = make_interviewer(ws, "Forklift Operator")
-            svc = ReceptionistService(ws.db, ws.bus, SandboxPublisher(box))
+            svc = ReceptionistService(ws.db, ws.bus, sandbox_publisher(box))
             arun(svc.create(draft(iid)))
         finally:
             ws.close()

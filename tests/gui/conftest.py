@@ -12,6 +12,7 @@ from PySide6.QtCore import QSettings
 from milo_desktop.services.workspace import Workspace
 from milo_desktop.views.bridge import EventBridge
 from milo_desktop.views.context import ViewContext
+from milo_desktop.views.screen_windows import ScreenWindows
 
 
 @pytest.fixture
@@ -25,7 +26,7 @@ def make_ctx(qloop: Any, tmp_path: Path) -> Iterator[Any]:
         bridge = EventBridge(ws.bus)
         bridges.append(bridge)
         settings = QSettings(str(tmp_path / "ui-state.ini"), QSettings.Format.IniFormat)
-        return ViewContext(ws, bridge, settings)
+        return ViewContext(ws, bridge, settings, ScreenWindows())
 
     yield make
     for bridge in bridges:

@@ -27,6 +27,7 @@ from milo_desktop.views.bridge import EventBridge
 from milo_desktop.views.candidates import ProfileDialog
 from milo_desktop.views.context import ViewContext
 from milo_desktop.views.main_window import MainWindow
+from milo_desktop.views.screen_windows import ScreenWindows
 from tests.factories import NOW, make_application, make_candidate, make_interviewer
 
 UTC = dt.UTC
@@ -42,7 +43,8 @@ def ctx(sqlite_workspace: Workspace, qloop: Any, tmp_path: Path) -> Iterator[Vie
     ws.bus.bind_loop(qloop)
     ws.analytics.clock = lambda: NOW  # presets end on NOW's day
     bridge = EventBridge(ws.bus)
-    yield ViewContext(ws, bridge, QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+    yield ViewContext(ws, bridge, settings, ScreenWindows())
     for widget in QApplication.topLevelWidgets():
         if isinstance(widget, ProfileDialog):
             widget.close()

@@ -89,7 +89,7 @@ def test_from_a_template_to_create(qtbot: Any, ctx: ViewContext, sqlite_workspac
     conf.title.set_text("Forklift Operator (Nights)")
     assert conf.slug.text() == "forklift-operator-nights"
     assert conf.name.text() == "Forklift Operator (Nights)"
-    assert conf.title.counter.text() == "26/80"
+    assert conf.title.counter.text() == "26 / 80"
     qtbot.waitUntil(lambda: conf.slug_status.text() == "✓ Available")
     next_step(qtbot, wizard)
 
@@ -219,7 +219,7 @@ def test_every_validation_error_is_shown_next_to_its_field(
     conf.slug.clear()
     qtbot.keyClicks(conf.slug, "line-cook-downtown")  # typed: it stops following the title
     conf.title.set_text("t" * 81)
-    assert conf.title.counter.text() == "81/80"
+    assert conf.title.counter.text() == "81 / 80"
     assert conf.errors["position_title"].text() == ("The position title is 81 characters; "
                                                     "the limit is 80.")
     conf.name.setText("")

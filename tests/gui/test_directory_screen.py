@@ -20,6 +20,7 @@ from milo_desktop.views.bridge import EventBridge
 from milo_desktop.views.candidates import DirectorySection, ProfileDialog, open_candidate_profile
 from milo_desktop.views.candidates.directory_model import DirectoryModel
 from milo_desktop.views.context import ViewContext
+from milo_desktop.views.screen_windows import ScreenWindows
 from milo_desktop.views.widgets.paged_model import LoadState
 from tests.factories import NOW, make_application, make_candidate, make_interviewer
 
@@ -33,7 +34,7 @@ def ctx(
     sqlite_workspace.bus.bind_loop(qloop)
     bridge = EventBridge(sqlite_workspace.bus)
     settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
-    yield ViewContext(sqlite_workspace, bridge, settings)
+    yield ViewContext(sqlite_workspace, bridge, settings, ScreenWindows())
     for widget in QApplication.topLevelWidgets():
         if isinstance(widget, ProfileDialog):
             widget.close()

@@ -18,15 +18,15 @@ from PySide6.QtCore import Qt
 from milo_desktop.sandbox.twilio_server import TwilioSandbox
 from milo_desktop.services.connectors import Quarantine
 from milo_desktop.services.connectors.twilio import RetryPolicy
+from milo_desktop.services.connectors.twilio.calls_job import TwilioSync
 from milo_desktop.services.connectors.twilio.integration import IntegrationsService
 from milo_desktop.services.core.credentials import SERVICE, CredentialStore
 from milo_desktop.services.sync import ServiceState, SyncEngine
-from milo_desktop.services.connectors.twilio.calls_job import TwilioSync
 from milo_desktop.services.sync.cursors import add_quarantine, list_issues
 from milo_desktop.services.workspace import Workspace
 from milo_desktop.views.settings import IntegrationsSection, SyncIssuesPanel
 from milo_desktop.views.settings.twilio_card import CONNECTED, FORM
-from tests.keychains import MemoryKeychain
+from tests.keychains import BrokenKeychain, MemoryKeychain
 
 NUMBER = "+12145550197"
 FAST = RetryPolicy(attempts=2, base_delay=0.01, max_delay=0.02)
@@ -185,6 +185,21 @@ def test_no_keychain_offers_session_only_and_it_works(
     assert "for this session only" in card.connected_page.source_label.text()
 
 
+@pytest.mark.expect_log_warnings  # the keychain's failure and the session-only choice
+def test_failing_keychain_says_why_and_offers_session_only(
+        qtbot: Any, make_ctx: Any, sqlite_workspace: Workspace) -> None:
+    """A keychain that exists but fails (its D-Bus service gone): the screen says so with the
+    keychain's reason instead of crashing, and the session-only fallback is offered."""
+    section = build(qtbot, make_ctx, sqlite_workspace, BrokenKeychain())
+    notice = section.keychain_notice
+    qtbot.waitUntil(lambda: notice.heading.text() == "Your keychain is not working")
+    assert notice.isVisible() and BrokenKeychain.reason in notice.text.text()
+    assert section.session_button.isVisible()
+    assert BrokenKeychain.reason in section.twilio.message.text()
+    qtbot.mouseClick(section.session_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "session only" in notice.heading.text())
+
+
 def quarantine(ws: Workspace, payload: str) -> None:
     q = Quarantine("twilio", "calls", "missing field 'sid'", payload, external_id=None)
     ws.db.run_sync(lambda s: add_quarantine(s, [q]), write=True)
@@ -213,7 +228,7 @@ def test_sync_card_and_sync_issues_panel(
     assert row.last_sync.text() == "just now" and "Last round" in row.progress.text()
     later = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=2, seconds=5)
     section.sync.clock = lambda: later
-    section.sync.render()
+    section.sync.show_statuses()
     assert row.last_sync.text() == "2m ago"
 
     # A quarantined record: the count shows up and the panel lists it with its payload.

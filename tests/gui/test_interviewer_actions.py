@@ -30,7 +30,7 @@ def test_preview_kiosk_and_edit_from_the_interviewer_page(
         qtbot: Any, make_ctx: Any, sqlite_workspace: Workspace) -> None:
     iv, _form = make_form_interviewer(sqlite_workspace)
     page = _page(qtbot, make_ctx, sqlite_workspace, iv)
-    actions = page.actions
+    actions = page.header_actions
     titles = [a.text() for a in actions.preview_menu.actions()]
     assert titles == ["1. Front-desk form (Form)", "2. Phone screen (Voice)"]
     assert actions.kiosk_button.isEnabled() and actions.edit_button.isEnabled()
@@ -59,6 +59,6 @@ def test_no_kiosk_without_a_form_stage(qtbot: Any, make_ctx: Any,
     iv, _stage = make_form_interviewer(sqlite_workspace, slug="voice-only",
                                        stages=(StageKind.VOICE,))
     page = _page(qtbot, make_ctx, sqlite_workspace, iv)
-    assert not page.actions.kiosk_button.isEnabled()
-    assert "Form stage" in page.actions.kiosk_button.toolTip()
+    assert not page.header_actions.kiosk_button.isEnabled()
+    assert "Form stage" in page.header_actions.kiosk_button.toolTip()
     assert [a.text() for a in page.actions.preview_menu.actions()] == ["1. Phone screen (Voice)"]

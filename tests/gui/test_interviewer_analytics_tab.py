@@ -23,6 +23,7 @@ from milo_desktop.views.interviewers import InterviewersSection
 from milo_desktop.views.interviewers.analytics_chart import duration_text, percent_text
 from milo_desktop.views.interviewers.analytics_tab import AnalyticsTab
 from milo_desktop.views.interviewers.detail_page import InterviewerPage
+from milo_desktop.views.screen_windows import ScreenWindows
 from tests.analytics_factories import (
     ATS,
     EMAIL,
@@ -55,7 +56,8 @@ def ctx(sqlite_workspace: Workspace, qloop: Any, tmp_path: Path) -> Iterator[Vie
     ws.bus.bind_loop(qloop)
     ws.interviewers.clock = lambda: NOW
     bridge = EventBridge(ws.bus)
-    yield ViewContext(ws, bridge, QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+    yield ViewContext(ws, bridge, settings, ScreenWindows())
     bridge.close()
 
 

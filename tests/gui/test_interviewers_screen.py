@@ -20,6 +20,7 @@ from milo_desktop.services.workspace import Workspace
 from milo_desktop.views.bridge import EventBridge
 from milo_desktop.views.context import ViewContext
 from milo_desktop.views.interviewers import InterviewersSection
+from milo_desktop.views.screen_windows import ScreenWindows
 from tests.factories import NOW, make_application, make_candidate, make_interviewer
 
 DAY = dt.timedelta(days=1)
@@ -74,7 +75,8 @@ def ctx(sqlite_workspace: Workspace, qloop: Any, tmp_path: Path,
     ws.bus.bind_loop(qloop)
     ws.interviewers.clock = lambda: NOW
     bridge = EventBridge(ws.bus)
-    yield ViewContext(ws, bridge, QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+    yield ViewContext(ws, bridge, settings, ScreenWindows())
     bridge.close()
 
 

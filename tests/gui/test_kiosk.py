@@ -16,7 +16,7 @@ from milo_desktop.enums import InterviewerStatus, StageStatus
 from milo_desktop.models import Answer, Application, Candidate, StageResult
 from milo_desktop.services.workspace import Workspace
 from milo_desktop.views.kiosk import KioskWindow, open_kiosk
-from milo_desktop.views.kiosk.pages import AmountPage, OptionsPage, TextPage
+from milo_desktop.views.widgets.kiosk_pages import AmountPage, OptionsPage, TextPage
 from tests.form_stage import make_form_interviewer
 
 CLICK = Qt.MouseButton.LeftButton

@@ -232,14 +232,15 @@ def test_a_sync_failure_opens_the_sync_card(
     ctx.spawn(engine.run_once("twilio"), "test.sync")
     qtbot.waitUntil(lambda: window.bell.unread == 1, timeout=10_000)
     assert engine.status("twilio").state == ServiceState.AUTH_FAILED
-    section.scroll.verticalScrollBar().setValue(section.scroll.verticalScrollBar().maximum())
+    bar = section.scroll_area.verticalScrollBar()
+    bar.setValue(bar.maximum())
     click_newest(qtbot, window, "Twilio sync failed")
     assert window.current_section() is section
     card = section.sync
     assert card is not None
 
     def card_on_screen() -> bool:
-        top = card.mapTo(section.scroll.viewport(), card.rect().topLeft()).y()
+        top = card.mapTo(section.scroll_area.viewport(), card.rect().topLeft()).y()
         return 0 <= top < 60
     qtbot.waitUntil(card_on_screen, timeout=5000)
     qtbot.waitUntil(lambda: "Sign-in refused" in card.rows["twilio"].state.text(), timeout=5000)
@@ -269,7 +270,7 @@ def test_the_notifications_card_saves_its_switches(
     card = first.notifications
     assert card.status.text().endswith("All on")
     assert all(box.isChecked() and box.isEnabled() for box in card.boxes.values())
-    first.scroll.ensureWidgetVisible(card)  # the card is at the bottom of the page
+    first.scroll_area.ensureWidgetVisible(card)  # the card is at the bottom of the page
     with qtbot.waitSignal(card.finished, timeout=5000):
         tick(qtbot, card.boxes[K.CALLER_NEEDS_REVIEW])
     with qtbot.waitSignal(card.finished, timeout=5000):

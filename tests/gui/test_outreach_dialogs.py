@@ -16,7 +16,7 @@ from sqlalchemy import select
 from milo_desktop.enums import InterviewerStatus
 from milo_desktop.models import Application, Candidate
 from milo_desktop.models.messaging import Message
-from milo_desktop.services.connectors.smtp import KEY_PASSWORD
+from milo_desktop.services.connectors.email.smtp import KEY_PASSWORD
 from milo_desktop.services.connectors.twilio.integration import IntegrationsService
 from milo_desktop.services.core.credentials import SERVICE, CredentialStore
 from milo_desktop.services.outreach import CommunicationPolicy

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QFileDialog
 from sqlalchemy import func, select
 
 from milo_desktop.enums import CallReview, CallStatus
@@ -123,8 +123,7 @@ def test_details_show_answers_transcript_and_recording(section: PipelineSection,
     assert "Question 1?" in card_text and "✓ Passed" in card_text
     assert "Evidence: “Caller: answer 1”" in card_text
     assert "Yes, since 2021." in dialog.transcript.toPlainText()
-    assert dialog.player.source() == QUrl.fromLocalFile(str(Path(dialog.detail.recording_path)))
-    assert dialog.player.play_button.isVisibleTo(dialog)
+    assert dialog.player.path == dialog.detail.recording_path  # playing it: the tests below
     # Opening marks the call read: the dot goes and the "new" count drops.
     qtbot.waitUntil(lambda: not section.model.rows()[0].unread, timeout=10_000)
     qtbot.waitUntil(lambda: section.count_label.text() == "12 new", timeout=10_000)
@@ -136,6 +135,58 @@ def test_details_show_answers_transcript_and_recording(section: PipelineSection,
     qtbot.waitUntil(lambda: dialog.detail is not None and dialog.detail.row.id == missing)
     assert "missing" in dialog.player.message.text()
     assert not dialog.player.play_button.isVisibleTo(dialog)
+
+
+@pytest.mark.requires_multimedia
+def test_details_offer_the_recording_to_play(section: PipelineSection, qtbot: Any,
+                                             data: dict[str, Any]) -> None:
+    dialog = section.open_call(data["star"])
+    qtbot.waitUntil(lambda: dialog.detail is not None, timeout=10_000)
+    assert dialog.player.source() == QUrl.fromLocalFile(str(Path(dialog.detail.recording_path)))
+    assert dialog.player.play_button.isVisibleTo(dialog)
+    assert not dialog.player.message.isVisibleTo(dialog)
+    assert not dialog.player.save_button.isVisibleTo(dialog)
+
+
+def test_details_without_multimedia_say_why_and_save_the_recording(
+        section: PipelineSection, qtbot: Any, data: dict[str, Any], tmp_path: Path,
+        multimedia_unavailable: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A computer without QtMultimedia's audio library (the probe made to fail as it does
+    without libpulse): the recording says why it cannot play and Save… copies it."""
+    assert multimedia_unavailable == "the audio library libpulse (PulseAudio) is not installed"
+    dialog = section.open_call(data["star"])
+    qtbot.waitUntil(lambda: dialog.detail is not None, timeout=10_000)
+    player = dialog.player
+    assert player.message.isVisibleTo(dialog)
+    assert player.message.text() == (
+        "Playback is unavailable on this computer: the audio library libpulse (PulseAudio) is "
+        "not installed. Save the recording to listen to it in another program.")
+    assert not player.play_button.isVisibleTo(dialog) and not player.slider.isVisibleTo(dialog)
+    assert player.save_button.isVisibleTo(dialog) and player.save_button.isEnabled()
+    assert player.source() == QUrl()  # no media player was made
+    # Save…: the user picks a file (the system dialog is modal: answered here), the copy is
+    # written off the GUI thread and the player says where.
+    target = tmp_path / "saved" / "stella.wav"
+    target.parent.mkdir()
+    asked: list[str] = []
+
+    def choose(_parent: Any, _caption: str, proposed: str, _filter: str) -> tuple[str, str]:
+        asked.append(proposed)
+        return str(target), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(choose))
+    with qtbot.waitSignal(player.saved, timeout=10_000) as saved:
+        qtbot.mouseClick(player.save_button, Qt.MouseButton.LeftButton)
+    assert saved.args == [str(target), ""]
+    assert Path(asked[0]).name == "recording.wav"  # proposed under the recording's own name
+    assert target.read_bytes() == CHIME.read_bytes()
+    assert player.message.text().endswith(f"Saved a copy to {target}.")
+    assert player.message.text().startswith("Playback is unavailable on this computer")
+    # A destination that cannot be written: said, nothing else breaks.
+    with qtbot.waitSignal(player.saved, timeout=10_000) as refused:
+        player.save_to(str(tmp_path / "no-such-folder" / "x.wav"))
+    assert refused.args[1] == "No such file or directory"
+    assert "could not be saved" in player.message.text() and player.save_button.isEnabled()
 
 
 def test_approve_from_details_updates_the_row(section: PipelineSection, qtbot: Any,

@@ -19,7 +19,8 @@ from milo_desktop.views.receptionists.practice_call import PracticeCallDialog
 from milo_desktop.views.receptionists.receptionists_list import ReceptionistsSection
 from milo_desktop.views.receptionists.wizard import ReceptionistWizard
 from tests.factories import make_interviewer
-from tests.unit.test_receptionists_service import OfflinePublisher, SandboxPublisher, number_urls
+from tests.publishers import sandbox_publisher, unreachable_publisher
+from tests.unit.test_receptionists_service import number_urls
 
 NUMBER = "+12145550197"
 
@@ -38,7 +39,7 @@ def section(qtbot: Any, make_ctx: Any, sqlite_workspace: Workspace,
     make_interviewer(sqlite_workspace, "Forklift Operator")
     make_interviewer(sqlite_workspace, "Reach Truck Operator")
     ws: Any = sqlite_workspace
-    ws.receptionists = ReceptionistService(ws.db, ws.bus, SandboxPublisher(sandbox))
+    ws.receptionists = ReceptionistService(ws.db, ws.bus, sandbox_publisher(sandbox))
     widget = ReceptionistsSection(make_ctx(sqlite_workspace))
     qtbot.addWidget(widget)
     widget.resize(1440, 900)
@@ -55,7 +56,7 @@ def test_walk_the_wizard_and_create_a_live_receptionist(
         qtbot: Any, section: ReceptionistsSection, sandbox: TwilioSandbox) -> None:
     assert section.tabs.tabText(0) == "All (0)"
     assert section.table.overlay.title.text() == "No receptionists yet"
-    wizard = section.create()
+    wizard = section.create_receptionist()
     assert isinstance(wizard, ReceptionistWizard)
     next_button = wizard.next_button
     qtbot.waitUntil(lambda: wizard.questions.default_interviewer.count() == 3)
@@ -69,11 +70,11 @@ def test_walk_the_wizard_and_create_a_live_receptionist(
     basic.number.setEditText("(214) 555-0197")
     qtbot.keyClicks(basic.agent, "Ava")
     basic.intro.set_text("x" * 801)
-    assert basic.intro.counter.text() == "801/800"
+    assert basic.intro.counter.text() == "801 / 800"
     assert "801 characters; the limit is 800" in problems_text(basic)
     assert not next_button.isEnabled()
     basic.intro.set_text("Thanks for calling Northwind Staffing!")
-    assert basic.intro.counter.text() == "38/800"
+    assert basic.intro.counter.text() == "38 / 800"
     qtbot.waitUntil(next_button.isEnabled)  # after the number was checked against the db
     assert problems_text(basic) == ""
     qtbot.mouseClick(next_button, Qt.MouseButton.LeftButton)
@@ -160,7 +161,7 @@ def test_walk_the_wizard_and_create_a_live_receptionist(
 def test_a_taken_number_is_refused_in_step_one(
         qtbot: Any, section: ReceptionistsSection, sqlite_workspace: Workspace) -> None:
     make_interviewer(sqlite_workspace, "SMS Screening", slug="sms", phone_number=NUMBER)
-    wizard = section.create()
+    wizard = section.create_receptionist()
     qtbot.keyClicks(wizard.basic.name, "Line")
     qtbot.keyClicks(wizard.basic.agent, "Ava")
     wizard.basic.intro.set_text("Hello")
@@ -280,8 +281,8 @@ def test_a_publish_failure_is_shown_in_the_wizard_and_can_be_retried(
         sandbox: TwilioSandbox) -> None:
     ws: Any = sqlite_workspace
     service: ReceptionistService = ws.receptionists
-    service.set_publisher(OfflinePublisher())
-    wizard = section.create()
+    service.set_publisher(unreachable_publisher())
+    wizard = section.create_receptionist()
     wizard.basic.name.setText("Line")
     wizard.basic.agent.setText("Ava")
     wizard.basic.intro.set_text("Hello")
@@ -297,7 +298,7 @@ def test_a_publish_failure_is_shown_in_the_wizard_and_can_be_retried(
     assert "Twilio cannot be reached" in wizard.error_text() and wizard.isVisible()
     assert wizard.next_button.text() == "Try publishing again"
     # Twilio is back: the retry publishes the saved receptionist (no duplicate).
-    service.set_publisher(SandboxPublisher(sandbox))
+    service.set_publisher(sandbox_publisher(sandbox))
     qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not wizard.isVisible(), timeout=10_000)
     qtbot.waitUntil(lambda: section.tabs.tabText(1) == "Live (1)")

@@ -16,9 +16,9 @@ from milo_desktop.services.core.credentials import CredentialStore
 from milo_desktop.services.resume import ResumeService
 from milo_desktop.services.scoring.llm_config import KEY, LlmConfig
 from milo_desktop.services.workspace import Workspace
-from milo_desktop.views.candidates.format import score_text
 from milo_desktop.views.candidates.resume_dialog import ResumeDialog
 from milo_desktop.views.settings.llm_card import LlmCard
+from milo_desktop.views.widgets.formatting import score_text
 from tests.factories import make_application, make_candidate, make_interviewer
 from tests.fake_llm import Reply, fake_llm
 from tests.integration.test_applications_service import add_questions

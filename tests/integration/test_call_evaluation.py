@@ -47,7 +47,7 @@ from milo_desktop.services.workspace import Workspace
 from tests.factories import make_application, make_candidate, make_interviewer
 
 NUMBER = "+15550001111"
-DANA = "+15557654321"
+DANA = "+12145550142"  # valid (fictional 555-01xx): a caller ID that normalises
 FAST = RetryPolicy(attempts=3, base_delay=0.01, max_delay=0.05)
 LICENSE = "Do you have a valid driver's license?"
 YEARS = "How many years of warehouse experience do you have?"
@@ -314,19 +314,19 @@ def test_known_caller_is_linked_not_duplicated_and_not_invited_twice(
 ) -> None:
     desk = add_front_desk(workspace, manual_approval=False)
     known = make_candidate(workspace, "Dana R.", "Dana@Example.com", phone_e164=DANA)
-    other = make_candidate(workspace, "Sam Lee", "sam@example.com", phone_e164="+15559990000")
+    other = make_candidate(workspace, "Sam Lee", "sam@example.com", phone_e164="+13125550177")
     make_application(workspace, other, desk.interviewer_id)
     seen = Recorder(workspace)
     # Dana calls twice; Sam, already invited to the default interviewer, calls once.
     run_calls(workspace, sandbox, tmp_path, arun, desk, [
-        (DANA, script(desk)), (DANA, script(desk)), ("+15559990000", script(desk, name="Sam Lee")),
+        (DANA, script(desk)), (DANA, script(desk)), ("+13125550177", script(desk, name="Sam Lee")),
     ])
 
     found = calls(workspace)
     assert len(found) == 3 and all(c.review == CallReview.APPROVED for c in found)
     by_phone = {c.from_e164: c for c in found}
     assert [c.candidate_id for c in found if c.from_e164 == DANA] == [known, known]
-    assert by_phone["+15559990000"].candidate_id == other
+    assert by_phone["+13125550177"].candidate_id == other
     assert count(workspace, Candidate) == 2  # linked, never duplicated
     apps = workspace.db.run_sync(lambda s: sorted(
         (a.candidate_id, a.interviewer_id) for a in s.scalars(select(Application))))

@@ -105,6 +105,9 @@ def test_still_busy_or_too_long_a_wait_falls_back(arun: Any) -> None:
     '{"score": "four"}',
     "[4]",
     '{"summary": "no score"',
+    '{"score": NaN}',
+    '{"score": "Infinity"}',
+    '{"score": 1e400}',
 ])
 def test_malformed_reply_falls_back(arun: Any, content: str) -> None:
     with fake_llm([Reply(200, completion(content))]) as server:

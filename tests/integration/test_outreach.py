@@ -6,6 +6,8 @@ the communication policy (master switch, business hours in another time zone).""
 from __future__ import annotations
 
 import datetime as dt
+import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -255,6 +257,34 @@ def test_business_hours_in_another_time_zone_schedule_next_try(workspace: Worksp
                         timezone="America/Chicago", blackout_dates=(thanksgiving,))
     thursday_noon = dt.datetime(2026, 11, 26, 18, 0, tzinfo=dt.UTC)
     assert policy.next_open(thursday_noon) == dt.datetime(2026, 11, 27, 15, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def computer_in_chicago(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """This process's local time zone is America/Chicago (restored afterwards)."""
+    if not hasattr(time, "tzset"):
+        pytest.skip("the local time zone can only be changed in-process on Unix (time.tzset)")
+    monkeypatch.setenv("TZ", "America/Chicago")
+    time.tzset()
+    try:
+        yield
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_business_hours_in_this_computers_zone_follow_its_daylight_saving(
+        computer_in_chicago: None) -> None:
+    """No time zone set: the computer's, with the offset of the moment asked about — never
+    the offset in force on the day the test (or the app) runs."""
+    policy = CommunicationPolicy(hours=(dt.time(9), dt.time(17)), days=frozenset(range(5)))
+    winter_saturday = dt.datetime(2026, 1, 10, 15, 0, tzinfo=dt.UTC)  # 09:00 CST
+    summer_saturday = dt.datetime(2026, 7, 11, 14, 0, tzinfo=dt.UTC)  # 09:00 CDT
+    assert policy.next_open(winter_saturday) == dt.datetime(2026, 1, 12, 15, 0, tzinfo=dt.UTC)
+    assert policy.next_open(summer_saturday) == dt.datetime(2026, 7, 13, 14, 0, tzinfo=dt.UTC)
+    # The Monday after the clocks went back (Nov 1): 16:59 CST is still open, 17:00 is not.
+    assert policy.is_open(dt.datetime(2026, 11, 2, 22, 59, tzinfo=dt.UTC))
+    assert not policy.is_open(dt.datetime(2026, 11, 2, 23, 0, tzinfo=dt.UTC))
 
 
 def test_master_switch_and_policy_validation(workspace: Workspace, arun: Any) -> None:

@@ -15,7 +15,7 @@ from milo_desktop.enums import CallReview, CallStatus, MessageStatus, OutboxStat
 from milo_desktop.models import InboundCall, Receptionist, ReceptionistInterviewer
 from milo_desktop.models.messaging import Message, OutboxItem
 from milo_desktop.sandbox.twilio_server import TwilioSandbox
-from milo_desktop.services.connectors.smtp import SmtpConnector, SmtpSecurity, SmtpSettings
+from milo_desktop.services.connectors.email.smtp import SmtpConnector, SmtpSecurity, SmtpSettings
 from milo_desktop.services.connectors.twilio import (
     ApiBases,
     RetryPolicy,

@@ -6,11 +6,9 @@ from __future__ import annotations
 import asyncio
 import io
 import json
-import os
 import wave
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,9 +22,8 @@ from twilio.rest import Client
 from milo_desktop.sandbox.twilio_contract import Spec
 from milo_desktop.sandbox.twilio_flowrun import builtin_runner, simulator_runner
 from milo_desktop.sandbox.twilio_server import TwilioSandbox
+from tests.inputs import twilio_spec
 
-ROOT = Path(__file__).resolve().parents[2]
-SPECS = Path(os.environ.get("MILO_TWILIO_SPECS", ROOT.parent / "shared" / "specs" / "twilio"))
 NUMBER = "+15550001111"
 CALLER = "+15557654321"
 
@@ -494,10 +491,7 @@ def world() -> Iterator[tuple[TwilioSandbox, dict[str, str]]]:
 
 
 def _spec(name: str) -> Spec:
-    path = SPECS / name
-    if not path.exists():
-        pytest.skip(f"Twilio's OpenAPI file is not at {path} (set MILO_TWILIO_SPECS)")
-    return Spec(path)
+    return twilio_spec(name)  # tests/data/twilio-oai; a failure under CI=true when missing
 
 
 A = "/2010-04-01/Accounts/{AccountSid}"

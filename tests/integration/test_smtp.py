@@ -14,7 +14,7 @@ from milo_desktop.enums import MessageStatus, OutboxStatus
 from milo_desktop.models.messaging import Message, OutboxItem
 from milo_desktop.models.system import WorkspaceSetting
 from milo_desktop.services.connectors import AuthFailed, Offline
-from milo_desktop.services.connectors.smtp import (
+from milo_desktop.services.connectors.email.smtp import (
     KEY_PASSWORD,
     OutgoingEmail,
     SmtpConnector,

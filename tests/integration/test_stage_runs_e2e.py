@@ -111,7 +111,7 @@ def test_voice_then_sms_stage_scored_next_started_completed_with_spend(
     r = rig(workspace, sandbox, tmp_path)
 
     sent, counts = round_trip(r, arun)
-    assert sent == 1 and counts.executions == 1
+    assert sent == 1 and counts.count("screenings") == 1
     [call_execution] = executions_to(sandbox, ADA)
     first = result_of(workspace, app_id, voice)
     assert first.status == StageStatus.COMPLETED
@@ -134,7 +134,7 @@ def test_voice_then_sms_stage_scored_next_started_completed_with_spend(
     assert application(workspace, app_id).status == ApplicationStatus.IN_PROGRESS
 
     sent, counts = round_trip(r, arun)
-    assert sent == 1 and counts.executions == 1
+    assert sent == 1 and counts.count("screenings") == 1
     text_execution = next(s for s in executions_to(sandbox, ADA) if s != call_execution)
     second = result_of(workspace, app_id, text)
     assert (second.status, second.external_sid) == (StageStatus.COMPLETED, text_execution)
@@ -170,7 +170,7 @@ def test_voice_then_sms_stage_scored_next_started_completed_with_spend(
     before = workspace.db.run_sync(lambda s: s.scalar(select(Answer.id).order_by(
         Answer.id.desc()).limit(1)))
     sent, counts = round_trip(r, arun)
-    assert (sent, counts.executions) == (0, 0)
+    assert (sent, counts.count("screenings")) == (0, 0)
     assert workspace.db.run_sync(lambda s: s.scalar(select(Answer.id).order_by(
         Answer.id.desc()).limit(1))) == before
 
@@ -208,7 +208,7 @@ def test_unanswered_call_is_tried_again_then_expires(
 
     for attempt in range(1, MAX_CALL_ATTEMPTS + 1):
         sent, counts = round_trip(r, arun)
-        assert (sent, counts.executions) == (1, 1)
+        assert (sent, counts.count("screenings")) == (1, 1)
         assert len(executions_to(sandbox, ADA)) == attempt
         stage = result_of(workspace, app_id, voice)
         assert (stage.status, stage.external_sid) == (StageStatus.IN_PROGRESS, None)
@@ -247,12 +247,12 @@ def test_texts_wait_remind_and_end_when_the_candidates_time_is_up(
                                                    key=lambda m: m.seq)]
 
     sent, counts = round_trip(r, arun)
-    assert (sent, counts.executions) == (1, 0)  # waiting for the first reply
+    assert (sent, counts.count("screenings")) == (1, 0)  # waiting for the first reply
     [sid] = executions_to(sandbox, ADA)
     assert len(bodies()) == 2 and bodies()[1].startswith(YEARS["prompt"])
     clock.advance(days=2, seconds=1)  # the first question's wait (half of four days) is over
     sent, counts = round_trip(r, arun)
-    assert counts.executions == 0
+    assert counts.count("screenings") == 0
     assert bodies()[-1].startswith("Reminder: we are still waiting for your answer. "
                                    + YEARS["prompt"])
     with sandbox.state.lock:
@@ -261,7 +261,7 @@ def test_texts_wait_remind_and_end_when_the_candidates_time_is_up(
 
     clock.advance(days=2, seconds=-0.5)  # four days since the start: the time is up
     sent, counts = round_trip(r, arun)
-    assert counts.executions == 1
+    assert counts.count("screenings") == 1
     with sandbox.state.lock:
         assert sandbox.state.executions[sid].data["status"] == "ended"  # ended through the API
     stage = result_of(workspace, app_id, text)
@@ -284,7 +284,7 @@ def test_replies_after_the_reminder_still_count(
     assert result_of(workspace, app_id, text).status == StageStatus.IN_PROGRESS  # waiting
     clock.advance(days=3.5, seconds=1)  # the first wait (half of 7 days) is over: reminder
     _sent, counts = round_trip(r, arun)
-    assert counts.executions == 1
+    assert counts.count("screenings") == 1
     stage = result_of(workspace, app_id, text)
     assert stage.status == StageStatus.COMPLETED
     assert (stage.structured_passed, stage.structured_total) == (1, 2)  # Night is not Day

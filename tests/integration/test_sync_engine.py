@@ -32,7 +32,7 @@ from milo_desktop.services.sync import ServiceState, SyncEngine
 from milo_desktop.services.workspace import Workspace
 
 NUMBER = "+15550001111"
-CALLER = "+15557654321"
+CALLER = "+12145550142"  # a valid number in the fictional 555-01xx range: it normalises
 FAST = RetryPolicy(attempts=3, base_delay=0.01, max_delay=0.05)
 ANSWERS = {"ask_name": "Ada Lovelace", "ask_location": "Austin", "q_lift": "yes",
            "voicemail": "4"}
@@ -250,6 +250,51 @@ def test_crash_mid_round_resumes_without_loss_or_duplicates(
     assert count(workspace, SpendEntry, SpendEntry.kind == SpendKind.SMS) == len(
         sandbox.state.messages)
     assert pages[0] == (pages[0][0], 1)
+
+
+class Killed(Exception):
+    """The sync process dies here (raised from the ``after_page`` hook)."""
+
+
+EXECUTIONS_LIST = r"/Executions$"
+
+
+def test_the_round_resumed_after_a_kill_pulls_only_the_pages_left(
+    sandbox: TwilioSandbox, workspace: Workspace, arun: Any, tmp_path: Path
+) -> None:
+    """The cursor is saved in its page's transaction: a round killed right after storing
+    the first page of executions is resumed by the next round from the second page, and
+    right after that round every call is stored exactly once."""
+    def kill_after_first_page(resource: str, n: int) -> None:
+        if resource.startswith("executions:") and n == 1:
+            raise Killed(f"killed after page {n} of {resource}")
+
+    async def go() -> None:
+        await publish_receptionist(sandbox, workspace)
+        for _ in range(5):  # three pages of executions: 2 + 2 + 1
+            sandbox.place_inbound_call(NUMBER, CALLER, "Ada", ANSWERS)
+        job = TwilioSync(workspace.db, tmp_path, factory(sandbox, page_size=2),
+                         after_page=kill_after_first_page)
+        with pytest.raises(Killed):
+            await job.run(lambda n: None)
+        assert count(workspace, InboundCall) == 2  # the first page, stored with its cursor
+
+        job.after_page = None
+        sandbox.faults.clear()  # count the resumed round's requests only
+        resumed = await job.run(lambda n: None)
+        # Only the pages left: 2 + 1 executions, two list requests (page 1 is not re-read).
+        assert resumed.count("executions") == 3, resumed
+        assert sandbox.faults.count(EXECUTIONS_LIST, "GET") == 2
+
+    arun(go())
+    sids = workspace.db.run_sync(lambda s: list(s.scalars(select(InboundCall.execution_sid))))
+    with sandbox.state.lock:
+        placed = set(sandbox.state.executions)
+    assert len(sids) == len(set(sids)) == 5  # no duplicates
+    assert set(sids) == placed  # nothing lost
+    calls = workspace.db.run_sync(lambda s: list(s.scalars(
+        select(SpendEntry.provider_sid).where(SpendEntry.kind == SpendKind.CALL))))
+    assert len(calls) == len(set(calls)) == 5
 
 
 def test_scheduler_picks_up_new_calls_by_itself(

@@ -3,6 +3,8 @@ sockets: paging both ways, 429 backoff, 401, offline, malformed and non-JSON pag
 
 from __future__ import annotations
 
+import datetime as dt
+import email.utils
 import socket
 from collections.abc import Iterator
 from typing import Any
@@ -108,6 +110,60 @@ def test_429_gives_up_after_bounded_attempts(sandbox: TwilioSandbox, arun: Any) 
             assert sandbox.faults.count(MESSAGES, "GET") == FAST.attempts
 
     arun(go())
+
+
+class Waits:
+    """The connector's injectable ``sleep``: records each backoff instead of sleeping."""
+
+    def __init__(self) -> None:
+        self.seconds: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.seconds.append(seconds)
+
+
+RETRY_AFTER_S = 600  # far above the policy's own backoff (0.01 s, 0.02 s…): only the header
+PATIENT = RetryPolicy(attempts=4, base_delay=0.01, max_delay=3600.0)  # explains such a wait
+
+
+def http_date(seconds_ahead: int) -> str:
+    """Retry-After's other form: "Mon, 07 Dec 2026 00:10:00 GMT" (whole seconds)."""
+    when = dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(seconds=seconds_ahead)
+    return email.utils.format_datetime(when, usegmt=True)
+
+
+@pytest.mark.parametrize("status", [429, 503])
+@pytest.mark.parametrize("form", ["seconds", "http-date"])
+def test_retry_after_is_honoured_in_both_its_forms(
+    sandbox: TwilioSandbox, arun: Any, form: str, status: int
+) -> None:
+    """The waits the connector asks for follow the Retry-After the sandbox sent (plus at most
+    25 % jitter), whether it came as seconds or as an HTTP date."""
+    header = str(RETRY_AFTER_S) if form == "seconds" else http_date(RETRY_AFTER_S)
+    waits = Waits()
+
+    async def go() -> int:
+        creds = TwilioCredentials(sandbox.account.sid, sandbox.account.sid,
+                                  sandbox.account.auth_token)
+        async with TwilioConnector(creds, ApiBases(sandbox.base_url, sandbox.studio_base_url),
+                                   policy=PATIENT, page_size=2, sleep=waits) as tw:
+            await send(tw, 1)
+            sandbox.faults.clear()
+            if status == 429:
+                sandbox.faults.inject("429", count=2, path=MESSAGES, method="GET",
+                                      retry_after=header)
+            else:
+                sandbox.faults.inject("status", status=status, count=2, path=MESSAGES,
+                                      method="GET", retry_after=header)
+            return len((await tw.messages_page(None)).records)
+
+    assert arun(go()) == 1
+    assert sandbox.faults.count(MESSAGES, "GET") == 3  # two refused, the third answered
+    assert len(waits.seconds) == 2, waits.seconds
+    # An HTTP date is counted from the moment the answer is read: allow the test's own
+    # seconds between writing the header and reading the answer (never near 10 s).
+    low = RETRY_AFTER_S - (0 if form == "seconds" else 10)
+    assert all(low <= w <= RETRY_AFTER_S * 1.25 for w in waits.seconds), waits.seconds
 
 
 def test_401_raises_auth_failed_without_retrying(sandbox: TwilioSandbox, arun: Any) -> None:

@@ -140,3 +140,46 @@ def test_engine_url_for_postgres_is_described_without_password() -> None:
         assert "s3cret" not in info.location
     finally:
         engine.dispose()
+
+
+def test_0005_moves_numbers_that_are_not_e164_beside_the_column(db_url: str) -> None:
+    """Calls stored by earlier versions with a caller ID that does not normalise: the text
+    moves to caller_number_raw, from_e164 is emptied, the call flagged; valid numbers stay.
+    Downgrading puts the text back."""
+    from alembic import command
+
+    from milo_desktop.models.db import alembic_config
+
+    engine = create_workspace_engine(db_url)
+    try:
+        cfg = alembic_config(engine)
+        command.upgrade(cfg, "0004_analytics_time_indexes")
+        numbers = ["+12145550197", "+1 (555) 01", "00000", "anonymous", "😀", "+266696687"]
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO receptionists (id, name, agent_name, voice, "
+                              "intro_message, language_mode, manual_approval, disclosures, "
+                              "custom_context, routing_threshold, status, created_at) VALUES "
+                              "(1, 'Desk', 'Milo', 'v', '', 'english', false, '{}', '{}', 70, "
+                              "'inactive', '2026-01-01 00:00:00')"))
+            for i, number in enumerate(numbers, 1):
+                conn.execute(text(
+                    "INSERT INTO inbound_calls (id, receptionist_id, caller_name, from_e164, "
+                    "status, review, evaluations, transcript, started_at) VALUES (:i, 1, '', "
+                    ":n, 'processing', 'pending', 0, '', '2026-01-01 00:00:00')"),
+                    {"i": i, "n": number})
+        command.upgrade(cfg, "0005_unverified_numbers")
+
+        def rows() -> list[tuple[object, ...]]:
+            with engine.connect() as conn:
+                return [tuple(r) for r in conn.execute(text(
+                    "SELECT from_e164, caller_number_raw, number_unverified FROM inbound_calls "
+                    "ORDER BY id"))]
+
+        assert rows() == [("+12145550197", None, False)] + [
+            (None, n, True) for n in numbers[1:]]
+        command.downgrade(cfg, "0004_analytics_time_indexes")
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT from_e164 FROM inbound_calls ORDER BY id")
+                                ).scalars().all() == numbers
+    finally:
+        engine.dispose()

@@ -1,5 +1,6 @@
 """ReceptionistService on SQLite and PostgreSQL: validation (limits, number conflicts),
-publishing through the sandbox Twilio, pause / resume and the list's tabs."""
+publishing through the real TwilioPublisher to the sandbox Twilio (or to no one listening),
+pause / resume and the list's tabs."""
 
 from __future__ import annotations
 
@@ -7,11 +8,10 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 
 from milo_desktop.enums import QuestionKind, ReceptionistStatus, StageKind
-from milo_desktop.errors import EnvironmentProblem, ValidationProblem
+from milo_desktop.errors import ValidationProblem
 from milo_desktop.models import AuditEntry, Question, Receptionist, Stage
 from milo_desktop.sandbox.twilio_server import TwilioSandbox
 from milo_desktop.services.flows import QuestionSpec, ReceptionistConfig
@@ -25,53 +25,10 @@ from milo_desktop.services.receptionists import (
 )
 from milo_desktop.services.workspace import Workspace
 from tests.factories import make_interviewer
+from tests.publishers import sandbox_publisher, unreachable_publisher
 
 NUMBER = "+12145550197"
 OTHER = "+14155550123"
-
-
-class SandboxPublisher:
-    """The FlowPublisher protocol over the sandbox's HTTP API (what the connector will do
-    against Twilio): POST /v2/Flows, POST IncomingPhoneNumbers/{PN}.json."""
-
-    def __init__(self, sandbox: TwilioSandbox) -> None:
-        self.sandbox = sandbox
-        self.calls: list[tuple[str, Any]] = []
-        account = sandbox.account
-        self._auth = (account.sid, account.auth_token)
-        self._numbers = f"/2010-04-01/Accounts/{account.sid}/IncomingPhoneNumbers"
-
-    def _client(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(base_url=self.sandbox.base_url, auth=self._auth, timeout=10)
-
-    async def publish_flow(self, friendly_name: str, definition: dict[str, object], *,
-                           flow_sid: str | None = None) -> tuple[str, str]:
-        self.calls.append(("publish", flow_sid))
-        form = {"FriendlyName": friendly_name, "Status": "published",
-                "Definition": json.dumps(definition)}
-        path = f"/v2/Flows/{flow_sid}" if flow_sid else "/v2/Flows"
-        async with self._client() as http:
-            answer = await http.post(path, data=form)
-        answer.raise_for_status()
-        body = answer.json()
-        return body["sid"], body["webhook_url"]
-
-    async def point_number(self, e164: str, webhook_url: str | None) -> None:
-        self.calls.append(("point", (e164, webhook_url)))
-        async with self._client() as http:
-            found = await http.get(f"{self._numbers}.json", params={"PhoneNumber": e164})
-            found.raise_for_status()
-            (number,) = found.json()["incoming_phone_numbers"]
-            answer = await http.post(f"{self._numbers}/{number['sid']}.json",
-                                     data={"VoiceUrl": webhook_url or "",
-                                           "SmsUrl": webhook_url or ""})
-        answer.raise_for_status()
-
-    async def list_numbers(self) -> list[str]:
-        async with self._client() as http:
-            found = await http.get(f"{self._numbers}.json")
-        found.raise_for_status()
-        return [n["phone_number"] for n in found.json()["incoming_phone_numbers"]]
 
 
 def number_urls(sandbox: TwilioSandbox, e164: str) -> tuple[str, str]:
@@ -117,7 +74,7 @@ def test_create_publishes_and_points_the_number(workspace: Workspace, arun: Any,
                                                 sandbox: TwilioSandbox) -> None:
     iid = make_interviewer(workspace, "Forklift Operator")
     second = make_interviewer(workspace, "Reach Truck Operator")
-    publisher = SandboxPublisher(sandbox)
+    publisher = sandbox_publisher(sandbox)
     svc = ReceptionistService(workspace.db, workspace.bus, publisher)
     events: list[ReceptionistsChanged] = []
     workspace.bus.subscribe(ReceptionistsChanged, events.append)
@@ -204,7 +161,7 @@ def test_without_a_publisher_it_is_saved_inactive_with_a_note(
 def test_pause_unpoints_resume_repoints_and_update_republishes(
         workspace: Workspace, arun: Any, sandbox: TwilioSandbox) -> None:
     iid = make_interviewer(workspace, "Forklift Operator")
-    publisher = SandboxPublisher(sandbox)
+    publisher = sandbox_publisher(sandbox)
     svc = ReceptionistService(workspace.db, workspace.bus, publisher)
     live = arun(svc.create(draft(iid)))
     webhook = sandbox.state.flows[live.flow_sid].data["webhook_url"]
@@ -239,7 +196,7 @@ def test_pause_unpoints_resume_repoints_and_update_republishes(
 def test_counts_per_tab_and_account_numbers(workspace: Workspace, arun: Any,
                                             sandbox: TwilioSandbox) -> None:
     iid = make_interviewer(workspace, "Forklift Operator")
-    svc = ReceptionistService(workspace.db, workspace.bus, SandboxPublisher(sandbox))
+    svc = ReceptionistService(workspace.db, workspace.bus, sandbox_publisher(sandbox))
     a = arun(svc.create(draft(iid)))
     arun(svc.create(draft(iid, name="Spare line", phone=OTHER)))
     arun(svc.pause(a.id))
@@ -254,23 +211,17 @@ def test_counts_per_tab_and_account_numbers(workspace: Workspace, arun: Any,
     assert [c.name for c in choices] == ["Forklift Operator"]
 
 
-class OfflinePublisher:
-    async def publish_flow(self, friendly_name: str, definition: dict[str, object], *,
-                           flow_sid: str | None = None) -> tuple[str, str]:
-        raise EnvironmentProblem("Twilio cannot be reached (offline).")
-
-    async def point_number(self, e164: str, webhook_url: str | None) -> None:
-        raise AssertionError("never reached")
-
-
 def test_a_publish_failure_keeps_the_receptionist_inactive(workspace: Workspace,
                                                            arun: Any) -> None:
-    svc = ReceptionistService(workspace.db, workspace.bus, OfflinePublisher())
+    svc = ReceptionistService(workspace.db, workspace.bus, unreachable_publisher())
     with pytest.raises(PublishProblem, match="saved but could not be published: Twilio "
                                              "cannot be reached") as caught:
         arun(svc.create(draft(None, config=config(manual_approval=True))))
     detail = arun(svc.get(caught.value.receptionist_id))
     assert detail.status == ReceptionistStatus.INACTIVE and detail.flow_sid is None
+    # The wizard's number list is empty (the number is typed by hand), not an error that
+    # would also leave its interviewer choices unloaded.
+    assert arun(svc.account_numbers()) == []
 
 
 def test_overview_shows_each_lines_spend(workspace: Workspace, arun: Any) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from milo_desktop.enums import SpendKind
 from milo_desktop.errors import DiskFull, EnvironmentProblem
+from milo_desktop.files import write_private
 from milo_desktop.services.analytics.figures import ActivityPoint, SpendPoint
 from milo_desktop.services.analytics.series import Bucket
 
@@ -55,7 +56,7 @@ def _write(path: Path, data: bytes) -> None:
     """Whole or nothing: written beside the target, then moved over it."""
     part = path.with_name(path.name + ".part")
     try:
-        part.write_bytes(data)
+        write_private(part, data)
         part.replace(path)
     except OSError as exc:
         with contextlib.suppress(OSError):

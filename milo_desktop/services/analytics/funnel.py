@@ -134,7 +134,7 @@ def funnel_of(s: Session, interviewer_id: int, now: dt.datetime) -> InterviewerF
         started, done, knocked, timed = (
             (int(row.started), int(row.completed), int(row.knocked), int(row.timed))
             if row is not None else (0, 0, 0, 0))
-        if not timed:
+        if row is None or not timed:
             median = None
         elif dialect == "postgresql":
             median = float(row.median)
@@ -221,4 +221,4 @@ def _sqlite_median(s: Session, stage_id: int, n: int) -> float:
     d = _duration("sqlite").label("d")
     middle = (select(d).where(StageResult.stage_id == stage_id, _timed())
               .order_by(d).limit(2 - n % 2).offset((n - 1) // 2).subquery())
-    return float(s.scalar(select(func.round(func.avg(middle.c.d), 3))))
+    return float(s.execute(select(func.round(func.avg(middle.c.d), 3))).scalar_one())

@@ -197,10 +197,12 @@ def recent_in(s: Session, f: AnalyticsFilter, limit: int) -> tuple[RecentComplet
         select(A.id, A.candidate_id, A.interviewer_id, A.score, A.status, A.completed_at)
         .where(_in(A.completed_at, f.start, f.end), completed_application())
         .order_by(A.completed_at.desc(), A.id.desc()).limit(limit), f)).all()
-    people = dict(s.execute(select(Candidate.id, Candidate.full_name)
-                            .where(Candidate.id.in_({r.candidate_id for r in rows}))).all())
-    roles = dict(s.execute(select(Interviewer.id, Interviewer.name)
-                           .where(Interviewer.id.in_({r.interviewer_id for r in rows}))).all())
+    people = dict(s.execute(
+        select(Candidate.id, Candidate.full_name)
+        .where(Candidate.id.in_({r.candidate_id for r in rows}))).tuples().all())
+    roles = dict(s.execute(
+        select(Interviewer.id, Interviewer.name)
+        .where(Interviewer.id.in_({r.interviewer_id for r in rows}))).tuples().all())
     return tuple(
         RecentCompletion(r.id, r.candidate_id, people[r.candidate_id], r.interviewer_id,
                          roles[r.interviewer_id], r.score, r.status, r.completed_at)

@@ -22,8 +22,7 @@ import datetime as dt
 from collections.abc import Iterator
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, Date, cast, func, literal
-from sqlalchemy.sql.elements import KeyedColumnElement
+from sqlalchemy import ColumnElement, Date, SQLColumnExpression, cast, func, literal
 
 
 class Bucket(StrEnum):
@@ -86,7 +85,7 @@ def bucket_bounds(start: dt.datetime, end: dt.datetime,
     return out
 
 
-def day_key(dialect: str, column: KeyedColumnElement[dt.datetime]) -> ColumnElement[str]:
+def day_key(dialect: str, column: SQLColumnExpression[dt.datetime]) -> ColumnElement[str]:
     """The UTC day of a stored datetime as "YYYY-MM-DD" text."""
     if dialect == "sqlite":
         return func.substr(column, 1, 10)

@@ -110,7 +110,7 @@ def poster_png_bytes(title: str, link: str) -> bytes:
         y += 46
     room = min(width - 2 * margin, height - y - 260, 760)
     modules = segno.make(link, error="m").symbol_size(scale=1, border=4)[0]
-    qr = Image.open(io.BytesIO(qr_png(link, scale=max(1, room // modules)))).convert("RGB")
+    qr = Image.open(io.BytesIO(qr_png(link, scale=max(1, int(room // modules))))).convert("RGB")
     page.paste(qr, ((width - qr.width) // 2, y + 40))
     y += qr.height + 80
     mono = _font(36)
@@ -128,6 +128,10 @@ def _latin1(text: str) -> str:
     return text.encode("latin-1", "replace").decode("latin-1")
 
 
+def _same(text: str) -> str:
+    return text
+
+
 def poster_pdf_bytes(title: str, link: str) -> bytes:
     pdf = FPDF(format="A4", unit="mm")
     pdf.set_title(title)
@@ -138,7 +142,7 @@ def poster_pdf_bytes(title: str, link: str) -> bytes:
     if regular and bold:
         pdf.add_font("Poster", "", regular)
         pdf.add_font("Poster", "B", bold)
-        family, clean = "Poster", (lambda s: s)
+        family, clean = "Poster", _same
     else:
         family, clean = "Helvetica", _latin1
     pdf.set_fill_color(*ACCENT)

@@ -217,10 +217,10 @@ def apply_update(s: Session, interviewer_id: int, draft: InterviewerDraft, now: 
         raise ValidationProblem(slug_taken_message(draft.slug))
     kept_ids = {sd.id for sd in draft.stages if sd.id is not None}
     results = _results_per_stage(s, [st.id for st in iv.stages])
-    for st in iv.stages:
-        if st.id not in kept_ids and results.get(st.id):
+    for old in iv.stages:
+        if old.id not in kept_ids and results.get(old.id):
             raise ValidationProblem(
-                f"“{st.name}” already has results for {results[st.id]} candidate(s), so it "
+                f"“{old.name}” already has results for {results[old.id]} candidate(s), so it "
                 "can't be removed. Clone the interviewer to start a different workflow.")
     changed = [k for k, v in _interviewer_values(draft, est_cents).items()
                if getattr(iv, k) != v]

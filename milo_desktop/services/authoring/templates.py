@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,7 +81,7 @@ def _question_shape(q: Any, where: str) -> list[str]:
     missing -= set(q)
     if missing:
         out.append(f"{where}: missing {sorted(missing)}")
-    checks = {
+    checks: dict[str, Callable[[Any], bool]] = {
         "prompt": lambda v: isinstance(v, str), "topic": lambda v: isinstance(v, str),
         "rubric_low": lambda v: isinstance(v, str), "rubric_high": lambda v: isinstance(v, str),
         "weight": lambda v: isinstance(v, int | float) and not isinstance(v, bool),

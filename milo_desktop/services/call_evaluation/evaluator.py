@@ -27,7 +27,7 @@ from milo_desktop.models import Answer, InboundCall, Question, Receptionist
 from milo_desktop.models.base import utcnow
 from milo_desktop.services.call_evaluation.directory import DirectoryLink, link_and_invite
 from milo_desktop.services.call_evaluation.transcript import build_transcript
-from milo_desktop.services.connectors import NotFoundAtProvider
+from milo_desktop.services.connectors import MalformedRecord, NotFoundAtProvider
 from milo_desktop.services.core.database import Database
 from milo_desktop.services.core.events import CallUpdated, CandidatesChanged, EventBus
 from milo_desktop.services.flows import (
@@ -49,6 +49,7 @@ from milo_desktop.services.scoring import (
     route,
     score_answers,
 )
+from milo_desktop.services.sync.cursors import add_quarantine
 
 log = logging.getLogger(__name__)
 #: (flow sid, execution sid) → the execution's context; ``TwilioConnector.execution_context``.
@@ -170,6 +171,14 @@ class CallEvaluator:
                 # score from. Leave the call as it is, visible in the pipeline, not guessed at.
                 log.info("call %s: its execution is no longer on Twilio; left as it is", call_id)
                 return None
+            except MalformedRecord as exc:
+                # Twilio answered a context nobody can read: kept under Sync issues, the call
+                # left in Processing as it is (scoring it from nothing would be a guess).
+                held = exc.quarantine
+                await self.db.write(lambda s: add_quarantine(s, [held]))
+                log.info("call %s: its execution context cannot be read; left as it is",
+                         call_id)
+                return None
         findings = await self._findings(job, context)
         result = await self.db.write(lambda s: self._store(s, job, findings))
         if result is None:
@@ -245,7 +254,7 @@ class CallEvaluator:
                               len(evaluated), _caller(call.caller_name, call.from_e164),
                               r.name, link)
 
-    async def _notify(self, result: CallEvaluation) -> int:
+    async def _notify(self, result: CallEvaluation) -> int | None:
         # After the commit, in its own transaction: only the evaluation that moved the call
         # out of Processing gets here, so each call is announced once.
         who, where = result.caller, result.receptionist_name

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from milo_desktop.services.connectors.payloads import poison_in
 from milo_desktop.services.flows import naming as n
 from milo_desktop.services.flows.liquid import render
 
@@ -27,15 +28,26 @@ def _one_line(text: str) -> str:
 
 def _inner(context: Mapping[str, Any]) -> Mapping[str, Any]:
     # Accept the Context resource body ({"context": {...}}) as well as the context itself.
-    inner = context.get("context", context)
-    return inner if isinstance(inner, Mapping) else {}
+    inner = context.get("context", context) if isinstance(context, Mapping) else None
+    if not isinstance(inner, Mapping) or poison_in(inner) is not None:
+        return {}  # not a context anything can be read from (the sync quarantines those)
+    return inner
+
+
+def _text(value: Any) -> str:
+    """A context value as text ("" for objects, lists and booleans)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return ""
 
 
 def _said(entry: Mapping[str, Any]) -> str:
-    speech = str(entry.get("SpeechResult") or "").strip()
+    speech = _text(entry.get("SpeechResult")).strip()
     if speech:
         return speech
-    digits = str(entry.get("Digits") or "").strip()
+    digits = _text(entry.get("Digits")).strip()
     return f"[keypad] {digits}" if digits else NO_ANSWER
 
 
@@ -73,9 +85,10 @@ def build_transcript(definition: Mapping[str, Any], context: Mapping[str, Any]) 
         if kind == _SAY:
             # Say widgets leave nothing in the context: one was heard when the widget it leads
             # to was reached (the greeting, whenever the call was answered at all).
+            trigger = inner.get("trigger")
             heard = _next_of(state, "audioComplete") in widgets or (
-                name == "greeting" and (reached >= 0 or bool((inner.get("trigger") or {})
-                                                             .get("call"))))
+                name == "greeting" and (reached >= 0 or (isinstance(trigger, Mapping)
+                                                         and bool(trigger.get("call")))))
             if heard:
                 agent(state)
         elif kind == _GATHER:
@@ -85,16 +98,16 @@ def build_transcript(definition: Mapping[str, Any], context: Mapping[str, Any]) 
             elif not name.endswith(n.RETRY_SUFFIX) and index < reached:
                 agent(state)
                 lines.append((CALLER, NO_ANSWER))
-        elif kind == _RECORD and isinstance(entry, Mapping) and entry.get("RecordingUrl"):
-            seconds = str(entry.get("RecordingDuration") or "").strip()
-            length = f", {seconds} s" if seconds.isdigit() else ""
+        elif kind == _RECORD and isinstance(entry, Mapping) and _text(entry.get("RecordingUrl")):
+            seconds = _text(entry.get("RecordingDuration")).strip()
+            length = f", {seconds} s" if seconds.isascii() and seconds.isdigit() else ""
             lines.append((CALLER, f"[voice message{length}]"))
         elif kind == _WAIT and isinstance(entry, Mapping):
             out, reply = entry.get("outbound"), entry.get("inbound")
-            if isinstance(out, Mapping) and out.get("Body"):
-                lines.append((f"{AGENT} (text)", _one_line(str(out["Body"]))))
-            if isinstance(reply, Mapping) and reply.get("Body"):
-                lines.append((f"{CALLER} (text)", _one_line(str(reply["Body"]))))
-        elif kind == _SEND and isinstance(entry, Mapping) and entry.get("Body"):
-            lines.append((f"{AGENT} (text)", _one_line(str(entry["Body"]))))
+            if isinstance(out, Mapping) and _text(out.get("Body")):
+                lines.append((f"{AGENT} (text)", _one_line(_text(out["Body"]))))
+            if isinstance(reply, Mapping) and _text(reply.get("Body")):
+                lines.append((f"{CALLER} (text)", _one_line(_text(reply["Body"]))))
+        elif kind == _SEND and isinstance(entry, Mapping) and _text(entry.get("Body")):
+            lines.append((f"{AGENT} (text)", _one_line(_text(entry["Body"]))))
     return "\n".join(f"{who}: {text}" for who, text in lines if text)

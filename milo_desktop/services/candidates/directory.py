@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, select
+from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from milo_desktop.models import Application, Candidate
@@ -73,7 +73,8 @@ def _page_statement(sort: str, descending: bool, keyset: bool, limit: int) -> Se
     column = _SORT_COLUMNS[sort]
     where: list[ColumnElement[bool]] = [Candidate.erase_requested_at.is_(None)]
     if keyset:
-        value, last_id = bindparam("after_value"), bindparam("after_id")
+        value: BindParameter[Any] = bindparam("after_value")
+        last_id: BindParameter[int] = bindparam("after_id")
         # The redundant leading bound gives both databases an index range to start from;
         # the OR-spelled keyset alone can make them scan the index from its first entry.
         lead = column <= value if descending else column >= value

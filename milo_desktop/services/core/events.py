@@ -82,6 +82,13 @@ class ConnectivityChanged(Event):
 
 
 @dataclass(frozen=True)
+class WorkerStateChanged(Event):
+    """A supervised worker changed state (services/core/supervisor.py: ``statuses()``)."""
+
+    name: str
+
+
+@dataclass(frozen=True)
 class TaskFailed(Event):
     """A background task ended with an exception (already logged)."""
 

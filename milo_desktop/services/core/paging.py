@@ -9,10 +9,10 @@ deep the user scrolls, unlike OFFSET.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, SQLColumnExpression, and_, or_
 
 R = TypeVar("R")
 
@@ -27,14 +27,8 @@ class PageQuery:
     limit: int = 200
 
     def with_(self, **changes: Any) -> PageQuery:
-        values = {
-            "sort": self.sort,
-            "descending": self.descending,
-            "filters": dict(self.filters),
-            "limit": self.limit,
-        }
-        values.update(changes)
-        return PageQuery(**values)
+        changes.setdefault("filters", dict(self.filters))
+        return replace(self, **changes)
 
 
 @dataclass(frozen=True)
@@ -44,7 +38,7 @@ class Page(Generic[R]):
 
 
 def keyset_after(
-    columns: Sequence[ColumnElement[Any]], cursor: Cursor, *, descending: bool
+    columns: Sequence[SQLColumnExpression[Any]], cursor: Cursor, *, descending: bool
 ) -> ColumnElement[bool]:
     """``(c1, c2, …) > cursor`` (or ``<``) spelled portably, so both SQLite and PostgreSQL
     can use a composite index for it."""

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from random import Random
@@ -30,11 +29,11 @@ from sqlalchemy.orm import Session
 from milo_desktop.models import Base, Candidate, Interviewer, Label, WorkspaceSetting
 from milo_desktop.services.core.database import Database
 from milo_desktop.services.demo import data
+from milo_desktop.services.demo.base import Progress
 from milo_desktop.services.demo.data import DAY
 from milo_desktop.services.demo.people import People
 from milo_desktop.services.demo.roles import Roles
 
-Progress = Callable[[str, int, int], None]
 # The exact text SQLAlchemy stores for a DateTime on SQLite ("2026-11-22 12:00:00.000000"),
 # so bulk rows sort and parse like ORM rows. CAST truncates like int(): no rounding up.
 _SQLITE_TIME = "strftime('%Y-%m-%d %H:%M:%S.000000', CAST(? AS INTEGER), 'unixepoch')"
@@ -118,7 +117,8 @@ def build_demo(
             counts = builder.run(candidates)
             value = {"seed": seed, "candidates": candidates, "now": now.isoformat(),
                      "built_at": dt.datetime.now(dt.UTC).isoformat(), "counts": counts}
-            conn.execute(insert(WorkspaceSetting.__table__), [{"key": DEMO_KEY, "value": value}])
+            settings = Base.metadata.tables[WorkspaceSetting.__tablename__]
+            conn.execute(insert(settings), [{"key": DEMO_KEY, "value": value}])
             builder.finish()
         finally:
             builder.restore()  # the connection goes back to the pool either way

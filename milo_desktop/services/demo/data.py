@@ -299,8 +299,9 @@ def sample_answer(question: dict[str, Any], ok: bool, rng: Random) -> str:
     if kind == "min_amount":
         low, unit = question["min_value"], question["unit"]
         return f"About {low + rng.randint(1, 4):g} {unit}." if ok else f"Under {low:g} {unit}."
-    options = [c for c in question["choices"] if (c in question["accepted_choices"]) == ok]
-    return rng.choice(options or question["choices"])
+    choices: list[str] = question["choices"]
+    options = [c for c in choices if (c in question["accepted_choices"]) == ok]
+    return rng.choice(options or choices)
 
 
 # Structured (pass/fail) questions by role family; dealbreakers knock a candidate out.

@@ -9,14 +9,11 @@ results are derived from them, so an application and its stages always agree.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from milo_desktop.services.demo import data
+from milo_desktop.services.demo.base import IvInfo, StageInfo, Writer
 from milo_desktop.services.demo.data import DAY, sid
-
-if TYPE_CHECKING:
-    from milo_desktop.services.demo.builder import _Builder
-    from milo_desktop.services.demo.roles import IvInfo, StageInfo
 
 BATCH = 20_000  # candidates per round of inserts (with their applications etc.)
 JOIN_SPAN = 548 * DAY  # candidates joined over the last ~18 months
@@ -65,7 +62,7 @@ def fill(text: str, name: str, title: str, link: str) -> str:
 
 
 class People:
-    def __init__(self, b: _Builder, interviewers: list[IvInfo]) -> None:
+    def __init__(self, b: Writer, interviewers: list[IvInfo]) -> None:
         self.b = b
         self.pool = [iv for iv in interviewers for _ in range(POPULARITY[iv.status])]
         self.firsts = [(n, data.ascii_word(n)) for n in data.FIRST_NAMES]
@@ -173,6 +170,9 @@ class People:
             st = stages[j]
             last = j == reached - 1
             passed = st.n_structured - (1 if st.n_soft and rnd() < 0.2 else 0)
+            score: float | None
+            evaluator: str | None
+            ended: float | None
             score, evaluator, ended, state = None, "rubric", marks[2 * j + 1], "completed"
             if last and status == "in_progress":
                 state, evaluator, ended = "in_progress", None, None

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from milo_desktop.enums import ApplicationStatus, QuestionKind, StageKind, StageStatus
 from milo_desktop.errors import EnvironmentProblem
+from milo_desktop.files import private_dir, write_private
 from milo_desktop.models import Application, Candidate, Interviewer, Question, Stage, StageResult
 from milo_desktop.services.core.database import Database
 
@@ -121,5 +122,5 @@ async def send_demo_resumes(db: Database, resumes: Any, folder: Path, rng: rando
 
 
 def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    private_dir(path.parent)
+    write_private(path, text)

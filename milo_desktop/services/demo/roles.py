@@ -8,15 +8,14 @@ handled for us); only the candidate tables need the raw bulk path (see ``demo_pe
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from milo_desktop.services.demo import data
+from milo_desktop.services.demo.base import IvInfo, StageInfo, Writer
 from milo_desktop.services.demo.data import DAY, sid
 from milo_desktop.services.demo.people import ANSWER_COLS
 
 if TYPE_CHECKING:
-    from milo_desktop.services.demo.builder import _Builder
     from milo_desktop.services.demo.people import People
 
 # 4 draft, 22 active, 8 expired, 6 archived; the three long names (last in ROLES) stay active
@@ -36,37 +35,8 @@ CALL_MIX = ([("awaiting_confirmation", "pending")] * 5 + [("confirmed", "pending
 CALL_SCORES = {"approved": (72, 96), "rejected": (18, 58), "needs_review": (52, 78)}
 
 
-@dataclass(slots=True, eq=False)
-class StageInfo:
-    id: int
-    kind: str
-    questions: list[dict[str, Any]]
-    n_structured: int
-    n_soft: int  # structured questions that are not dealbreakers
-    flow: bool  # voice or SMS: runs as a Studio flow execution with its own sid
-
-
-@dataclass(slots=True, eq=False)
-class IvInfo:
-    """What the candidate generator needs to know about an interviewer."""
-
-    id: int
-    name: str
-    slug: str
-    title: str
-    status: str
-    family: str
-    open_t: float  # applications arrive between open_t and close_t
-    close_t: float
-    deadline_t: float | None
-    days: int  # days to complete
-    stages: list[StageInfo]
-    ko_positions: list[int]  # stages holding a dealbreaker (where knock-outs happen)
-    messaging: bool  # has a voice or SMS stage, so invitations also go by SMS
-
-
 class Roles:
-    def __init__(self, b: _Builder) -> None:
+    def __init__(self, b: Writer) -> None:
         self.b = b
         self.interviewers: list[IvInfo] = []
         self.calls: list[tuple[int, str, int, int, str | None, float, str]] = []
@@ -123,7 +93,11 @@ class Roles:
         statuses = list(STATUS_MIX)
         rng.shuffle(statuses)
         statuses += ["active"] * (len(data.ROLES) - len(statuses))
-        rows, stages, questions, labels, subs = [], [], [], [], []
+        rows: list[dict[str, Any]] = []
+        stages: list[dict[str, Any]] = []
+        questions: list[dict[str, Any]] = []
+        labels: list[dict[str, Any]] = []
+        subs: list[dict[str, Any]] = []
         slugs: dict[str, int] = {}
         n_active = 0
         for i, (name, title, family, label_names, workflow) in enumerate(data.ROLES):
@@ -397,7 +371,8 @@ class Roles:
     def audit(self) -> None:
         b = self.b
         actor = data.TEAMMATES[0][1]
-        entries = [("settings.update", "workspace", None, {"key": "communication_policy"})]
+        entries: list[tuple[str, str, int | None, dict[str, str]]] = [
+            ("settings.update", "workspace", None, {"key": "communication_policy"})]
         for iv in self.interviewers:
             if iv.status == "archived" and len(entries) < 3:
                 entries.append(("interviewer.archive", "interviewer", iv.id, {"name": iv.name}))

@@ -6,6 +6,7 @@ normalisations the flow itself defines (keypad 1/2 = yes/no, keypad n = the n-th
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -50,6 +51,44 @@ class CapturedAnswer:
         return bool(self.text)
 
 
+def _text(value: Any) -> str | None:
+    """A context value as text: strings as they are, numbers written out, anything else
+    (objects, lists, booleans, NaN, absurd integers) None. Studio sends strings; a context
+    from elsewhere may not."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value) if value.bit_length() < 1000 else None
+    if isinstance(value, float):
+        return repr(value) if math.isfinite(value) else None
+    return None
+
+
+def _number(value: Any) -> float | None:
+    """A confidence ("0.91" or 0.91) as a finite float, else None."""
+    text = _text(value)
+    if text is None or len(text) > 40:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _small_int(text: str | None, digits: int = 6) -> int | None:
+    """``text`` of ASCII digits only (at most ``digits`` of them) as an int, else None."""
+    if not text or not text.isascii() or not text.isdigit() or len(text) > digits:
+        return None
+    return int(text)
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
 def _widgets(context: Mapping[str, Any]) -> Mapping[str, Any]:
     # Accept both the Context resource body ({"context": {...}}) and the context itself.
     inner = context.get("context", context)
@@ -66,9 +105,9 @@ def _first_answer(
         if not isinstance(entry, Mapping):
             continue
         inbound = entry.get("inbound")
-        if isinstance(inbound, Mapping) and inbound.get("Body"):
+        if isinstance(inbound, Mapping) and _text(inbound.get("Body")):
             return name, entry
-        if entry.get("SpeechResult") or entry.get("Digits"):
+        if _text(entry.get("SpeechResult")) or _text(entry.get("Digits")):
             return name, entry
     return None
 
@@ -81,29 +120,30 @@ def _voice_answer(
         return CapturedAnswer(key, "", question_id=question_id)
     name, entry = found
     inbound = entry.get("inbound")
-    if isinstance(inbound, Mapping) and inbound.get("Body"):
-        return CapturedAnswer(key, str(inbound["Body"]), name, question_id)
-    speech = entry.get("SpeechResult") or None
-    digits = entry.get("Digits") or None
-    confidence = entry.get("Confidence")
+    body = _text(inbound.get("Body")) if isinstance(inbound, Mapping) else None
+    if body:
+        return CapturedAnswer(key, body, name, question_id)
+    speech = _text(entry.get("SpeechResult")) or None
+    digits = _text(entry.get("Digits")) or None
     return CapturedAnswer(
         key,
-        str(speech or digits),
+        speech or digits or "",
         name,
         question_id,
         speech=speech,
         digits=digits,
-        confidence=float(confidence) if speech and confidence not in (None, "") else None,
+        confidence=_number(entry.get("Confidence")) if speech else None,
     )
 
 
 def _keypad_value(question: QuestionSpec, digits: str | None) -> str | None:
-    if not digits or not digits.isdigit():
+    choice = _small_int(digits, 2)
+    if choice is None or digits is None:
         return None
     if question.kind == QuestionKind.YES_NO:
         return {"1": "yes", "2": "no"}.get(digits)
-    if question.kind == QuestionKind.MULTIPLE_CHOICE and 1 <= int(digits) <= len(question.choices):
-        return question.choices[int(digits) - 1]
+    if question.kind == QuestionKind.MULTIPLE_CHOICE and 1 <= choice <= len(question.choices):
+        return question.choices[choice - 1]
     return None
 
 
@@ -138,19 +178,19 @@ def extract_answers(
             _voice_answer(AnswerKey.LOCATION, widgets, (n.LOCATION, n.retry_widget(n.LOCATION)))
         )
     out.extend(extract_question_answers(context, config.questions))
-    recording = widgets.get(n.VOICEMAIL)
-    if isinstance(recording, Mapping) and recording.get("RecordingUrl"):
-        duration = str(recording.get("RecordingDuration") or "")
+    recording = _mapping(widgets.get(n.VOICEMAIL))
+    url = _text(recording.get("RecordingUrl"))
+    if url:
         out.append(CapturedAnswer(
-            AnswerKey.RECORDING, str(recording["RecordingUrl"]), n.VOICEMAIL,
-            value=recording.get("RecordingSid"),
-            duration_s=int(duration) if duration.isdigit() else None,
+            AnswerKey.RECORDING, url, n.VOICEMAIL,
+            value=_text(recording.get("RecordingSid")),
+            duration_s=_small_int(_text(recording.get("RecordingDuration"))),
         ))
     else:
         out.append(CapturedAnswer(AnswerKey.RECORDING, ""))
     reply = widgets.get(n.CONFIRM_SMS)
     inbound = reply.get("inbound") if isinstance(reply, Mapping) else None
-    body = str(inbound.get("Body") or "") if isinstance(inbound, Mapping) else ""
+    body = (_text(inbound.get("Body")) or "") if isinstance(inbound, Mapping) else ""
     out.append(CapturedAnswer(AnswerKey.CONFIRMATION, body, n.CONFIRM_SMS if body else None))
     return out
 
@@ -158,16 +198,19 @@ def extract_answers(
 def _callback(
     context: Mapping[str, Any], widgets: Mapping[str, Any], region: str
 ) -> CapturedAnswer:
-    entry = widgets.get(n.CALLBACK)
-    digits = entry.get("Digits") if isinstance(entry, Mapping) else None
+    digits = _text(_mapping(widgets.get(n.CALLBACK)).get("Digits"))
     if digits:
         # Typed with the country code but no "+" ("4420…") reads as international.
         e164 = to_e164(digits, region) or to_e164("+" + digits)
         return CapturedAnswer(AnswerKey.CALLBACK, digits, n.CALLBACK, digits=digits, value=e164)
-    inner = context.get("context", context)
-    caller_id = (
-        (inner.get("trigger", {}).get("call") or {}).get("From")
-        or (inner.get("contact", {}).get("channel") or {}).get("address")
-        or ""
-    )
+    caller_id = caller_id_of(context)
     return CapturedAnswer(AnswerKey.CALLBACK, caller_id, None, value=to_e164(caller_id, region))
+
+
+def caller_id_of(context: Mapping[str, Any]) -> str:
+    """The number the call came from as the provider sent it ("" when absent): the trigger's
+    ``From``, else the contact's channel address."""
+    inner = _mapping(context.get("context", context))
+    call = _mapping(_mapping(inner.get("trigger")).get("call"))
+    channel = _mapping(_mapping(inner.get("contact")).get("channel"))
+    return _text(call.get("From")) or _text(channel.get("address")) or ""

@@ -59,7 +59,7 @@ class Simulation:
         outbound_answered: bool = True,
         seed: int = 0,
     ) -> None:
-        self._states = {s["name"]: s for s in definition["states"]}
+        self._states: dict[str, dict[str, Any]] = {s["name"]: s for s in definition["states"]}
         self._rng = random.Random(seed)
         self._outbound_answered = outbound_answered
         self._call_active = trigger == Trigger.CALL

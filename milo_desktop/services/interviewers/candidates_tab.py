@@ -12,7 +12,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, func, literal, not_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    SQLColumnExpression,
+    exists,
+    func,
+    literal,
+    not_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from milo_desktop.enums import ApplicationStatus, StageStatus
@@ -25,7 +34,7 @@ from milo_desktop.services.interviewers.rows import CANDIDATE_SORTS, CandidateRo
 from milo_desktop.services.search import candidate_match_clause
 
 
-def sort_key(sort: str) -> ColumnElement[Any]:
+def sort_key(sort: str) -> SQLColumnExpression[Any]:
     """The SQL expression a Candidates-tab sort orders by (ties broken by application id)."""
     if sort not in CANDIDATE_SORTS:
         raise ValueError(f"unknown candidates sort {sort!r}")

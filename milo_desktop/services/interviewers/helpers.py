@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, not_, or_, select
+from sqlalchemy import ColumnElement, SQLColumnExpression, and_, not_, or_, select
 
 from milo_desktop.enums import InterviewerStatus
 from milo_desktop.models import Interviewer, InterviewerLabel
@@ -66,5 +66,7 @@ def _local_midnight(now: dt.datetime) -> dt.datetime:
     return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(dt.UTC)
 
 
-def _order(key: ColumnElement[Any], pk: Any, descending: bool) -> tuple[Any, Any]:
+def _order(
+    key: SQLColumnExpression[Any], pk: SQLColumnExpression[int], descending: bool
+) -> tuple[ColumnElement[Any], ColumnElement[int]]:
     return (key.desc(), pk.desc()) if descending else (key.asc(), pk.asc())

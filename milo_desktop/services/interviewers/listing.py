@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, literal, select
+from sqlalchemy import SQLColumnExpression, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from milo_desktop.enums import StageKind
@@ -78,7 +78,7 @@ class ListingMixin(FiguresMixin):
                 stmt = stmt.where(*where)
             if query.sort == "candidates":
                 return self._page_by_candidates(s, stmt, query, after, now)
-            key: ColumnElement[Any]
+            key: SQLColumnExpression[Any]
             if query.sort == "recent":
                 key = Interviewer.created_at
             elif query.sort == "name":

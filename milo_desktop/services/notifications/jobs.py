@@ -12,14 +12,16 @@
   open episodes are kept in the workspace (``notifications.sync_failures``), so restarting
   the app while the credentials are still wrong announces nothing new.
 
-``start_notification_jobs`` starts both (the composition root calls it with the sync engine).
+``start_notification_jobs`` starts both (the composition root calls it with the sync engine
+and its supervisor: the deadline loop then runs as the supervised worker
+"notifications.deadlines", restarted after an error).
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -29,6 +31,7 @@ from milo_desktop.enums import InterviewerStatus, NotificationKind
 from milo_desktop.models import Interviewer, Notification
 from milo_desktop.models.base import utcnow
 from milo_desktop.models.system import WorkspaceSetting
+from milo_desktop.services.core.supervisor import Supervisor
 from milo_desktop.services.core.tasks import TaskRegistry
 from milo_desktop.services.notifications.service import NotificationService, kind_switches, record
 from milo_desktop.services.sync.engine import (
@@ -40,8 +43,11 @@ from milo_desktop.services.sync.engine import (
 
 DEADLINE_WINDOW = dt.timedelta(days=7)
 DEADLINE_EVERY_S = 4 * 3600.0
+DEADLINES_WORKER = "notifications.deadlines"
 EPISODES_KEY = "notifications.sync_failures"
-FAILING = frozenset({ServiceState.AUTH_FAILED, ServiceState.FAILED})
+# Our own bugs are the supervisor's to report (once per episode, services/notifications/
+# workers.py): here only what the user must act on.
+FAILING = frozenset({ServiceState.AUTH_FAILED})
 SERVICE_NAMES = {"twilio": "Twilio", "twilio_stages": "Twilio screenings"}
 
 
@@ -89,9 +95,11 @@ class DeadlineCheck:
     """The daily-ish deadline check (see the module doc)."""
 
     def __init__(self, notifications: NotificationService, *,
-                 clock: Callable[[], dt.datetime] = utcnow) -> None:
+                 clock: Callable[[], dt.datetime] = utcnow,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         self.notifications = notifications
         self.clock = clock
+        self.sleep = sleep
 
     async def run_once(self) -> list[int]:
         now = self.clock()
@@ -100,9 +108,10 @@ class DeadlineCheck:
         return ids
 
     async def run_forever(self, every_s: float = DEADLINE_EVERY_S) -> None:
+        """The loop (safe to supervise: each check is one transaction and idempotent)."""
         while True:
             await self.run_once()
-            await asyncio.sleep(every_s)
+            await self.sleep(every_s)
 
 
 # ----- sync failures --------------------------------------------------------------------------
@@ -134,7 +143,7 @@ def open_episode(s: Session, service: str, state: ServiceState, message: str,
             " Reconnect it in Settings → Integrations; syncing stays stopped until then."
     else:
         body = (message or "Sync stopped because of an internal error.") + \
-            " Milo will try again after a restart; the log has the details."
+            " Milo Desktop restarts it by itself; the log has the details."
     return record(s, NotificationKind.SYNC_FAILED, f"{name} sync failed", body, now=now)
 
 
@@ -161,11 +170,13 @@ class SyncFailureWatch:
         # A success is a round that moved last_sync_at (resume() alone sets idle, too).
         self._synced_at = {st.service: st.last_sync_at for st in engine.statuses()}
         self._lock: asyncio.Lock | None = None
-        self._subscription = engine.bus.subscribe(
-            SyncStatusChanged, lambda e: self.observe(engine.status(e.service)))
+        self._subscription = engine.bus.subscribe(SyncStatusChanged, self._on_status)
 
     def close(self) -> None:
         self._subscription.close()
+
+    def _on_status(self, event: SyncStatusChanged) -> None:
+        self.observe(self.engine.status(event.service))  # the write task is kept by the registry
 
     def observe(self, status: SyncStatus) -> asyncio.Task[None] | None:
         """Decide on the loop thread, in event order; write in the background (serialised)."""
@@ -206,9 +217,14 @@ class NotificationJobs:
 
 
 def start_notification_jobs(notifications: NotificationService, tasks: TaskRegistry,
-                            engine: SyncEngine | None) -> NotificationJobs:
-    """Run the deadline check now and every few hours, and watch ``engine`` for failures."""
+                            engine: SyncEngine | None, *,
+                            supervisor: Supervisor | None = None) -> NotificationJobs:
+    """Run the deadline check now and every few hours (under ``supervisor`` as
+    "notifications.deadlines" when given), and watch ``engine`` for failures."""
     deadlines = DeadlineCheck(notifications)
-    tasks.spawn(deadlines.run_forever(), name="notifications.deadlines")
+    if supervisor is not None:
+        supervisor.supervise(DEADLINES_WORKER, deadlines.run_forever)
+    else:
+        tasks.spawn(deadlines.run_forever(), name=DEADLINES_WORKER)
     watch = SyncFailureWatch(engine, notifications, tasks) if engine is not None else None
     return NotificationJobs(deadlines, watch)

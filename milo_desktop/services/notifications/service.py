@@ -65,9 +65,11 @@ def _row(n: Notification, application_id: int | None) -> NotificationRow:
 
 
 def _with_application() -> Select[tuple[Notification, int | None]]:
-    return select(Notification, Application.id).outerjoin(Application, and_(
+    stmt = select(Notification, Application.id).outerjoin(Application, and_(
         Application.candidate_id == Notification.candidate_id,
         Application.interviewer_id == Notification.interviewer_id))
+    # SQLAlchemy's stubs type an outer-joined column as its mapped type (int), never Optional.
+    return stmt  # type: ignore[return-value]
 
 
 # ----- inside a caller's transaction ------------------------------------------------------------

@@ -118,5 +118,5 @@ def queue_subscriber_reports(s: Session, application_id: int, *, knockout: str,
         s.add(msg)
         s.flush()
         ids.append(enqueue(s, EMAIL, {"to": address, "subject": subject, "body": body},
-                           key, msg.id, not_before=now))
+                           key, msg.id, not_before=now, now=now))
     return ids

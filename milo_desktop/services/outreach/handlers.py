@@ -16,6 +16,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
@@ -28,8 +30,8 @@ from milo_desktop.enums import Channel, Direction, MessageStatus
 from milo_desktop.models import Application, Candidate, Interviewer
 from milo_desktop.models.base import utcnow
 from milo_desktop.models.messaging import Message, OutboxItem
-from milo_desktop.services.connectors import AuthFailed, Offline
-from milo_desktop.services.connectors.smtp import (
+from milo_desktop.services.connectors import AuthFailed, ConnectorProblem, Offline, ProviderError
+from milo_desktop.services.connectors.email.smtp import (
     DeliveryUncertain,
     MessageDeferred,
     MessageRefused,
@@ -59,6 +61,7 @@ from milo_desktop.services.sync.outbox import (
     Unresolvable,
 )
 
+log = logging.getLogger(__name__)
 RECONCILE_SKEW = dt.timedelta(minutes=10)  # clock difference tolerated between us and Twilio
 REFRESH_SECONDS = 60.0
 REFRESH_WINDOW = dt.timedelta(days=3)
@@ -89,8 +92,10 @@ class SmsHandler:
             if time.monotonic() - self._refreshed >= REFRESH_SECONDS:
                 self._refreshed = time.monotonic()
                 await self.refresh_statuses()
-        except (Offline, AuthFailed):
-            pass  # next minute; the sync engine reports the connection's state
+        except ConnectorProblem as exc:  # offline, refused, a 429 storm, a provider error…
+            # Statuses are refreshed again next minute; the sync engine reports the
+            # connection's state. Never let this stop the outbox.
+            log.info("sms delivery statuses not refreshed: %s", exc.message)
         finally:
             await self.twilio.aclose()
             self.twilio = None
@@ -103,10 +108,13 @@ class SmsHandler:
         p = row.payload
         try:
             msg = await self._connector().send_sms(p["to"], p["from"], p["body"])
-        except TwilioRestException as exc:
-            if exc.status >= 500:
-                raise MaybeSent(str(exc.msg)) from exc
-            raise Refused(f"Twilio refused the message ({exc.code}): {exc.msg}") from exc
+        except TwilioRestException as exc:  # a 5xx: sends are not retried (it may have left)
+            raise MaybeSent(str(exc.msg)) from exc
+        except ProviderError as exc:
+            if exc.server_side:
+                raise MaybeSent(exc.message) from exc
+            raise Refused(f"Twilio refused the message ({exc.code or exc.status}): "
+                          f"{_twilio_message(exc)}") from exc
         return msg.sid
 
     async def find_sent(self, row: OutboxRow) -> str | None:
@@ -246,7 +254,7 @@ class InvitationHandler:
 
     @staticmethod
     def _written(s: Session, row: OutboxRow) -> bool:
-        app_id = row.payload.get("application_id")
+        app_id = int(row.payload["application_id"])  # always written (pipeline/actions.py)
         prefixes = [f"{invitation_key(app_id)}:", f"{FLOW_EXECUTION}:{app_id}:"]
         clause = or_(*(OutboxItem.idempotency_key.startswith(p, autoescape=True)
                        for p in prefixes))
@@ -289,3 +297,14 @@ def outreach_handlers(db: Database, bus: EventBus | None, *,
     """The handlers for the kinds outreach writes (the composition root adds others)."""
     return {INVITATION: InvitationHandler(db, bus=bus), EMAIL: EmailHandler(db, smtp),
             SMS: SmsHandler(db, twilio, bus=bus)}
+
+
+def _twilio_message(exc: ProviderError) -> str:
+    """Twilio's own words from an error answer ({"message": …}), else the status."""
+    try:
+        body = json.loads(exc.answer)
+    except ValueError:
+        body = None
+    if isinstance(body, dict) and isinstance(body.get("message"), str):
+        return str(body["message"])
+    return f"HTTP {exc.status}"

@@ -110,6 +110,6 @@ def queue_invitation(s: Session, app: Application, candidate: Candidate, iv: Int
             first.kind in PHONE_STAGES or first.kind == StageKind.FORM):
         enqueue(s, FLOW_EXECUTION, {"application_id": app.id, "stage_id": first.id,
                                     "to": candidate.phone_e164},
-                f"{FLOW_EXECUTION}:{app.id}:{first.id}", not_before=not_before)
+                f"{FLOW_EXECUTION}:{app.id}:{first.id}", not_before=not_before, now=now)
         flow = True
     return Queued(emails, sms, flow)

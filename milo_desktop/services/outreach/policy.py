@@ -27,6 +27,33 @@ E164_RE = re.compile(r"^\+[1-9]\d{6,14}$")
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
+class _LocalZone(dt.tzinfo):
+    """This computer's time zone with its daylight-saving rules: every moment gets the offset
+    in force at that moment (the operating system's rules), never today's offset."""
+
+    @staticmethod
+    def _moment(d: dt.datetime) -> dt.datetime:
+        return d.replace(tzinfo=None).astimezone()  # a naive time is read as local time
+
+    def utcoffset(self, d: dt.datetime | None) -> dt.timedelta | None:
+        return None if d is None else self._moment(d).utcoffset()
+
+    def dst(self, d: dt.datetime | None) -> dt.timedelta | None:
+        return None
+
+    def tzname(self, d: dt.datetime | None) -> str | None:
+        return None if d is None else self._moment(d).tzname()
+
+    def fromutc(self, d: dt.datetime) -> dt.datetime:
+        local = d.replace(tzinfo=dt.UTC).astimezone()
+        wall = local.replace(tzinfo=self)
+        # The repeated hour when clocks go back: the second pass has fold=1.
+        return wall if wall.utcoffset() == local.utcoffset() else wall.replace(fold=1)
+
+
+LOCAL_ZONE = _LocalZone()
+
+
 @dataclass(frozen=True)
 class CommunicationPolicy:
     enabled: bool = True  # the master switch: off → nothing goes out, everything waits
@@ -45,9 +72,7 @@ class CommunicationPolicy:
     def zone(self) -> dt.tzinfo:
         if self.timezone:
             return zoneinfo.ZoneInfo(self.timezone)
-        local = dt.datetime.now().astimezone().tzinfo
-        assert local is not None
-        return local
+        return LOCAL_ZONE
 
     def next_open(self, now: dt.datetime) -> dt.datetime:
         """``now`` when messages may go out now, else the next moment they may (UTC)."""

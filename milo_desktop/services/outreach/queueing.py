@@ -39,7 +39,7 @@ def queue_email(s: Session, *, candidate_id: int, application_id: int | None, pu
                    channel=Channel.EMAIL, purpose=purpose, to=to, subject=subject, body=body,
                    now=now)
     enqueue(s, EMAIL, {"to": to, "subject": subject, "body": body},
-            key, msg.id, not_before=not_before)
+            key, msg.id, not_before=not_before, now=now)
     return msg.id
 
 
@@ -57,7 +57,7 @@ def queue_sms(s: Session, *, candidate_id: int, application_id: int | None, purp
         msg.from_addr = from_
         part_key = key if len(parts) == 1 else f"{key}:part{n}"
         enqueue(s, SMS, {"to": to, "from": from_, "body": text},
-                part_key, msg.id, not_before=not_before)
+                part_key, msg.id, not_before=not_before, now=now)
         ids.append(msg.id)
     return ids
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -207,8 +208,9 @@ class OutreachService:
         for start in range(0, max(len(ids), 1), CHUNK):
             chunk = ids[start:start + CHUNK]
             now = self.clock()
-            touched.append(await self.db.write(
-                lambda s, c=chunk, n=now: invite_batch(s, c, interviewer_id, source, n, out)))
+            touched.append(await self.db.write(partial(
+                invite_batch, candidate_ids=chunk, interviewer_id=interviewer_id, source=source,
+                now=now, out=out)))
         self._publish(touched, interviewer_id)
         return out.build()
 
@@ -217,11 +219,12 @@ class OutreachService:
         uses the final-nudge template for the last one."""
         await self._refuse_when_off()
         out = ReportBuilder()
-        touched = []
+        touched: list[Touched] = []
         ids = list(dict.fromkeys(application_ids))
         for start in range(0, len(ids), CHUNK):
             chunk, now = ids[start:start + CHUNK], self.clock()
-            touched.append(await self.db.write(lambda s, c=chunk, n=now: nudge_batch(s, c, n, out)))
+            touched.append(await self.db.write(partial(
+                nudge_batch, application_ids=chunk, now=now, out=out)))
         self._publish(touched)
         return out.build()
 
@@ -232,12 +235,12 @@ class OutreachService:
         text = check_blast(email_subject, email_body, sms_body)
         await self._refuse_when_off()
         out = ReportBuilder()
-        touched = []
+        touched: list[Touched] = []
         ids = list(dict.fromkeys(application_ids))
         for start in range(0, len(ids), CHUNK):
             chunk, now = ids[start:start + CHUNK], self.clock()
-            touched.append(await self.db.write(
-                lambda s, c=chunk, n=now: blast_batch(s, c, text, n, out)))
+            touched.append(await self.db.write(partial(
+                blast_batch, application_ids=chunk, text=text, now=now, out=out)))
         self._publish(touched)
         return out.build()
 

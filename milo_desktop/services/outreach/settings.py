@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from milo_desktop.errors import ValidationProblem
 from milo_desktop.services.connectors import AuthFailed, Offline
-from milo_desktop.services.connectors.smtp import (
+from milo_desktop.services.connectors.email.smtp import (
     DEFAULT_PORTS,
     KEY_PASSWORD,
     SmtpConnector,

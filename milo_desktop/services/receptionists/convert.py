@@ -36,7 +36,7 @@ def question_spec(q: Question) -> QuestionSpec:
         expected_yes=q.expected_yes, min_value=q.min_value, unit=q.unit,
         choices=tuple(q.choices or ()), accepted_choices=tuple(q.accepted_choices or ()),
         dealbreaker=bool(q.dealbreaker),
-        weight=float(q.weight if q.weight is not None else 1.0),
+        weight=float(q.weight),
     )
 
 

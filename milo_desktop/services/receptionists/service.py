@@ -8,6 +8,7 @@ a note saying so — never silently pretending to be live.
 from __future__ import annotations
 
 import dataclasses
+import logging
 from typing import Any
 
 from sqlalchemy import func, select
@@ -40,6 +41,8 @@ from milo_desktop.services.receptionists.types import (
     ReceptionistRow,
     ReceptionistsChanged,
 )
+
+log = logging.getLogger(__name__)
 
 
 class ReceptionistGone(ValidationProblem):
@@ -130,7 +133,11 @@ class ReceptionistService:
         publisher cannot list numbers (the wizard then lets the user type one)."""
         if not isinstance(self.publisher, NumberSource):
             return []
-        numbers = await self.publisher.list_numbers()
+        try:
+            numbers = await self.publisher.list_numbers()
+        except EnvironmentProblem as exc:  # offline, refused credentials…: typed by hand
+            log.info("the account's numbers are not available: %s", exc.message)
+            return []
 
         def read(s: Session) -> list[NumberChoice]:
             return [NumberChoice(n, rules.number_conflict(s, n, exclude_id)) for n in numbers]

@@ -34,7 +34,7 @@ class FlowPublisher(Protocol):
 
 
 @runtime_checkable
-class NumberSource(Protocol):
+class NumberSource(FlowPublisher, Protocol):
     """A publisher that can also list the account's phone numbers (E.164)."""
 
     async def list_numbers(self) -> list[str]: ...

@@ -115,7 +115,7 @@ def _pdf(path: Path, name: str) -> ResumeText:
         reader = PdfReader(path, strict=False)
         if reader.is_encrypted:
             try:
-                opened = reader.decrypt("")  # many PDFs only restrict printing/copying
+                opened: int = reader.decrypt("")  # many PDFs only restrict printing/copying
             except (DependencyError, NotImplementedError):
                 opened = 0
             if not opened:

@@ -261,6 +261,7 @@ async def judge(questions: Sequence[FlowQuestionSpec], cv: Resume,
     """One record per requirement, evidence included."""
     records: list[AnswerRecord] = []
     for q in questions:
+        e: Evaluation | None
         if q.kind == QuestionKind.YES_NO:
             e = _yes_no(q, cv)
         elif q.kind == QuestionKind.MIN_AMOUNT:

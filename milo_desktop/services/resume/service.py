@@ -13,7 +13,6 @@ import asyncio
 import datetime as dt
 import errno
 import json
-import os
 import re
 import shutil
 from collections.abc import Callable
@@ -25,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from milo_desktop.enums import StageKind, StageStatus
 from milo_desktop.errors import DiskFull, ValidationProblem
+from milo_desktop.files import open_private, private_dir
 from milo_desktop.models import Application, Stage, StageResult
 from milo_desktop.models.base import utcnow
 from milo_desktop.services.applications.results import StageAdvance, StageEvaluation, fold_stage
@@ -79,12 +79,11 @@ def keep_copy(source: Path, folder: Path, application_id: int, now: dt.datetime)
         raise ValidationProblem(f"{source.name} is {size / 1048576:.1f} MB; résumés up to "
                                 f"{MAX_BYTES / 1048576:.1f} MB can be read. Ask for a smaller "
                                 "file.")
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    private_dir(folder)
     stem = _UNSAFE.sub("_", source.name)[-80:] or "resume"
     target = folder / f"{application_id}-{now:%Y%m%d-%H%M%S-%f}-{stem}"
     try:
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
+        with open_private(target, "xb") as out, open(source, "rb") as src:
             shutil.copyfileobj(src, out)
     except OSError as exc:
         target.unlink(missing_ok=True)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from milo_desktop.enums import ApplicationStatus
 from milo_desktop.errors import ValidationProblem
-from milo_desktop.models import Application, AuditEntry
+from milo_desktop.models import Application, AuditEntry, Base
 from milo_desktop.services.applications.status import (
     ReviewAction,
     check_application_transition,
@@ -74,7 +74,8 @@ def decide_chunk(s: Session, interviewer_id: int, ids: Sequence[int], action: Re
         audit += [_audit(f"application.{action.value}", aid, status, target, batch, now)
                   for aid in group]
     if audit:
-        s.execute(insert(AuditEntry.__table__), audit)  # Core: no ORM per row
+        audit_log = Base.metadata.tables[AuditEntry.__tablename__]
+        s.execute(insert(audit_log), audit)  # Core: no ORM per row
     return changed, dict(refused)
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from milo_desktop.errors import DiskFull, EnvironmentProblem
+from milo_desktop.files import open_private
 from milo_desktop.services.review.rows import ApplicationRecord, ExportFormat, StageRecord
 
 # A spreadsheet runs a cell that starts with one of these as a formula ("CSV injection"), and
@@ -122,7 +123,8 @@ class ExportWriter:
         with os_errors(self.path):
             # utf-8-sig: spreadsheet programs then read "Zoë Ångström" as such, not mojibake.
             encoding = "utf-8-sig" if self.fmt == ExportFormat.CSV else "utf-8"
-            self._file = self.part.open("w", encoding=encoding, newline="")
+            # 0600: an export holds candidates' personal data
+            self._file = open_private(self.part, "w", encoding=encoding, newline="")
             if self.fmt == ExportFormat.CSV:
                 csv.writer(self._file, lineterminator="\r\n").writerow(
                     csv_header(self.stage_names))
@@ -163,9 +165,9 @@ class os_errors:  # noqa: N801 - a context manager
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, kind: Any, exc: BaseException | None, tb: Any) -> bool:
+    def __exit__(self, kind: Any, exc: BaseException | None, tb: Any) -> None:
         if not isinstance(exc, OSError):
-            return False
+            return
         if exc.errno == errno.ENOSPC:
             raise DiskFull(f"The disk is full: {self.path.name} could not be written. "
                            "Free some space and export again.") from exc

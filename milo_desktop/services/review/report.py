@@ -20,6 +20,7 @@ from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
 from milo_desktop.enums import ApplicationStatus, StageKind, StageStatus
+from milo_desktop.files import write_private
 from milo_desktop.paths import resources_dir
 from milo_desktop.services.review.records import EVIDENCE_EXCERPT
 from milo_desktop.services.review.rows import AnswerRecord, ApplicationRecord, StageRecord
@@ -91,7 +92,7 @@ def render_report(records: list[ApplicationRecord], path: Path,
     pdf.set_creator("Milo Desktop")
     for record in records:
         _candidate(pdf, record)
-    pdf.output(str(path))
+    write_private(path, bytes(pdf.output()))  # 0600: it holds candidates' personal data
     return pdf.pages_count
 
 

@@ -18,7 +18,9 @@ import datetime as dt
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -119,9 +121,9 @@ class ReviewService:
         try:
             for part in decisions.chunks(ids):
                 now = self.clock()
-                moved, no = await self.db.write(
-                    lambda s, part=part, now=now: decisions.decide_chunk(
-                        s, iid, part, action, batch, now))
+                moved, no = await self.db.write(partial(
+                    decisions.decide_chunk, interviewer_id=iid, ids=part, action=action,
+                    batch=batch, now=now))
                 for status, group in moved.items():
                     previous[status] += group
                     changed += group
@@ -162,8 +164,8 @@ class ReviewService:
         iid = selection.interviewer_id
         out: list[ApplicationRecord] = []
         for part in decisions.chunks(ids):
-            out += await self.db.read(lambda s, part=part: load_records(
-                s, iid, part, answers=answers, notes=notes))
+            out += await self.db.read(partial(
+                load_records, interviewer_id=iid, ids=part, answers=answers, notes=notes))
         return out
 
     async def export(self, selection: ReviewSelection, path: Path, fmt: ExportFormat, *,
@@ -176,8 +178,8 @@ class ReviewService:
         Raises EnvironmentProblem / DiskFull when the file cannot be written."""
         ids = await self.resolve(selection)
         iid = selection.interviewer_id
-        head = await self.db.read(lambda s: _interviewer_head(s, iid))
-        writer = ExportWriter(Path(path), ExportFormat(fmt), head["interviewer"], head["stages"])
+        interviewer, stage_names = await self.db.read(lambda s: _interviewer_head(s, iid))
+        writer = ExportWriter(Path(path), ExportFormat(fmt), interviewer, stage_names)
         kind = ExportFormat(fmt)
         written = 0
         await asyncio.to_thread(writer.open)
@@ -227,12 +229,12 @@ class ReviewService:
         return ReportResult(target, len(records), pages)
 
 
-def _interviewer_head(s: Session, interviewer_id: int) -> dict[str, object]:
+def _interviewer_head(s: Session, interviewer_id: int) -> tuple[dict[str, Any], list[str]]:
+    """The export's header: the interviewer and its stage names in order."""
     iv = s.get(Interviewer, interviewer_id)
     if iv is None:
         raise ValidationProblem("This interviewer no longer exists.")
     stages = list(s.scalars(select(Stage.name).where(Stage.interviewer_id == interviewer_id)
                             .order_by(Stage.position, Stage.id)))
-    return {"interviewer": {"id": iv.id, "name": iv.name, "slug": iv.slug,
-                            "position_title": iv.position_title},
-            "stages": stages}
+    return ({"id": iv.id, "name": iv.name, "slug": iv.slug, "position_title": iv.position_title},
+            stages)

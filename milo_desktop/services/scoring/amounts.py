@@ -9,6 +9,7 @@ that mean zero ("none", "never"). Anything it is unsure about comes back
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from milo_desktop.services.scoring.text import half_after, read_number, tokens
@@ -111,7 +112,9 @@ class Amount:
         return False if self.value < minimum - eps else None  # "<="
 
 
-def _match(toks: list[str], i: int, phrases: list[tuple[tuple[str, ...], str]]) -> tuple[str, int]:
+def _match(
+    toks: list[str], i: int, phrases: Sequence[tuple[tuple[str, ...], str]]
+) -> tuple[str, int]:
     for words_, comparison in phrases:
         if tuple(toks[i:i + len(words_)]) == words_:
             return comparison, i + len(words_)

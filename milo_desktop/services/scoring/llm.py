@@ -21,6 +21,7 @@ import dataclasses
 import email.utils
 import json
 import logging
+import math
 import re
 import time
 from collections.abc import Awaitable, Callable
@@ -86,11 +87,15 @@ def parse_reply(content: str) -> dict[str, Any]:
         if not isinstance(data, dict):
             continue
         raw = data.get("score")
-        try:
-            score = float(raw) if not isinstance(raw, bool) else None
-        except (TypeError, ValueError):
-            score = None
-        if score is None or score != round(score) or not 1 <= score <= 5:
+        score: float | None = None
+        if isinstance(raw, int | float | str) and not isinstance(raw, bool):
+            try:
+                score = float(raw)
+            except ValueError:
+                score = None
+        # NaN and infinities (json.loads accepts them) are no score either: round() would raise.
+        if (score is None or not math.isfinite(score) or score != round(score)
+                or not 1 <= score <= 5):
             raise MalformedReply(SERVICE, f"The LLM gave no 1–5 score (score={raw!r}).")
         summary = data.get("summary")
         evidence = data.get("evidence")

@@ -15,6 +15,22 @@ from typing import Any, Protocol, runtime_checkable
 from milo_desktop.enums import CallReview, QuestionKind
 from milo_desktop.services.flows.config import QuestionSpec as FlowQuestionSpec
 
+# FlowQuestionSpec (a question as the flow compiler sees it) is part of this module's interface.
+__all__ = [
+    "RUBRIC",
+    "STRUCTURED",
+    "STRUCTURED_KINDS",
+    "Evaluation",
+    "Evaluator",
+    "FlowQuestionSpec",
+    "Outcome",
+    "QuestionSpec",
+    "Routing",
+    "by_question",
+    "is_structured",
+    "rubric_of",
+]
+
 STRUCTURED_KINDS = frozenset({QuestionKind.YES_NO, QuestionKind.MIN_AMOUNT,
                               QuestionKind.MULTIPLE_CHOICE})
 

@@ -55,7 +55,9 @@ class FilterBar(QWidget):
         self.interviewer.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.interviewer.setMinimumWidth(240)
         self.interviewer.setMaximumWidth(340)
-        self.interviewer.lineEdit().setPlaceholderText(tr("Search interviewers"))
+        search = self.interviewer.lineEdit()
+        assert search is not None  # an editable combo box has one
+        search.setPlaceholderText(tr("Search interviewers"))
         self.interviewer.addItem(tr("All agents"), None)
         self._completer = QCompleter(QStringListModel(self), self)
         self._completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -86,8 +88,9 @@ class FilterBar(QWidget):
         self._date_timer = QTimer(self, singleShot=True, interval=DATE_DELAY_MS)
         self._date_timer.timeout.connect(self._emit)
         self.interviewer.activated.connect(self._interviewer_chosen)
-        self._completer.activated[str].connect(self._completed)
-        self.interviewer.lineEdit().editingFinished.connect(self._restore_text)
+        # The text overload; PySide6's stubs lack SignalInstance.__getitem__ (works at run time).
+        self._completer.activated[str].connect(self._completed)  # type: ignore[index]
+        search.editingFinished.connect(self._restore_text)
         self.period.activated.connect(lambda _i: self._period_chosen())
         self.first.dateChanged.connect(lambda _d: self._date_timer.start())
         self.last.dateChanged.connect(lambda _d: self._date_timer.start())

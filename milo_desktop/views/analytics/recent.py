@@ -17,8 +17,7 @@ from PySide6.QtWidgets import (
 from milo_desktop.services.analytics import RecentCompletion
 from milo_desktop.views import theme
 from milo_desktop.views.analytics.format import tr
-from milo_desktop.views.candidates.format import score_text
-from milo_desktop.views.widgets.formatting import ago_text, local_datetime
+from milo_desktop.views.widgets.formatting import ago_text, local_datetime, score_text
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_HEIGHT = 52

@@ -39,9 +39,8 @@ from milo_desktop.views.analytics.format import (
 )
 from milo_desktop.views.analytics.pieces import FigureCard, Panel, message_page, stylesheet
 from milo_desktop.views.analytics.recent import RecentCompletionsList
-from milo_desktop.views.candidates import open_candidate_profile
 from milo_desktop.views.context import ViewContext
-from milo_desktop.views.interviewers.banner import Banner
+from milo_desktop.views.widgets.banner import Banner
 from milo_desktop.views.widgets.formatting import count_text
 from milo_desktop.views.widgets.page_header import page_title
 
@@ -55,7 +54,7 @@ def _png_bytes(image: QImage) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
+    image.save(buffer, b"PNG")
     buffer.close()
     return bytes(data.data())
 
@@ -285,7 +284,7 @@ class AnalyticsSection(QWidget):
         self.loaded.emit()
 
     def open_candidate(self, candidate_id: int) -> None:
-        open_candidate_profile(self.ctx, candidate_id, self.window())
+        self.ctx.windows.candidate_profile(self.ctx, candidate_id, self.window())
 
     # ----- export ----------------------------------------------------------------------------
     def _folder(self) -> str:

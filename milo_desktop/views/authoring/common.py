@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QLabel, QLayout, QVBoxLayout, QWidget
 from milo_desktop.enums import QuestionKind, StageKind
 from milo_desktop.services.authoring import FieldProblem
 from milo_desktop.views import theme
-from milo_desktop.views.receptionists.wizard_common import hint, section_title
+from milo_desktop.views.widgets.page_header import hint, section_title
 
 __all__ = ["FieldError", "WizardPage", "field_box", "hint", "kind_text", "list_style",
            "questions_text", "section_title", "stage_kind_short", "stage_kind_text"]

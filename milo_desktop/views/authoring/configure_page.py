@@ -24,7 +24,7 @@ from milo_desktop.views.authoring.common import (
     hint,
     section_title,
 )
-from milo_desktop.views.receptionists.wizard_common import CountedText
+from milo_desktop.views.widgets.text_fields import CountedLine
 
 SLUG_CHECK_MS = 250
 
@@ -50,8 +50,7 @@ class ConfigurePage(WizardPage):
         self.slug.setPlaceholderText("forklift-operator-dallas")
         self.slug_status = QLabel(self)
         self.slug_status.setObjectName("slugStatus")
-        self.title = CountedText(TITLE_MAX, self.tr("e.g. Forklift Operator"), single_line=True,
-                                 parent=self)
+        self.title = CountedLine(TITLE_MAX, self.tr("e.g. Forklift Operator"), parent=self)
         self.description = QPlainTextEdit(self)
         self.description.setPlaceholderText(self.tr("Optional: the job description, kept with "
                                                     "the interviewer for reference."))

@@ -60,10 +60,11 @@ class _CheckTree(QDialog):
         self._count()
 
     def _items(self) -> list[QTreeWidgetItem]:
-        out = []
+        out: list[QTreeWidgetItem] = []
         for i in range(self.tree.topLevelItemCount()):
             top = self.tree.topLevelItem(i)
-            out += [top.child(j) for j in range(top.childCount())]
+            if top is not None:
+                out += [c for j in range(top.childCount()) if (c := top.child(j)) is not None]
         return out
 
     def check(self, prompt: str) -> None:

@@ -26,7 +26,7 @@ from milo_desktop.views import theme
 from milo_desktop.views.authoring.common import FieldError, WizardPage, hint, section_title
 from milo_desktop.views.authoring.template_cards import TemplateCards
 from milo_desktop.views.context import ViewContext
-from milo_desktop.views.receptionists.wizard_common import CountedText
+from milo_desktop.views.widgets.text_fields import CountedText
 
 
 class PlanPage(WizardPage):

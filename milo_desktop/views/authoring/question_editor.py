@@ -27,7 +27,7 @@ from milo_desktop.services.authoring.validation import (
     WEIGHT_MIN,
 )
 from milo_desktop.views.authoring.common import FieldError, field_box, hint, kind_text
-from milo_desktop.views.receptionists.wizard_common import CountedText
+from milo_desktop.views.widgets.text_fields import CountedText
 
 KINDS = (QuestionKind.SCORED, QuestionKind.YES_NO, QuestionKind.MIN_AMOUNT,
          QuestionKind.MULTIPLE_CHOICE)

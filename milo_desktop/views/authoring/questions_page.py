@@ -267,9 +267,8 @@ class QuestionsPage(WizardPage):
         i = self.stage_index()
         if not 0 <= i < len(self.draft.stages):
             return
-        from milo_desktop.views.preview import open_preview
-
-        open_preview(self.ctx, self.draft.stages[i], self, interviewer=self.draft)
+        self.ctx.windows.stage_preview(self.ctx, self.draft.stages[i], self,
+                                       interviewer=self.draft)
 
     def open_library(self) -> LibraryDialog:
         dialog = LibraryDialog(self.ctx.workspace.authoring, self)

@@ -43,7 +43,7 @@ from milo_desktop.views.authoring.common import (
     hint,
     section_title,
 )
-from milo_desktop.views.widgets.formatting import count_text
+from milo_desktop.views.widgets.formatting import count_text, py_date
 
 FIELDS = ("deadline", "days_to_complete", "retakes", "language", "email_template",
           "phone_number", "budget", "subscribers", "labels")
@@ -97,7 +97,9 @@ class SettingsPage(WizardPage):
         self.phone = QComboBox(self)
         self.phone.setEditable(True)
         self.phone.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.phone.lineEdit().setPlaceholderText(self.tr("+12145550100 (optional)"))
+        phone_edit = self.phone.lineEdit()
+        assert phone_edit is not None  # an editable combo box has one
+        phone_edit.setPlaceholderText(self.tr("+12145550100 (optional)"))
         self.report = QCheckBox(self.tr("Email candidates their report"), self)
         self.report.setToolTip(self.tr("Candidates get their score report by email when it "
                                        "is ready."))
@@ -259,7 +261,7 @@ class SettingsPage(WizardPage):
         if self._loading:
             return
         d = self.draft
-        day = self.deadline.date().toPython()
+        day = py_date(self.deadline.date())
         d.deadline = None if self.no_deadline.isChecked() else \
             dt.datetime.combine(day, dt.time(23, 59)).astimezone().astimezone(dt.UTC)
         d.days_to_complete = self.days.value()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from milo_desktop.enums import BudgetKind
+from milo_desktop.files import write_private
 from milo_desktop.services.authoring import AuthoringService, InterviewerDraft
 from milo_desktop.services.authoring.share import link_for
 from milo_desktop.views import theme
@@ -149,14 +150,14 @@ class SharePage(WizardPage):
         async def go() -> None:
             data = await self.service.render_poster(title, link, kind)
             try:
-                await asyncio.to_thread(path.write_bytes, data)
+                await asyncio.to_thread(write_private, path, data)
             except OSError as exc:
                 self.saved.setText(self.tr("Could not save {p}: {e}").format(
                     p=path, e=exc.strerror or exc))
                 return
             self.saved.setText(self.tr("Saved {p}").format(p=path))
 
-        return self.ctx.spawn(go(), f"authoring.save_poster_{kind}")  # type: ignore[no-any-return]
+        return self.ctx.spawn(go(), f"authoring.save_poster_{kind}")
 
     def _summary_html(self) -> str:
         d, e = self.draft, html.escape

@@ -38,16 +38,16 @@ class CardDelegate(QStyledItemDelegate):
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
         t = theme.current()
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
-        hovered = bool(option.state & QStyle.StateFlag.State_MouseOver)  # type: ignore[attr-defined]
-        rect: QRect = option.rect.adjusted(4, 4, -4, -4)  # type: ignore[attr-defined]
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        hovered = bool(option.state & QStyle.StateFlag.State_MouseOver)
+        rect: QRect = option.rect.adjusted(4, 4, -4, -4)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(QPen(QColor(t.accent if selected else t.border), 2 if selected else 1))
         painter.setBrush(QColor(t.hover if selected or hovered else t.base))
         painter.drawRoundedRect(rect, 8, 8)
         inner = rect.adjusted(12, 10, -12, -10)
-        base = QFont(option.font)  # type: ignore[attr-defined]
+        base = QFont(option.font)
         bold = _scaled(base, 1.08)
         bold.setBold(True)
         painter.setFont(bold)

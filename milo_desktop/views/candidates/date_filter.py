@@ -8,6 +8,7 @@ from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import QCalendarWidget, QMenu, QPushButton, QWidget, QWidgetAction
 
 from milo_desktop.views.candidates.format import local_day
+from milo_desktop.views.widgets.formatting import py_date
 
 
 def _qdate(day: dt.date) -> QDate:
@@ -82,7 +83,7 @@ class DateFilterButton(QPushButton):
         self.clear_action.setEnabled(self._date is not None)
 
     def _picked(self, picked: QDate) -> None:
-        self.set_date(picked.toPython())
+        self.set_date(py_date(picked))
         self.menu().hide()
 
     def _refresh(self) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QLabel,
     QLayout,
@@ -29,7 +30,6 @@ from milo_desktop.views.candidates.format import count_text, local_date, local_d
 from milo_desktop.views.candidates.profile import open_candidate_profile
 from milo_desktop.views.candidates.toolbar import DirectoryToolbar
 from milo_desktop.views.context import ViewContext
-from milo_desktop.views.outreach import InviteDialog
 from milo_desktop.views.widgets.data_table import DataTable
 from milo_desktop.views.widgets.paged_model import ObjectRole
 
@@ -393,15 +393,12 @@ class DirectorySection(QWidget):
         rows = (i.data(ObjectRole) for i in self.table.selectionModel().selectedRows())
         return [r.id for r in rows if isinstance(r, CandidateRow)]
 
-    def invite_selected(self, candidate_id: int | None = None) -> InviteDialog | None:
+    def invite_selected(self, candidate_id: int | None = None) -> QDialog | None:
         """Open the Invite dialog for ``candidate_id`` or the selected candidates."""
         ids = [candidate_id] if candidate_id is not None else self.selected_candidate_ids()
         if not ids:
             return None
-        dialog = InviteDialog(self.ctx, ids, self.window())
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-        return dialog
+        return self.ctx.windows.invite(self.ctx, ids, self.window())
 
     def _context_menu(self, pos: QPoint) -> None:
         index = self.table.indexAt(pos)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QGuiApplication, QPalette
 
 from milo_desktop.services.candidates import SORT_JOINED, SORT_NAME, CandidateRow
@@ -16,6 +16,7 @@ from milo_desktop.views.candidates.format import (
     local_date,
     local_datetime,
 )
+from milo_desktop.views.widgets.formatting import QT_TRANSLATE_NOOP
 from milo_desktop.views.widgets.paged_model import Column, Fetch, PagedTableModel, Spawn
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter

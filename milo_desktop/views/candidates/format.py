@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QCoreApplication,
 )
 
@@ -19,27 +18,22 @@ from milo_desktop.enums import (
     StageStatus,
 )
 from milo_desktop.views.widgets.formatting import (  # the app's one style for dates and counts
+    QT_TRANSLATE_NOOP,
     count_text,
     display_locale,
     local_date,
     local_datetime,
     local_day,
+    score_text,
     to_qdatetime,
 )
 
-__all__ = ["count_text", "display_locale", "local_date", "local_datetime", "local_day", "to_qdatetime"]
+__all__ = ["count_text", "display_locale", "local_date", "local_datetime", "local_day",
+           "score_text", "to_qdatetime"]
 
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("Candidates", text)
-
-
-def score_text(score: float | None) -> str:
-    """0-100 scores: "80", "82.5"; empty when not scored yet."""
-    if score is None:
-        return ""
-    rounded = round(score, 1)
-    return display_locale().toString(rounded, "f", 0 if rounded.is_integer() else 1)
 
 
 # Words marked with QT_TRANSLATE_NOOP (for lupdate) are translated by label() when shown.

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -32,6 +31,7 @@ from milo_desktop.views.candidates.format import (
     local_datetime,
     purpose_text,
 )
+from milo_desktop.views.widgets.formatting import QT_TRANSLATE_NOOP
 
 Index = QModelIndex | QPersistentModelIndex
 # Delivery at a glance: problems in red, confirmed delivery (or an open) in green.

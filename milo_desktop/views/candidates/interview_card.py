@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from typing import TypeVar
+
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
     QFrame,
@@ -31,6 +33,8 @@ from milo_desktop.views.candidates.format import (
     local_date,
     score_text,
 )
+from milo_desktop.views.widgets.formatting import QT_TRANSLATE_NOOP
+from milo_desktop.views.widgets.recording_player import RecordingPlayer
 
 KIND_LABELS = {
     StageKind.RESUME: QT_TRANSLATE_NOOP("Candidates", "Résumé"),
@@ -42,7 +46,10 @@ STEP_MARKS = {StageStatus.COMPLETED: "✓", StageStatus.IN_PROGRESS: "●",
               StageStatus.NOT_STARTED: "○", StageStatus.KNOCKED_OUT: "✕"}
 
 
-def muted(widget: QWidget) -> QWidget:
+W = TypeVar("W", bound=QWidget)
+
+
+def muted(widget: W) -> W:
     """Secondary text: the palette's placeholder colour, so it follows light and dark themes."""
     palette = widget.palette()
     palette.setColor(
@@ -187,10 +194,6 @@ class StageBlock(QWidget):
             answers_layout.addWidget(AnswerBlock(answer, self.answers))
         self.player: QWidget | None = None
         if stage.recording_path:
-            # Imported here: the receptionists package imports the interviewers screens, which
-            # open this profile — a cycle at import time, none at run time.
-            from milo_desktop.views.receptionists.recording_player import RecordingPlayer
-
             player = RecordingPlayer(self.answers)
             player.set_recording(stage.recording_path, stage.recording_exists, None)
             answers_layout.addWidget(player)

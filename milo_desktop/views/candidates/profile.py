@@ -34,10 +34,11 @@ from milo_desktop.views.candidates.format import (
 )
 from milo_desktop.views.candidates.history_model import HistoryPage
 from milo_desktop.views.candidates.interview_card import InterviewCard, muted, wrapped
-from milo_desktop.views.candidates.profile_nav import Navigator, ProfileNavBar
+from milo_desktop.views.candidates.profile_nav import ProfileNavBar
 from milo_desktop.views.candidates.profile_notes import NotesPage
 from milo_desktop.views.candidates.resume_dialog import ResumeDialog
 from milo_desktop.views.context import ViewContext
+from milo_desktop.views.windows import Navigator
 
 _open: dict[tuple[int, int], ProfileDialog] = {}  # (workspace, candidate) -> its window
 GEOMETRY_KEY = "candidates/profile/geometry"
@@ -322,8 +323,7 @@ class ProfileDialog(QDialog):
         self.stack.setCurrentWidget(self.content)
 
     def _clear(self, layout: QVBoxLayout) -> None:
-        while layout.count():
-            item = layout.takeAt(0)
+        while (item := layout.takeAt(0)) is not None:
             widget = item.widget()
             if widget is not None:
                 widget.deleteLater()

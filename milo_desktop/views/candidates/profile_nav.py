@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
@@ -14,19 +12,6 @@ from milo_desktop.views.candidates.interview_card import muted
 PREVIOUS_KEYS = ("Alt+Up", "Ctrl+[")
 NEXT_KEYS = ("Alt+Down", "Ctrl+]")
 LABEL_WIDTH = 360
-
-
-class Navigator(Protocol):
-    """Walks a list of applications. ``step`` answers the row before (-1) or after (1)
-    ``application_id`` — anything with ``id`` (the application) and ``candidate_id`` — or
-    None at either end; ``followed`` is told where the profile went."""
-
-    label: str
-
-    async def step(self, application_id: int, step: int) -> Any: ...
-
-    def followed(self, application_id: int) -> None:
-        """The profile now shows ``application_id`` (the list may follow along)."""
 
 
 class ProfileNavBar(QWidget):

@@ -59,8 +59,7 @@ class NotesPage(QWidget):
         self._edited()
 
     def fill(self, notes: tuple[NoteView, ...]) -> None:
-        while self.notes_layout.count():
-            item = self.notes_layout.takeAt(0)
+        while (item := self.notes_layout.takeAt(0)) is not None:
             widget = item.widget()
             if widget is not None:
                 widget.deleteLater()

@@ -26,7 +26,7 @@ from milo_desktop.services.resume import ResumeOutcome
 from milo_desktop.views import theme
 from milo_desktop.views.candidates.format import score_text
 from milo_desktop.views.context import ViewContext
-from milo_desktop.views.settings.cards import MessageLine
+from milo_desktop.views.widgets.cards import MessageLine
 
 
 class ResumeDialog(QDialog):
@@ -81,7 +81,7 @@ class ResumeDialog(QDialog):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(self.details)
         scroll.setMinimumHeight(160)
-        self.scroll = scroll
+        self.scroll_area = scroll
         scroll.hide()
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
@@ -120,7 +120,7 @@ class ResumeDialog(QDialog):
         self._set_busy(True)
         self.file_label.setText(path.replace("\\", "/").rsplit("/", 1)[-1])
         self.headline.hide()
-        self.scroll.hide()
+        self.scroll_area.hide()
         self.message.say(self.tr("Reading and scoring the résumé…"), "muted")
         self.ctx.spawn(self._attach(path), "resume.attach")
 
@@ -153,7 +153,7 @@ class ResumeDialog(QDialog):
         self.headline.setText(" ".join(parts))
         self.headline.show()
         self.details.setText(self.details_html(outcome))
-        self.scroll.show()
+        self.scroll_area.show()
 
     def details_html(self, outcome: ResumeOutcome) -> str:
         t = theme.current()

@@ -34,7 +34,7 @@ from milo_desktop.views.interviewers.analytics_chart import (
     source_text,
     tr,
 )
-from milo_desktop.views.interviewers.banner import Banner
+from milo_desktop.views.widgets.banner import Banner
 from milo_desktop.views.widgets.formatting import count_text
 
 REFRESH_DELAY_MS = 400  # sync reports results in bursts: one recount per burst
@@ -283,6 +283,8 @@ class AnalyticsTab(QWidget):
     def texts(self) -> list[str]:
         """The text of every label shown on the current page (tests read the figures)."""
         page = self.pages.currentWidget()
+        if page is None:
+            return []
         return [w.text() for w in page.findChildren(QLabel) if w.isVisibleTo(page) and w.text()]
 
 

@@ -27,13 +27,12 @@ from milo_desktop.services.review import (
     ReviewSelection,
     UndoToken,
 )
-from milo_desktop.views.candidates.format import count_text
 from milo_desktop.views.context import ViewContext
 from milo_desktop.views.interviewers.candidates_export import ExportActions
 from milo_desktop.views.interviewers.candidates_feedback import FeedbackBanner, ProgressStrip
 from milo_desktop.views.interviewers.candidates_model import InterviewerCandidatesModel
-from milo_desktop.views.outreach import BlastDialog
 from milo_desktop.views.widgets.data_table import DataTable
+from milo_desktop.views.widgets.formatting import count_text
 
 NUDGEABLE = (ApplicationStatus.PENDING, ApplicationStatus.IN_PROGRESS)
 
@@ -310,9 +309,7 @@ class ReviewBar(ExportActions, QWidget):
             ids = await self.review.resolve(selection)
             if not isValid(self):
                 return
-            dialog = BlastDialog(self.ctx, list(ids), self.window())
-            self.blast_dialog = dialog
-            dialog.open()
+            self.blast_dialog = self.ctx.windows.blast(self.ctx, list(ids), self.window())
 
         self._run(go(), "candidates.blast")
 

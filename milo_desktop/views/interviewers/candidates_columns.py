@@ -9,6 +9,7 @@ menu (the main window's View menu) through ``populate``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
@@ -18,7 +19,7 @@ from milo_desktop.views.widgets.paged_model import PagedTableModel
 
 
 class ColumnChooser(QObject):
-    def __init__(self, table: QTableView, model: PagedTableModel[object],
+    def __init__(self, table: QTableView, model: PagedTableModel[Any],
                  save: Callable[[], None], parent: QWidget) -> None:
         super().__init__(parent)
         self.table = table

@@ -31,7 +31,13 @@ def safe_file_name(text: str) -> str:
     return " ".join(cleaned.split())[:80] or "candidates"
 
 
-class ExportActions:
+if TYPE_CHECKING:
+    _Base = QWidget  # ReviewBar is one: for the type checker, so is this mixin of it
+else:
+    _Base = object
+
+
+class ExportActions(_Base):
     """Mixed into ReviewBar, which provides these attributes and ``_run``."""
 
     ctx: ViewContext
@@ -41,11 +47,10 @@ class ExportActions:
     title: str = ""  # the interviewer's name, for default file names; set by the page
     last_path: Path | None = None
 
-    if TYPE_CHECKING:  # provided by ReviewBar / QWidget
+    if TYPE_CHECKING:  # provided by ReviewBar
         def selection(self) -> ReviewSelection | None: ...
         def selected_rows(self) -> list[Any]: ...
         def candidates_text(self, n: int) -> str: ...
-        def tr(self, text: str) -> str: ...
         def _run(self, coro: Coroutine[Any, Any, Any], name: str, *,
                  quiet: bool = False) -> None: ...
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from milo_desktop.views import theme
-from milo_desktop.views.candidates.format import count_text
+from milo_desktop.views.widgets.formatting import count_text
 
 
 class ProgressStrip(QFrame):

@@ -148,7 +148,8 @@ class SpendDelegate(QStyledItemDelegate):
                     index: Index) -> bool:
         if (event.type() == QEvent.Type.MouseButtonRelease and isinstance(event, QMouseEvent)
                 and self._pencil_rect(option.rect).contains(event.position().toPoint())):
-            self.editRequested.emit(QModelIndex(index))
+            # PySide6's stub omits QModelIndex(QPersistentModelIndex), which Qt converts.
+            self.editRequested.emit(QModelIndex(index))  # type: ignore[arg-type]
             return True
         return super().editorEvent(event, model, option, index)
 

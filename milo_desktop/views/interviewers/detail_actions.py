@@ -49,24 +49,16 @@ class InterviewerActions(QWidget):
             self.kiosk_button.setToolTip(self.tr("Add a Form stage to take walk-ins"))
         self.edit_button.setEnabled(detail is not None)
 
-    # The windows are imported when opened: they import other screens (no import cycle).
+    # Other screens' windows, through ctx.windows (a screen never imports another).
     def edit(self) -> QWidget | None:
         if self.detail is None:
             return None
-        from milo_desktop.views.authoring import AuthoringWizard
-
-        wizard = AuthoringWizard(self.ctx, self.window(), interviewer_id=self.detail.id)
-        wizard.open()
-        return wizard
+        return self.ctx.windows.edit_interviewer(self.ctx, self.detail.id, self.window())
 
     def preview(self, stage_id: int) -> QWidget:
-        from milo_desktop.views.preview import open_preview
-
-        return open_preview(self.ctx, stage_id, self.window())
+        return self.ctx.windows.stage_preview(self.ctx, stage_id, self.window())
 
     def open_kiosk(self) -> QWidget | None:
         if self.detail is None:
             return None
-        from milo_desktop.views.kiosk import open_kiosk
-
-        return open_kiosk(self.ctx, self.detail.id, self.window())
+        return self.ctx.windows.kiosk(self.ctx, self.detail.id, self.window())

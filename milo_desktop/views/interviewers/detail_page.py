@@ -26,11 +26,9 @@ from shiboken6 import isValid
 
 from milo_desktop.enums import ApplicationStatus, BudgetKind, QuestionKind, StageStatus
 from milo_desktop.services.interviewers import CandidateRow, InterviewerDetail
-from milo_desktop.views.candidates.profile import open_candidate_profile
 from milo_desktop.views.context import ViewContext
 from milo_desktop.views.interviewers import formatting as fmt
 from milo_desktop.views.interviewers.analytics_tab import AnalyticsTab
-from milo_desktop.views.interviewers.banner import Banner, run_reporting
 from milo_desktop.views.interviewers.candidates_actions import ReviewBar
 from milo_desktop.views.interviewers.candidates_columns import ColumnChooser
 from milo_desktop.views.interviewers.candidates_model import InterviewerCandidatesModel
@@ -38,6 +36,7 @@ from milo_desktop.views.interviewers.candidates_nav import TabNavigator
 from milo_desktop.views.interviewers.delegates import ROW_HEIGHT, TwoLineDelegate, profile_lines
 from milo_desktop.views.interviewers.detail_actions import InterviewerActions
 from milo_desktop.views.interviewers.list_page import SEARCH_DELAY_MS
+from milo_desktop.views.widgets.banner import Banner, run_reporting
 from milo_desktop.views.widgets.data_table import DataTable
 from milo_desktop.views.widgets.paged_model import LoadState
 
@@ -128,12 +127,12 @@ class InterviewerPage(QWidget):
         self.analytics = AnalyticsTab(ctx, self)
         self.tabs.addTab(self.analytics, self.tr("Analytics"))
 
-        self.actions = InterviewerActions(ctx, self)
+        self.header_actions = InterviewerActions(ctx, self)  # not "actions": QWidget.actions()
         heading = QHBoxLayout()
         heading.addWidget(self.title)
         heading.addWidget(self.status)
         heading.addStretch(1)
-        heading.addWidget(self.actions)
+        heading.addWidget(self.header_actions)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 8, 16, 12)
         layout.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignLeft)
@@ -216,7 +215,7 @@ class InterviewerPage(QWidget):
         await self._load_counts(interviewer_id)
 
     def _show_header(self, d: InterviewerDetail) -> None:
-        self.actions.set_detail(d)
+        self.header_actions.set_detail(d)
         self.title.setText(d.name)
         color = fmt.STATUS_COLORS[d.status].name()
         self.status.setText(fmt.interviewer_status_text(d.status))
@@ -303,8 +302,8 @@ class InterviewerPage(QWidget):
         name = self.detail.name if self.detail is not None else ""
         navigator = TabNavigator(self.service, lambda: self.model.query, self._follow,
                                  label=self.tr("In “{name}”").format(name=name))
-        return open_candidate_profile(self.ctx, row.candidate_id, self.window(),
-                                      navigator=navigator, application_id=row.id)
+        return self.ctx.windows.candidate_profile(self.ctx, row.candidate_id, self.window(),
+                                                  navigator=navigator, application_id=row.id)
 
     def _follow(self, application_id: int) -> None:
         """Keep the table's current row on the profile's candidate (when it is loaded)."""

@@ -6,12 +6,13 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt
 
 from milo_desktop.enums import InterviewerStatus
 from milo_desktop.services.core.paging import PageQuery
 from milo_desktop.services.interviewers import InterviewerRow
 from milo_desktop.views.interviewers import formatting as fmt
+from milo_desktop.views.widgets.formatting import QT_TRANSLATE_NOOP
 from milo_desktop.views.widgets.paged_model import Column, Fetch, PagedTableModel, Spawn
 
 M = "InterviewersModel"  # translation context of the titles below

@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
 
 from milo_desktop.services.interviewers import InterviewerRow
 from milo_desktop.views.context import ViewContext
-from milo_desktop.views.interviewers.banner import Banner, run_reporting
 from milo_desktop.views.interviewers.delegates import (
     ROW_HEIGHT,
     LabelChipsDelegate,
@@ -44,6 +43,7 @@ from milo_desktop.views.interviewers.list_model import (
     tab_of,
 )
 from milo_desktop.views.interviewers.row_actions import RowActions
+from milo_desktop.views.widgets.banner import Banner, run_reporting
 from milo_desktop.views.widgets.data_table import DataTable
 from milo_desktop.views.widgets.page_header import filter_tabs, page_title
 from milo_desktop.views.widgets.paged_model import LoadState

@@ -3,21 +3,23 @@ extend deadline and the in-place budget editor (a mixin of the list page)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, SignalInstance
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QDialog, QMenu, QWidget
 
 from milo_desktop.errors import EnvironmentProblem
-from milo_desktop.services.interviewers import InterviewerRow
+from milo_desktop.services.interviewers import InterviewerRow, InterviewerService
+from milo_desktop.views.context import ViewContext
 from milo_desktop.views.interviewers.dialogs import BudgetEditor, ExtendDeadlineDialog
+from milo_desktop.views.interviewers.list_model import InterviewersModel
+from milo_desktop.views.widgets.banner import Banner
+from milo_desktop.views.widgets.data_table import DataTable
 
 if TYPE_CHECKING:
-    from milo_desktop.views.authoring import AuthoringWizard
-    from milo_desktop.views.interviewers.list_page import InterviewersListPage
-
-    _Base = InterviewersListPage
+    _Base = QWidget  # the list page is one: for the type checker, so is this mixin of it
 else:
     _Base = object
 
@@ -25,6 +27,16 @@ else:
 class RowActions(_Base):
     """Needs the page's ``ctx``, ``service``, ``model``, ``table``, ``banner`` and
     ``current_tab()``; keeps the last ``budget_editor`` / ``extend_dialog`` for tests."""
+
+    # Provided by InterviewersListPage.
+    ctx: ViewContext
+    service: InterviewerService
+    model: InterviewersModel
+    table: DataTable
+    banner: Banner
+    openInterviewer: SignalInstance
+    current_tab: Callable[[], str]
+    _run: Callable[[Coroutine[Any, Any, Any], str], None]
 
     budget_editor: BudgetEditor | None = None
     extend_dialog: ExtendDeadlineDialog | None = None
@@ -72,17 +84,12 @@ class RowActions(_Base):
 
         self._run(go(), "interviewers.unarchive")
 
-    def edit_interviewer(self, row: InterviewerRow) -> AuthoringWizard:
+    def edit_interviewer(self, row: InterviewerRow) -> QDialog:
         """The wizard in edit mode; saving applies to new candidates only."""
-        # Imported here: the wizard's pages reach this package through views.receptionists.
-        from milo_desktop.views.authoring import AuthoringWizard
-
-        wizard = AuthoringWizard(self.ctx, self, interviewer_id=row.id)
-        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        wizard.saved.connect(lambda _id: self.banner.say(self.tr(
-            "Saved “{name}”. The changes apply to new candidates only.").format(name=row.name)))
-        wizard.open()
-        return wizard
+        return self.ctx.windows.edit_interviewer(
+            self.ctx, row.id, self, on_saved=lambda _id: self.banner.say(self.tr(
+                "Saved “{name}”. The changes apply to new candidates only.").format(
+                    name=row.name)))
 
     def clone(self, row: InterviewerRow) -> None:
         async def go() -> None:

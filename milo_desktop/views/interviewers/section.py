@@ -77,7 +77,7 @@ class InterviewersSection(QWidget):
                 return
             self.open_interviewer(interviewer_id)
 
-        return self.ctx.spawn(go(), "interviewers.open_slug")  # type: ignore[no-any-return]
+        return self.ctx.spawn(go(), "interviewers.open_slug")
 
     def show_list(self) -> None:
         self.detail_page.save_layout()

@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QWidget
 
 from milo_desktop.views.context import ViewContext
-from milo_desktop.views.kiosk.widget import KioskBackend, KioskWidget
 from milo_desktop.views.kiosk.window import EXIT_KEYS, KioskWindow
+from milo_desktop.views.widgets.kiosk_form import KioskBackend, KioskWidget
 
 
 def open_kiosk(ctx: ViewContext, interviewer_id: int, parent: QWidget | None = None) -> KioskWindow:

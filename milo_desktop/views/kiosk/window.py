@@ -33,8 +33,8 @@ from PySide6.QtWidgets import (
 from milo_desktop.errors import EnvironmentProblem
 from milo_desktop.services.kiosk import KioskForm, KioskPerson, KioskResult, KioskService
 from milo_desktop.views.context import ViewContext
-from milo_desktop.views.kiosk.style import overlay_stylesheet
-from milo_desktop.views.kiosk.widget import KioskWidget
+from milo_desktop.views.widgets.kiosk_form import KioskWidget
+from milo_desktop.views.widgets.kiosk_style import overlay_stylesheet
 
 IDLE_MS = 90_000  # quiet this long on a started form → "Are you still there?"
 WARN_S = 15  # … then this many seconds to answer before the form clears

@@ -1,8 +1,7 @@
-"""Outreach screens: the Invite and Blast dialogs and the Communication / Templates cards."""
+"""Outreach dialogs: Invite and Blast (opened from other screens through ``ctx.windows``; the
+Communication and Templates cards are part of Settings)."""
 
 from milo_desktop.views.outreach.blast_dialog import BlastDialog
 from milo_desktop.views.outreach.invite_dialog import InviteDialog
-from milo_desktop.views.outreach.policy_card import CommunicationCard
-from milo_desktop.views.outreach.templates_card import TemplatesCard
 
-__all__ = ["BlastDialog", "CommunicationCard", "InviteDialog", "TemplatesCard"]
+__all__ = ["BlastDialog", "InviteDialog"]

@@ -32,9 +32,9 @@ from milo_desktop.services.outreach import (
 )
 from milo_desktop.services.outreach.templates import render
 from milo_desktop.views.context import ViewContext
-from milo_desktop.views.outreach.fields import CountedLine, CountedText, PlaceholderChips
 from milo_desktop.views.outreach.format import report_tone, schedule_text
-from milo_desktop.views.settings.cards import MessageLine
+from milo_desktop.views.widgets.cards import MessageLine
+from milo_desktop.views.widgets.text_fields import CountedLine, CountedText, PlaceholderChips
 
 PREVIEW_DEBOUNCE_MS = 250
 

@@ -27,7 +27,7 @@ from milo_desktop.services.outreach import (
 )
 from milo_desktop.views.context import ViewContext
 from milo_desktop.views.outreach.format import report_tone, schedule_text
-from milo_desktop.views.settings.cards import MessageLine
+from milo_desktop.views.widgets.cards import MessageLine
 
 
 class InviteDialog(QDialog):

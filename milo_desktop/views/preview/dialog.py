@@ -37,9 +37,9 @@ from milo_desktop.services.preview import (
 from milo_desktop.services.scoring.text import format_number
 from milo_desktop.views import theme
 from milo_desktop.views.context import ViewContext
-from milo_desktop.views.kiosk.style import kiosk_stylesheet
-from milo_desktop.views.kiosk.widget import KioskWidget
 from milo_desktop.views.preview.result import ResultView
+from milo_desktop.views.widgets.kiosk_form import KioskWidget
+from milo_desktop.views.widgets.kiosk_style import kiosk_stylesheet
 from milo_desktop.views.widgets.simulator_panel import SimulatorPanel
 
 LOADING, PROBLEMS, SIMULATED, FORM, RESUME = range(5)

@@ -27,10 +27,10 @@ from milo_desktop.errors import EnvironmentProblem
 from milo_desktop.services.pipeline import AnswerDetail, CallDetail, PipelineService
 from milo_desktop.views import theme
 from milo_desktop.views.context import ViewContext
-from milo_desktop.views.interviewers.banner import Banner
 from milo_desktop.views.receptionists import pipeline_format as fmt
-from milo_desktop.views.receptionists.recording_player import RecordingPlayer
+from milo_desktop.views.widgets.banner import Banner
 from milo_desktop.views.widgets.formatting import local_datetime
+from milo_desktop.views.widgets.recording_player import RecordingPlayer
 
 
 def _label(text: str, parent: QWidget, *, bold: bool = False, muted: bool = False,

@@ -22,7 +22,6 @@ from shiboken6 import isValid
 
 from milo_desktop.services.pipeline import TABS, CallRow, PipelineService
 from milo_desktop.views.context import ViewContext
-from milo_desktop.views.interviewers.banner import Banner, run_reporting
 from milo_desktop.views.receptionists import pipeline_format as fmt
 from milo_desktop.views.receptionists.call_details import CallDetailsDialog
 from milo_desktop.views.receptionists.ingest_dialog import IngestDialog
@@ -35,6 +34,7 @@ from milo_desktop.views.receptionists.pipeline_delegates import (
     StatusDelegate,
 )
 from milo_desktop.views.receptionists.pipeline_model import DEFAULT_QUERY, PipelineModel
+from milo_desktop.views.widgets.banner import Banner, run_reporting
 from milo_desktop.views.widgets.data_table import DataTable
 from milo_desktop.views.widgets.formatting import count_text
 from milo_desktop.views.widgets.page_header import page_title
@@ -60,6 +60,7 @@ class PipelineSection(PipelineActions, QWidget):
         self._counts_ready = False
         self._pending_loaded = True
         self._changed: set[int] = set()
+        self._closed = False
         self.details_dialog: CallDetailsDialog | None = None
         self.ingest_dialog: IngestDialog | None = None
         self.open_url = QDesktopServices.openUrl  # replaced in tests: no dialer in CI
@@ -161,10 +162,14 @@ class PipelineSection(PipelineActions, QWidget):
 
     # ----- loading ---------------------------------------------------------------------------
     def showEvent(self, event: Any) -> None:
+        self._closed = False
         super().showEvent(event)
         self.start()
 
     def closeEvent(self, event: Any) -> None:
+        # Closed with the window: an update arriving later (a mark-read finishing) must not
+        # start a refresh once the workspace and its loop are gone.
+        self._closed = True
         for timer in (self._search_timer, self._update_timer):
             timer.stop()
         super().closeEvent(event)
@@ -293,7 +298,7 @@ class PipelineSection(PipelineActions, QWidget):
 
     # ----- live updates ------------------------------------------------------------------------
     def _call_updated(self, call_id: int) -> None:
-        if self._started:
+        if self._started and not self._closed:
             self._changed.add(call_id)
             self._update_timer.start()
 

@@ -3,22 +3,23 @@ tel:, mailto:) and the row menu (a mixin of PipelineSection)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QMenu, QWidget
 from shiboken6 import isValid
 
 from milo_desktop.errors import EnvironmentProblem
-from milo_desktop.services.pipeline import CallDetail, CallRow
-from milo_desktop.views.interviewers.banner import Banner
+from milo_desktop.services.pipeline import CallDetail, CallRow, PipelineService
+from milo_desktop.views.context import ViewContext
+from milo_desktop.views.receptionists.call_details import CallDetailsDialog
 from milo_desktop.views.receptionists.ingest_dialog import IngestDialog
+from milo_desktop.views.widgets.banner import Banner
 
 if TYPE_CHECKING:
-    from milo_desktop.views.receptionists.pipeline import PipelineSection
-
-    _Base = PipelineSection
+    _Base = QWidget  # the section is one: for the type checker, so is this mixin of it
 else:
     _Base = object
 
@@ -26,6 +27,16 @@ else:
 class PipelineActions(_Base):
     """Needs the section's ``ctx``, ``service``, ``banner``, ``open_url``, ``open_call``,
     ``ingest_row`` and ``_run``; keeps the last ``ingest_dialog`` for tests."""
+
+    # Provided by PipelineSection.
+    ctx: ViewContext
+    service: PipelineService
+    banner: Banner
+    ingest_dialog: IngestDialog | None
+    open_url: Callable[[QUrl], object]
+    open_call: Callable[[int], CallDetailsDialog]
+    ingest_row: Callable[[CallRow], None]
+    _run: Callable[[Coroutine[Any, Any, Any], str], None]
 
     def open_ingest_dialog(self, detail: CallDetail, banner: Banner) -> IngestDialog:
         """The interviewer chooser; the outcome ("Invited" / "Already invited") goes to

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QModelIndex, Qt
+from PySide6.QtCore import QCoreApplication, QModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
 from milo_desktop.services.core.paging import PageQuery
 from milo_desktop.services.pipeline import SORT_STARTED, CallRow
 from milo_desktop.views import theme
 from milo_desktop.views.receptionists import pipeline_format as fmt
-from milo_desktop.views.widgets.formatting import local_datetime
+from milo_desktop.views.widgets.formatting import QT_TRANSLATE_NOOP, local_datetime
 from milo_desktop.views.widgets.paged_model import (
     Column,
     Fetch,

@@ -29,7 +29,7 @@ from milo_desktop.services.flows import (
     compile_receptionist,
     extract_answers,
 )
-from milo_desktop.views.receptionists.wizard_common import hint, section_title
+from milo_desktop.views.widgets.page_header import hint, section_title
 from milo_desktop.views.widgets.simulator_panel import SimulatorPanel
 
 

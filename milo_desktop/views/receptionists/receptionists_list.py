@@ -38,10 +38,10 @@ from milo_desktop.services.receptionists import (
 )
 from milo_desktop.views import theme
 from milo_desktop.views.context import ViewContext
-from milo_desktop.views.interviewers.banner import Banner, run_reporting
 from milo_desktop.views.receptionists.practice_call import PracticeCallDialog
 from milo_desktop.views.receptionists.wizard import ReceptionistWizard
 from milo_desktop.views.receptionists.wizard_common import receptionist_service
+from milo_desktop.views.widgets.banner import Banner, run_reporting
 from milo_desktop.views.widgets.data_table import DataTable
 from milo_desktop.views.widgets.formatting import money_text
 from milo_desktop.views.widgets.page_header import filter_tabs, page_title
@@ -92,7 +92,7 @@ class PillDelegate(QStyledItemDelegate):
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         opt.text = ""
-        opt.widget.style().drawControl(  # type: ignore[union-attr]
+        opt.widget.style().drawControl(
             opt.widget.style().ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
         t = theme.current()
         color = t.success if row.status == ReceptionistStatus.LIVE else (
@@ -161,12 +161,12 @@ class ReceptionistsSection(QWidget):
         bar.addStretch(1)
         for b in (self.test_button, self.pause_button, self.edit_button, self.create_button):
             bar.addWidget(b)
-        header = QHBoxLayout()
-        header.addWidget(title)
-        header.addStretch(1)
+        heading = QHBoxLayout()
+        heading.addWidget(title)
+        heading.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
-        layout.addLayout(header)
+        layout.addLayout(heading)
         layout.addLayout(bar)
         layout.addWidget(self.banner)
         layout.addWidget(self.table, 1)
@@ -178,7 +178,7 @@ class ReceptionistsSection(QWidget):
         sub = ctx.workspace.bus.subscribe(ReceptionistsChanged, lambda _e: changed.emit())
         self.destroyed.connect(lambda *_a: sub.close())
         self.tabs.currentChanged.connect(lambda _i: self.reload())
-        self.create_button.clicked.connect(self.create)
+        self.create_button.clicked.connect(self.create_receptionist)
         self.edit_button.clicked.connect(lambda: self.edit(self.current_row()))
         self.pause_button.clicked.connect(lambda: self.toggle_pause(self.current_row()))
         self.test_button.clicked.connect(lambda: self.open_test_call(self.current_row()))
@@ -244,7 +244,7 @@ class ReceptionistsSection(QWidget):
         self.pause_button.setText(self.tr("Pause") if live or row is None else self.tr("Resume"))
 
     # ----- actions ------------------------------------------------------------------------
-    def create(self) -> ReceptionistWizard:
+    def create_receptionist(self) -> ReceptionistWizard:  # not "create": QWidget.create()
         return self._open_wizard(None)
 
     def _open_wizard(self, detail: ReceptionistDetail | None) -> ReceptionistWizard:

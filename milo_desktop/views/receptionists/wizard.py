@@ -31,15 +31,11 @@ from milo_desktop.services.receptionists import (
 )
 from milo_desktop.views.context import ViewContext
 from milo_desktop.views.receptionists.practice_call import PracticeCallDialog
-from milo_desktop.views.receptionists.wizard_common import (
-    ProblemList,
-    hint,
-    receptionist_service,
-    section_title,
-)
+from milo_desktop.views.receptionists.wizard_common import ProblemList, receptionist_service
 from milo_desktop.views.receptionists.wizard_pages import BasicPage, ContextPage, DisclosuresPage
 from milo_desktop.views.receptionists.wizard_questions import KINDS, QuestionsPage
 from milo_desktop.views.receptionists.wizard_questions import _tr as kind_tr
+from milo_desktop.views.widgets.page_header import hint, section_title
 from milo_desktop.views.widgets.step_frame import StepWizard
 
 
@@ -117,10 +113,12 @@ class ReceptionistWizard(StepWizard):
             self._fill_review()
 
     def page_problems(self, index: int) -> list[str]:
+        forms = (self.basic, self.disclosures, self.context_page, self.questions)
         page = self.pages[index]
-        if page is self.review:
-            return self.review_problems()
-        return page.problems()  # type: ignore[attr-defined, no-any-return]
+        for form in forms:
+            if page is form:
+                return form.problems()
+        return self.review_problems()
 
     def submit_text(self) -> str:
         if self._saved_id is not None:

@@ -32,13 +32,9 @@ from milo_desktop.services.flows.config import (
 from milo_desktop.services.receptionists import NumberChoice, normalise_number
 from milo_desktop.services.receptionists.types import NAME_MAX
 from milo_desktop.views.context import ViewContext
-from milo_desktop.views.receptionists.wizard_common import (
-    CountedText,
-    ProblemList,
-    hint,
-    receptionist_service,
-    section_title,
-)
+from milo_desktop.views.receptionists.wizard_common import ProblemList, receptionist_service
+from milo_desktop.views.widgets.page_header import hint, section_title
+from milo_desktop.views.widgets.text_fields import CountedText
 
 VOICES = (
     ("Polly.Joanna", "Joanna — US English, female"),
@@ -67,7 +63,9 @@ class BasicPage(QWidget):
         self.number = QComboBox(self)
         self.number.setEditable(True)
         self.number.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.number.lineEdit().setPlaceholderText(self.tr("+12145550197"))
+        number_edit = self.number.lineEdit()
+        assert number_edit is not None  # an editable combo box has one
+        number_edit.setPlaceholderText(self.tr("+12145550197"))
         self.number_hint = hint(self.tr("One dedicated number per receptionist, never shared "
                                         "with an SMS screening."), self)
         self.voice = QComboBox(self)

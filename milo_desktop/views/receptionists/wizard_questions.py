@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
 from milo_desktop.enums import QuestionKind
 from milo_desktop.services.flows import QuestionSpec
 from milo_desktop.services.receptionists import InterviewerChoice
-from milo_desktop.views.receptionists.wizard_common import ProblemList, hint, section_title
+from milo_desktop.views.receptionists.wizard_common import ProblemList
+from milo_desktop.views.widgets.page_header import hint, section_title
 
 KINDS = (
     (QuestionKind.YES_NO, "Yes / no"),

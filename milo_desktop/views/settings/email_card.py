@@ -21,12 +21,12 @@ from PySide6.QtWidgets import (
 )
 
 from milo_desktop.errors import EnvironmentProblem
-from milo_desktop.services.connectors.smtp import DEFAULT_PORTS, SmtpSecurity, SmtpSettings
+from milo_desktop.services.connectors.email.smtp import DEFAULT_PORTS, SmtpSecurity, SmtpSettings
 from milo_desktop.services.core.credentials import CredentialsLocked, CredentialsUnavailable
 from milo_desktop.services.outreach import EmailIntegration, EmailState, EmailStatus
 from milo_desktop.services.outreach import check_settings as check_email_settings
 from milo_desktop.views.context import ViewContext
-from milo_desktop.views.settings.cards import ActionCard, MessageLine
+from milo_desktop.views.widgets.cards import ActionCard, MessageLine
 
 SECURITY_CHOICES = ((SmtpSecurity.STARTTLS, "STARTTLS (port 587)"),
                     (SmtpSecurity.TLS, "TLS (port 465)"),
@@ -143,6 +143,9 @@ class EmailCard(ActionCard):
         return (self.test_button, self.save_button, self.disconnect_button)
 
     def problem_text(self, exc: EnvironmentProblem) -> str:
+        if isinstance(exc, CredentialsUnavailable) and exc.detail:  # there, but failing
+            return self.tr("Your keychain failed: {why}. Choose “Keep secrets for this session "
+                           "only” above, then save again.").format(why=exc.detail)
         if isinstance(exc, CredentialsUnavailable):
             return self.tr("No keychain on this computer to keep the password in. Choose “Keep "
                            "secrets for this session only” above, then save again.")

@@ -18,15 +18,15 @@ from milo_desktop.services.core.credentials import CredentialState
 from milo_desktop.services.scoring.llm_config import LlmConfig
 from milo_desktop.services.sync import ServiceState, SyncEngine, SyncStatusChanged
 from milo_desktop.views.context import ViewContext
-from milo_desktop.views.outreach.policy_card import CommunicationCard
-from milo_desktop.views.outreach.templates_card import TemplatesCard
-from milo_desktop.views.settings.cards import Notice
 from milo_desktop.views.settings.email_card import EmailCard
 from milo_desktop.views.settings.llm_card import LlmCard
 from milo_desktop.views.settings.notifications_card import NotificationsCard
+from milo_desktop.views.settings.policy_card import CommunicationCard
 from milo_desktop.views.settings.sync_card import SyncCard
 from milo_desktop.views.settings.sync_issues import SyncIssuesPanel
+from milo_desktop.views.settings.templates_card import TemplatesCard
 from milo_desktop.views.settings.twilio_card import TwilioCard
+from milo_desktop.views.widgets.cards import Notice
 
 KEY = "integrations"
 MAX_WIDTH = 980
@@ -89,21 +89,22 @@ class IntegrationsSection(QWidget):
         column.addWidget(self.llm)
         column.addWidget(self.notifications)
         column.addStretch(1)
-        holder = QWidget(self)
+        self.cards_holder = holder = QWidget(self)
         centre = QVBoxLayout(holder)
         centre.setContentsMargins(24, 16, 24, 24)
         centre.addWidget(content, 0, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        self.scroll.setWidget(holder)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroll_area.setWidget(holder)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.scroll)
+        layout.addWidget(self.scroll_area)
 
         self.session_button.clicked.connect(self.keep_for_session)
         self.retry_button.clicked.connect(self.reload)
         self.twilio.finished.connect(self._maybe_loaded)
+        self.twilio.finished.connect(self._twilio_checked)
         self.twilio.connectedChanged.connect(self._connected_changed)
         if sync_engine is not None:
             self.set_sync_engine(sync_engine)
@@ -157,6 +158,14 @@ class IntegrationsSection(QWidget):
     def is_loaded(self) -> bool:
         return self._loaded
 
+    def _twilio_checked(self, *_args: object) -> None:
+        # The Twilio card's check reads the keychain. One that failed there is now known to be
+        # unusable: the notice says why and offers the session-only fallback.
+        shown = self.keychain_state
+        if shown is not None and shown.state == CredentialState.AVAILABLE and (
+                self.service.credentials.problem is not None):
+            self.ctx.spawn(self._load_keychain(), "integrations.keychain")
+
     def _maybe_loaded(self, *_args: object) -> None:
         # Loaded once the keychain answered and the Twilio card's first check ended (even
         # when it ended with a problem: the card shows it).
@@ -191,7 +200,16 @@ class IntegrationsSection(QWidget):
         self._keychain_answered = True
         self.session_button.hide()
         self.retry_button.hide()
-        if status.state == CredentialState.UNAVAILABLE and not status.session_only:
+        if status.state == CredentialState.UNAVAILABLE and status.problem and not (
+                status.session_only):
+            self.keychain_notice.say(
+                self.tr("Your keychain is not working"),
+                self.tr("Milo keeps passwords and tokens only in the system keychain, and it "
+                        "failed: {why}. You can keep them in memory for this session only: "
+                        "nothing is written to disk, and you'll be asked again next time."
+                        ).format(why=status.problem))
+            self.session_button.show()
+        elif status.state == CredentialState.UNAVAILABLE and not status.session_only:
             self.keychain_notice.say(
                 self.tr("No keychain on this computer"),
                 self.tr("Milo keeps passwords and tokens only in the system keychain, and this "
@@ -224,8 +242,8 @@ class IntegrationsSection(QWidget):
 
         def scroll() -> None:
             card = self.sync if self.sync is not None else self.twilio
-            top = card.mapTo(self.scroll.widget(), QPoint(0, 0)).y()
-            self.scroll.verticalScrollBar().setValue(max(0, top - 16))
+            top = card.mapTo(self.cards_holder, QPoint(0, 0)).y()
+            self.scroll_area.verticalScrollBar().setValue(max(0, top - 16))
 
         QTimer.singleShot(0, self, scroll)
 

@@ -27,7 +27,7 @@ from milo_desktop.services.scoring.llm_config import (
     LlmSettings,
 )
 from milo_desktop.views.context import ViewContext
-from milo_desktop.views.settings.cards import ActionCard, MessageLine
+from milo_desktop.views.widgets.cards import ActionCard, MessageLine
 
 
 class LlmCard(ActionCard):

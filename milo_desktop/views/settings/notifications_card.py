@@ -4,6 +4,8 @@ computer alerts (sound, desktop notifications).
 A kind switched off is not recorded at all (services/notifications.py says why); each box
 saves as it is clicked. Sound and desktop notifications are this computer's preferences,
 kept with the window layout (views/widgets/alerts.py reads them for every new notification).
+Where this computer cannot play a sound or show a desktop notification, the card says why
+under the box (the preference is kept for when it can).
 """
 
 from __future__ import annotations
@@ -11,19 +13,22 @@ from __future__ import annotations
 from collections.abc import Awaitable
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QSystemTrayIcon, QWidget
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QWidget
 
 from milo_desktop.enums import NotificationKind
 from milo_desktop.errors import EnvironmentProblem
 from milo_desktop.services.notifications import NotificationService
 from milo_desktop.views.context import ViewContext
-from milo_desktop.views.settings.cards import Card, MessageLine
+from milo_desktop.views.widgets import media
 from milo_desktop.views.widgets.alerts import (
     DESKTOP_SETTING,
     SOUND_SETTING,
+    desktop_notification_problem,
     preference,
     set_preference,
 )
+from milo_desktop.views.widgets.cards import Card, MessageLine
 
 K = NotificationKind
 
@@ -75,24 +80,42 @@ class NotificationsCard(Card):
         self.desktop_box.setChecked(preference(ctx.settings, DESKTOP_SETTING))
         self.desktop_box.toggled.connect(
             lambda on: set_preference(ctx.settings, DESKTOP_SETTING, on))
-        self.no_tray = QLabel(self.tr(
-            "This computer has no notification area, so new notifications show in the bell "
-            "and its badge only."), self)
-        self.no_tray.setWordWrap(True)
-        self.no_tray.setProperty("muted", True)
-        self.no_tray.setVisible(not QSystemTrayIcon.isSystemTrayAvailable())
+        self.no_sound = QLabel(self)
+        self.no_desktop = QLabel(self)
+        for note in (self.no_sound, self.no_desktop):
+            note.setWordWrap(True)
+            note.setProperty("muted", True)
+            note.setContentsMargins(24, 0, 0, 0)  # under its box's text
+            note.hide()
         self.message = MessageLine(self)
         self.body.addWidget(intro)
         self.body.addLayout(kinds)
         self.body.addSpacing(4)
         self.body.addWidget(computer)
         self.body.addWidget(self.sound_box)
+        self.body.addWidget(self.no_sound)
         self.body.addWidget(self.desktop_box)
-        self.body.addWidget(self.no_tray)
+        self.body.addWidget(self.no_desktop)
         self.body.addWidget(self.message)
         self.set_status(self.tr("Loading…"))
 
     # ----- state ----------------------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:
+        self.show_availability()  # devices come and go: asked each time the card is shown
+        super().showEvent(event)
+
+    def show_availability(self) -> None:
+        """Say under each box why this computer cannot do it, if it cannot."""
+        sound = media.audio_output_problem()
+        self.no_sound.setText(self.tr("Sounds are unavailable on this computer: {why}.").format(
+            why=sound) if sound else "")
+        self.no_sound.setVisible(sound is not None)
+        desktop = desktop_notification_problem()
+        self.no_desktop.setText(self.tr(
+            "Desktop notifications are unavailable on this computer: {why}. New notifications "
+            "show in the bell and its badge.").format(why=desktop) if desktop else "")
+        self.no_desktop.setVisible(desktop is not None)
+
     def is_busy(self) -> bool:
         return self._busy > 0
 

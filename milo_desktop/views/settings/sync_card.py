@@ -20,8 +20,8 @@ from milo_desktop.services.sync import (
 )
 from milo_desktop.views import theme
 from milo_desktop.views.context import ViewContext
-from milo_desktop.views.settings.cards import Card, MessageLine
 from milo_desktop.views.settings.sync_issues import service_name
+from milo_desktop.views.widgets.cards import Card, MessageLine
 from milo_desktop.views.widgets.formatting import ago_text
 
 # The poll intervals offered (seconds); the default 10 s puts a caller on screen within ~10 s.
@@ -98,7 +98,7 @@ class SyncCard(Card):
         self._soon.timeout.connect(self.render)
         self._issues_soon = QTimer(self, singleShot=True, interval=500)
         self._issues_soon.timeout.connect(self.reload_issues)
-        self.render()
+        self.show_statuses()
 
     def start(self) -> None:
         self._tick.start()
@@ -134,7 +134,7 @@ class SyncCard(Card):
             self.rows[service] = row
         return row
 
-    def render(self) -> None:
+    def show_statuses(self) -> None:  # not "render": QWidget.render()
         statuses = self.engine.statuses()
         self.empty.setVisible(not statuses)
         for status in statuses:
@@ -223,7 +223,7 @@ class SyncCard(Card):
         for issue in issues:
             counts[issue.service] = counts.get(issue.service, 0) + 1
         self.issue_counts = counts
-        self.render()
+        self.show_statuses()
 
     def reconnect(self, service: str) -> None:
         """After the user fixed the credentials: check them, then resume the service."""
@@ -240,7 +240,7 @@ class SyncCard(Card):
             self.engine.resume(service)
             self.note.say(self.tr("{service} sync resumed.").format(
                 service=service_name(service)), "success")
-            self.render()
+            self.show_statuses()
 
         self.note.say(self.tr("Checking the credentials…"), "muted")
         self.ctx.spawn(go(), "integrations.sync.reconnect")

@@ -26,15 +26,17 @@ from PySide6.QtWidgets import (
 )
 
 from milo_desktop.errors import EnvironmentProblem
+from milo_desktop.services.core.supervisor import worker_title
 from milo_desktop.services.sync import SyncEngine, SyncIssue
 from milo_desktop.views.context import ViewContext
-from milo_desktop.views.settings.cards import MessageLine
+from milo_desktop.views.widgets.cards import MessageLine
 from milo_desktop.views.widgets.data_table import DataTable
 from milo_desktop.views.widgets.formatting import local_datetime
 from milo_desktop.views.widgets.rows_model import RowsTableModel
 from milo_desktop.views.widgets.sync_status import SERVICE_NAMES
 
 KEY = "integrations/syncIssues"
+WORKER_RESOURCE = "worker"  # a supervised worker's failure (services/notifications/workers.py)
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = (("service", "Service", 90), ("resource", "Resource", 130),
            ("reason", "Reason", 420), ("received", "Received", 170),
@@ -57,7 +59,9 @@ class SyncIssuesModel(RowsTableModel[SyncIssue]):
     COLUMNS = COLUMNS
 
     def cell(self, issue: SyncIssue, key: str) -> str:
-        return {"service": service_name(issue.service), "resource": issue.resource,
+        service = (worker_title(issue.service) if issue.resource == WORKER_RESOURCE
+                   else service_name(issue.service))
+        return {"service": service, "resource": issue.resource,
                 "reason": issue.reason, "received": local_datetime(issue.received_at),
                 "external_id": issue.external_id or "—"}[key]
 
@@ -212,4 +216,4 @@ class SyncIssuesPanel(QDialog):
         self.table.restore_layout(settings, f"{KEY}/table")
         state = settings.value(f"{KEY}/splitter")
         if state:
-            self.splitter.restoreState(state)  # type: ignore[arg-type]
+            self.splitter.restoreState(state)

@@ -38,8 +38,8 @@ from milo_desktop.services.connectors.twilio.integration import (
 )
 from milo_desktop.services.core.credentials import CredentialsLocked, CredentialsUnavailable
 from milo_desktop.views.context import ViewContext
-from milo_desktop.views.settings.cards import ActionCard, MessageLine
 from milo_desktop.views.settings.twilio_connected import ConnectedPage
+from milo_desktop.views.widgets.cards import ActionCard, MessageLine
 
 FORM, CONNECTED = 0, 1
 
@@ -235,6 +235,9 @@ class TwilioCard(ActionCard):
                            "API base URL under Advanced), then try again.")
         if isinstance(exc, ServiceUnavailable):
             return self.tr("Twilio is busy right now. Wait a minute and try again.")
+        if isinstance(exc, CredentialsUnavailable) and exc.detail:  # there, but failing
+            return self.tr("Your keychain failed: {why}. Choose “Keep secrets for this session "
+                           "only” above, then connect again.").format(why=exc.detail)
         if isinstance(exc, CredentialsUnavailable):
             return self.tr("No keychain on this computer to keep the secret in. Choose "
                            "“Keep secrets for this session only” above, then connect again.")

@@ -7,25 +7,103 @@ covers a switch flipped between recording and announcing). How: a desktop notifi
 chime (resources/sounds/chime.wav, made by make_chime.py), each a per-computer preference kept
 in the UI settings (a front desk wants the chime, a recruiter at home may not), set from
 Settings → Notifications or the File menu. Clicking the desktop notification opens its record.
+
+The tray, the desktop notification service and the audio output are optional parts of the
+computer: where one is missing the bell still works, each ``Announcement`` says what did not
+reach the user and why, and Settings → Notifications explains it (``tray_problem``,
+``desktop_notification_problem``, ``media.audio_output_problem``).
 """
 
 from __future__ import annotations
 
 import logging
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QRectF, QSettings, Qt, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRectF, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QIcon, QPainter
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
 
 from milo_desktop.services.notifications import NotificationRow
 from milo_desktop.views.context import ViewContext
 from milo_desktop.views.resources import icon, resources_dir
+from milo_desktop.views.widgets import media
+
+if TYPE_CHECKING:
+    from PySide6.QtMultimedia import QSoundEffect
 
 log = logging.getLogger(__name__)
+CTX = "alerts"
 
 SOUND_SETTING = "alerts/sound"
 DESKTOP_SETTING = "alerts/desktop"
 KEEP_IN_TRAY_SETTING = "alerts/keep_running_in_tray"
+
+
+def chime_path() -> Path:
+    """The notification sound (resources/sounds/chime.wav)."""
+    return resources_dir() / "sounds" / "chime.wav"
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate(CTX, text)
+
+
+def tray_problem() -> str | None:
+    """None when this computer has a notification area (system tray); else why not."""
+    if QSystemTrayIcon.isSystemTrayAvailable():
+        return None
+    return _tr("there is no notification area (system tray)")
+
+
+def desktop_notification_problem() -> str | None:
+    """None when a desktop notification can be shown; otherwise why not, in plain words.
+
+    Desktop notifications are the tray icon's messages. On Linux, Qt sends them to the
+    desktop's notification service when the tray is a D-Bus (StatusNotifier) tray; without that
+    service they vanish, so it is checked too. An XEmbed tray draws its own balloons."""
+    problem = tray_problem()
+    if problem is not None:
+        return problem
+    if not QSystemTrayIcon.supportsMessages():
+        return _tr("the notification area cannot show messages")
+    if sys.platform.startswith("linux") and not _linux_notification_service():
+        return _tr("no desktop notification service is running")
+    return None
+
+
+def _linux_notification_service() -> bool:
+    """False only when the session bus answers, the tray goes over it, and nobody there shows
+    notifications (QtDBus is optional too: without it, trust the tray)."""
+    try:
+        from PySide6.QtDBus import QDBusConnection
+    except ImportError:
+        return True
+    bus = QDBusConnection.sessionBus()
+    if not bus.isConnected():
+        return True  # no D-Bus: Qt's XEmbed tray shows its own balloons
+    names = bus.interface()
+
+    def registered(name: str) -> bool:
+        reply = names.isServiceRegistered(name)
+        return bool(reply.value()) if reply.isValid() else False
+
+    return not registered("org.kde.StatusNotifierWatcher") or registered(
+        "org.freedesktop.Notifications")
+
+
+@dataclass(frozen=True)
+class Announcement:
+    """How a new notification was announced on this computer: a desktop notification shown or
+    not, the sound played (its file) or not, and why a wanted way did not reach the user."""
+
+    row: NotificationRow
+    desktop: bool = False
+    sound: Path | None = None
+    desktop_problem: str | None = None  # wanted, but: "there is no notification area …"
+    sound_problem: str | None = None  # wanted, but: "the audio library libpulse … not installed"
 
 
 def preference(settings: QSettings, key: str) -> bool:
@@ -65,8 +143,8 @@ class DesktopAlerts(QObject):
 
     activated = Signal()  # the user clicked the tray icon or "Open Milo Desktop"
     quitRequested = Signal()
-    shown = Signal(object)  # NotificationRow, after it was announced
-    skipped = Signal(object)  # NotificationRow not announced (kind off, or no way to alert)
+    announced = Signal(object)  # Announcement: what reached the user, and why a wanted way didn't
+    skipped = Signal(object)  # NotificationRow not announced (kind off, or no way wanted)
     openRequested = Signal(object)  # NotificationRow whose desktop notification was clicked
 
     def __init__(self, ctx: ViewContext, parent: QWidget) -> None:
@@ -74,7 +152,7 @@ class DesktopAlerts(QObject):
         self.ctx = ctx
         self.base_icon = icon("milo")
         self.tray: QSystemTrayIcon | None = None
-        if QSystemTrayIcon.isSystemTrayAvailable():
+        if tray_problem() is None:
             self.tray = QSystemTrayIcon(self.base_icon, self)
             menu = QMenu(parent)
             open_action = QAction(self.tr("Open Milo Desktop"), menu)
@@ -89,7 +167,9 @@ class DesktopAlerts(QObject):
             self.tray.messageClicked.connect(self._message_clicked)
             self.tray.setToolTip(self.tr("Milo Desktop"))
             self.tray.show()
-        self._sound = None
+        # Asked once: on Linux it is a D-Bus round trip (the tray's own set-up makes several).
+        self.desktop_problem = desktop_notification_problem()
+        self.sound_effect: QSoundEffect | None = None  # made on the first chime
         self.unread = 0
         self.last_shown: NotificationRow | None = None  # what a click on the message opens
         ctx.bridge.notificationAdded.connect(self._added)
@@ -141,30 +221,35 @@ class DesktopAlerts(QObject):
         if not (desktop or sound) or not await notifications.kind_enabled(row.kind):
             self.skipped.emit(row)
             return
-        if desktop and self.tray is not None:
-            self.last_shown = row
-            self.tray.showMessage(row.title, row.body, self.base_icon, 8000)
+        shown, desktop_problem = False, None
+        if desktop:
+            desktop_problem = self.desktop_problem
+            if desktop_problem is None and self.tray is not None:
+                self.last_shown = row
+                self.tray.showMessage(row.title, row.body, self.base_icon, 8000)
+                shown = True
+        played, sound_problem = None, None
         if sound:
-            self.play_sound()
-        self.shown.emit(row)
+            sound_problem = self.play_sound()
+            played = chime_path() if sound_problem is None else None
+        self.announced.emit(Announcement(row, shown, played, desktop_problem, sound_problem))
 
     def _message_clicked(self) -> None:
         self.activated.emit()
         if self.last_shown is not None:
             self.openRequested.emit(self.last_shown)
 
-    def play_sound(self) -> bool:
-        """Play the chime if this machine has an audio output; False when it cannot."""
-        from PySide6.QtMultimedia import QMediaDevices, QSoundEffect
-
-        if not QMediaDevices.audioOutputs():
-            return False  # a headless or muted machine: nothing to play on, and no warning
-        if self._sound is None:
-            self._sound = QSoundEffect(self)
-            self._sound.setSource(QUrl.fromLocalFile(str(resources_dir() / "sounds" / "chime.wav")))
-            self._sound.setVolume(0.6)
-        self._sound.play()
-        return True
+    def play_sound(self) -> str | None:
+        """Play the chime. None when it was played; otherwise why it could not be, in plain
+        words (no QtMultimedia, or no audio output: a headless or muted machine — checked
+        first, as QSoundEffect warns without a device)."""
+        problem = media.audio_output_problem()
+        if problem is not None:
+            return problem
+        if self.sound_effect is None:
+            self.sound_effect = media.sound_effect(chime_path(), self)
+        self.sound_effect.play()
+        return None
 
     def hide(self) -> None:
         if self.tray is not None:

@@ -67,7 +67,7 @@ class NotificationItem(QWidget):
     def __init__(self, row: NotificationRow, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         t = theme.current()
-        layout = QHBoxLayout(self)
+        self.row_layout = layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
         layout.setSpacing(8)
         self.dot = QLabel("●", self)
@@ -103,7 +103,7 @@ class _BackgroundOnly(QStyledItemDelegate):
 
     def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
         super().initStyleOption(option, index)
-        option.text = ""  # type: ignore[attr-defined]
+        option.text = ""
 
 
 class NotificationsPopup(QFrame):
@@ -152,7 +152,7 @@ class NotificationsPopup(QFrame):
             item.setData(ROW_ROLE, row)
             widget = NotificationItem(row, self.list.viewport())
             widget.ensurePolished()  # the app's style sheet sets the fonts it is measured in
-            height = widget.layout().totalHeightForWidth(width)
+            height = widget.row_layout.totalHeightForWidth(width)
             item.setSizeHint(QSize(width, height))
             total += height
             self.list.addItem(item)

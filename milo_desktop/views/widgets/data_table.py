@@ -3,7 +3,7 @@ for the loading / empty / no-results / error states, and a remembered column lay
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt
+from PySide6.QtCore import QAbstractItemModel, QByteArray, QEvent, QObject, QSettings, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -84,8 +84,8 @@ class DataTable(QTableView):
         self.loading_text = (self.tr("Loading…"), "")
         self._filtered = False
 
-    def setModel(self, model: QObject | None) -> None:  # type: ignore[override]
-        super().setModel(model)  # type: ignore[arg-type]
+    def setModel(self, model: QAbstractItemModel | None) -> None:
+        super().setModel(model)
         if isinstance(model, PagedTableModel):
             model.stateChanged.connect(self._on_state)
             for i, column in enumerate(model.COLUMNS):

@@ -13,6 +13,13 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("format", text)
 
 
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
+    """Qt's marker, typed (PySide6's stub answers ``object``): puts ``text`` in ``context`` for
+    lupdate, which finds the calls by this name, and returns it untranslated; it is translated
+    with ``QCoreApplication.translate(context, text)`` when shown."""
+    return text
+
+
 def display_locale() -> QLocale:
     """The user's locale; US English when the system has none ("C": no digit grouping,
     which makes 1234567 candidates hard to read)."""
@@ -20,6 +27,16 @@ def display_locale() -> QLocale:
     if locale.language() == QLocale.Language.C:
         return QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
     return locale
+
+
+def py_date(value: QDate) -> dt.date:
+    """A QDate as a date (PySide6's ``toPython()`` is typed as returning object)."""
+    return dt.date(value.year(), value.month(), value.day())
+
+
+def py_time(value: QTime) -> dt.time:
+    """A QTime as a time, to the millisecond."""
+    return dt.time(value.hour(), value.minute(), value.second(), value.msec() * 1000)
 
 
 def to_qdatetime(value: dt.datetime) -> QDateTime:
@@ -56,6 +73,14 @@ def local_datetime(value: dt.datetime | None) -> str:
 
 def count_text(n: int) -> str:
     return display_locale().toString(n)
+
+
+def score_text(score: float | None) -> str:
+    """0-100 scores: "80", "82.5"; empty when not scored yet."""
+    if score is None:
+        return ""
+    rounded = round(score, 1)
+    return display_locale().toString(rounded, "f", 0 if rounded.is_integer() else 1)
 
 
 def _symbol(currency: str) -> str:

@@ -78,9 +78,9 @@ class ResultsPopup(QFrame):
         self.empty.setText(
             self.tr("No candidates or interviewers match “%1”").replace("%1", results.query)
         )
-        rows = min(self.list.count(), 14)
+        shown = min(self.list.count(), 14)
         row_height = self.list.sizeHintForRow(0) if self.list.count() else 28
-        self.list.setFixedHeight(max(1, rows) * row_height + 2 * self.list.frameWidth() + 4)
+        self.list.setFixedHeight(max(1, shown) * row_height + 2 * self.list.frameWidth() + 4)
         self.setFixedWidth(max(anchor.width(), 460))
         self.adjustSize()
         self.move(anchor.mapToGlobal(QPoint(0, anchor.height() + 4)))

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -26,7 +26,16 @@ from shiboken6 import isValid
 from milo_desktop.services.core.paging import Cursor, Page, PageQuery
 
 log = logging.getLogger(__name__)
-R = TypeVar("R")
+
+
+class KeyedRow(Protocol):
+    """A row a paged table shows: a frozen dataclass with its id."""
+
+    @property
+    def id(self) -> int: ...
+
+
+R = TypeVar("R", bound=KeyedRow)
 
 ObjectRole = Qt.ItemDataRole.UserRole + 1  # the row's frozen dataclass
 SortValueRole = Qt.ItemDataRole.UserRole + 2

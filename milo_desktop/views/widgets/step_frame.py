@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from milo_desktop.views import theme
 
 
-def build_step_frame(dialog: QDialog, step_titles: Sequence[str], pages: Sequence[QWidget]
+def build_step_frame(dialog: StepWizard, step_titles: Sequence[str], pages: Sequence[QWidget]
                      ) -> None:
     """Give ``dialog`` its ``stack``, ``steps``, ``progress``, ``status``, ``cancel_button``,
     ``back_button`` and ``next_button`` attributes, laid out."""

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from milo_desktop.enums import CallStatus, SpendKind
 from milo_desktop.errors import EnvironmentProblem
 from milo_desktop.models.receptionists import InboundCall, Receptionist
-from milo_desktop.services.connectors import NotFoundAtProvider
+from milo_desktop.services.connectors import NotFoundAtProvider, Quarantine
 from milo_desktop.services.connectors.twilio.connector import TwilioConnector
 from milo_desktop.services.connectors.twilio.inbound import (
     SERVICE,
@@ -25,11 +25,13 @@ from milo_desktop.services.connectors.twilio.inbound import (
     Price,
     apply_calls,
     apply_prices,
+    quarantined_of,
     record_price,
 )
-from milo_desktop.services.connectors.twilio.records import parse_time
+from milo_desktop.services.connectors.twilio.records import first_time, parse_time
 from milo_desktop.services.core.database import Database
 from milo_desktop.services.core.events import CallUpdated, Event, SpendChanged
+from milo_desktop.services.sync.cursors import add_quarantine
 from milo_desktop.services.sync.pull import AfterPage, PullResult, Resource, pull
 from milo_desktop.services.sync.round import Progress, RoundResult, open_connector
 
@@ -74,6 +76,7 @@ class TwilioSync:
         receptionists = await self.db.read(_receptionists)
         numbers = {phone: rid for rid, _flow, phone in receptionists if phone}
         written: list[int] = []
+        set_aside = [0]  # records quarantined while preparing (beyond the pages' own)
         done = 0
         results: list[PullResult] = []
 
@@ -85,10 +88,11 @@ class TwilioSync:
                 continue
             collector = CallCollector(twilio, self.data_dir, flow_sid, rid, self._finished)
 
-            def apply(s: Session, items: list[CollectedCall]) -> None:
+            def apply(s: Session, items: list[CollectedCall | Quarantine]) -> None:
                 written.extend(apply_calls(s, items))
+                set_aside[0] += add_quarantine(s, quarantined_of(items))
 
-            res: Resource[CollectedCall] = Resource(
+            res: Resource[CollectedCall | Quarantine] = Resource(
                 SERVICE, f"executions:{flow_sid}",
                 lambda since, url, f=flow_sid: twilio.executions_page(
                     f, since - EXECUTION_OVERLAP if since else None, url),
@@ -109,10 +113,12 @@ class TwilioSync:
             ("calls", SpendKind.CALL, twilio.calls_page, _call_settled),
             ("messages", SpendKind.SMS, twilio.messages_page, _message_settled),
         ):
-            spend: Resource[Price] = Resource(
-                SERVICE, name, fetch, _prices(kind, numbers),
-                _store_prices,
-                _when, settled)
+            def store(s: Session, items: list[Price | Quarantine]) -> None:
+                apply_prices(s, items)
+                set_aside[0] += add_quarantine(s, quarantined_of(items))
+
+            spend: Resource[Price | Quarantine] = Resource(
+                SERVICE, name, fetch, _prices(kind, numbers), store, _when, settled)
             results.append(await pull(self.db, spend, after_page=self.after_page, on_page=tick))
             done += results[-1].pulled
 
@@ -128,7 +134,8 @@ class TwilioSync:
         if pulled["calls"] or pulled["messages"] or changed:
             events.append(SpendChanged())
         await self._evaluate_processing()
-        return RoundResult(pulled, sum(r.quarantined for r in results), tuple(events))
+        return RoundResult(pulled, sum(r.quarantined for r in results) + set_aside[0],
+                           tuple(events))
 
     async def _finished(self, sids: list[str]) -> set[str]:
         def q(s: Session) -> set[str]:
@@ -165,19 +172,14 @@ def _receptionists(s: Session) -> list[tuple[int, str | None, str | None]]:
 
 
 def _prices(kind: SpendKind, numbers: dict[str, int]) -> Callable[
-        [list[dict[str, Any]]], Awaitable[list[Price]]]:
-    async def prepare(records: list[dict[str, Any]]) -> list[Price]:
+        [list[dict[str, Any]]], Awaitable[list[Price | Quarantine]]]:
+    async def prepare(records: list[dict[str, Any]]) -> list[Price | Quarantine]:
         return [p for r in records if (p := record_price(r, kind, numbers)) is not None]
     return prepare
 
 
-def _store_prices(s: Session, items: list[Price]) -> None:
-    apply_prices(s, items)
-
-
-def _when(record: dict[str, Any]) -> Any:
-    return (parse_time(record.get("start_time")) or parse_time(record.get("date_sent"))
-            or parse_time(record.get("date_created")))
+def _when(record: dict[str, Any]) -> dt.datetime | None:
+    return first_time(record, "start_time", "date_sent", "date_created")
 
 
 def _call_settled(record: dict[str, Any]) -> bool:

@@ -14,19 +14,31 @@ import datetime as dt
 import json
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard, TypeVar
+from urllib.parse import urlsplit
 
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.base.page import Page
+from twilio.http.response import Response
 from twilio.rest import Client
 
-from milo_desktop.services.connectors import Quarantine
+from milo_desktop.services.connectors import MalformedRecord, ProviderError, Quarantine
+from milo_desktop.services.connectors.payloads import kind_of, poison_in, show
 from milo_desktop.services.connectors.twilio.credentials import TwilioCredentials
-from milo_desktop.services.connectors.twilio.http import ApiBases, HttpxTwilioClient
-from milo_desktop.services.connectors.twilio.records import problem_with
+from milo_desktop.services.connectors.twilio.http import (
+    REAL_API_BASE,
+    REAL_STUDIO_BASE,
+    ApiBases,
+    HttpxTwilioClient,
+    last_response,
+)
+from milo_desktop.services.connectors.twilio.records import SID_RE, SPECS, problem_with
 from milo_desktop.services.connectors.twilio.retry import SERVICE, RetryPolicy, with_retries
 
+T = TypeVar("T")
+
 NON_JSON_ATTEMPTS = 3
+MAX_LINK = 4000  # characters of a next-page link
 
 
 @dataclass(frozen=True)
@@ -123,8 +135,8 @@ class TwilioConnector:
         """Close the HTTP connections."""
         await self.http.aclose()
 
-    async def _call(self, what: str, call: Callable[[], Awaitable[Any]],
-                    policy: RetryPolicy | None = None) -> Any:
+    async def _call(self, what: str, call: Callable[[], Awaitable[T]],
+                    policy: RetryPolicy | None = None) -> T:
         policy = policy or self.policy
         if self._sleep is None:
             return await with_retries(what, call, policy)
@@ -173,10 +185,11 @@ class TwilioConnector:
         try:
             await self._call("validate flow", lambda: self.studio.flow_validate.update_async(
                 friendly_name=name, status="published", definition=dict(definition)))
-        except TwilioRestException as exc:
-            if exc.status != 400:
+        except ProviderError as exc:
+            cause = exc.__cause__
+            if exc.status != 400 or not isinstance(cause, TwilioRestException):
                 raise
-            return FlowValidation(False, str(exc.msg), exc.details)
+            return FlowValidation(False, str(cause.msg), cause.details)
         return FlowValidation(True)
 
     async def create_execution(self, flow_sid: str, to: str, from_: str,
@@ -188,21 +201,30 @@ class TwilioConnector:
         return str(created.sid)
 
     async def executions_page(self, flow_sid: str, since: dt.datetime | None,
-                              url: str | None = None) -> TwilioPage:
-        """Executions created at/after ``since`` (newest first), or the page at ``url``."""
+                              url: str | None = None, *,
+                              status: str | None = None) -> TwilioPage:
+        """Executions created at/after ``since`` (newest first; only ``status`` ones when
+        given: "active" / "ended"), or the page at ``url``."""
         lst = self.studio.flows(flow_sid).executions
-        return await self._page("executions", lst, url, date_created_from=since)
+        return await self._page("executions", lst, url, date_created_from=since, status=status)
+
+    async def execution(self, flow_sid: str, execution_sid: str) -> dict[str, Any]:
+        """One execution as a checked raw record; MalformedRecord when it cannot be read."""
+        url = f"{REAL_STUDIO_BASE}/v2/Flows/{flow_sid}/Executions/{execution_sid}"
+        return await self._record("fetch execution", "executions", url)
 
     async def execution_context(self, flow_sid: str, execution_sid: str) -> dict[str, Any]:
-        """The execution's context ({"flow", "contact", "trigger", "widgets"…})."""
-        ctx = self.studio.flows(flow_sid).executions(execution_sid).execution_context()
-        got = await self._call("fetch execution context", ctx.fetch_async)
-        return dict(got.context or {})
+        """The execution's context ({"flow", "contact", "trigger", "widgets"…}); {} when
+        Twilio has none. MalformedRecord when the answer is not a context object (its shape
+        inside is the reader's business: ``inbound.read_call``, ``stages.collect``)."""
+        url = f"{REAL_STUDIO_BASE}/v2/Flows/{flow_sid}/Executions/{execution_sid}/Context"
+        payload = await self._json("fetch execution context", "execution_context", url)
+        return context_of(payload, execution_sid)
 
     async def execution_steps(self, flow_sid: str, execution_sid: str) -> list[dict[str, Any]]:
         """Every step of an execution (raw records, oldest paging handled)."""
         lst = self.studio.flows(flow_sid).executions(execution_sid).steps
-        return await self._all("steps", lst)
+        return list((await self._all("steps", lst)).records)
 
     # -- 2010 lists ------------------------------------------------------------------------
     async def calls_page(self, since: dt.datetime | None, url: str | None = None) -> TwilioPage:
@@ -222,21 +244,23 @@ class TwilioConnector:
                                 date_created_after=since)
 
     async def fetch_call(self, call_sid: str) -> dict[str, Any]:
-        """One call as a raw record (price / duration as strings); {} when malformed."""
-        url = (f"https://api.twilio.com/2010-04-01/Accounts/{self.credentials.account_sid}"
-               f"/Calls/{call_sid}.json")
+        """One call as a checked raw record (price / duration as strings); MalformedRecord
+        (with the record for quarantine) when it cannot be read."""
+        url = f"{self._api_2010}/Calls/{call_sid}.json"
+        return await self._record("fetch call", "calls", url)
 
-        async def get() -> Any:
-            resp = await self.client.request_async("GET", url)
-            if resp.status_code != 200:
-                raise TwilioException("Unable to fetch page", resp)
-            return json.loads(resp.text)
-
-        record = await self._call("fetch call", get)
-        return record if problem_with("calls", record) is None else {}
+    async def fetch_message(self, message_sid: str) -> dict[str, Any]:
+        """One message as a checked raw record; MalformedRecord when it cannot be read."""
+        url = f"{self._api_2010}/Messages/{message_sid}.json"
+        return await self._record("fetch message", "messages", url)
 
     async def call_recordings(self, call_sid: str) -> list[dict[str, Any]]:
-        """A call's recordings (this endpoint types price as a number)."""
+        """A call's recordings (this endpoint types price as a number); malformed ones are
+        left out (``call_recordings_page`` has them)."""
+        return list((await self.call_recordings_page(call_sid)).records)
+
+    async def call_recordings_page(self, call_sid: str) -> TwilioPage:
+        """A call's recordings, every page: the accepted ones and those set aside."""
         return await self._all("recordings", self.account.calls(call_sid).recordings)
 
     async def download_recording(self, recording_sid: str) -> bytes:
@@ -265,45 +289,193 @@ class TwilioConnector:
                            msg.body or "")
 
     # -- paging ------------------------------------------------------------------------------
+    @property
+    def _api_2010(self) -> str:
+        return f"{REAL_API_BASE}/2010-04-01/Accounts/{self.credentials.account_sid}"
+
+    async def _json(self, what: str, resource: str, url: str) -> Any:
+        """GET ``url`` (through the retry policy) and parse its JSON; MalformedRecord when
+        the answer is not JSON."""
+
+        async def get() -> Response:
+            resp = await self.client.request_async("GET", url)
+            if resp.status_code != 200:
+                raise TwilioException("Unable to fetch page", resp)
+            return resp
+
+        resp = await self._call(what, get)
+        try:
+            return json.loads(resp.text)
+        except (ValueError, RecursionError) as exc:
+            reason = f"Twilio's answer to {what} is not JSON ({_why(exc)})"
+            raise MalformedRecord(Quarantine(SERVICE, resource, reason, resp.text)) from exc
+
+    async def _record(self, what: str, resource: str, url: str) -> dict[str, Any]:
+        """One raw record of ``resource`` checked like a list's (``problem_with``)."""
+        record = await self._json(what, resource, url)
+        problem = problem_with(resource, record)
+        if problem is not None:
+            sid = record.get("sid") if isinstance(record, Mapping) else None
+            raise MalformedRecord(Quarantine.of(SERVICE, resource, problem, record, sid))
+        return dict(record)
+
     async def _page(self, resource: str, lst: Any, url: str | None,
                     **filters: Any) -> TwilioPage:
         kwargs = {k: v for k, v in filters.items() if v is not None}
+        absolute = lst._version.domain.absolute_url
         if url:
-            return await self._read(resource, lambda: lst.get_page_async(url))
+            return await self._read(resource, lambda: lst.get_page_async(url), absolute)
         return await self._read(resource, lambda: lst.page_async(page_size=self.page_size,
-                                                                 **kwargs))
+                                                                 **kwargs), absolute)
 
-    async def _read(self, resource: str, fetch: Callable[[], Awaitable[Any]]) -> TwilioPage:
+    async def _read(self, resource: str, fetch: Callable[[], Awaitable[Any]],
+                    absolute: Callable[[str], str]) -> TwilioPage:
         for attempt in range(1, NON_JSON_ATTEMPTS + 1):
+            got = await self._call(f"list {resource}", lambda: _guarded(fetch))
+            if not isinstance(got, _Unreadable):
+                return page_from_payload(resource, got._payload, absolute, self._link_ok)
             try:
-                got = await self._call(f"list {resource}", fetch)
-                break
-            except json.JSONDecodeError as exc:
+                payload = json.loads(got.text)
+            except (ValueError, RecursionError) as exc:
                 if attempt == NON_JSON_ATTEMPTS:
-                    reason = f"the {resource} page is not JSON ({exc.msg})"
+                    reason = f"the {resource} page is not JSON ({_why(exc)})"
                     return TwilioPage(resource, [], [Quarantine(SERVICE, resource, reason,
-                                                                exc.doc)], None, broken=True)
-        return page_of(resource, got)
+                                                                got.text)], None, broken=True)
+                continue
+            return page_from_payload(resource, payload, absolute, self._link_ok)
+        raise AssertionError("unreachable")  # pragma: no cover
 
-    async def _all(self, resource: str, lst: Any) -> list[dict[str, Any]]:
+    def _link_ok(self, url: str) -> bool:
+        """Whether a next-page link stays on Twilio (or the configured bases): a link to any
+        other host would be sent our credentials."""
+        parts = urlsplit(url)
+        allowed = {(urlsplit(base).scheme, urlsplit(base).netloc) for base in (
+            REAL_API_BASE, REAL_STUDIO_BASE, self.http.bases.api, self.http.bases.studio)}
+        return (parts.scheme, parts.netloc) in allowed
+
+    async def _all(self, resource: str, lst: Any) -> TwilioPage:
+        """Every page of a (short) list: the accepted records and the quarantined ones;
+        ``broken`` when a page could not be read (the records before it are kept)."""
         page = await self._page(resource, lst, None)
-        out = list(page.records)
-        while page.next_url:
+        records, quarantined = list(page.records), list(page.quarantined)
+        while page.next_url and not page.broken:
             page = await self._page(resource, lst, page.next_url)
-            out.extend(page.records)
-        return out
+            records.extend(page.records)
+            quarantined.extend(page.quarantined)
+        return TwilioPage(resource, records, quarantined, None, broken=page.broken)
+
+
+@dataclass(frozen=True)
+class _Unreadable:
+    """A 200 answer the library could not turn into its page (its raw text)."""
+
+    text: str
+
+
+async def _guarded(fetch: Callable[[], Awaitable[Any]]) -> Any:
+    """``fetch()`` (a library list call), or ``_Unreadable`` with the answer's text when the
+    library failed on a 200 answer it could not read: not JSON, a JSON that is not an object,
+    an object without its record list (the library's Page raises KeyError, TypeError,
+    AttributeError or "Page Records can not be deserialized" for those). HTTP errors and
+    transport errors propagate to the retry policy unchanged."""
+    last_response.set(None)
+    try:
+        return await fetch()
+    except TwilioRestException:
+        raise
+    except (TwilioException, ValueError, RecursionError, KeyError, TypeError, AttributeError,
+            IndexError) as exc:
+        resp = last_response.get()
+        if isinstance(exc, TwilioException) and len(exc.args) > 1 and \
+                isinstance(exc.args[1], Response):
+            raise  # "Unable to fetch page" with a non-200 answer: the policy classifies it
+        if resp is None or resp.status_code != 200:
+            raise
+        return _Unreadable(resp.text)
+
+
+def _why(exc: BaseException) -> str:
+    if isinstance(exc, json.JSONDecodeError):
+        return exc.msg
+    if isinstance(exc, RecursionError):
+        return "nested too deep"
+    return str(exc)[:200]
+
+
+def context_of(payload: Any, execution_sid: str) -> dict[str, Any]:
+    """The context out of a Context resource's answer ({} when Twilio has none);
+    MalformedRecord when the answer is not an object, its context not one, or it holds what
+    no database stores."""
+    problem = (f"the answer is {kind_of(payload)}, not an object"
+               if not isinstance(payload, Mapping) else poison_in(payload))
+    context = payload.get("context") if isinstance(payload, Mapping) else None
+    if problem is None and context is not None and not isinstance(context, Mapping):
+        problem = f"its context is {kind_of(context)}, not an object"
+    if problem is not None or (context is not None and not isinstance(context, Mapping)):
+        raise MalformedRecord(Quarantine.of(
+            SERVICE, "execution_context",
+            f"The context of execution {show(execution_sid)} cannot be read: {problem}",
+            payload, execution_sid))
+    return dict(context or {})
 
 
 def page_of(resource: str, page: Page) -> TwilioPage:
     """Split a library page into accepted and quarantined raw records."""
-    payload = page._payload  # the raw JSON; the library's instances hide malformed fields
-    try:
-        records = page.load_page(payload)
-    except TwilioException:
-        reason = f"the {resource} page has no record list"
-        return TwilioPage(resource, [], [Quarantine(SERVICE, resource, reason,
-                                                    json.dumps(payload))], None, broken=True)
-    return split_records(resource, records, page.next_page_url)
+    # The raw JSON: the library's instances hide malformed fields.
+    return page_from_payload(resource, page._payload, page._version.domain.absolute_url)
+
+
+def page_from_payload(resource: str, payload: Any,
+                      absolute: Callable[[str], str] | None = None,
+                      link_ok: Callable[[str], bool] | None = None) -> TwilioPage:
+    """A list page from its parsed JSON, whatever that is: accepted and quarantined records
+    and the next page's absolute URL (``absolute`` resolves the 2010 API's relative
+    ``next_page_uri``; ``link_ok`` vets the host). A page that is not an object, has no list
+    under the resource's key, or whose next link is not a usable link is ``broken``: kept in
+    quarantine whole, with no next URL (the walk cannot go on past it)."""
+    key = SPECS[resource].key if resource in SPECS else resource
+
+    def broken(why: str) -> TwilioPage:
+        return TwilioPage(resource, [], [Quarantine.of(SERVICE, resource,
+                                                       f"the {resource} page {why}", payload)],
+                          None, broken=True)
+
+    if not isinstance(payload, Mapping):
+        return broken(f"is {kind_of(payload)}, not an object")
+    if key not in payload:
+        return broken(f"has no {key!r} list")
+    records = payload[key]
+    if not isinstance(records, list):
+        return broken(f"holds {kind_of(records)} under {key!r}, not a list")
+    link, problem = _next_link(payload, absolute)
+    if problem is None and link is not None and link_ok is not None and not link_ok(link):
+        problem = f"links its next page to another host: {show(link, 120)}"
+    if problem is not None:
+        return broken(problem)
+    return split_records(resource, records, link)
+
+
+def _next_link(payload: Mapping[str, Any],
+               absolute: Callable[[str], str] | None) -> tuple[str | None, str | None]:
+    """(the next page's absolute URL or None, a problem with it or None). Studio's
+    ``meta.next_page_url`` is absolute; the 2010 API's ``next_page_uri`` is relative."""
+    meta = payload.get("meta")
+    if isinstance(meta, Mapping) and "next_page_url" in meta:
+        link, relative = meta["next_page_url"], False
+    elif meta is not None and not isinstance(meta, Mapping):
+        return None, f"has a meta that is {kind_of(meta)}, not an object"
+    else:
+        link, relative = payload.get("next_page_uri"), True
+    if link is None or link == "":
+        return None, None
+    if not isinstance(link, str) or len(link) > MAX_LINK or poison_in(link) is not None \
+            or any(ch.isspace() for ch in link):
+        return None, f"has a next link that is not a link: {show(link)}"
+    if relative and absolute is not None and not urlsplit(link).scheme:
+        link = absolute(link)
+    if urlsplit(link).scheme not in ("http", "https"):
+        return None, f"has a next link that is not a web address: {show(link)}"
+    return link, None
 
 
 def split_records(resource: str, records: Any, next_url: str | None) -> TwilioPage:
@@ -311,16 +483,19 @@ def split_records(resource: str, records: Any, next_url: str | None) -> TwilioPa
     accepted: list[dict[str, Any]] = []
     quarantined: list[Quarantine] = []
     if not isinstance(records, list):
-        reason = f"the {resource} list is a {type(records).__name__}"
-        return TwilioPage(resource, [], [Quarantine(SERVICE, resource, reason,
-                                                    json.dumps(records))], next_url, broken=True)
+        reason = f"the {resource} list is {kind_of(records)}, not a list"
+        return TwilioPage(resource, [], [Quarantine.of(SERVICE, resource, reason, records)],
+                          None, broken=True)
     for record in records:
         problem = problem_with(resource, record)
         if problem is None:
-            accepted.append(record)
+            accepted.append(dict(record))
         else:
-            sid = record.get("sid") if isinstance(record, dict) else None
-            quarantined.append(Quarantine(SERVICE, resource, problem,
-                                          json.dumps(record, default=str),
-                                          sid if isinstance(sid, str) else None))
+            sid = record.get("sid") if isinstance(record, Mapping) else None
+            quarantined.append(Quarantine.of(SERVICE, resource, problem, record, sid))
     return TwilioPage(resource, accepted, quarantined, next_url)
+
+
+def is_sid(value: object, prefix: str) -> TypeGuard[str]:
+    """Whether ``value`` is a Twilio sid starting with ``prefix`` (safe to put in a URL)."""
+    return isinstance(value, str) and bool(SID_RE.fullmatch(value)) and value.startswith(prefix)

@@ -112,6 +112,7 @@ class KeychainStatus:
     state: CredentialState
     session_only: bool
     backend: str
+    problem: str | None = None  # why a keychain that exists is unusable (CredentialStore.problem)
 
 
 @dataclass(frozen=True)
@@ -194,7 +195,8 @@ class IntegrationsService:
     async def keychain(self) -> KeychainStatus:
         """The keychain's state (asking a backend may block on D-Bus: worker thread)."""
         state = await asyncio.get_running_loop().run_in_executor(None, self.credentials.state)
-        return KeychainStatus(state, self.credentials.session_only, self.credentials.backend_name)
+        return KeychainStatus(state, self.credentials.session_only, self.credentials.backend_name,
+                              self.credentials.problem)
 
     def use_session_only(self) -> None:
         """The user accepted keeping secrets in memory for this session (no keychain)."""

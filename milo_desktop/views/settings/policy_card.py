@@ -30,7 +30,8 @@ from milo_desktop.errors import EnvironmentProblem
 from milo_desktop.services.outreach import CommunicationPolicy, OutreachService, hours_text
 from milo_desktop.services.outreach.policy import MAX_COOLDOWN_HOURS, MAX_NUDGES, WEEKDAYS
 from milo_desktop.views.context import ViewContext
-from milo_desktop.views.settings.cards import Card, MessageLine
+from milo_desktop.views.widgets.cards import Card, MessageLine
+from milo_desktop.views.widgets.formatting import py_date, py_time
 
 LOCAL_ZONE = ""
 
@@ -152,7 +153,7 @@ class CommunicationCard(Card):
         self.end_edit.setEnabled(on)
 
     def _add_blackout(self) -> None:
-        day = self.blackout_date.date().toPython()
+        day = py_date(self.blackout_date.date())
         if day not in self.blackout_dates():
             item = QListWidgetItem(day.isoformat())
             item.setData(Qt.ItemDataRole.UserRole, day)
@@ -175,7 +176,7 @@ class CommunicationCard(Card):
         return str(self.zone_combo.itemData(i)) if i >= 0 else text
 
     def form_policy(self) -> CommunicationPolicy:
-        hours = ((self.start_edit.time().toPython(), self.end_edit.time().toPython())
+        hours = ((py_time(self.start_edit.time()), py_time(self.end_edit.time()))
                  if self.hours_check.isChecked() else None)
         return replace(
             self.policy, enabled=self.enabled_check.isChecked(),

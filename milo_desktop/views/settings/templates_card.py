@@ -32,8 +32,8 @@ from milo_desktop.services.outreach.templates import (
 )
 from milo_desktop.views import theme
 from milo_desktop.views.context import ViewContext
-from milo_desktop.views.outreach.fields import CountedLine, CountedText, PlaceholderChips
-from milo_desktop.views.settings.cards import Card, MessageLine
+from milo_desktop.views.widgets.cards import Card, MessageLine
+from milo_desktop.views.widgets.text_fields import CountedLine, CountedText, PlaceholderChips
 
 EXAMPLE_CANDIDATE = "Alex Example"
 EXAMPLE_TITLE = "Warehouse Associate"

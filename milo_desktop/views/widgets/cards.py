@@ -1,5 +1,6 @@
-"""The pieces the Integrations screen is built from: a titled card, a notice strip, and a
-message line whose colour says success, progress or problem (all following the theme)."""
+"""Panels the Settings screen and the outreach dialogs are built from: a titled card, a notice
+strip, and a message line whose colour says success, progress or problem (all following the
+theme)."""
 
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
 """The kiosk form itself: details, one question per screen, Back / Next, then thank-you.
 
-The same widget runs full-screen at the front desk (``KioskWindow``) and inside the authoring
-Preview; what happens on check-in and submit is the ``KioskBackend``'s business (store through
-``KioskService``, or evaluate without saving).
+The same widget runs full-screen at the front desk (views/kiosk: ``KioskWindow``) and inside
+the stage Preview (views/preview), hence its place among the shared widgets; what happens on
+check-in and submit is the ``KioskBackend``'s business (store through ``KioskService``, or
+evaluate without saving).
 """
 
 from __future__ import annotations
@@ -23,14 +24,14 @@ from PySide6.QtWidgets import (
 
 from milo_desktop.errors import EnvironmentProblem
 from milo_desktop.services.kiosk import KioskForm, KioskPerson, PersonProblem, check_person
-from milo_desktop.views.kiosk.pages import (
+from milo_desktop.views.widgets.kiosk_pages import (
     DetailsPage,
     QuestionPage,
     ThanksPage,
     label,
     question_page,
 )
-from milo_desktop.views.kiosk.style import kiosk_stylesheet
+from milo_desktop.views.widgets.kiosk_style import kiosk_stylesheet
 
 Spawn = Callable[[Coroutine[Any, Any, Any], str], Any]
 CARD_WIDTH = 980

@@ -1,6 +1,6 @@
 """Text fields with a live character counter ("143 / 2,000", red past the limit) and the
-placeholder chips that insert ``{{candidate_name}}`` etc. at the cursor; shared by the
-Templates card and the Blast dialog."""
+placeholder chips that insert ``{{candidate_name}}`` etc. at the cursor; shared by the wizards,
+the Templates card and the Blast dialog."""
 
 from __future__ import annotations
 
@@ -66,6 +66,9 @@ class CountedLine(QWidget):
         self.counter.show_count(len(text))
         self.changed.emit()
 
+    def over(self) -> bool:
+        return self.counter.over()
+
     def text(self) -> str:
         return self.edit.text()
 
@@ -74,15 +77,19 @@ class CountedLine(QWidget):
 
 
 class CountedText(QWidget):
-    """A message body with its counter under it, right-aligned."""
+    """A multi-line text (a message body, a prompt) with its counter under it, right-aligned;
+    ``height`` fixes the box's height (else it takes the room the layout gives it)."""
 
     changed = Signal()
 
-    def __init__(self, limit: int, placeholder: str = "", parent: QWidget | None = None) -> None:
+    def __init__(self, limit: int, placeholder: str = "", parent: QWidget | None = None, *,
+                 height: int | None = None) -> None:
         super().__init__(parent)
         self.edit = QPlainTextEdit(self)
         self.edit.setPlaceholderText(placeholder)
         self.edit.setTabChangesFocus(True)
+        if height is not None:
+            self.edit.setFixedHeight(height)
         self.counter = Counter(limit, self)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
@@ -97,6 +104,9 @@ class CountedText(QWidget):
     def _changed(self) -> None:
         self.counter.show_count(len(self.edit.toPlainText()))
         self.changed.emit()
+
+    def over(self) -> bool:
+        return self.counter.over()
 
     def text(self) -> str:
         return self.edit.toPlainText()
