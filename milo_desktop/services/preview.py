@@ -13,7 +13,6 @@ A stage comes either from the database (by id) or from the authoring wizard's dr
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -193,7 +192,8 @@ class PreviewService:
         """Read a résumé file and judge the stage's requirements (not stored, not copied).
         ValidationProblem for a file that cannot be read, with the reason."""
         found = await asyncio.to_thread(extract_text, path)
-        cv = Resume.of(found.text, dt.date.today())
+        # "Jan 2020 - Present" ends today by the applications service's (injectable) clock.
+        cv = Resume.of(found.text, self.applications.clock().date())
         evaluator = await self.applications.evaluator_factory()
         records = await judge(stage.questions, cv, evaluator)
         return found, fold_stage(stage.questions, records, evaluator.name, stage.min_score)

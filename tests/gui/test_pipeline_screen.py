@@ -5,7 +5,9 @@ interviewer chooser, contact buttons, live updates, remembered state and the emp
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -180,6 +182,7 @@ def test_details_without_multimedia_say_why_and_save_the_recording(
     assert saved.args == [str(target), ""]
     assert Path(asked[0]).name == "recording.wav"  # proposed under the recording's own name
     assert target.read_bytes() == CHIME.read_bytes()
+    assert os.name != "posix" or stat.S_IMODE(target.stat().st_mode) == 0o600  # a voice
     assert player.message.text().endswith(f"Saved a copy to {target}.")
     assert player.message.text().startswith("Playback is unavailable on this computer")
     # A destination that cannot be written: said, nothing else breaks.

@@ -40,9 +40,9 @@ from milo_desktop.services.connectors.twilio import (
     TwilioConnector,
     TwilioCredentials,
 )
+from milo_desktop.services.connectors.twilio.calls_job import TwilioSync
 from milo_desktop.services.core.events import CallUpdated, CandidatesChanged, NotificationAdded
 from milo_desktop.services.flows import QuestionSpec, ReceptionistConfig, compile_receptionist
-from milo_desktop.services.connectors.twilio.calls_job import TwilioSync
 from milo_desktop.services.workspace import Workspace
 from tests.factories import make_application, make_candidate, make_interviewer
 

@@ -28,6 +28,7 @@ from milo_desktop.models.messaging import Message, OutboxItem
 from milo_desktop.models.system import WorkspaceSetting
 from milo_desktop.sandbox.twilio_server import TwilioSandbox
 from milo_desktop.services.connectors.twilio import ApiBases, TwilioConnector, TwilioCredentials
+from milo_desktop.services.connectors.twilio.calls_job import TwilioSync
 from milo_desktop.services.core.events import NotificationAdded
 from milo_desktop.services.notifications.jobs import (
     EPISODES_KEY,
@@ -36,7 +37,6 @@ from milo_desktop.services.notifications.jobs import (
 )
 from milo_desktop.services.notifications.subscriber_emails import PURPOSE
 from milo_desktop.services.sync import ServiceState, SyncEngine, SyncStatus
-from milo_desktop.services.connectors.twilio.calls_job import TwilioSync
 from milo_desktop.services.workspace import Workspace
 from tests.factories import NOW, make_application, make_candidate, make_interviewer
 from tests.integration.test_applications_service import (

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from milo_desktop.app.demo import start_demo_telephony
 from milo_desktop.enums import StageKind, StageStatus
 from milo_desktop.models import Candidate, StageResult
+from milo_desktop.services.connectors.twilio.stages_job import StageSync
 from milo_desktop.services.demo import build_demo
 from milo_desktop.services.demo.data import OUTREACH_NUMBER
-from milo_desktop.services.connectors.twilio.stages_job import StageSync
 from milo_desktop.services.workspace import Workspace
 from tests.stage_runs import LICENCE, STORY, YEARS, make_screening
 

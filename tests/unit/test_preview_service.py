@@ -3,6 +3,8 @@ played in the simulator, answers read back for the evaluator, and nothing stored
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -13,6 +15,7 @@ from milo_desktop.services.authoring.draft import InterviewerDraft, QuestionDraf
 from milo_desktop.services.preview import PreviewService, answers_from_context, stage_from_draft
 from milo_desktop.services.workspace import Workspace
 from tests.form_stage import make_form_interviewer
+from tests.resume_files import write_pdf
 
 
 def test_a_stored_voice_stage_played_and_evaluated_without_storing(workspace: Workspace,
@@ -75,3 +78,22 @@ def test_a_wizard_draft_becomes_a_preview_stage() -> None:
     empty = stage_from_draft(StageDraft.new(StageKind.RESUME))
     assert empty.position_title == "Résumé screening"
     assert empty.problems() == ["The Résumé screening stage has no requirements yet."]
+
+
+def test_a_resume_preview_counts_present_to_the_services_clock(
+        workspace: Workspace, arun: Any, tmp_path: Path) -> None:
+    """"Jan 2020 - Present" ends on the clock's day, not the computer's: the résumé's years
+    (2017–2019 and since 2020) meet a minimum of 5 on a day in 2026, not on one in 2021."""
+    draft = StageDraft.new(StageKind.RESUME)
+    draft.questions = [QuestionDraft(QuestionKind.MIN_AMOUNT, "Work experience",
+                                     min_value=5, unit="years")]
+    stage = stage_from_draft(draft, InterviewerDraft(position_title="Forklift Operator"))
+    cv = write_pdf(tmp_path / "cv.pdf")  # "2017 - 2019", then "Jan 2020 - Present"
+    service = PreviewService(workspace.db, workspace.applications)
+    verdicts = []
+    for day in (dt.datetime(2026, 11, 22, tzinfo=dt.UTC), dt.datetime(2021, 6, 1, tzinfo=dt.UTC)):
+        workspace.applications.clock = lambda day=day: day
+        _text, ev = arun(service.evaluate_resume(stage, str(cv)))
+        [record] = ev.answers
+        verdicts.append(record.evaluation.passed)
+    assert verdicts == [True, False]

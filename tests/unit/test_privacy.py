@@ -156,11 +156,15 @@ def test_the_helpers_create_and_tighten(tmp_path: Path, umask: int) -> None:
     wide.chmod(0o755)
     (wide / "old.ini").write_text("[General]\nx=1\n")
     (wide / "old.ini").chmod(0o644)
+    (wide / "report.csv").write_text("old")
+    (wide / "report.csv").chmod(0o644)
     private_dir(wide)
     private_file(wide / "old.ini")
-    write_private(wide / "older.bin", b"")
-    assert mode(wide) == 0o700 and mode(wide / "old.ini") == 0o600
+    write_private(wide / "report.csv", "new")  # rewritten over a file left readable
+    assert [mode(p) for p in (wide, wide / "old.ini", wide / "report.csv")] == [0o700, 0o600,
+                                                                              0o600]
     assert (wide / "old.ini").read_text() == "[General]\nx=1\n"
+    assert (wide / "report.csv").read_text() == "new"
     # a parent that already existed is not ours to change
     shared = tmp_path / "shared"
     shared.mkdir()

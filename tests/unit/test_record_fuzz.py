@@ -413,13 +413,14 @@ def feed(name: str, doc: Any) -> None:
 @pytest.fixture(scope="module", autouse=True)
 def _report(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
     lines = [f"  {name}: {n:,}" for name, n in sorted(FIGURES.items())]
     text = "\n".join(["", f"records fuzzed per parser ({sum(FIGURES.values()):,} in all):",
                       *lines])
-    if reporter is not None:
-        reporter.write_line(text)
-    else:  # pragma: no cover - run without the terminal reporter
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if capture is not None:
+        with capture.global_and_fixture_disabled():
+            print(text)
+    else:  # pragma: no cover - run with -p no:capture
         print(text)
 
 

@@ -35,6 +35,9 @@ class DirectoryLink:
     application_created: bool = False
     outbox_id: int | None = None
     already_invited: bool = False
+    # Approved, but not invited: the caller's number is unverified, and nothing dials or
+    # texts it without the user (who ingests the call from the pipeline, confirming).
+    held_unverified: bool = False
 
     @property
     def directory_changed(self) -> bool:
@@ -97,9 +100,14 @@ def link_and_invite(s: Session, call: InboundCall, receptionist: Receptionist, *
     """Link ``call`` to its candidate (same E.164 phone, then same lower-cased email); with
     ``invite`` and a usable default interviewer, also create the candidate if needed, the
     application (source phone) and its invitation — unless the candidate already has an
-    application there."""
+    application there, or the caller's number is unverified (``held_unverified``: the user
+    decides, from the pipeline)."""
     candidate, _linked = call_candidate(s, call)
     iv = default_interviewer(s, receptionist, now) if invite else None
+    if iv is not None and call.number_unverified:
+        if candidate is not None:
+            call.candidate_id = candidate.id
+        return DirectoryLink(candidate.id if candidate else None, held_unverified=True)
     created = False
     if candidate is None and iv is not None:
         candidate = _new_candidate(s, call, now)

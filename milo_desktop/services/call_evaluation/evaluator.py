@@ -249,7 +249,8 @@ class CallEvaluator:
               score=outcome.score, evaluations=len(evaluated),
               candidate_id=link.candidate_id, candidate_created=link.candidate_created,
               interviewer_id=link.interviewer_id, application_id=link.application_id,
-              outbox_id=link.outbox_id, already_invited=link.already_invited)
+              outbox_id=link.outbox_id, already_invited=link.already_invited,
+              held_unverified=link.held_unverified)
         return CallEvaluation(call.id, routing.review, routing.reason, outcome.score,
                               len(evaluated), _caller(call.caller_name, call.from_e164),
                               r.name, link)
@@ -264,7 +265,10 @@ class CallEvaluator:
         elif result.review == CallReview.APPROVED:
             kind, title = NotificationKind.COMPLETED, f"{who} was approved — {where}"
             link = result.link
-            if link.application_created:
+            if link.held_unverified:
+                body = (f"{result.reason}. Not invited: the caller's number could not be "
+                        "verified. Check it, then ingest the call to invite them.")
+            elif link.application_created:
                 body = f"{result.reason}. Invited to {link.interviewer_name}."
             elif link.already_invited:
                 body = f"{result.reason}. Already invited to {link.interviewer_name}."

@@ -8,8 +8,8 @@ import logging
 import logging.handlers
 import re
 from collections.abc import Callable
+from io import TextIOWrapper
 from pathlib import Path
-from typing import IO, Any
 
 from milo_desktop.files import private_dir, private_opener, tighten
 
@@ -117,9 +117,11 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
     current file is opened through ``private_opener`` (also after each rollover); the rotated
     ones are renames of it and keep its mode."""
 
-    def _open(self) -> IO[Any]:
-        return open(self.baseFilename, self.mode, encoding=self.encoding,
-                    errors=self.errors, opener=private_opener)
+    def _open(self) -> TextIOWrapper:
+        stream = open(self.baseFilename, self.mode, encoding=self.encoding,  # noqa: SIM115
+                      errors=self.errors, opener=private_opener)
+        assert isinstance(stream, TextIOWrapper)  # a text mode ("a")
+        return stream
 
 
 def setup_logging(log_dir: Path, *, level: int = logging.INFO, console: bool = False) -> Path:

@@ -17,6 +17,7 @@ from milo_desktop.services.pipeline.rows import (
     InterviewerChoice,
     LinkedCandidate,
     ReceptionistOption,
+    UnverifiedNumber,
 )
 from milo_desktop.services.pipeline.service import PipelineService
 
@@ -33,4 +34,5 @@ __all__ = [
     "LinkedCandidate",
     "PipelineService",
     "ReceptionistOption",
+    "UnverifiedNumber",
 ]

@@ -30,8 +30,9 @@ from milo_desktop.models import (
     OutboxItem,
     ReceptionistInterviewer,
 )
+from milo_desktop.services.candidates import format_phone
 from milo_desktop.services.pipeline.listing import call_candidate, interviewer_usable
-from milo_desktop.services.pipeline.rows import CallNotFound, IngestResult
+from milo_desktop.services.pipeline.rows import CallNotFound, IngestResult, UnverifiedNumber
 
 INVITATION = "invitation"
 
@@ -62,8 +63,25 @@ def _refusal(iv: Interviewer) -> str:
             "choose another interviewer.")
 
 
-def ingest(s: Session, call_id: int, interviewer_id: int, now: dt.datetime) -> tuple[
-        IngestResult, bool]:
+def unverified_warning(call: InboundCall, candidate: Candidate | None) -> str:
+    """What inviting a caller whose number did not normalise would do, in the user's words
+    (the question before ``confirm_unverified``)."""
+    typed, given = call.callback_number_raw, call.callback_number_raw or call.caller_number_raw
+    if candidate is not None:
+        return (f"The caller's number “{given or ''}” is not a phone number. They match "
+                f"{candidate.full_name} in your directory, whose own phone and email are used.")
+    if typed and call.from_e164:
+        return (f"The caller typed “{typed}” as their callback number, which is not a phone "
+                f"number. The invitation would be texted to the number they called from, "
+                f"{format_phone(call.from_e164)}, instead.")
+    if call.email:
+        return (f"The caller's number “{given or ''}” is not a phone number: the invitation "
+                f"would go by email only, to {call.email}.")
+    return f"The caller's number “{given or ''}” is not a phone number."
+
+
+def ingest(s: Session, call_id: int, interviewer_id: int, now: dt.datetime, *,
+           confirm_unverified: bool = False) -> tuple[IngestResult, bool]:
     """The unit of work of ``PipelineService.ingest``; also says whether anything new was
     written for the directory (a candidate or an application)."""
     call = get_call(s, call_id)
@@ -78,9 +96,15 @@ def ingest(s: Session, call_id: int, interviewer_id: int, now: dt.datetime) -> t
 
     candidate, _linked = call_candidate(s, call)
     created = candidate is None
+    if candidate is None and not call.from_e164 and not call.email:
+        if call.number_unverified:
+            raise ValidationProblem(unverified_warning(call, None) + " They left no email "
+                                    "either: there is no way to invite them.")
+        raise ValidationProblem("This caller left no phone number or email to invite.")
+    if call.number_unverified and not confirm_unverified:
+        # Never dialled or texted, nor left out, without the user saying so.
+        raise UnverifiedNumber(unverified_warning(call, candidate) + " Invite them anyway?")
     if candidate is None:
-        if not call.from_e164 and not call.email:
-            raise ValidationProblem("This caller left no phone number or email to invite.")
         name = call.caller_name.strip() or (call.from_e164 or call.email or "")
         candidate = Candidate(
             full_name=name, name_key=name.casefold(),
@@ -122,7 +146,8 @@ def ingest(s: Session, call_id: int, interviewer_id: int, now: dt.datetime) -> t
         s.flush()
         outbox_id = item.id
     audit(s, "call.ingest", call.id, interviewer_id=iv.id, candidate_id=candidate.id,
-          candidate_created=created, already_invited=already)
+          candidate_created=created, already_invited=already,
+          confirmed_unverified=bool(call.number_unverified))
     result = IngestResult(call.id, candidate.id, created, iv.id, iv.name, already, app.id,
                           outbox_id)
     return result, created or not already

@@ -101,6 +101,9 @@ _ROW_COLUMNS = (
     InboundCall.score,
     InboundCall.candidate_id,
     InboundCall.read_at,
+    InboundCall.callback_number_raw,
+    InboundCall.caller_number_raw,
+    InboundCall.number_unverified,
 )
 
 
@@ -110,13 +113,15 @@ def _row_select() -> Select[Any]:
 
 def _to_row(r: Any) -> CallRow:
     (cid, rid, rname, name, phone, email, location, status, review, started, duration,
-     evaluations, rec_sid, rec_path, score, candidate_id, read_at) = r
+     evaluations, rec_sid, rec_path, score, candidate_id, read_at, typed, caller_id,
+     unverified) = r
     return CallRow(
         id=cid, receptionist_id=rid, receptionist_name=rname, caller_name=name or "",
         from_e164=phone, email=email, location=location, status=CallStatus(status),
         review=CallReview(review), started_at=started, duration_s=duration,
         evaluations=evaluations or 0, has_recording=bool(rec_sid or rec_path), score=score,
         candidate_id=candidate_id, unread=read_at is None,
+        number_raw=typed or caller_id, number_unverified=bool(unverified),
     )
 
 
@@ -226,4 +231,5 @@ def details(s: Session, call_id: int, now: Any) -> CallDetail:
         candidate=None if candidate is None else LinkedCandidate(
             candidate.id, candidate.full_name, candidate.email, candidate.phone_e164, linked),
         interviewers=choices, routed_interviewer_id=call.routed_interviewer_id,
+        caller_number_raw=call.caller_number_raw, callback_number_raw=call.callback_number_raw,
     )

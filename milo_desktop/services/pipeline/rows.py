@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from milo_desktop.enums import CallReview, CallStatus, InterviewerStatus
-from milo_desktop.errors import EnvironmentProblem
+from milo_desktop.errors import EnvironmentProblem, ValidationProblem
 from milo_desktop.services.candidates import format_phone
 
 # Tabs of the pipeline. "evaluated" is every call the AI has screened (whatever the recruiter
@@ -21,6 +21,14 @@ class CallNotFound(EnvironmentProblem):
     title = "Call not found"
 
 
+class UnverifiedNumber(ValidationProblem):
+    """The caller's number did not normalise: the action would dial or text a number the
+    caller did not give (or leave theirs out). Ask the user, then call again with
+    ``confirm_unverified=True``."""
+
+    title = "The caller's number is unverified"
+
+
 @dataclass(frozen=True)
 class CallRow:
     """One pipeline row."""
@@ -29,7 +37,7 @@ class CallRow:
     receptionist_id: int
     receptionist_name: str
     caller_name: str
-    from_e164: str | None
+    from_e164: str | None  # only ever a number that normalised
     email: str | None
     location: str | None
     status: CallStatus
@@ -41,10 +49,22 @@ class CallRow:
     score: float | None
     candidate_id: int | None
     unread: bool
+    number_raw: str | None = None  # what the caller gave (typed callback, else caller ID)
+    number_unverified: bool = False  # that text did not normalise (see InboundCall)
 
     @property
     def phone_display(self) -> str:
+        """The number as people write it; an unverified one as the provider sent it (the
+        views mark it "unverified")."""
+        if self.number_unverified and self.number_raw:
+            return self.number_raw
         return format_phone(self.from_e164)
+
+    @property
+    def dial_number(self) -> str | None:
+        """The E.164 number a call or text would go to (None: nothing to dial). When
+        ``number_unverified``, only after the user confirmed."""
+        return self.from_e164
 
 
 @dataclass(frozen=True)
@@ -95,6 +115,8 @@ class CallDetail:
     candidate: LinkedCandidate | None
     interviewers: tuple[InterviewerChoice, ...]
     routed_interviewer_id: int | None
+    caller_number_raw: str | None = None  # the caller ID as the provider sent it
+    callback_number_raw: str | None = None  # the digits the caller typed
 
 
 @dataclass(frozen=True)

@@ -112,16 +112,20 @@ class PipelineService:
         self.bus.publish(CallUpdated(call_id))
         return row
 
-    async def ingest(self, call_id: int, interviewer_id: int) -> IngestResult:
+    async def ingest(self, call_id: int, interviewer_id: int, *,
+                     confirm_unverified: bool = False) -> IngestResult:
         """Approve the caller and invite them to ``interviewer_id`` (one of the receptionist's
         interviewers): the candidate with the same E.164 phone or email is linked, else a new
         one (source phone) is created; the application and the outbox invitation are written
         in the same transaction. A candidate already in that interviewer is not invited again
         (``already_invited``). Raises ValidationProblem for an archived or expired interviewer
-        or one the receptionist does not route to."""
+        or one the receptionist does not route to, and ``UnverifiedNumber`` (a
+        ValidationProblem saying what would happen) for a caller whose number did not
+        normalise, unless the user confirmed: ``confirm_unverified=True``."""
         now = self.clock()
         result, directory_changed = await self.db.write(
-            lambda s: actions.ingest(s, call_id, interviewer_id, now))
+            lambda s: actions.ingest(s, call_id, interviewer_id, now,
+                                     confirm_unverified=confirm_unverified))
         self.bus.publish(CallUpdated(call_id))
         if directory_changed:
             self.bus.publish(CandidatesChanged((result.candidate_id,)))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import logging
 import time
 from dataclasses import dataclass, replace
@@ -268,7 +269,7 @@ class SyncEngine:
         self._supervisor = supervisor
         for service in self._jobs:
             self._wake[service] = asyncio.Event()
-            supervisor.supervise(f"sync:{service}", lambda service=service: self._loop(service))
+            supervisor.supervise(f"sync:{service}", functools.partial(self._loop, service))
 
     async def stop(self) -> None:
         """Stop the loops (with everything else their supervisor runs)."""

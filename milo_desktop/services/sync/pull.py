@@ -16,6 +16,7 @@ and is raised for the engine to show.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -76,7 +77,7 @@ async def pull(db: Database, res: Resource[Any], *, after_page: AfterPage | None
             refused_link = cursor.next is not None
             cursor = Cursor(since=cursor.since)  # the last committed position
             quarantined += await db.write(
-                lambda s, exc=exc, link=refused_link, c=cursor: _refused(s, res, exc, c, link))
+                functools.partial(_refused, res=res, exc=exc, cursor=cursor, link=refused_link))
             if not refused_link or restarted:
                 raise
             restarted = True  # once per round: the walk from the watermark
@@ -85,7 +86,7 @@ async def pull(db: Database, res: Resource[Any], *, after_page: AfterPage | None
             # The page cannot be read: keep it in quarantine and leave the cursor where it is,
             # so the next round tries the same page again.
             items = list(page.quarantined)
-            quarantined += await db.write(lambda s, items=items: add_quarantine(s, items))
+            quarantined += await db.write(functools.partial(add_quarantine, items=items))
             return PullResult(res.name, pulled, quarantined, complete=False)
         records = [dict(r) for r in page.records]
         prepared = await res.prepare(records)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt, QThreadPool, QUrl, Signal
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
 
+from milo_desktop.files import open_private
 from milo_desktop.views.widgets import media
 
 if TYPE_CHECKING:
@@ -175,7 +176,9 @@ class RecordingPlayer(QWidget):
 
         def run() -> None:
             try:
-                shutil.copyfile(source, target)
+                # 0600, as the recordings folder's own copy: a candidate's voice
+                with open(source, "rb") as src, open_private(target, "wb") as out:
+                    shutil.copyfileobj(src, out)
             except OSError as exc:
                 copy.finished.emit(target, exc.strerror or str(exc))
             else:

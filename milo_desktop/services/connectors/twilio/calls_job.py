@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from milo_desktop.enums import CallStatus, SpendKind
 from milo_desktop.errors import EnvironmentProblem
 from milo_desktop.models.receptionists import InboundCall, Receptionist
-from milo_desktop.services.connectors import NotFoundAtProvider, Quarantine
+from milo_desktop.services.connectors import NotFoundAtProvider, Page, Quarantine
 from milo_desktop.services.connectors.twilio.connector import TwilioConnector
 from milo_desktop.services.connectors.twilio.inbound import (
     SERVICE,
@@ -92,10 +92,13 @@ class TwilioSync:
                 written.extend(apply_calls(s, items))
                 set_aside[0] += add_quarantine(s, quarantined_of(items))
 
+            def executions(since: dt.datetime | None, url: str | None,
+                           f: str = flow_sid) -> Awaitable[Page]:
+                return twilio.executions_page(f, since - EXECUTION_OVERLAP if since else None,
+                                              url)
+
             res: Resource[CollectedCall | Quarantine] = Resource(
-                SERVICE, f"executions:{flow_sid}",
-                lambda since, url, f=flow_sid: twilio.executions_page(
-                    f, since - EXECUTION_OVERLAP if since else None, url),
+                SERVICE, f"executions:{flow_sid}", executions,
                 collector.prepare, apply,
                 lambda r: parse_time(r.get("date_created")),
                 # An execution still running is read again next round (the caller may reply).
