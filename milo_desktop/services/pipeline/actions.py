@@ -30,8 +30,11 @@ from milo_desktop.models import (
     OutboxItem,
     ReceptionistInterviewer,
 )
-from milo_desktop.services.candidates import format_phone
-from milo_desktop.services.pipeline.listing import call_candidate, interviewer_usable
+from milo_desktop.services.pipeline.listing import (
+    call_candidate,
+    interviewer_usable,
+    unverified_warning,
+)
 from milo_desktop.services.pipeline.rows import CallNotFound, IngestResult, UnverifiedNumber
 
 INVITATION = "invitation"
@@ -61,23 +64,6 @@ def _refusal(iv: Interviewer) -> str:
         return f"“{iv.name}” is archived. Unarchive it or choose another interviewer."
     return (f"“{iv.name}” has expired and takes no new candidates. Extend its deadline or "
             "choose another interviewer.")
-
-
-def unverified_warning(call: InboundCall, candidate: Candidate | None) -> str:
-    """What inviting a caller whose number did not normalise would do, in the user's words
-    (the question before ``confirm_unverified``)."""
-    typed, given = call.callback_number_raw, call.callback_number_raw or call.caller_number_raw
-    if candidate is not None:
-        return (f"The caller's number “{given or ''}” is not a phone number. They match "
-                f"{candidate.full_name} in your directory, whose own phone and email are used.")
-    if typed and call.from_e164:
-        return (f"The caller typed “{typed}” as their callback number, which is not a phone "
-                f"number. The invitation would be texted to the number they called from, "
-                f"{format_phone(call.from_e164)}, instead.")
-    if call.email:
-        return (f"The caller's number “{given or ''}” is not a phone number: the invitation "
-                f"would go by email only, to {call.email}.")
-    return f"The caller's number “{given or ''}” is not a phone number."
 
 
 def ingest(s: Session, call_id: int, interviewer_id: int, now: dt.datetime, *,

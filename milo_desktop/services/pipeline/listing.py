@@ -25,6 +25,7 @@ from milo_desktop.models import (
     Receptionist,
     ReceptionistInterviewer,
 )
+from milo_desktop.services.candidates import format_phone
 from milo_desktop.services.core.paging import keyset_after
 from milo_desktop.services.pipeline.rows import (
     TABS,
@@ -194,6 +195,23 @@ def call_candidate(s: Session, call: InboundCall) -> tuple[Candidate | None, boo
     return find_candidate(s, call.from_e164, call.email), False
 
 
+def unverified_warning(call: InboundCall, candidate: Candidate | None) -> str:
+    """What inviting a caller whose number did not normalise would do, in the user's words
+    (the question before ``confirm_unverified``)."""
+    typed, given = call.callback_number_raw, call.callback_number_raw or call.caller_number_raw
+    if candidate is not None:
+        return (f"The caller's number “{given or ''}” is not a phone number. They match "
+                f"{candidate.full_name} in your directory, whose own phone and email are used.")
+    if typed and call.from_e164:
+        return (f"The caller typed “{typed}” as their callback number, which is not a phone "
+                f"number. The invitation would be texted to the number they called from, "
+                f"{format_phone(call.from_e164)}, instead.")
+    if call.email:
+        return (f"The caller's number “{given or ''}” is not a phone number: the invitation "
+                f"would go by email only, to {call.email}.")
+    return f"The caller's number “{given or ''}” is not a phone number."
+
+
 def details(s: Session, call_id: int, now: Any) -> CallDetail:
     found = rows_by_ids(s, [call_id])
     call = s.get(InboundCall, call_id)
@@ -232,4 +250,5 @@ def details(s: Session, call_id: int, now: Any) -> CallDetail:
             candidate.id, candidate.full_name, candidate.email, candidate.phone_e164, linked),
         interviewers=choices, routed_interviewer_id=call.routed_interviewer_id,
         caller_number_raw=call.caller_number_raw, callback_number_raw=call.callback_number_raw,
+        number_warning=unverified_warning(call, candidate) if call.number_unverified else None,
     )

@@ -117,6 +117,8 @@ class CallDetail:
     routed_interviewer_id: int | None
     caller_number_raw: str | None = None  # the caller ID as the provider sent it
     callback_number_raw: str | None = None  # the digits the caller typed
+    # When the number is unverified: what inviting (or calling) this caller would do.
+    number_warning: str | None = None
 
 
 @dataclass(frozen=True)

@@ -112,6 +112,9 @@ class CallDetailsDialog(QDialog):
         self.subtitle = _label("", self, muted=True)
         self.status_line = _label("", self)
         self.candidate_line = _label("", self, muted=True)
+        # An unverified caller number: what the caller gave, and what inviting would do.
+        self.number_line = _label("", self, name="unverifiedNumber")
+        self.number_line.hide()
         self.approve_button = QPushButton(self.tr("Approve"), self)
         self.reject_button = QPushButton(self.tr("Reject"), self)
         self.ingest_button = QPushButton(self.tr("Ingest…"), self)
@@ -129,7 +132,8 @@ class CallDetailsDialog(QDialog):
 
         head = QHBoxLayout()
         texts = QVBoxLayout()
-        for w in (self.title, self.subtitle, self.status_line, self.candidate_line):
+        for w in (self.title, self.subtitle, self.number_line, self.status_line,
+                  self.candidate_line):
             texts.addWidget(w)
         head.addLayout(texts, 1)
         buttons = QVBoxLayout()
@@ -189,8 +193,16 @@ class CallDetailsDialog(QDialog):
         self.setWindowTitle(self.tr("Call from {name}").format(
             name=row.caller_name or self.tr("an unknown caller")))
         self.title.setText(row.caller_name or self.tr("Unknown caller"))
-        contact = [row.receptionist_name, row.phone_display, row.email or "", row.location or ""]
+        contact = [row.receptionist_name,
+                   fmt.phone_cell_text(row.phone_display, row.number_unverified),
+                   row.email or "", row.location or ""]
         self.subtitle.setText(" · ".join(x for x in contact if x))
+        self.number_line.setVisible(row.number_unverified)
+        if row.number_unverified:
+            self.number_line.setStyleSheet(f"color: {theme.current().warning};")
+            self.number_line.setText(self.tr("⚠ Unverified number: {what} Nothing calls or "
+                                             "texts it without asking you.").format(
+                what=d.number_warning or fmt.unverified_tooltip(None)))
         status = [fmt.status_text(row.status), fmt.review_text(row.review)]
         if row.score is not None:
             status.append(self.tr("score {score}").format(score=fmt.score_text(row.score)))

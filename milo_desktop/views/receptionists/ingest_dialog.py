@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -14,17 +15,22 @@ from PySide6.QtWidgets import (
 )
 
 from milo_desktop.services.pipeline import InterviewerChoice
+from milo_desktop.views import theme
 from milo_desktop.views.receptionists import pipeline_format as fmt
 
 
 class IngestDialog(QDialog):
     """Only the receptionist's interviewers are offered; archived or expired ones are shown
-    but can't be chosen, and ones the caller is already in say so."""
+    but can't be chosen, and ones the caller is already in say so.
+
+    ``unverified``: the caller's number did not normalise; the dialog says what inviting
+    would do (``CallDetail.number_warning``) and Ingest waits for the user to tick "Invite
+    anyway" (``confirmed``)."""
 
     chosen = Signal(int)  # interviewer id
 
     def __init__(self, caller: str, choices: tuple[InterviewerChoice, ...],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, unverified: str | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Ingest caller"))
         self.setMinimumWidth(420)
@@ -63,14 +69,36 @@ class IngestDialog(QDialog):
             self.note.setText(self.tr("The invitation is sent by email and SMS from the "
                                       "outbox; a caller already in that interviewer is not "
                                       "invited twice."))
-        self.ingest_button.setEnabled(first_usable >= 0)
+        self._usable = first_usable >= 0
+        self.warning = QLabel(unverified or "", self)
+        self.warning.setWordWrap(True)
+        self.warning.setObjectName("unverifiedWarning")
+        self.warning.setStyleSheet(f"color: {theme.current().warning};")
+        self.warning.setVisible(bool(unverified))
+        self.confirm_box = QCheckBox(self.tr("Invite anyway: I checked the caller's number"),
+                                     self)
+        self.confirm_box.setVisible(bool(unverified))
+        self.confirm_box.toggled.connect(self._update_button)
+        self._unverified = bool(unverified)
+        self._update_button()
         self.buttons.accepted.connect(self._accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.combo)
         layout.addWidget(self.note)
+        layout.addWidget(self.warning)
+        layout.addWidget(self.confirm_box)
         layout.addWidget(self.buttons)
+
+    @property
+    def confirmed(self) -> bool:
+        """The user confirmed inviting a caller whose number is unverified."""
+        return self._unverified and self.confirm_box.isChecked()
+
+    def _update_button(self) -> None:
+        self.ingest_button.setEnabled(self._usable and (not self._unverified
+                                                        or self.confirm_box.isChecked()))
 
     def choose(self, interviewer_id: int) -> None:
         """Select an interviewer by id (tests and keyboard users alike)."""
@@ -80,7 +108,7 @@ class IngestDialog(QDialog):
 
     def _accept(self) -> None:
         data = self.combo.currentData()
-        if data is None:
+        if data is None or not self.ingest_button.isEnabled():
             return
         self.chosen.emit(int(data))
         self.accept()

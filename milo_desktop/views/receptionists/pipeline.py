@@ -64,6 +64,8 @@ class PipelineSection(PipelineActions, QWidget):
         self.details_dialog: CallDetailsDialog | None = None
         self.ingest_dialog: IngestDialog | None = None
         self.open_url = QDesktopServices.openUrl  # replaced in tests: no dialer in CI
+        # Asks before dialling an unverified number (title, question) → yes; tests answer.
+        self.confirm = self.ask_user
         self._initial_query = DEFAULT_QUERY  # filters chosen before the first load
         self.model = PipelineModel(self.service.page, ctx.spawn, DEFAULT_QUERY, self)
         self._build()
@@ -109,9 +111,10 @@ class PipelineSection(PipelineActions, QWidget):
         self.table.setMouseTracking(True)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.phone_delegate = ButtonsDelegate(lambda r: r.phone_display, (
-            ("copy_phone", "copy", self.tr("Copy phone number"), lambda r: bool(r.from_e164)),
-            ("call", "☎", self.tr("Call"), lambda r: bool(r.from_e164)),
-        ), self.table)
+            ("copy_phone", "copy", self.tr("Copy phone number"),
+             lambda r: bool(r.from_e164 or r.number_raw)),
+            ("call", "☎", self.tr("Call"), lambda r: bool(r.dial_number)),
+        ), self.table, tag_of=lambda r: fmt.unverified_tag() if r.number_unverified else "")
         self.email_delegate = ButtonsDelegate(lambda r: r.email or "", (
             ("copy_email", "copy", self.tr("Copy email"), lambda r: bool(r.email)),
             ("mail", "✉", self.tr("Send an email"), lambda r: bool(r.email)),

@@ -8,12 +8,14 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QMenu, QWidget
+from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 from shiboken6 import isValid
 
 from milo_desktop.errors import EnvironmentProblem
+from milo_desktop.services.candidates import format_phone
 from milo_desktop.services.pipeline import CallDetail, CallRow, PipelineService
 from milo_desktop.views.context import ViewContext
+from milo_desktop.views.receptionists import pipeline_format as fmt
 from milo_desktop.views.receptionists.call_details import CallDetailsDialog
 from milo_desktop.views.receptionists.ingest_dialog import IngestDialog
 from milo_desktop.views.widgets.banner import Banner
@@ -34,21 +36,27 @@ class PipelineActions(_Base):
     banner: Banner
     ingest_dialog: IngestDialog | None
     open_url: Callable[[QUrl], object]
+    confirm: Callable[[str, str], bool]
     open_call: Callable[[int], CallDetailsDialog]
     ingest_row: Callable[[CallRow], None]
     _run: Callable[[Coroutine[Any, Any, Any], str], None]
 
     def open_ingest_dialog(self, detail: CallDetail, banner: Banner) -> IngestDialog:
         """The interviewer chooser; the outcome ("Invited" / "Already invited") goes to
-        ``banner`` (this screen's, or the details window's)."""
+        ``banner`` (this screen's, or the details window's). For a caller whose number is
+        unverified the dialog says what inviting would do and asks for confirmation."""
         name = detail.row.caller_name or self.tr("this caller")
-        dialog = IngestDialog(name, detail.interviewers, self.window())
+        dialog = IngestDialog(name, detail.interviewers, self.window(),
+                              unverified=detail.number_warning)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
         def chosen(interviewer_id: int) -> None:
+            confirmed = dialog.confirmed
+
             async def go() -> None:
                 try:
-                    result = await self.service.ingest(detail.row.id, interviewer_id)
+                    result = await self.service.ingest(detail.row.id, interviewer_id,
+                                                       confirm_unverified=confirmed)
                 except EnvironmentProblem as exc:
                     if isValid(banner):
                         banner.say(exc.message, problem=True)
@@ -69,18 +77,33 @@ class PipelineActions(_Base):
         return dialog
 
     def contact_action(self, key: str, row: CallRow) -> None:
-        """copy_phone, call (tel:), copy_email, mail (mailto:)."""
+        """copy_phone, call (tel:), copy_email, mail (mailto:). An unverified number is
+        copied as the caller gave it, and dialled only after the user confirms."""
         clipboard = QGuiApplication.clipboard()
-        if key == "copy_phone" and row.from_e164:
-            clipboard.setText(row.from_e164)
-            self.banner.say(self.tr("Copied {phone}.").format(phone=row.phone_display))
+        if key == "copy_phone" and (row.from_e164 or row.number_raw):
+            copied = (row.number_raw if row.number_unverified else None) or row.from_e164 or ""
+            clipboard.setText(copied)
+            self.banner.say(self.tr("Copied {phone}.").format(
+                phone=fmt.phone_cell_text(row.phone_display, row.number_unverified)))
         elif key == "copy_email" and row.email:
             clipboard.setText(row.email)
             self.banner.say(self.tr("Copied {email}.").format(email=row.email))
-        elif key == "call" and row.from_e164:
-            self.open_url(QUrl(f"tel:{row.from_e164}"))
+        elif key == "call" and row.dial_number:
+            if row.number_unverified and not self.confirm(
+                    self.tr("Call an unverified number?"),
+                    fmt.confirm_call_text(row.phone_display, format_phone(row.dial_number))):
+                return
+            self.open_url(QUrl(f"tel:{row.dial_number}"))
         elif key == "mail" and row.email:
             self.open_url(QUrl(f"mailto:{row.email}"))
+
+    def ask_user(self, title: str, question: str) -> bool:
+        """Yes / No (No by default) before dialling or texting an unverified number."""
+        answer = QMessageBox.question(
+            self, title, question,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
 
     def row_menu(self, row: CallRow) -> QMenu:
         menu = QMenu(self)
@@ -96,8 +119,9 @@ class PipelineActions(_Base):
         add(self.tr("Approve"), lambda: self._run(self.service.approve(row.id), "pipeline.approve"))
         add(self.tr("Reject"), lambda: self._run(self.service.reject(row.id), "pipeline.reject"))
         menu.addSeparator()
-        for key, text, ok in (("copy_phone", self.tr("Copy phone"), row.from_e164),
-                              ("call", self.tr("Call"), row.from_e164),
+        for key, text, ok in (("copy_phone", self.tr("Copy phone"),
+                               row.from_e164 or row.number_raw),
+                              ("call", self.tr("Call"), row.dial_number),
                               ("copy_email", self.tr("Copy email"), row.email),
                               ("mail", self.tr("Send email"), row.email)):
             add(text, lambda _c=False, k=key: self.contact_action(k, row), bool(ok))

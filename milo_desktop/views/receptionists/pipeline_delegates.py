@@ -109,17 +109,19 @@ class CallerDelegate(QStyledItemDelegate):
 class ButtonsDelegate(QStyledItemDelegate):
     """Text on the left, small icon buttons on the right (drawn only when they apply).
 
-    ``text_of(row)`` gives the text; ``buttons`` is ((key, glyph, tooltip, applies(row)), …).
+    ``text_of(row)`` gives the text; ``buttons`` is ((key, glyph, tooltip, applies(row)), …);
+    ``tag_of(row)``, when given, a muted tag drawn right after the text ("unverified").
     """
 
     buttonClicked = Signal(str, object)  # key, row
 
     def __init__(self, text_of: Callable[[CallRow], str],
                  buttons: tuple[tuple[str, str, str, Callable[[CallRow], bool]], ...],
-                 parent: Any = None) -> None:
+                 parent: Any = None, *, tag_of: Callable[[CallRow], str] | None = None) -> None:
         super().__init__(parent)
         self._text_of = text_of
         self._buttons = buttons
+        self._tag_of = tag_of
 
     def button_rects(self, rect: QRect, row: CallRow) -> list[tuple[str, QRect]]:
         shown = [b for b in self._buttons if b[3](row)]
@@ -148,10 +150,18 @@ class ButtonsDelegate(QStyledItemDelegate):
         rects = self.button_rects(option.rect, row)
         right = rects[0][1].left() - 6 if rects else option.rect.right() - PAD
         text = self._text_of(row)
+        tag = self._tag_of(row) if self._tag_of is not None else ""
+        left = option.rect.left() + PAD
+        tag_font = _small(option.font, 0.82)
+        tag_w = QFontMetrics(tag_font).horizontalAdvance(tag) + 12 if tag else 0
+        room = right - left - (tag_w + 6 if tag else 0)
         painter.setPen(_ink(option, muted=not text))
-        _elided(painter, QRect(option.rect.left() + PAD, option.rect.top(),
-                               right - option.rect.left() - PAD, option.rect.height()),
+        _elided(painter, QRect(left, option.rect.top(), room, option.rect.height()),
                 text or "—", option.font)
+        if tag:
+            shown = min(QFontMetrics(option.font).horizontalAdvance(text or "—"), room)
+            _paint_tag(painter, QRect(left + shown + 6, option.rect.top(), tag_w,
+                                      option.rect.height()), tag, tag_font, option)
         hovered = bool(option.state & QStyle.StateFlag.State_MouseOver)
         glyphs = {b[0]: b[1] for b in self._buttons}
         for key, r in rects:
@@ -172,6 +182,20 @@ class ButtonsDelegate(QStyledItemDelegate):
                         self.buttonClicked.emit(key, row)
                         return True
         return super().editorEvent(event, model, option, index)
+
+
+def _paint_tag(painter: QPainter, rect: QRect, text: str, font: QFont,
+               option: QStyleOptionViewItem) -> None:
+    """A small outlined, muted tag (vertically centred in ``rect``)."""
+    h = QFontMetrics(font).height() + 2
+    box = QRect(rect.left(), rect.top() + (rect.height() - h) // 2, rect.width(), h)
+    color = _ink(option) if _selected(option) else QColor(theme.current().warning)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QPen(color, 1))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawRoundedRect(QRectF(box).adjusted(0.5, 0.5, -0.5, -0.5), h / 2, h / 2)
+    painter.setFont(font)
+    painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
 
 
 def _paint_icon(painter: QPainter, rect: QRect, glyph: str, color: QColor, font: QFont) -> None:

@@ -99,3 +99,30 @@ def interviewer_choice_text(name: str, status: InterviewerStatus, usable: bool,
     if already_invited:
         return tr("{name} — already invited").format(name=text)
     return text
+
+
+def unverified_tag() -> str:
+    """The muted tag beside a number that did not normalise."""
+    return tr("unverified")
+
+
+def phone_cell_text(phone_display: str, unverified: bool) -> str:
+    """The phone column's text for copy and screen readers ("😀 (unverified)")."""
+    if unverified and phone_display:
+        return tr("{number} (unverified)").format(number=phone_display)
+    return phone_display
+
+
+def unverified_tooltip(dial_number: str | None) -> str:
+    text = tr("Not a valid phone number: this is what the caller gave, as Twilio sent it. "
+              "Milo Desktop does not call or text it without asking you.")
+    if dial_number:
+        text += "\n" + tr("Calls and texts would go to {number}, the number they called "
+                          "from.").format(number=dial_number)
+    return text
+
+
+def confirm_call_text(shown: str, dial_display: str) -> str:
+    return tr("The caller's number “{shown}” is unverified: it is not a valid phone number. "
+              "Call {number}, the number they called from, anyway?").format(
+        shown=shown, number=dial_display)

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
+from milo_desktop.services.candidates import format_phone
 from milo_desktop.services.core.paging import PageQuery
 from milo_desktop.services.pipeline import SORT_STARTED, CallRow
 from milo_desktop.views import theme
@@ -32,7 +33,7 @@ class PipelineModel(PagedTableModel[CallRow]):
 
     COLUMNS = (
         Column("caller", QT_TRANSLATE_NOOP(M, "Caller"), 225, hideable=False),
-        Column("phone", QT_TRANSLATE_NOOP(M, "Phone"), 195),
+        Column("phone", QT_TRANSLATE_NOOP(M, "Phone"), 240),  # room for an "unverified" tag
         Column("email", QT_TRANSLATE_NOOP(M, "Email"), 220),
         Column("status", QT_TRANSLATE_NOOP(M, "Status"), 190),
         Column("date", QT_TRANSLATE_NOOP(M, "Date"), 170),
@@ -60,7 +61,7 @@ class PipelineModel(PagedTableModel[CallRow]):
         if key == "caller":
             return caller_title(row)
         if key == "phone":
-            return row.phone_display
+            return fmt.phone_cell_text(row.phone_display, row.number_unverified)
         if key == "email":
             return row.email or ""
         if key == "status":
@@ -88,6 +89,8 @@ class PipelineModel(PagedTableModel[CallRow]):
             return text
         if key == "email" and not row.email:
             return QCoreApplication.translate(M, "The caller gave no email")
+        if key == "phone" and row.number_unverified:
+            return fmt.unverified_tooltip(format_phone(row.dial_number) or None)
         return None
 
     def foreground(self, row: CallRow, column: Column) -> Any:

@@ -149,7 +149,8 @@ def read_call(ex: Mapping[str, Any], context: Any, call: Any,
         if trouble is None and isinstance(record, Mapping):
             return record
         sid = record.get("sid") if isinstance(record, Mapping) else None
-        set_aside.append(Quarantine.of(SERVICE, resource, trouble, record, sid))
+        set_aside.append(Quarantine.of(SERVICE, resource,
+                                       trouble or "the record could not be read", record, sid))
         return None
 
     call = (checked("calls", call) if call not in (None, {}) else None) or {}
@@ -225,8 +226,6 @@ class CallCollector:
             async with gate:
                 try:
                     return await self.collect(ex)
-                except MalformedRecord as exc:
-                    return exc.quarantine
                 except NotFoundAtProvider:
                     return Quarantine.of(SERVICE, "executions", "Call not collected: the "
                                          "execution is no longer on Twilio", ex, ex["sid"])

@@ -230,9 +230,11 @@ def context_problem(context: Any, required: tuple[str, ...] = ()) -> str | None:
         if not isinstance(entry, Mapping):
             return f"widget {show(name)} in the execution context is not an object"
         for part in (entry, entry.get("inbound"), entry.get("outbound")):
-            if part is not None and not isinstance(part, Mapping):
+            if part is None:
+                continue
+            if not isinstance(part, Mapping):
                 return f"widget {show(name)} has a message that is {kind_of(part)}"
-            for field in _WIDGET_FIELDS if isinstance(part, Mapping) else ():
+            for field in _WIDGET_FIELDS:
                 if not _scalar(part.get(field)):
                     return f"widget {show(name)}: {field} is {kind_of(part.get(field))}, not text"
     return None
