@@ -35,7 +35,7 @@ from milo_desktop.services.workspace import Workspace
 from tests.integration.test_sync_engine import ANSWERS, NUMBER, publish_receptionist
 
 FAST = RetryPolicy(attempts=2, base_delay=0.01, max_delay=0.02)
-CALLERS = ("+12145550101", "+13125550102", "+14155550103")
+CALLERS = ("+12145550101", "+13125550102", "+14155550103", "+17135550104")
 FOREVER = 1000  # a poisoned answer stays poisoned for every round of a test
 BAD_SID = "FN" + "\ud800" + "0" * 31  # a lone surrogate in a sid (34 characters)
 
@@ -119,7 +119,7 @@ def test_poison_is_quarantined_the_rest_stored_and_the_cursor_moves_past(
         await publish_receptionist(sandbox, workspace)
         return [sandbox.place_inbound_call(NUMBER, caller, "Ada", ANSWERS) for caller in CALLERS]
 
-    first, second, third = arun(setup())
+    first, second, third, fourth = arun(setup())
     faults = sandbox.faults
     faults.inject("rewrite", FOREVER, r"/Calls\.json$", "GET",
                   rewrite=with_records("calls", poison_calls))
@@ -131,6 +131,9 @@ def test_poison_is_quarantined_the_rest_stored_and_the_cursor_moves_past(
     faults.inject("rewrite", FOREVER, f"/Executions/{third}/Context$", "GET",
                   rewrite=lambda body: {**body, "context": {**body["context"],
                                                             "trigger": "a call"}})
+    # The fourth's Context answer is no object at all.
+    faults.inject("rewrite", FOREVER, f"/Executions/{fourth}/Context$", "GET",
+                  rewrite=lambda body: ["not", "a", "context", math.nan])
     # The first call's own record: a duration of 1e400 (its details cannot be read).
     faults.inject("rewrite", FOREVER, rf"/Calls/{call_sid_of(sandbox, first)}\.json$", "GET",
                   rewrite=lambda body: {**body, "duration": "1e400"})
@@ -146,10 +149,10 @@ def test_poison_is_quarantined_the_rest_stored_and_the_cursor_moves_past(
     # The good records are in.
     calls = workspace.db.run_sync(lambda s: {c.execution_sid: (c.duration_s, c.recording_path)
                                              for c in s.scalars(select(InboundCall))})
-    assert set(calls) == {first, second}  # the third's context could not be read
+    assert set(calls) == {first, second}  # the third's and fourth's contexts could not be read
     assert calls[first][0] is None  # its call's record was set aside: no duration
     assert calls[second][1] and Path(calls[second][1]).exists()  # its audio is still here
-    assert count(workspace, SpendEntry, SpendEntry.kind == SpendKind.CALL) == 3
+    assert count(workspace, SpendEntry, SpendEntry.kind == SpendKind.CALL) == 4
     # The first call's recording only: the second's is set aside, the third is not collected.
     assert count(workspace, SpendEntry, SpendEntry.kind == SpendKind.RECORDING) == 1
     assert count(workspace, SpendEntry, SpendEntry.kind == SpendKind.SMS) == len(
@@ -176,6 +179,8 @@ def test_poison_is_quarantined_the_rest_stored_and_the_cursor_moves_past(
         ("executions", "Call not collected: the execution context has no 'trigger' object "
                        "(it is text)"),
         ("recordings", "price is not a price: 'NaN'"),
+        ("execution_context", f"The context of execution '{fourth}' cannot be read: the "
+                              "answer is a list, not an object"),
     ]), "\n".join(map(repr, reasons))
     payloads = {reason: payload for _r, _id, reason, payload in held}
     # Raw payloads, escaped where a database would refuse them, readable back as JSON.

@@ -226,6 +226,8 @@ class CallCollector:
             async with gate:
                 try:
                     return await self.collect(ex)
+                except MalformedRecord as exc:
+                    return exc.quarantine
                 except NotFoundAtProvider:
                     return Quarantine.of(SERVICE, "executions", "Call not collected: the "
                                          "execution is no longer on Twilio", ex, ex["sid"])
