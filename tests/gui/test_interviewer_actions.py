@@ -61,4 +61,5 @@ def test_no_kiosk_without_a_form_stage(qtbot: Any, make_ctx: Any,
     page = _page(qtbot, make_ctx, sqlite_workspace, iv)
     assert not page.header_actions.kiosk_button.isEnabled()
     assert "Form stage" in page.header_actions.kiosk_button.toolTip()
-    assert [a.text() for a in page.actions.preview_menu.actions()] == ["1. Phone screen (Voice)"]
+    menu = page.header_actions.preview_menu
+    assert [a.text() for a in menu.actions()] == ["1. Phone screen (Voice)"]

@@ -33,6 +33,8 @@ pytestmark = pytest.mark.qt_log_ignore(
 
 @pytest.fixture
 def ws(sqlite_workspace: Workspace, tmp_path: Path) -> Workspace:
+    # The seeded roles' deadlines are counted from NOW (tests.factories): so is "expired".
+    sqlite_workspace.pipeline.clock = lambda: NOW
     return sqlite_workspace
 
 

@@ -24,6 +24,7 @@ from milo_desktop.services.connectors.twilio import (
     TwilioCredentials,
 )
 from milo_desktop.services.connectors.twilio.calls_job import TwilioSync
+from milo_desktop.services.core.paging import PageQuery
 from milo_desktop.services.pipeline import PipelineService, UnverifiedNumber
 from milo_desktop.services.sync import ServiceState, SyncEngine
 from milo_desktop.services.workspace import Workspace
@@ -88,6 +89,10 @@ def test_numbers_that_do_not_normalise_are_kept_beside_the_column_and_flagged(
     assert shown["😀"] == ("😀", True, None)
     assert shown["555"] == ("555", True, VALID)
     assert shown[VALID] == ("+1 214-555-0142", False, VALID)
+    # The pipeline's search finds a number as the caller gave it.
+    page = arun(PipelineService(workspace.db, workspace.bus).page(
+        PageQuery("started", True, {"search": "anonym"}, limit=10), None))
+    assert {r.number_raw for r in page.rows} == {"anonymous", "3125550177"}
 
 
 @pytest.fixture

@@ -95,7 +95,7 @@ class QuestionDraft:
         if k == QuestionKind.SCORED:
             text = f"Scored 1–5 · weight {self.weight:g}"
         elif k == QuestionKind.YES_NO:
-            expected = {True: "yes", False: "no"}.get(self.expected_yes)  # type: ignore[arg-type]
+            expected = None if self.expected_yes is None else ("yes" if self.expected_yes else "no")
             text = "Yes / no" + (f" · expects {expected}" if expected else "")
         elif k == QuestionKind.MIN_AMOUNT:
             value = "" if self.min_value is None else f"{self.min_value:g}"

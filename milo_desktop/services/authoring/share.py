@@ -50,27 +50,30 @@ def _font_file(bold: bool) -> str | None:
     return next((p for p in (_BOLD if bold else _REGULAR) if Path(p).is_file()), None)
 
 
-def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
+
+
+def _font(size: int, bold: bool = False) -> Font:
     path = _font_file(bold)
     return ImageFont.truetype(path, size) if path else ImageFont.load_default(size)
 
 
-def _wrap(draw: ImageDraw.ImageDraw, text: str, font: object, width: int) -> list[str]:
+def _wrap(draw: ImageDraw.ImageDraw, text: str, font: Font, width: int) -> list[str]:
     lines: list[str] = []
     for word in text.split():
-        if lines and draw.textlength(f"{lines[-1]} {word}", font=font) <= width:  # type: ignore[arg-type]
+        if lines and draw.textlength(f"{lines[-1]} {word}", font=font) <= width:
             lines[-1] = f"{lines[-1]} {word}"
         else:
             lines.append(word)
     return lines or [""]
 
 
-def _wrap_link(draw: ImageDraw.ImageDraw, link: str, font: object, width: int) -> list[str]:
+def _wrap_link(draw: ImageDraw.ImageDraw, link: str, font: Font, width: int) -> list[str]:
     """A long link broken after slashes (never inside a word), to fit ``width``."""
     parts = [p + "/" for p in link.split("/")[:-1]] + [link.split("/")[-1]]
     lines = [""]
     for part in parts:
-        if lines[-1] and draw.textlength(lines[-1] + part, font=font) > width:  # type: ignore[arg-type]
+        if lines[-1] and draw.textlength(lines[-1] + part, font=font) > width:
             lines.append(part)
         else:
             lines[-1] += part

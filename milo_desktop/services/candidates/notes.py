@@ -55,6 +55,7 @@ class NotesMixin:
                     )
                     .values(has_notes=True)
                 )
+                # SQLAlchemy's stubs: Result; an UPDATE gives a CursorResult (rowcount).
                 if not updated.rowcount:  # type: ignore[attr-defined]
                     raise ValidationProblem("That interview does not belong to this candidate.")
             note = CandidateNote(

@@ -229,7 +229,8 @@ class _Builder:
     def _prepare_sqlite_load(self) -> None:
         # pysqlite opens its transaction lazily at the first DML; the interviewers above were
         # DML, so the DDL below is part of the transaction and rolls back with it on failure.
-        assert self.conn.connection.dbapi_connection.in_transaction  # type: ignore[union-attr]
+        dbapi = self.conn.connection.dbapi_connection  # a sqlite3.Connection (not in its type)
+        assert getattr(dbapi, "in_transaction", False)
         tables = ", ".join(f"'{t}'" for t in BULK_TABLES)
         rows = self.sql(
             "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND "

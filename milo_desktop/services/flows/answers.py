@@ -211,6 +211,6 @@ def caller_id_of(context: Mapping[str, Any]) -> str:
     """The number the call came from as the provider sent it ("" when absent): the trigger's
     ``From``, else the contact's channel address."""
     inner = _mapping(context.get("context", context))
-    call = _mapping(inner.get("trigger", {}).get("call"))
+    call = _mapping(_mapping(inner.get("trigger")).get("call"))
     channel = _mapping(_mapping(inner.get("contact")).get("channel"))
     return _text(call.get("From")) or _text(channel.get("address")) or ""

@@ -244,6 +244,7 @@ class NotificationService:
             result = s.execute(
                 update(Notification).where(Notification.read_at.is_(None)).values(read_at=utcnow())
             )
+            # SQLAlchemy's stubs type Session.execute as Result; an UPDATE gives a CursorResult.
             return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
         changed = await self.db.write(w)

@@ -52,8 +52,9 @@ def tab_clause(tab: str) -> ColumnElement[bool] | None:
 
 
 def search_clause(text: str) -> ColumnElement[bool] | None:
-    """Name or email containing ``text`` (any case); phone-like text ("214-555", "(404) 555")
-    also matches its digits inside the caller's E.164 number."""
+    """Name, email or the number as the caller gave it containing ``text`` (any case);
+    phone-like text ("214-555", "(404) 555") also matches its digits inside the caller's E.164
+    number."""
     text = (text or "").strip()
     if not text:
         return None
@@ -61,6 +62,9 @@ def search_clause(text: str) -> ColumnElement[bool] | None:
     clauses: list[ColumnElement[bool]] = [
         InboundCall.caller_name.ilike(pattern, escape="\\"),
         InboundCall.email.ilike(pattern, escape="\\"),
+        # An unverified number as the caller gave it ("anonymous", "+1 (555) 01").
+        InboundCall.caller_number_raw.ilike(pattern, escape="\\"),
+        InboundCall.callback_number_raw.ilike(pattern, escape="\\"),
     ]
     digits = "".join(ch for ch in text if "0" <= ch <= "9")
     if len(digits) >= 3 and all(ch.isdigit() or ch in _PHONE_PUNCTUATION for ch in text):
@@ -244,7 +248,7 @@ def details(s: Session, call_id: int, now: Any) -> CallDetail:
     return CallDetail(
         row=found[0], answers=answers, transcript=call.transcript or "",
         recording_sid=call.recording_sid, recording_path=path,
-        recording_exists=bool(path) and os.path.isfile(path),  # type: ignore[arg-type]
+        recording_exists=path is not None and os.path.isfile(path),
         ended_at=call.ended_at,
         candidate=None if candidate is None else LinkedCandidate(
             candidate.id, candidate.full_name, candidate.email, candidate.phone_e164, linked),

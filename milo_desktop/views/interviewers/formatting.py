@@ -117,7 +117,8 @@ def parse_dollars(text: str) -> int | None:
         value = Decimal(cleaned)
     except InvalidOperation:
         raise ValueError(text) from None
-    if not value.is_finite() or value.as_tuple().exponent < -2:  # type: ignore[operator]
+    exponent = value.as_tuple().exponent  # a letter for NaN and infinities, else an int
+    if not isinstance(exponent, int) or exponent < -2:
         raise ValueError(text)
     return int(value * 100)
 

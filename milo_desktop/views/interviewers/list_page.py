@@ -98,10 +98,11 @@ class InterviewersListPage(RowActions, QWidget):
         self.table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
         self.table.setMouseTracking(True)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self._spend_delegate = SpendDelegate(self.table)
         self._delegates = {
             "name": TwoLineDelegate(interviewer_lines, self.table),
             "labels": LabelChipsDelegate(self.table),
-            "spend": SpendDelegate(self.table),
+            "spend": self._spend_delegate,
         }
         for key, delegate in self._delegates.items():
             self.table.setItemDelegateForColumn(self.model.column_index(key), delegate)
@@ -140,8 +141,7 @@ class InterviewersListPage(RowActions, QWidget):
         self.table.doubleClicked.connect(self._double_clicked)
         self.table.customContextMenuRequested.connect(self._show_context_menu)
         self.table.installEventFilter(self)
-        self._delegates["spend"].editRequested.connect(  # type: ignore[attr-defined]
-            lambda index: self.edit_budget(index.row()))
+        self._spend_delegate.editRequested.connect(lambda index: self.edit_budget(index.row()))
         ctx.bridge.interviewersChanged.connect(self._on_changed)
         self._sync_sort_widgets()
 

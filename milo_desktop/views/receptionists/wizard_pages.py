@@ -7,6 +7,7 @@ wizard enables Next only when the page has no problems.
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -132,9 +133,12 @@ class BasicPage(QWidget):
                 n=choice.e164)
             self.number.addItem(label, choice.e164)
             if choice.used_by:
-                item = self.number.model().item(self.number.count() - 1)  # type: ignore[attr-defined]
-                item.setEnabled(False)
-                item.setToolTip(choice.used_by)
+                model = self.number.model()  # a QComboBox's own model is a QStandardItemModel
+                item = (model.item(self.number.count() - 1)
+                        if isinstance(model, QStandardItemModel) else None)
+                if item is not None:
+                    item.setEnabled(False)
+                    item.setToolTip(choice.used_by)
         self.number.setEditText(current)
         self.number.blockSignals(False)
 

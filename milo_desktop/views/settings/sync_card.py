@@ -93,9 +93,9 @@ class SyncCard(Card):
         self.body.addWidget(self.note)
         # "2m ago" ages; a status burst (progress every page) repaints at most every 200 ms.
         self._tick = QTimer(self, interval=30_000)
-        self._tick.timeout.connect(self.render)
+        self._tick.timeout.connect(self.show_statuses)
         self._soon = QTimer(self, singleShot=True, interval=200)
-        self._soon.timeout.connect(self.render)
+        self._soon.timeout.connect(self.show_statuses)
         self._issues_soon = QTimer(self, singleShot=True, interval=500)
         self._issues_soon.timeout.connect(self.reload_issues)
         self.show_statuses()

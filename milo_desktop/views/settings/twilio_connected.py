@@ -97,10 +97,9 @@ class ConnectedPage(QWidget):
         self._fill_numbers(status)
 
     def _fill_numbers(self, status: TwilioStatus) -> None:
-        while self.numbers_grid.count():
-            item = self.numbers_grid.takeAt(0)
-            if item is not None and item.widget() is not None:
-                item.widget().deleteLater()  # type: ignore[union-attr]
+        while (item := self.numbers_grid.takeAt(0)) is not None:
+            if (widget := item.widget()) is not None:
+                widget.deleteLater()
         self._number_texts = []
         t = theme.current()
         for row, number in enumerate(status.numbers):

@@ -32,7 +32,12 @@ from milo_desktop.services.connectors.twilio.http import (
     HttpxTwilioClient,
     last_response,
 )
-from milo_desktop.services.connectors.twilio.records import SID_RE, SPECS, problem_with
+from milo_desktop.services.connectors.twilio.records import (
+    SID_RE,
+    SPECS,
+    problem_with,
+    text_of,
+)
 from milo_desktop.services.connectors.twilio.retry import SERVICE, RetryPolicy, with_retries
 
 T = TypeVar("T")
@@ -98,8 +103,12 @@ def _number(n: Any) -> PhoneNumber:
 
 
 def _flow(f: Any) -> FlowInfo:
-    return FlowInfo(f.sid, f.friendly_name, str(f.status), int(f.revision or 0),
-                    f.webhook_url or "", bool(f.valid), list(f.errors or []))
+    # The library hands over what Twilio answered, typed or not: read it defensively.
+    revision = f.revision if isinstance(f.revision, int) and not isinstance(f.revision, bool) \
+        and 0 <= f.revision < 2**31 else 0
+    return FlowInfo(str(f.sid), str(f.friendly_name or ""), str(f.status), revision,
+                    f.webhook_url if isinstance(f.webhook_url, str) else "", f.valid is True,
+                    list(f.errors) if isinstance(f.errors, list) else [])
 
 
 class TwilioConnector:
@@ -149,9 +158,11 @@ class TwilioConnector:
         return str(account.friendly_name or account.sid)
 
     async def list_numbers(self) -> list[PhoneNumber]:
-        """The account's incoming phone numbers."""
-        numbers = await self._call("list numbers", self.account.incoming_phone_numbers.list_async)
-        return [_number(n) for n in numbers]
+        """The account's incoming phone numbers (a malformed record is left out)."""
+        page = await self._all("incoming_phone_numbers", self.account.incoming_phone_numbers)
+        return [PhoneNumber(str(r["sid"]), text_of(r, "phone_number") or "",
+                            text_of(r, "friendly_name") or "", text_of(r, "voice_url") or "",
+                            text_of(r, "sms_url") or "") for r in page.records]
 
     async def point_number(self, number_sid: str, voice_url: str, sms_url: str) -> PhoneNumber:
         """Set a number's VoiceUrl / SmsUrl (POST); "" unpoints it."""
