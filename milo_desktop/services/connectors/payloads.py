@@ -131,10 +131,13 @@ def _plain(value: Any, depth: int = 0) -> Any:
 
 
 def dump_payload(value: Any) -> str:
-    """``value`` (a parsed document) as JSON text safe for any text column: ASCII only (lone
-    surrogates and NUL are written as \\uXXXX escapes), NaN / Infinity as JavaScript writes
-    them, integers whole. Raw text that was not JSON goes through ``safe_text`` instead."""
+    """``value`` (a parsed document) as JSON text safe for any text column and readable in
+    the Sync issues panel: accents and emoji as they are, NUL and lone surrogates as \\uXXXX
+    escapes (JSON reads them back as they were), NaN / Infinity as JavaScript writes them,
+    integers whole. Raw text that was not JSON goes through ``safe_text`` instead."""
     try:
-        return json.dumps(value, ensure_ascii=True, default=repr)
+        text = json.dumps(value, ensure_ascii=False, default=repr)
     except (ValueError, TypeError, RecursionError):
-        return json.dumps(_plain(value), ensure_ascii=True, default=repr)
+        text = json.dumps(_plain(value), ensure_ascii=False, default=repr)
+    # json escapes NUL itself; a lone surrogate it leaves raw: write it as JSON's escape.
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
