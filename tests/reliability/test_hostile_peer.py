@@ -31,7 +31,7 @@ from milo_desktop.services.workspace import Workspace
 from tests.integration.test_sync_engine import ANSWERS, NUMBER, publish_receptionist
 
 EXECUTIONS = r"/Executions$"
-CALLERS = [f"+1555765{n:04d}" for n in range(7)]
+CALLERS = [f"+1214555{n:04d}" for n in range(140, 147)]  # valid fictional 555-01xx
 
 
 def connector_factory(sb: TwilioSandbox, *, page_size: int = 2, waits: list[float] | None = None,
@@ -292,3 +292,20 @@ def test_rounds_killed_at_random_points_lose_and_duplicate_nothing(
     arun(go(), timeout=300)
     assert kills >= 15  # most trials really died mid-round (figures for the closing note)
     print(f"\nrandom kills: {kills} of 25 rounds died mid-way; nothing lost or duplicated")
+
+
+def test_a_record_dated_in_the_future_does_not_carry_the_watermark_past_later_calls(
+    sandbox: TwilioSandbox, workspace: Workspace, arun: Any, tmp_path: Path
+) -> None:
+    async def go() -> None:
+        await publish_receptionist(sandbox, workspace)
+        future = dt.datetime.now(dt.UTC) + dt.timedelta(days=30)
+        sandbox.place_inbound_call(NUMBER, CALLERS[0], "Ada", ANSWERS, at=future)
+        engine = engine_with(workspace, tmp_path, connector_factory(sandbox))
+        assert (await engine.run_once("twilio")).state == ServiceState.IDLE
+        assert calls_stored(workspace) == (1, 1)
+        sandbox.place_inbound_call(NUMBER, CALLERS[1], "Ada", ANSWERS)  # dated now
+        assert (await engine.run_once("twilio")).state == ServiceState.IDLE
+        assert calls_stored(workspace) == (2, 2)
+
+    arun(go(), timeout=60)

@@ -90,8 +90,11 @@ async def pull(db: Database, res: Resource[Any], *, after_page: AfterPage | None
             return PullResult(res.name, pulled, quarantined, complete=False)
         records = [dict(r) for r in page.records]
         prepared = await res.prepare(records)
-        recent = dt.datetime.now(dt.UTC) - hold_window
-        dates = [d for d in map(res.date_of, records) if d is not None]
+        now = dt.datetime.now(dt.UTC)
+        recent = now - hold_window
+        # A record dated in the future (a provider's clock, a hostile answer) must not carry
+        # the watermark past every record still to come: its date counts as "now" at most.
+        dates = [min(d, now) for d in map(res.date_of, records) if d is not None]
         unsettled = [d for r in records if not res.settled(r)
                      if (d := res.date_of(r)) is not None and d >= recent]
         new_cursor = cursor.after_page(dates, unsettled, page.next_url)
