@@ -33,7 +33,7 @@ class PipelineModel(PagedTableModel[CallRow]):
 
     COLUMNS = (
         Column("caller", QT_TRANSLATE_NOOP(M, "Caller"), 225, hideable=False),
-        Column("phone", QT_TRANSLATE_NOOP(M, "Phone"), 240),  # room for an "unverified" tag
+        Column("phone", QT_TRANSLATE_NOOP(M, "Phone"), 205),  # a short raw text + "unverified" fits
         Column("email", QT_TRANSLATE_NOOP(M, "Email"), 220),
         Column("status", QT_TRANSLATE_NOOP(M, "Status"), 190),
         Column("date", QT_TRANSLATE_NOOP(M, "Date"), 170),
