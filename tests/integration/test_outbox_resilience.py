@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -17,12 +17,6 @@ from milo_desktop.enums import OutboxStatus
 from milo_desktop.models.base import utcnow
 from milo_desktop.models.messaging import OutboxItem
 from milo_desktop.sandbox.twilio_server import TwilioSandbox
-from milo_desktop.services.connectors.twilio import (
-    ApiBases,
-    RetryPolicy,
-    TwilioConnector,
-    TwilioCredentials,
-)
 from milo_desktop.services.core.supervisor import Supervisor, WorkerState
 from milo_desktop.services.outreach import SmsHandler
 from milo_desktop.services.outreach.queueing import queue_sms
@@ -35,35 +29,15 @@ from milo_desktop.services.sync.outbox import (
 )
 from milo_desktop.services.workspace import Workspace
 from tests.factories import make_candidate
+from tests.outbox_rig import NUMBER, bodies_at, running_sandbox, twilio
 
-NUMBER = "+15550001111"
 CALLER = "+15557654321"
 MESSAGES = r"/Messages\.json$"
 
 
 @pytest.fixture
 def sandbox() -> Iterator[TwilioSandbox]:
-    sb = TwilioSandbox()
-    with sb.running():
-        sb.add_number(NUMBER)
-        yield sb
-
-
-def twilio(sb: TwilioSandbox) -> Callable[[], Coroutine[Any, Any, TwilioConnector]]:
-    """The real connector, its retry waits (Retry-After) skipped: no test waits on time."""
-    async def no_wait(_seconds: float) -> None:
-        return None
-
-    async def make() -> TwilioConnector:
-        return TwilioConnector(TwilioCredentials.auth_token(sb.account.sid, sb.account.auth_token),
-                               ApiBases(sb.base_url, sb.base_url),
-                               policy=RetryPolicy(attempts=2, base_delay=0.01), sleep=no_wait)
-    return make
-
-
-def bodies_at(sb: TwilioSandbox, to: str) -> list[str]:
-    with sb.state.lock:
-        return sorted(m.data["body"] for m in sb.state.messages.values() if m.data["to"] == to)
+    yield from running_sandbox()
 
 
 def outbox(ws: Workspace) -> list[tuple[OutboxStatus, str | None, int]]:
