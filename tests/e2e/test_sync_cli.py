@@ -77,3 +77,17 @@ async def _in_thread(fn: Any, *args: Any) -> Any:
     import asyncio
 
     return await asyncio.get_running_loop().run_in_executor(None, fn, *args)
+
+
+def test_sync_help_documents_exit_status_and_every_connectors_environment() -> None:
+    from milo_desktop.app.background import CONNECTORS
+
+    result = subprocess.run([sys.executable, "-m", "milo_desktop", "sync", "--help"],
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    text = " ".join(result.stdout.split())
+    assert "0 every connected service synced" in text and "No service is connected" in text
+    assert "1 a connected service did not sync" in text
+    names = [name for plugin in CONNECTORS for name, _ in plugin.env_vars]
+    assert "TWILIO_AUTH_TOKEN" in names
+    assert all(name in text for name in names)
