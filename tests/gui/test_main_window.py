@@ -110,8 +110,9 @@ def test_bell_counts_lists_and_marks_read(
 
 
 def test_spend_chip_shows_used_vs_budget(qtbot, make_ctx, sqlite_workspace: Workspace) -> None:
-    iid = make_interviewer(
-        sqlite_workspace, "Forklift", budget_kind=BudgetKind.ALL_TIME, budget_cents=100_000
+    iid = make_interviewer(  # no deadline: never swept to expired (its budget would go)
+        sqlite_workspace, "Forklift", budget_kind=BudgetKind.ALL_TIME, budget_cents=100_000,
+        deadline=None,
     )
     sqlite_workspace.db.run_sync(
         lambda s: s.add(

@@ -32,6 +32,7 @@ CALLED_FROM = "+12145550142"
 @pytest.fixture
 def data(sqlite_workspace: Workspace) -> dict[str, int]:
     ws = sqlite_workspace
+    ws.pipeline.clock = lambda: NOW  # the role's deadline is counted from NOW: so is "expired"
     iv = make_interviewer(ws, "Forklift Operator")
     desk = add_receptionist(ws, "Dallas Line", "+12145550197", [iv])
     common = {"status": CallStatus.EVALUATED, "review": CallReview.NEEDS_REVIEW}
