@@ -5,7 +5,6 @@ no lease wait and no duplicate."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -29,7 +28,15 @@ from milo_desktop.services.sync.outbox import (
 )
 from milo_desktop.services.workspace import Workspace
 from tests.factories import make_candidate
-from tests.outbox_rig import NUMBER, bodies_at, running_sandbox, twilio
+from tests.outbox_rig import (
+    NUMBER,
+    Rounds,
+    bodies_at,
+    running_sandbox,
+    state_of,
+    twilio,
+    until,
+)
 
 CALLER = "+15557654321"
 MESSAGES = r"/Messages\.json$"
@@ -45,31 +52,7 @@ def outbox(ws: Workspace) -> list[tuple[OutboxStatus, str | None, int]]:
                                      s.scalars(select(OutboxItem).order_by(OutboxItem.id))])
 
 
-def state_of(sup: Supervisor, name: str) -> tuple[WorkerState, int]:
-    status = sup.status(name)
-    assert status is not None
-    return status.state, status.restarts
 
-
-async def until(condition: Callable[[], bool], what: str, steps: int = 2000) -> None:
-    for _ in range(steps):
-        if condition():
-            return
-        await asyncio.sleep(0.005)
-    raise AssertionError(f"never happened: {what}")
-
-
-class Rounds:
-    """The worker's sleep between rounds: counts finished rounds, holds the next one."""
-
-    def __init__(self) -> None:
-        self.done = 0
-        self.go = asyncio.Event()
-
-    async def __call__(self, _seconds: float) -> None:
-        self.done += 1
-        await self.go.wait()
-        self.go.clear()
 
 
 # ----- a 429 storm while refreshing delivery statuses -----------------------------------------

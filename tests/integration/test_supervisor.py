@@ -33,24 +33,19 @@ from milo_desktop.services.outreach import SmsHandler
 from milo_desktop.services.sync.outbox import OutboxRow, OutboxWorker, enqueue_sms
 from milo_desktop.services.workspace import Workspace
 from tests.factories import make_interviewer
-from tests.outbox_rig import NUMBER, bodies_at, running_sandbox, twilio
+from tests.outbox_rig import (
+    NUMBER,
+    Rounds,
+    bodies_at,
+    running_sandbox,
+    state_of,
+    twilio,
+    until,
+)
 
 CALLER = "+15557654321"
 
 
-def state_of(sup: Supervisor, name: str) -> tuple[WorkerState, int]:
-    status = sup.status(name)
-    assert status is not None
-    return status.state, status.restarts
-
-
-async def until(condition: Callable[[], bool], what: str, steps: int = 2000) -> None:
-    """Let the loop (and the database threads) run until ``condition()``; a bounded wait."""
-    for _ in range(steps):
-        if condition():
-            return
-        await asyncio.sleep(0.005)
-    raise AssertionError(f"never happened: {what}")
 
 
 class Clock:
@@ -264,19 +259,6 @@ def test_worker_failure_is_recorded_once_per_episode(workspace: Workspace, arun:
 def sandbox() -> Iterator[TwilioSandbox]:
     yield from running_sandbox()
 
-
-class Rounds:
-    """The outbox worker's sleep between rounds: counts finished rounds; the next round
-    starts only when the test allows it."""
-
-    def __init__(self) -> None:
-        self.done = 0
-        self.go = asyncio.Event()
-
-    async def __call__(self, _seconds: float) -> None:
-        self.done += 1
-        await self.go.wait()
-        self.go.clear()
 
 
 @pytest.mark.expect_log_warnings
