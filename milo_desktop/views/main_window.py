@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QByteArray, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QPainter, QShortcut
 from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -29,6 +31,7 @@ from milo_desktop.views.candidates import DirectorySection, open_candidate_profi
 from milo_desktop.views.candidates.profile import ProfileDialog
 from milo_desktop.views.context import ViewContext
 from milo_desktop.views.interviewers import InterviewersSection
+from milo_desktop.views.later_sections import LaterSection
 from milo_desktop.views.receptionists import PipelineSection, ReceptionistsSection
 from milo_desktop.views.settings import IntegrationsSection
 from milo_desktop.views.widgets.alerts import DesktopAlerts
@@ -39,6 +42,8 @@ from milo_desktop.views.widgets.spend_chip import SpendChip
 from milo_desktop.views.widgets.sync_status import sync_status_text, worker_status_text
 
 SECTION_ROLE = Qt.ItemDataRole.UserRole + 1
+TAB_ROLE = Qt.ItemDataRole.UserRole + 2  # an entry that opens a tab of its section ("archived")
+LEVEL_ROLE = Qt.ItemDataRole.UserRole + 3  # 1: drawn indented under the entry above
 
 
 class MainWindow(QMainWindow):
@@ -52,6 +57,7 @@ class MainWindow(QMainWindow):
         )
         self.setWindowTitle(self.tr("Milo Desktop"))
         self.setMinimumSize(1000, 640)
+        self._following_tab = False
 
         self.interviewers = InterviewersSection(ctx)
         self.directory = DirectorySection(ctx)
@@ -70,6 +76,9 @@ class MainWindow(QMainWindow):
         if ctx.workspace.integrations is not None:  # built by app.py (it needs the keychain)
             self.integrations = IntegrationsSection(ctx, ctx.workspace.integrations)
             self.sections.append((self.tr("Integrations"), self.integrations))
+        # The rest of product.md's map: visible in the sidebar, each saying it comes later.
+        self.later = {key: LaterSection(key) for key in
+                      ("ats", "email", "sourcing", "outreach", "data", "settings")}
 
         central = QWidget(self)
         outer = QVBoxLayout(central)
@@ -81,7 +90,7 @@ class MainWindow(QMainWindow):
         self.splitter.setHandleWidth(1)
         self.sidebar = self._build_sidebar()
         self.stack = QStackedWidget(self.splitter)
-        for _title, widget in self.sections:
+        for widget in [w for _t, w in self.sections] + list(self.later.values()):
             self.stack.addWidget(widget)
         self.splitter.addWidget(self.sidebar)
         self.splitter.addWidget(self.stack)
@@ -97,6 +106,8 @@ class MainWindow(QMainWindow):
         self.alerts.openRequested.connect(self.bell.choose)  # a clicked desktop notification
         self._quitting = False
 
+        self.interviewers.list_page.tabs.currentChanged.connect(
+            lambda _i: self._follow_interviewers_tab())
         self._build_status_bar()
         self._build_menus_and_shortcuts()
         self.restore_state()
@@ -129,26 +140,42 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.bell)
         return bar
 
+    def sidebar_entries(self) -> list[tuple[str | None, str, int, str | None, int]]:
+        """product.md's map, in order: (group header, title, stack index, tab, level). Each
+        real section's first entry has Ctrl+1…, in this order; sections that come later and
+        entries that open a tab have no shortcut."""
+        later = {key: len(self.sections) + i for i, key in enumerate(self.later)}
+        entries: list[tuple[str | None, str, int, str | None, int]] = [
+            (None, self.sections[0][0], 0, None, 0),
+            (None, self.tr("Archived"), 0, "archived", 1),
+            (self.tr("SOURCE CANDIDATES"), self.sections[1][0], 1, None, 0),
+            (None, self.sections[2][0], 2, None, 0),
+            (None, self.sections[3][0], 3, None, 1),  # Receptionists, of Inbound via Phone
+        ]
+        entries += [(None, self.later[k].title, later[k], None, 0)
+                    for k in ("ats", "email", "sourcing")]
+        entries += [(self.tr("WORKSPACE"), self.sections[4][0], 4, None, 0),
+                    (None, self.later["outreach"].title, later["outreach"], None, 0)]
+        if self.integrations is not None:
+            entries.append((None, self.sections[5][0], 5, None, 0))
+        entries += [(None, self.later[k].title, later[k], None, 0) for k in ("data", "settings")]
+        return entries
+
     def _build_sidebar(self) -> QListWidget:
         sidebar = QListWidget(self)
         sidebar.setObjectName("sidebar")
         sidebar.setMinimumWidth(170)
         sidebar.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        groups = [(None, 0), (self.tr("SOURCE CANDIDATES"), 1), (None, 2), (None, 3),
-                  (self.tr("INSIGHTS"), 4)]
-        if len(self.sections) > 5:
-            groups.append((self.tr("SETTINGS"), 5))
-        for header, index in groups:
+        sidebar.setItemDelegate(_SidebarDelegate(sidebar))
+        for header, title, index, tab, level in self.sidebar_entries():
             if header:
                 item = QListWidgetItem(header)
                 item.setFlags(Qt.ItemFlag.NoItemFlags)
                 sidebar.addItem(item)
-            item = QListWidgetItem(self.sections[index][0])
+            item = QListWidgetItem(title)
             item.setData(SECTION_ROLE, index)
-            shortcut = QKeySequence(f"Ctrl+{index + 1}").toString(
-                QKeySequence.SequenceFormat.NativeText
-            )
-            item.setToolTip(f"{self.sections[index][0]}  ({shortcut})")
+            item.setData(TAB_ROLE, tab)
+            item.setData(LEVEL_ROLE, level)
             sidebar.addItem(item)
         sidebar.currentItemChanged.connect(self._sidebar_changed)
         return sidebar
@@ -247,33 +274,79 @@ class MainWindow(QMainWindow):
         help_menu.addAction(about)
 
         QShortcut(QKeySequence("Ctrl+K"), self, self.focus_search)
-        for i in range(len(self.sections)):
-            QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self, lambda i=i: self.show_section(i))
+        self._build_section_actions()
+
+    def _build_section_actions(self) -> None:
+        """One checkable action per sidebar entry, made once: the View menu lists them and
+        they carry Ctrl+1… (the only registration of those keys: a second one, say a
+        QShortcut beside a menu action, makes Qt call the key ambiguous and do nothing)."""
+        self.section_actions = QActionGroup(self)
+        self.section_actions.setExclusive(True)
+        number = 0
+        for row in range(self.sidebar.count()):
+            item = self.sidebar.item(row)
+            index = item.data(SECTION_ROLE)
+            if index is None:
+                continue
+            title = item.text()
+            if item.data(TAB_ROLE) == "archived":
+                title = self.tr("Archived Interviewers")
+            action = QAction(title, self, checkable=True)
+            action.setData(row)
+            if index < len(self.sections) and item.data(TAB_ROLE) is None and number < 9:
+                number += 1
+                action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+                keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+                item.setToolTip(f"{item.text()}  ({keys})")
+            action.triggered.connect(lambda _c=False, row=row: self.sidebar.setCurrentRow(row))
+            self.section_actions.addAction(action)
+            self.addAction(action)  # its shortcut works while the menu bar is hidden too
+            self.view_menu.addAction(action)
+        self._view_extras: list[QAction] = []
+        self._check_section_action()
+
+    def _check_section_action(self) -> None:
+        row = self.sidebar.currentRow()
+        for action in self.section_actions.actions():
+            if action.data() == row:
+                action.setChecked(True)
 
     def _fill_view_menu(self) -> None:
+        """The section actions stay; what follows them (the columns of the table on screen)
+        is made afresh each time the menu opens."""
         menu: QMenu = self.view_menu
-        menu.clear()
-        for i, (title, _w) in enumerate(self.sections):
-            action = QAction(title, menu, checkable=True)
-            action.setChecked(self.stack.currentIndex() == i)
-            action.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
-            action.triggered.connect(lambda _c=False, i=i: self.show_section(i))
-            menu.addAction(action)
+        for action in self._view_extras:
+            menu.removeAction(action)
+            if action.menu() is not None:
+                action.menu().deleteLater()
+        self._view_extras = []
+        self._check_section_action()
+        columns: QMenu | None = None
         if self.stack.currentWidget() is self.directory:
-            menu.addSeparator()
-            columns = menu.addMenu(self.tr("Columns"))
+            columns = QMenu(self.tr("Columns"), menu)
             self.directory.populate_view_menu(columns)
         elif (self.stack.currentWidget() is self.interviewers
               and self.interviewers.current_page() is self.interviewers.detail_page):
-            menu.addSeparator()
-            self.interviewers.detail_page.columns.populate(menu.addMenu(self.tr("Columns")))
+            columns = QMenu(self.tr("Columns"), menu)
+            self.interviewers.detail_page.columns.populate(columns)
+        if columns is not None:
+            self._view_extras = [menu.addSeparator(), menu.addMenu(columns)]
 
     # ----- navigation ----------------------------------------------------------------------
     def show_section(self, index: int) -> None:
+        """Show a section by its place in ``sections`` (the Interviewers entry that matches
+        the list's tab: Archived while the archived interviewers are listed)."""
+        tab = "archived" if index == 0 and self._interviewers_tab() == "archived" else None
         for row in range(self.sidebar.count()):
-            if self.sidebar.item(row).data(SECTION_ROLE) == index:
+            item = self.sidebar.item(row)
+            if item.data(SECTION_ROLE) == index and item.data(TAB_ROLE) == tab:
                 self.sidebar.setCurrentRow(row)
                 return
+        if 0 <= index < self.stack.count():  # a section with no entry of its own
+            self.stack.setCurrentIndex(index)
+
+    def _interviewers_tab(self) -> str:
+        return self.interviewers.list_page.current_tab()
 
     def current_section(self) -> QWidget:
         section = self.stack.currentWidget()
@@ -283,7 +356,26 @@ class MainWindow(QMainWindow):
     def _sidebar_changed(self, current: QListWidgetItem | None, _prev: object) -> None:
         if current is None or current.data(SECTION_ROLE) is None:
             return
-        self.stack.setCurrentIndex(int(current.data(SECTION_ROLE)))
+        index = int(current.data(SECTION_ROLE))
+        self.stack.setCurrentIndex(index)
+        if hasattr(self, "section_actions"):
+            self._check_section_action()
+        if index == 0 and not self._following_tab:
+            tab = current.data(TAB_ROLE)
+            if tab is not None:
+                self.interviewers.show_tab(tab)
+            elif self._interviewers_tab() == "archived":  # "Interviewers": the active ones
+                self.interviewers.show_tab("active")
+
+    def _follow_interviewers_tab(self) -> None:
+        """Choosing the Archived tab in the list selects the Archived entry, and back."""
+        if self.stack.currentWidget() is not self.interviewers:
+            return
+        self._following_tab = True
+        try:
+            self.show_section(0)
+        finally:
+            self._following_tab = False
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -421,3 +513,16 @@ class MainWindow(QMainWindow):
 def _network_information() -> QNetworkInformation | None:
     """The reachability backend, None until one is loaded (PySide6's stub says never None)."""
     return QNetworkInformation.instance()
+
+
+class _SidebarDelegate(QStyledItemDelegate):
+    """Draws an entry that belongs to the one above it (Archived, Receptionists) indented."""
+
+    INDENT = 14
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        if index.data(LEVEL_ROLE):
+            option = QStyleOptionViewItem(option)
+            option.rect.setLeft(option.rect.left() + self.INDENT)
+        super().paint(painter, option, index)

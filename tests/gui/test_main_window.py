@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 from milo_desktop.enums import BudgetKind, NotificationKind, SpendKind
 from milo_desktop.models import SpendEntry
 from milo_desktop.services.workspace import Workspace
-from milo_desktop.views.main_window import MainWindow
+from milo_desktop.views.main_window import SECTION_ROLE, MainWindow
 from milo_desktop.views.widgets.alerts import (
     Announcement,
     chime_path,
@@ -38,7 +38,9 @@ def test_sections_shortcuts_and_status_bar(qtbot, make_ctx, sqlite_workspace: Wo
     qtbot.waitUntil(window.interviewers.is_loaded, timeout=5000)
     # every sidebar entry leads somewhere (no dead buttons)
     targets = [window.sidebar.item(i) for i in range(window.sidebar.count())]
-    assert sum(1 for t in targets if t.flags() & Qt.ItemFlag.ItemIsEnabled) == len(window.sections)
+    enabled = [t for t in targets if t.flags() & Qt.ItemFlag.ItemIsEnabled]
+    assert len(enabled) == len(window.sidebar_entries())
+    assert all(0 <= int(t.data(SECTION_ROLE)) < window.stack.count() for t in enabled)
     QTest.keySequence(window, QKeySequence("Ctrl+2"))
     assert window.current_section() is window.directory
     qtbot.waitUntil(window.directory.is_loaded, timeout=5000)
@@ -129,7 +131,7 @@ def test_spend_chip_shows_used_vs_budget(qtbot, make_ctx, sqlite_workspace: Work
     )
     window = _window(qtbot, make_ctx(sqlite_workspace))
     qtbot.waitUntil(lambda: window.spend.summary is not None, timeout=5000)
-    assert window.spend.label.text() == "Spend $312 / $1k"
+    assert window.spend.label.text() == "Spend (30 days) $312 / $1k"
     assert window.spend.bar.isVisible() and window.spend.bar.value() == 312
 
 

@@ -16,7 +16,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -131,6 +131,7 @@ class InterviewersListPage(RowActions, QWidget):
         self._figures_timer.timeout.connect(
             lambda: self._run(self._refresh_figures(), "interviewers.list.figures"))
         ctx.bridge.candidatesChanged.connect(lambda _ids: self._figures_timer.start())
+        ctx.bridge.applicationsChanged.connect(lambda _ids: self._figures_timer.start())
         ctx.bridge.spendChanged.connect(self._figures_timer.start)
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
         self.tabs.currentChanged.connect(self._tab_changed)
@@ -138,6 +139,7 @@ class InterviewersListPage(RowActions, QWidget):
         self.table.horizontalHeader().sortIndicatorChanged.connect(self._header_sorted)
         self.model.stateChanged.connect(self._state_changed)
         self.model.firstPageLoaded.connect(self._maybe_loaded)
+        self.table.clicked.connect(self._clicked)
         self.table.doubleClicked.connect(self._double_clicked)
         self.table.customContextMenuRequested.connect(self._show_context_menu)
         self.table.installEventFilter(self)
@@ -164,6 +166,11 @@ class InterviewersListPage(RowActions, QWidget):
 
     def current_tab(self) -> str:
         return str(self.tabs.tabData(self.tabs.currentIndex()))
+
+    def show_tab(self, tab: str) -> None:
+        for i in range(self.tabs.count()):
+            if self.tabs.tabData(i) == tab:
+                self.tabs.setCurrentIndex(i)
 
     def is_loaded(self) -> bool:
         return self._counts_ready and self.model.state in (LoadState.READY, LoadState.EMPTY)
@@ -375,6 +382,17 @@ class InterviewersListPage(RowActions, QWidget):
                 self.edit_budget(row)
                 return True
         return super().eventFilter(watched, event)
+
+    def _clicked(self, index: QModelIndex) -> None:
+        """A click on a row opens it, as product.md says. Not a click that picks several rows
+        (Ctrl / Shift / ⌘), nor one on the budget cell: its pencil edits the budget in place."""
+        picking = (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+                   | Qt.KeyboardModifier.MetaModifier)
+        if QGuiApplication.keyboardModifiers() & picking:
+            return
+        if index.column() == self.model.column_index("spend"):
+            return
+        self._open_row(index.row())
 
     def _double_clicked(self, index: QModelIndex) -> None:
         if index.column() == self.model.column_index("spend"):

@@ -86,6 +86,12 @@ class InterviewersSection(QWidget):
         if self.list_page.is_loaded():
             self.list_page.table.setFocus()
 
+    def show_tab(self, tab: str) -> None:
+        """The list on one of its tabs ("active", "expired", "archived")."""
+        if self.stack.currentWidget() is not self.list_page:
+            self.show_list()
+        self.list_page.show_tab(tab)
+
     def current_page(self) -> InterviewersListPage | InterviewerPage:
         page = self.stack.currentWidget()
         assert isinstance(page, InterviewersListPage | InterviewerPage)

@@ -34,6 +34,7 @@ Index = QModelIndex | QPersistentModelIndex
 ROW_HEIGHT = 46  # two lines; fixed so the table never measures rows
 PAD = 8
 BUTTON = 22  # square icon buttons
+LINK_GAP = 12  # between two action links
 
 
 def _background(delegate: QStyledItemDelegate, painter: QPainter, option: QStyleOptionViewItem,
@@ -266,6 +267,12 @@ class LinksDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self._links = links
 
+    def width_needed(self, font: QFont) -> int:
+        """The column width that shows every link whole."""
+        fm = QFontMetrics(font)
+        links = sum(fm.horizontalAdvance(text) + 4 for _key, text in self._links)
+        return 2 * PAD + links + LINK_GAP * (len(self._links) - 1)
+
     def link_rects(self, option: QStyleOptionViewItem) -> list[tuple[str, str, QRect]]:
         fm = QFontMetrics(option.font)
         x = option.rect.left() + PAD
@@ -273,7 +280,7 @@ class LinksDelegate(QStyledItemDelegate):
         for key, text in self._links:
             w = fm.horizontalAdvance(text) + 4
             out.append((key, text, QRect(x, option.rect.top(), w, option.rect.height())))
-            x += w + 14
+            x += w + LINK_GAP
         return out
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -10,6 +20,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -20,6 +32,23 @@ from milo_desktop.views.context import ViewContext
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
 DEBOUNCE_MS = 120
+MAX_POPUP_WIDTH = 720  # long names and addresses beyond this are elided (whole on hover)
+ITEM_CHROME = 56  # item padding, list and popup margins, frame, a vertical scroll bar
+
+
+def popup_width(needed: int, floor: int, room: int) -> int:
+    """At least ``floor`` (the search field's width); as wide as ``needed`` up to
+    MAX_POPUP_WIDTH and the ``room`` left on the screen."""
+    return max(floor, min(needed, MAX_POPUP_WIDTH, room))
+
+
+class _ElidingRows(QStyledItemDelegate):
+    """Rows claim no width of their own: each is as wide as the list and its text is elided
+    (a row as wide as its text would be cut off at the edge, or scroll sideways)."""
+
+    def sizeHint(self, option: QStyleOptionViewItem,
+                 index: QModelIndex | QPersistentModelIndex) -> QSize:
+        return QSize(1, super().sizeHint(option, index).height())
 
 
 class ResultsPopup(QFrame):
@@ -35,6 +64,12 @@ class ResultsPopup(QFrame):
         self.list = QListWidget(self)
         self.list.setObjectName("popupList")
         self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # Rows as wide as the list, their text elided: never a sideways scroll bar.
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.list.setUniformItemSizes(True)
+        self.list.setWordWrap(False)
+        self.list.setItemDelegate(_ElidingRows(self.list))
         self.list.itemClicked.connect(self._clicked)
         self.empty = QLabel(self)
         self.empty.setObjectName("muted")
@@ -70,7 +105,7 @@ class ResultsPopup(QFrame):
                 item = QListWidgetItem(f"{name}    {detail}" if detail else name)
                 item.setData(KIND_ROLE, kind)
                 item.setData(ID_ROLE, item_id)
-                item.setToolTip(detail)
+                item.setToolTip(f"{name}\n{detail}" if detail else name)
                 self.list.addItem(item)
         has_rows = self.list.count() > 0
         self.list.setVisible(has_rows)
@@ -81,7 +116,13 @@ class ResultsPopup(QFrame):
         shown = min(self.list.count(), 14)
         row_height = self.list.sizeHintForRow(0) if self.list.count() else 28
         self.list.setFixedHeight(max(1, shown) * row_height + 2 * self.list.frameWidth() + 4)
-        self.setFixedWidth(max(anchor.width(), 460))
+        fm = self.list.fontMetrics()
+        widest = max((fm.horizontalAdvance(self.list.item(i).text())
+                      for i in range(self.list.count())), default=0)
+        at = anchor.mapToGlobal(QPoint(0, 0))
+        screen = anchor.screen().availableGeometry()
+        self.setFixedWidth(popup_width(widest + ITEM_CHROME, max(anchor.width(), 460),
+                                       screen.right() - at.x() - 8))
         self.adjustSize()
         self.move(anchor.mapToGlobal(QPoint(0, anchor.height() + 4)))
         self.show()
