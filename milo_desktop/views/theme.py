@@ -8,6 +8,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
+from milo_desktop.paths import resources_dir
+from milo_desktop.views.widgets import field_policy
+
 
 @dataclass(frozen=True)
 class Theme:
@@ -106,6 +109,7 @@ def apply(app: QApplication, dark: bool | None = None) -> Theme:
     pal.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor(theme.muted))
     app.setPalette(pal)
     app.setStyleSheet(stylesheet(theme))
+    field_policy.install(app)  # wheel focus, readable drop-down lists, one date pattern
     return theme
 
 
@@ -124,11 +128,11 @@ def stylesheet(t: Theme) -> str:
     #muted, QLabel[muted="true"] {{ color: {t.muted}; }}
     #overlayTitle {{ font-size: 16px; font-weight: 600; color: {t.text}; }}
     #overlayHint {{ color: {t.muted}; }}
-    QLineEdit, QComboBox, QDateEdit, QSpinBox, QDoubleSpinBox {{
+    QLineEdit, QComboBox, QAbstractSpinBox {{
         background: {t.base}; border: 1px solid {t.border}; border-radius: 6px; padding: 5px 8px;
     }}
-    QLineEdit:focus, QComboBox:focus {{ border-color: {t.accent}; }}
-    QComboBox::drop-down {{ border: none; width: 20px; }}
+    QLineEdit:focus, QComboBox:focus, QAbstractSpinBox:focus {{ border-color: {t.accent}; }}
+    {fields_stylesheet(t)}
     #globalSearch {{ border-radius: 8px; padding: 6px 10px; min-width: 340px; background: {t.window}; }}
     QPushButton, QToolButton {{
         border: 1px solid {t.border}; border-radius: 6px; padding: 5px 10px; background: {t.base};
@@ -152,4 +156,72 @@ def stylesheet(t: Theme) -> str:
     QProgressBar#spendBar {{ border: none; background: {t.border}; border-radius: 3px; max-height: 6px; }}
     QProgressBar#spendBar::chunk {{ background: {t.accent}; border-radius: 3px; }}
     QProgressBar#spendBar[over="true"]::chunk {{ background: {t.danger}; }}
+    """
+
+
+def _icon_url(name: str, t: Theme) -> str:
+    # Arrows are drawn by our SVGs: once a field's border is styled, Qt stops drawing the
+    # native sub-controls and its fallback glyphs render broken.
+    return (resources_dir() / "icons" / f"{name}{'-dark' if t.dark else ''}.svg").as_posix()
+
+
+def fields_stylesheet(t: Theme) -> str:
+    """Combo boxes, spin boxes, date edits and their popups, check boxes and radio buttons,
+    readable in both themes: the arrows, the current item of a drop-down list, the calendar's
+    month/year header, an unticked box on a dark card."""
+    down, up = _icon_url("chevron-down", t), _icon_url("chevron-up", t)
+    left, right = _icon_url("chevron-left", t), _icon_url("chevron-right", t)
+    check = _icon_url("check", t)  # white on the light theme's accent, ink on the dark one's
+    return f"""
+    QComboBox::drop-down, QDateTimeEdit::drop-down {{
+        subcontrol-origin: padding; subcontrol-position: center right; border: none;
+        width: 20px; }}
+    QComboBox::down-arrow, QDateTimeEdit::down-arrow {{ image: url({down});
+        width: 10px; height: 10px; }}
+    QAbstractSpinBox {{ padding-right: 24px; }}
+    QAbstractSpinBox::up-button, QAbstractSpinBox::down-button {{
+        subcontrol-origin: border; width: 20px; border: none;
+        border-left: 1px solid {t.border}; background: transparent; }}
+    QAbstractSpinBox::up-button {{ subcontrol-position: top right;
+        border-top-right-radius: 6px; }}
+    QAbstractSpinBox::down-button {{ subcontrol-position: bottom right;
+        border-bottom-right-radius: 6px; }}
+    QAbstractSpinBox::up-button:hover, QAbstractSpinBox::down-button:hover {{
+        background: {t.hover}; }}
+    QAbstractSpinBox::up-arrow {{ image: url({up}); width: 10px; height: 10px; }}
+    QAbstractSpinBox::down-arrow {{ image: url({down}); width: 10px; height: 10px; }}
+    QComboBox QAbstractItemView {{ background: {t.base}; color: {t.text};
+        border: 1px solid {t.border}; outline: 0; padding: 2px;
+        selection-background-color: {t.accent}; selection-color: {t.accent_text}; }}
+    QComboBox QAbstractItemView::item {{ min-height: 24px; padding: 0 8px; color: {t.text}; }}
+    QComboBox QAbstractItemView::item:hover {{ background: {t.hover}; color: {t.text}; }}
+    QComboBox QAbstractItemView::item:selected {{ background: {t.accent};
+        color: {t.accent_text}; }}
+    QComboBox QAbstractItemView::item:disabled {{ color: {t.muted}; }}
+    QCalendarWidget QWidget#qt_calendar_navigationbar {{ background: {t.base};
+        border-bottom: 1px solid {t.border}; }}
+    QCalendarWidget QToolButton {{ color: {t.text}; background: transparent; border: none;
+        font-weight: 600; padding: 4px 8px; }}
+    QCalendarWidget QToolButton:hover {{ background: {t.hover}; }}
+    QCalendarWidget QToolButton::menu-indicator {{ image: none; }}
+    QCalendarWidget QToolButton#qt_calendar_prevmonth {{ qproperty-icon: url({left}); }}
+    QCalendarWidget QToolButton#qt_calendar_nextmonth {{ qproperty-icon: url({right}); }}
+    QCalendarWidget QSpinBox {{ padding: 2px 24px 2px 6px; }}
+    QCalendarWidget QAbstractItemView {{ background: {t.base}; color: {t.text};
+        selection-background-color: {t.accent}; selection-color: {t.accent_text};
+        outline: 0; }}
+    QCalendarWidget QAbstractItemView:disabled {{ color: {t.muted}; }}
+    QCheckBox::indicator, QRadioButton::indicator {{ width: 14px; height: 14px;
+        border: 1px solid {t.muted}; background: {t.base}; }}
+    QCheckBox::indicator {{ border-radius: 3px; }}
+    QRadioButton::indicator {{ border-radius: 8px; }}
+    QCheckBox::indicator:checked {{ background: {t.accent}; border-color: {t.accent};
+        image: url({check}); }}
+    QRadioButton::indicator:checked {{ border-color: {t.accent}; background: qradialgradient(
+        cx: 0.5, cy: 0.5, radius: 0.5, fx: 0.5, fy: 0.5, stop: 0 {t.accent},
+        stop: 0.45 {t.accent}, stop: 0.55 {t.base}, stop: 1 {t.base}); }}
+    QCheckBox::indicator:hover, QRadioButton::indicator:hover {{ border-color: {t.accent}; }}
+    QCheckBox::indicator:disabled, QRadioButton::indicator:disabled {{
+        border-color: {t.border}; background: {t.window}; }}
+    QCheckBox::indicator:checked:disabled {{ background: {t.muted}; border-color: {t.muted}; }}
     """

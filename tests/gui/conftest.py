@@ -46,13 +46,16 @@ def _collect_on_the_gui_thread() -> Iterator[None]:
 
 @pytest.fixture
 def apply_theme(qapp: Any) -> Iterator[Any]:
-    """``apply_theme(dark)`` themes the application like the app does; the application is
-    put back as it was afterwards (other tests measure widgets without an app-wide theme)."""
+    """``apply_theme(dark)`` themes the application like the app does (style sheet, palette
+    and the field policy: views/widgets/field_policy.py); the application is put back as it
+    was afterwards (other tests measure widgets without an app-wide theme)."""
     from milo_desktop.views import theme
+    from milo_desktop.views.widgets import field_policy
 
     before = (qapp.styleSheet(), qapp.palette(), qapp.style().name(), theme.current())
     yield lambda dark: theme.apply(qapp, dark)
     sheet, palette, style, current = before
+    field_policy.uninstall(qapp)
     qapp.setStyleSheet(sheet)
     qapp.setStyle(style)
     qapp.setPalette(palette)

@@ -11,7 +11,6 @@ from dataclasses import replace
 from PySide6.QtCore import QDate, Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QDateEdit,
     QFormLayout,
     QHBoxLayout,
@@ -31,7 +30,8 @@ from milo_desktop.services.outreach import CommunicationPolicy, OutreachService,
 from milo_desktop.services.outreach.policy import MAX_COOLDOWN_HOURS, MAX_NUDGES, WEEKDAYS
 from milo_desktop.views.context import ViewContext
 from milo_desktop.views.widgets.cards import Card, MessageLine
-from milo_desktop.views.widgets.formatting import py_date, py_time
+from milo_desktop.views.widgets.formatting import date_format, local_day, py_date, py_time
+from milo_desktop.views.widgets.search_picker import SearchPicker
 
 LOCAL_ZONE = ""
 
@@ -89,18 +89,16 @@ class CommunicationCard(Card):
             self.day_checks.append(box)
             days.addWidget(box)
         days.addStretch(1)
-        self.zone_combo = QComboBox(self)
-        self.zone_combo.setEditable(True)
-        self.zone_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.zone_combo.addItem(self.tr("This computer’s time zone"), LOCAL_ZONE)
-        for name in sorted(zoneinfo.available_timezones()):
-            self.zone_combo.addItem(name, name)
+        # ~600 zones: searched by any part of the name ("york"), never typed in free.
+        self.zone_combo = SearchPicker(self, self.tr("Search time zones"))
+        self.zone_combo.set_choices([(self.tr("This computer’s time zone"), LOCAL_ZONE)] + [
+            (name.replace("_", " "), name) for name in sorted(zoneinfo.available_timezones())])
         self.blackout_list = QListWidget(self)
         self.blackout_list.setMaximumHeight(72)
         self.blackout_list.hide()  # shown once it holds a date
         self.blackout_date = QDateEdit(self)
         self.blackout_date.setCalendarPopup(True)
-        self.blackout_date.setDisplayFormat("yyyy-MM-dd")
+        self.blackout_date.setDisplayFormat(date_format())
         self.blackout_date.setDate(QDate.currentDate())
         self.add_blackout = QPushButton(self.tr("Add date"), self)
         self.remove_blackout = QPushButton(self.tr("Remove"), self)
@@ -155,11 +153,15 @@ class CommunicationCard(Card):
     def _add_blackout(self) -> None:
         day = py_date(self.blackout_date.date())
         if day not in self.blackout_dates():
-            item = QListWidgetItem(day.isoformat())
+            self._show_blackouts([*self.blackout_dates(), day])
+
+    def _show_blackouts(self, days: list[dt.date]) -> None:
+        self.blackout_list.clear()
+        for day in sorted(days):  # by date: the shown text follows the locale
+            item = QListWidgetItem(local_day(day))
             item.setData(Qt.ItemDataRole.UserRole, day)
             self.blackout_list.addItem(item)
-            self.blackout_list.sortItems()
-            self.blackout_list.show()
+        self.blackout_list.setVisible(bool(days))
 
     def _remove_blackout(self) -> None:
         for item in self.blackout_list.selectedItems():
@@ -171,9 +173,8 @@ class CommunicationCard(Card):
                 for i in range(self.blackout_list.count())]
 
     def _zone(self) -> str:
-        text = self.zone_combo.currentText().strip()
-        i = self.zone_combo.findText(text)
-        return str(self.zone_combo.itemData(i)) if i >= 0 else text
+        self.zone_combo.settle()  # a half-typed search is not a zone
+        return str(self.zone_combo.value() or LOCAL_ZONE)
 
     def form_policy(self) -> CommunicationPolicy:
         hours = ((py_time(self.start_edit.time()), py_time(self.end_edit.time()))
@@ -198,14 +199,9 @@ class CommunicationCard(Card):
         self._hours_toggled(p.hours is not None)
         for i, box in enumerate(self.day_checks):
             box.setChecked(i in p.days)
-        i = self.zone_combo.findData(p.timezone)
-        self.zone_combo.setCurrentIndex(max(i, 0))
-        self.blackout_list.clear()
-        for day in p.blackout_dates:
-            item = QListWidgetItem(day.isoformat())
-            item.setData(Qt.ItemDataRole.UserRole, day)
-            self.blackout_list.addItem(item)
-        self.blackout_list.setVisible(bool(p.blackout_dates))
+        if not self.zone_combo.select_value(p.timezone):
+            self.zone_combo.setCurrentIndex(0)
+        self._show_blackouts(list(p.blackout_dates))
         self.sms_check.setChecked(p.sms_enabled)
         self.sms_from_edit.setText(p.sms_from)
         self.sms_from_edit.setEnabled(p.sms_enabled)

@@ -22,7 +22,7 @@ from milo_desktop.views import theme
 from milo_desktop.views.context import ViewContext
 from milo_desktop.views.settings.sync_issues import service_name
 from milo_desktop.views.widgets.cards import Card, MessageLine
-from milo_desktop.views.widgets.formatting import ago_text
+from milo_desktop.views.widgets.formatting import ago_text, local_datetime
 
 # The poll intervals offered (seconds); the default 10 s puts a caller on screen within ~10 s.
 INTERVAL_CHOICES = (5.0, 10.0, 30.0, 60.0, 300.0, 900.0)
@@ -149,7 +149,7 @@ class SyncCard(Card):
         row.last_sync.setText(ago_text(status.last_sync_at, self.clock())
                               if status.last_sync_at else self.tr("Never"))
         if status.last_sync_at:
-            row.last_sync.setToolTip(status.last_sync_at.astimezone().strftime("%c"))
+            row.last_sync.setToolTip(local_datetime(status.last_sync_at))
         row.progress.setText(self.progress_text(status))
         self._render_interval(row, status)
         row.message.setText(status.message)

@@ -1,10 +1,15 @@
 """How numbers, money and dates read everywhere in the UI: local time, the user's locale,
-one style for every screen ("Nov 3, 2026", "$1.5k", "5m ago")."""
+one style for every screen ("Nov 3, 2026", "$1.5k", "5m ago").
+
+Every date shown, in a label, a table cell or a date field (``QDateEdit.setDisplayFormat``),
+goes through ``date_format()``: the system locale's own order and words with a short month
+name, so a date never reads "7 01 2027" on one screen and "Jan 7, 2027" on another."""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QLocale, QTime, QTimeZone
 
@@ -27,6 +32,21 @@ def display_locale() -> QLocale:
     if locale.language() == QLocale.Language.C:
         return QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
     return locale
+
+
+def date_format(locale: QLocale | None = None) -> str:
+    """The app's one date pattern, from the locale's long date without the weekday and with
+    the short month name: "MMM d, yyyy" (US: Jan 7, 2027), "d MMM yyyy" (UK: 7 Jan 2027),
+    "d. MMM yyyy" (German: 7. Jan. 2027), "yyyy年M月d日" (Japanese)."""
+    pattern = (locale or display_locale()).dateFormat(QLocale.FormatType.LongFormat)
+    pattern = re.sub(r"^dddd[\s,،、]*|[\s,،、]*dddd$", "", pattern)  # the weekday goes
+    pattern = re.sub(r"(?<!M)MMMM(?!M)", "MMM", pattern)
+    return pattern.strip() or "MMM d, yyyy"
+
+
+def qdate_text(value: QDate) -> str:
+    """A QDate in the app's date style."""
+    return display_locale().toString(value, date_format())
 
 
 def py_date(value: QDate) -> dt.date:
@@ -54,12 +74,12 @@ def local_date(value: dt.datetime | None) -> str:
     """The day in the user's time zone and language, e.g. "Nov 3, 2026" (not 11/3/26)."""
     if value is None:
         return ""
-    return display_locale().toString(to_qdatetime(value).date(), "MMM d, yyyy")
+    return qdate_text(to_qdatetime(value).date())
 
 
 def local_day(day: dt.date) -> str:
     """A calendar day (no time zone involved) in the same style as ``local_date``."""
-    return display_locale().toString(QDate(day.year, day.month, day.day), "MMM d, yyyy")
+    return qdate_text(QDate(day.year, day.month, day.day))
 
 
 def local_datetime(value: dt.datetime | None) -> str:
@@ -68,7 +88,7 @@ def local_datetime(value: dt.datetime | None) -> str:
     q = to_qdatetime(value)
     locale = display_locale()
     time = locale.toString(q.time(), QLocale.FormatType.ShortFormat)
-    return f"{locale.toString(q.date(), 'MMM d, yyyy')} {time}"
+    return f"{qdate_text(q.date())} {time}"
 
 
 def count_text(n: int) -> str:

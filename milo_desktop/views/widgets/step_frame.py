@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from milo_desktop.views import theme
+from milo_desktop.views.widgets.field_errors import keep_error_room, reserve_error_line
 
 
 def build_step_frame(dialog: StepWizard, step_titles: Sequence[str], pages: Sequence[QWidget]
@@ -50,6 +51,7 @@ def build_step_frame(dialog: StepWizard, step_titles: Sequence[str], pages: Sequ
     d.progress.hide()
     d.status = QLabel(d)
     d.status.setWordWrap(True)
+    reserve_error_line(d.status)  # a message appearing does not move the buttons
     d.cancel_button = QPushButton(d.tr("Cancel"), d)
     d.back_button = QPushButton(d.tr("Back"), d)
     d.next_button = QPushButton(d.tr("Next"), d)
@@ -171,11 +173,13 @@ class StepWizard(QDialog):
     def _set_busy(self, busy: bool, text: str = "") -> None:
         self._busy = busy
         self.progress.setVisible(busy)
+        keep_error_room(self.status)
         self.status.setStyleSheet("")
         self.status.setText(text)
         self._update_buttons()
 
     def show_error(self, text: str) -> None:
+        keep_error_room(self.status)
         self.status.setStyleSheet(f"color: {theme.current().danger};")
         self.status.setText(text)
 
