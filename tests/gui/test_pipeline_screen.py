@@ -202,7 +202,7 @@ def test_approve_from_details_updates_the_row(section: PipelineSection, qtbot: A
     dialog = w.open_call(data["star"])
     qtbot.waitUntil(lambda: dialog.approve_button.isEnabled(), timeout=10_000)
     dialog.approve_button.click()
-    qtbot.waitUntil(lambda: dialog.banner.text() == "Approved.", timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.banner.text() == "Approved Stella Star.", timeout=10_000)
     # Approved callers leave Needs Review, and the counts follow.
     qtbot.waitUntil(lambda: "Stella Star" not in names(w), timeout=10_000)
     qtbot.waitUntil(lambda: tab_texts(w)[2:4] == ["Needs Review (4)", "Approved (3)"])

@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from milo_desktop.enums import QuestionKind, ReceptionistStatus
+from milo_desktop.models import Receptionist
 from milo_desktop.sandbox.twilio_server import TwilioSandbox
 from milo_desktop.services.flows import AnswerKey, QuestionSpec, ReceptionistConfig
 from milo_desktop.services.receptionists import ReceptionistDraft, ReceptionistService
@@ -18,7 +19,7 @@ from milo_desktop.services.workspace import Workspace
 from milo_desktop.views.receptionists.practice_call import PracticeCallDialog
 from milo_desktop.views.receptionists.receptionists_list import ReceptionistsSection
 from milo_desktop.views.receptionists.wizard import ReceptionistWizard
-from tests.factories import make_interviewer
+from tests.factories import NOW, make_interviewer
 from tests.publishers import sandbox_publisher, unreachable_publisher
 from tests.unit.test_receptionists_service import number_urls
 
@@ -39,7 +40,8 @@ def section(qtbot: Any, make_ctx: Any, sqlite_workspace: Workspace,
     make_interviewer(sqlite_workspace, "Forklift Operator")
     make_interviewer(sqlite_workspace, "Reach Truck Operator")
     ws: Any = sqlite_workspace
-    ws.receptionists = ReceptionistService(ws.db, ws.bus, sandbox_publisher(sandbox))
+    ws.receptionists = ReceptionistService(ws.db, ws.bus, sandbox_publisher(sandbox),
+                                           clock=lambda: NOW)
     widget = ReceptionistsSection(make_ctx(sqlite_workspace))
     qtbot.addWidget(widget)
     widget.resize(1440, 900)
@@ -61,22 +63,23 @@ def test_walk_the_wizard_and_create_a_live_receptionist(
     next_button = wizard.next_button
     qtbot.waitUntil(lambda: wizard.questions.default_interviewer.count() == 3)
 
-    # Step 1: every field checked inline; Next stays disabled until all is well.
+    # Step 1: the number is picked from the account's; Next stays on the step until all
+    # is well.
     basic = wizard.basic
-    assert not next_button.isEnabled()
+    qtbot.waitUntil(lambda: basic.options is not None)
+    assert [basic.number.itemData(i) for i in range(basic.number.count())] == [NUMBER]
+    assert "numbers of your Twilio account" in basic.number_hint.text()
     qtbot.keyClicks(basic.name, "Dallas Warehouse Line")
-    basic.number.setEditText("555-12")
-    assert "“555-12” is not a valid phone number" in problems_text(basic)
-    basic.number.setEditText("(214) 555-0197")
+    assert basic.choose_number(NUMBER)
     qtbot.keyClicks(basic.agent, "Ava")
     basic.intro.set_text("x" * 801)
     assert basic.intro.counter.text() == "801 / 800"
     assert "801 characters; the limit is 800" in problems_text(basic)
-    assert not next_button.isEnabled()
+    qtbot.mouseClick(next_button, Qt.MouseButton.LeftButton)
+    assert wizard.current_step() == 0
     basic.intro.set_text("Thanks for calling Northwind Staffing!")
     assert basic.intro.counter.text() == "38 / 800"
-    qtbot.waitUntil(next_button.isEnabled)  # after the number was checked against the db
-    assert problems_text(basic) == ""
+    assert next_button.isEnabled() and problems_text(basic) == ""
     qtbot.mouseClick(next_button, Qt.MouseButton.LeftButton)
 
     # Step 2: enforcing the job-location match needs the location and the places.
@@ -158,17 +161,18 @@ def test_walk_the_wizard_and_create_a_live_receptionist(
     assert "is paused" in section.banner.text()
 
 
-def test_a_taken_number_is_refused_in_step_one(
+def test_a_taken_number_is_offered_but_cannot_be_chosen(
         qtbot: Any, section: ReceptionistsSection, sqlite_workspace: Workspace) -> None:
     make_interviewer(sqlite_workspace, "SMS Screening", slug="sms", phone_number=NUMBER)
     wizard = section.create_receptionist()
-    qtbot.keyClicks(wizard.basic.name, "Line")
-    qtbot.keyClicks(wizard.basic.agent, "Ava")
-    wizard.basic.intro.set_text("Hello")
-    wizard.basic.number.setEditText(NUMBER)
-    qtbot.waitUntil(lambda: "SMS screening number" in problems_text(wizard.basic))
-    assert "“SMS Screening”" in problems_text(wizard.basic)
-    assert not wizard.next_button.isEnabled()
+    basic = wizard.basic
+    qtbot.waitUntil(lambda: basic.options is not None)
+    assert basic.number.itemText(0) == f"{NUMBER} — in use"
+    tip = basic.number.itemData(0, Qt.ItemDataRole.ToolTipRole)
+    assert "SMS screening number" in tip and "“SMS Screening”" in tip
+    assert not basic.choose_number(NUMBER)
+    assert "Every number of your Twilio account is already in use" in basic.number_hint.text()
+    assert basic.reload_numbers.isVisible()
 
 
 CONFIG = ReceptionistConfig(
@@ -276,7 +280,7 @@ def test_test_call_from_the_list_and_the_review_page(
     qtbot.waitUntil(lambda: "Connect Twilio" in section.banner.text())
 
 
-def test_a_publish_failure_is_shown_in_the_wizard_and_can_be_retried(
+def test_a_failed_create_saves_nothing_and_can_be_tried_again(
         qtbot: Any, section: ReceptionistsSection, sqlite_workspace: Workspace,
         sandbox: TwilioSandbox) -> None:
     ws: Any = sqlite_workspace
@@ -287,17 +291,27 @@ def test_a_publish_failure_is_shown_in_the_wizard_and_can_be_retried(
     wizard.basic.agent.setText("Ava")
     wizard.basic.intro.set_text("Hello")
     wizard.basic.manual.setChecked(True)
-    wizard.basic.number.setEditText(NUMBER)
+    qtbot.waitUntil(lambda: wizard.basic.options is not None)
+    # Twilio cannot be reached: the picker says so and offers to check again.
+    assert "could not be loaded" in wizard.basic.number_hint.text()
+    assert wizard.basic.reload_numbers.isVisible()
+    service.set_publisher(sandbox_publisher(sandbox))
+    qtbot.mouseClick(wizard.basic.reload_numbers, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.basic.number.count() == 1)
+    assert wizard.basic.choose_number(NUMBER)
+    service.set_publisher(unreachable_publisher())  # gone again before Create
     qtbot.waitUntil(wizard.next_button.isEnabled)
     for _step in range(3):
         qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
     wizard.questions.add_question(CONFIG.questions[0])
     qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "could not be published" in wizard.error_text())
+    # Create fails: nothing is saved, and the wizard says so and keeps what was written.
+    qtbot.waitUntil(lambda: "Nothing was saved" in wizard.error_text())
     assert "Twilio cannot be reached" in wizard.error_text() and wizard.isVisible()
-    assert wizard.next_button.text() == "Try publishing again"
-    # Twilio is back: the retry publishes the saved receptionist (no duplicate).
+    assert wizard.next_button.text() == "Create receptionist"
+    assert service.db.run_sync(lambda s: s.query(Receptionist).count()) == 0
+    # Twilio is back: Create again makes it once.
     service.set_publisher(sandbox_publisher(sandbox))
     qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not wizard.isVisible(), timeout=10_000)

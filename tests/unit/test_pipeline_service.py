@@ -263,8 +263,8 @@ def test_ingest_creates_candidate_application_and_outbox(
 def test_ingest_links_existing_candidate(workspace: Workspace, svc: PipelineService, arun: Any,
                                          match: str) -> None:
     ids = seed(workspace)
-    if match == "phone":
-        existing = make_candidate(workspace, "Known Person", "other@x.example",
+    if match == "phone":  # the same number and the same name (give or take case)
+        existing = make_candidate(workspace, "caller 04", "other@x.example",
                                   phone_e164="+12145550004")
     else:
         existing = make_candidate(workspace, "Known Person", "CALLER04@mail.example")

@@ -4,31 +4,45 @@ pause / resume and the list's tabs."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from milo_desktop.enums import QuestionKind, ReceptionistStatus, StageKind
+from milo_desktop.enums import InterviewerStatus, QuestionKind, ReceptionistStatus, StageKind
 from milo_desktop.errors import ValidationProblem
-from milo_desktop.models import AuditEntry, Question, Receptionist, Stage
+from milo_desktop.models import (
+    AuditEntry,
+    Interviewer,
+    Question,
+    Receptionist,
+    ReceptionistInterviewer,
+    Stage,
+)
 from milo_desktop.sandbox.twilio_server import TwilioSandbox
 from milo_desktop.services.flows import QuestionSpec, ReceptionistConfig
 from milo_desktop.services.receptionists import (
     NOT_PUBLISHED_NOTE,
     DraftProblems,
-    PublishProblem,
+    NotCreated,
+    NumbersState,
     ReceptionistDraft,
     ReceptionistsChanged,
     ReceptionistService,
 )
 from milo_desktop.services.workspace import Workspace
-from tests.factories import make_interviewer
+from tests.factories import NOW, make_interviewer
 from tests.publishers import sandbox_publisher, unreachable_publisher
 
 NUMBER = "+12145550197"
 OTHER = "+14155550123"
+
+
+def service_of(ws: Workspace, publisher: Any = None) -> ReceptionistService:
+    """The service on the factories' fixed clock (interviewers' deadlines are relative to it)."""
+    return ReceptionistService(ws.db, ws.bus, publisher, clock=lambda: NOW)
 
 
 def number_urls(sandbox: TwilioSandbox, e164: str) -> tuple[str, str]:
@@ -75,7 +89,7 @@ def test_create_publishes_and_points_the_number(workspace: Workspace, arun: Any,
     iid = make_interviewer(workspace, "Forklift Operator")
     second = make_interviewer(workspace, "Reach Truck Operator")
     publisher = sandbox_publisher(sandbox)
-    svc = ReceptionistService(workspace.db, workspace.bus, publisher)
+    svc = service_of(workspace, publisher)
     events: list[ReceptionistsChanged] = []
     workspace.bus.subscribe(ReceptionistsChanged, events.append)
 
@@ -104,7 +118,7 @@ def test_create_publishes_and_points_the_number(workspace: Workspace, arun: Any,
 
 
 def test_create_refuses_every_problem_at_once(workspace: Workspace, arun: Any) -> None:
-    svc = ReceptionistService(workspace.db, workspace.bus)
+    svc = service_of(workspace)
     bad = draft(None, name="", phone="555-12", config=config(
         intro_message="x" * 801, agent_name="", questions=()))
     with pytest.raises(DraftProblems) as caught:
@@ -121,7 +135,7 @@ def test_create_refuses_every_problem_at_once(workspace: Workspace, arun: Any) -
 
 def test_number_conflicts_with_a_receptionist_and_an_sms_screening(
         workspace: Workspace, arun: Any) -> None:
-    svc = ReceptionistService(workspace.db, workspace.bus)
+    svc = service_of(workspace)
     iid = make_interviewer(workspace, "Forklift Operator", phone_number=OTHER,
                            stages=(StageKind.SMS,))
     first = arun(svc.create(draft(iid)))
@@ -148,7 +162,7 @@ def test_number_conflicts_with_a_receptionist_and_an_sms_screening(
 
 def test_without_a_publisher_it_is_saved_inactive_with_a_note(
         workspace: Workspace, arun: Any) -> None:
-    svc = ReceptionistService(workspace.db, workspace.bus)
+    svc = service_of(workspace)
     detail = arun(svc.create(draft(None, config=config(manual_approval=True))))
     assert detail.status == ReceptionistStatus.INACTIVE and detail.flow_sid is None
     assert detail.note == NOT_PUBLISHED_NOTE
@@ -162,7 +176,7 @@ def test_pause_unpoints_resume_repoints_and_update_republishes(
         workspace: Workspace, arun: Any, sandbox: TwilioSandbox) -> None:
     iid = make_interviewer(workspace, "Forklift Operator")
     publisher = sandbox_publisher(sandbox)
-    svc = ReceptionistService(workspace.db, workspace.bus, publisher)
+    svc = service_of(workspace, publisher)
     live = arun(svc.create(draft(iid)))
     webhook = sandbox.state.flows[live.flow_sid].data["webhook_url"]
 
@@ -196,7 +210,7 @@ def test_pause_unpoints_resume_repoints_and_update_republishes(
 def test_counts_per_tab_and_account_numbers(workspace: Workspace, arun: Any,
                                             sandbox: TwilioSandbox) -> None:
     iid = make_interviewer(workspace, "Forklift Operator")
-    svc = ReceptionistService(workspace.db, workspace.bus, sandbox_publisher(sandbox))
+    svc = service_of(workspace, sandbox_publisher(sandbox))
     a = arun(svc.create(draft(iid)))
     arun(svc.create(draft(iid, name="Spare line", phone=OTHER)))
     arun(svc.pause(a.id))
@@ -211,24 +225,106 @@ def test_counts_per_tab_and_account_numbers(workspace: Workspace, arun: Any,
     assert [c.name for c in choices] == ["Forklift Operator"]
 
 
-def test_a_publish_failure_keeps_the_receptionist_inactive(workspace: Workspace,
-                                                           arun: Any) -> None:
-    svc = ReceptionistService(workspace.db, workspace.bus, unreachable_publisher())
-    with pytest.raises(PublishProblem, match="saved but could not be published: Twilio "
-                                             "cannot be reached") as caught:
+def test_a_create_that_cannot_reach_twilio_saves_nothing(workspace: Workspace,
+                                                        arun: Any) -> None:
+    svc = service_of(workspace, unreachable_publisher())
+    events: list[ReceptionistsChanged] = []
+    workspace.bus.subscribe(ReceptionistsChanged, events.append)
+    with pytest.raises(NotCreated) as caught:
         arun(svc.create(draft(None, config=config(manual_approval=True))))
-    detail = arun(svc.get(caught.value.receptionist_id))
-    assert detail.status == ReceptionistStatus.INACTIVE and detail.flow_sid is None
-    # The wizard's number list is empty (the number is typed by hand), not an error that
-    # would also leave its interviewer choices unloaded.
-    assert arun(svc.account_numbers()) == []
+    assert caught.value.message.startswith("Nothing was saved: the Twilio account's numbers "
+                                           "could not be checked. Twilio cannot be reached")
+    assert saved_rows(workspace, arun) == (0, 0)
+    assert events == []
+    # The wizard's picker says why there are no numbers (and the interviewers still load).
+    options = arun(svc.number_options())
+    assert options.state == NumbersState.UNAVAILABLE and options.numbers == ()
+    assert "Twilio cannot be reached" in options.message
+    assert arun(service_of(workspace).number_options()).state == NumbersState.NOT_CONNECTED
+
+
+def saved_rows(ws: Workspace, arun: Any) -> tuple[int, int]:
+    """(receptionists, their questions and routes) in the database."""
+    return arun(ws.db.read(lambda s: (
+        s.query(Receptionist).count(),
+        s.query(Question).filter(Question.receptionist_id.is_not(None)).count()
+        + s.query(ReceptionistInterviewer).count())))
+
+
+def test_a_number_that_is_not_the_accounts_is_refused_before_saving(
+        workspace: Workspace, arun: Any, sandbox: TwilioSandbox) -> None:
+    iid = make_interviewer(workspace, "Forklift Operator")
+    svc = service_of(workspace, sandbox_publisher(sandbox))
+    with pytest.raises(DraftProblems, match=r"\+16155550199 is not a phone number of the "
+                                             "connected Twilio account"):
+        arun(svc.create(draft(iid, phone="+16155550199")))
+    assert saved_rows(workspace, arun) == (0, 0)
+    assert sandbox.state.flows == {}  # nothing published either
+
+
+def test_a_create_that_fails_to_publish_is_rolled_back(
+        workspace: Workspace, arun: Any, sandbox: TwilioSandbox) -> None:
+    iid = make_interviewer(workspace, "Forklift Operator")
+    svc = service_of(workspace, sandbox_publisher(sandbox))
+    events: list[ReceptionistsChanged] = []
+    workspace.bus.subscribe(ReceptionistsChanged, events.append)
+    sandbox.faults.inject("status", count=10, status=400, path="/Flows", method="POST")
+    with pytest.raises(NotCreated) as caught:
+        arun(svc.create(draft(iid)))
+    assert caught.value.message.startswith("“Dallas Warehouse Line” was not created: ")
+    assert "Nothing was saved; fix the problem and create it again." in caught.value.message
+    assert saved_rows(workspace, arun) == (0, 0)
+    assert events == []
+    assert number_urls(sandbox, NUMBER) == ("", "")
+    # Once Twilio accepts it, the same draft is created (and only once).
+    sandbox.faults.clear()
+    detail = arun(svc.create(draft(iid)))
+    assert detail.status == ReceptionistStatus.LIVE
+    assert arun(svc.overview()).counts["all"] == 1
+
+
+def test_routing_offers_only_interviewers_that_accept_candidates(
+        workspace: Workspace, arun: Any) -> None:
+    past = NOW - dt.timedelta(days=1)
+    active = make_interviewer(workspace, "Forklift Operator")
+    open_ended = make_interviewer(workspace, "Picker", deadline=None)
+    overdue = make_interviewer(workspace, "Overdue Loader", deadline=past)
+    expired = make_interviewer(workspace, "Expired Driver", status=InterviewerStatus.EXPIRED)
+    draft_iv = make_interviewer(workspace, "Draft Packer", status=InterviewerStatus.DRAFT)
+    make_interviewer(workspace, "Archived Clerk", status=InterviewerStatus.ARCHIVED)
+    svc = service_of(workspace)
+    choices = arun(svc.interviewer_choices())
+    assert [(c.name, c.accepts) for c in choices] == [("Forklift Operator", True),
+                                                      ("Picker", True)]
+    # Routing to one that does not accept candidates is refused, each said by name.
+    for iid, why in ((overdue, "“Overdue Loader” has expired"),
+                     (expired, "“Expired Driver” has expired"),
+                     (draft_iv, "“Draft Packer” is still a draft")):
+        with pytest.raises(DraftProblems, match=why):
+            arun(svc.create(draft(iid)))
+        with pytest.raises(DraftProblems, match=why):
+            arun(svc.create(draft(active, interviewer_ids=(iid,))))
+    # A route made while it was open stays, shown as closed, and the receptionist can still
+    # be edited without choosing again.
+    detail = arun(svc.create(draft(active, interviewer_ids=(open_ended,))))
+
+    def close(s: Any) -> None:
+        s.get(Interviewer, active).deadline = past
+
+    workspace.db.run_sync(close, write=True)
+    kept = arun(svc.interviewer_choices(keep=detail.interviewer_ids))
+    assert [(c.name, c.closed) for c in kept] == [("Forklift Operator", "expired"),
+                                                  ("Picker", None)]
+    edited = arun(svc.update(detail.id, draft(active, name="Renamed",
+                                              interviewer_ids=(open_ended,))))
+    assert edited.name == "Renamed" and edited.default_interviewer_id == active
 
 
 def test_overview_shows_each_lines_spend(workspace: Workspace, arun: Any) -> None:
     from milo_desktop.enums import SpendKind
     from milo_desktop.models import Receptionist, SpendEntry
 
-    svc = ReceptionistService(workspace.db, workspace.bus)
+    svc = service_of(workspace)
 
     def seed(s: Any) -> int:
         r = Receptionist(name="Front desk", agent_name="Ava", phone_number=NUMBER)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from milo_desktop.enums import ApplicationStatus, CandidateSource, Channel, InterviewerStatus
+from milo_desktop.enums import ApplicationStatus, CandidateSource, Channel
 from milo_desktop.models import (
     Application,
     Candidate,
@@ -19,8 +19,9 @@ from milo_desktop.models import (
     OutboxItem,
     Receptionist,
 )
+from milo_desktop.services.accepting import interviewer_accepts
 from milo_desktop.services.pipeline import INVITATION
-from milo_desktop.services.pipeline.listing import call_candidate, interviewer_usable
+from milo_desktop.services.pipeline.listing import call_candidate
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ def default_interviewer(s: Session, receptionist: Receptionist,
     if receptionist.default_interviewer_id is None:
         return None
     iv = s.get(Interviewer, receptionist.default_interviewer_id)
-    if iv is None or iv.status != InterviewerStatus.ACTIVE or not interviewer_usable(iv, now):
+    if iv is None or not interviewer_accepts(iv, now):
         return None
     return iv
 

@@ -17,6 +17,8 @@ from milo_desktop.services.pipeline.rows import (
     InterviewerChoice,
     LinkedCandidate,
     ReceptionistOption,
+    ReviewDecision,
+    ReviewUndo,
     UnverifiedNumber,
 )
 from milo_desktop.services.pipeline.service import PipelineService
@@ -34,5 +36,7 @@ __all__ = [
     "LinkedCandidate",
     "PipelineService",
     "ReceptionistOption",
+    "ReviewDecision",
+    "ReviewUndo",
     "UnverifiedNumber",
 ]

@@ -18,7 +18,6 @@ from milo_desktop.enums import (
     CallReview,
     CandidateSource,
     Channel,
-    InterviewerStatus,
 )
 from milo_desktop.errors import ValidationProblem
 from milo_desktop.models import (
@@ -30,12 +29,15 @@ from milo_desktop.models import (
     OutboxItem,
     ReceptionistInterviewer,
 )
-from milo_desktop.services.pipeline.listing import (
-    call_candidate,
-    interviewer_usable,
-    unverified_warning,
+from milo_desktop.services.accepting import refusal
+from milo_desktop.services.pipeline.listing import interviewer_usable, unverified_warning
+from milo_desktop.services.pipeline.matching import call_match
+from milo_desktop.services.pipeline.rows import (
+    CallNotFound,
+    IngestResult,
+    ReviewUndo,
+    UnverifiedNumber,
 )
-from milo_desktop.services.pipeline.rows import CallNotFound, IngestResult, UnverifiedNumber
 
 INVITATION = "invitation"
 
@@ -51,23 +53,36 @@ def get_call(s: Session, call_id: int) -> InboundCall:
     return call
 
 
-def set_review(s: Session, call_id: int, review: CallReview, now: dt.datetime) -> None:
+def set_review(s: Session, call_id: int, review: CallReview, now: dt.datetime) -> CallReview:
+    """Set the call's review state; returns the one it had before."""
     call = get_call(s, call_id)
-    before = call.review
+    before = CallReview(call.review)
     call.review = review
     call.read_at = call.read_at or now  # deciding on a caller means it has been seen
     audit(s, f"call.{review.value}", call_id, before=before.value)
+    return before
 
 
-def _refusal(iv: Interviewer) -> str:
-    if iv.status == InterviewerStatus.ARCHIVED:
-        return f"“{iv.name}” is archived. Unarchive it or choose another interviewer."
-    return (f"“{iv.name}” has expired and takes no new candidates. Extend its deadline or "
-            "choose another interviewer.")
+def undo_review(s: Session, undo: ReviewUndo) -> None:
+    """Put the call's review back as it was before ``undo.applied``; refused when it changed
+    since (ingested, decided again)."""
+    call = get_call(s, undo.call_id)
+    if call.review != undo.applied:
+        raise ValidationProblem(
+            "Not undone: this caller was decided on again since (now "
+            f"{CallReview(call.review).value.replace('_', ' ')}).")
+    call.review = undo.previous
+    audit(s, "call.undo", undo.call_id, undid=undo.applied.value, back_to=undo.previous.value)
+
+
+def _refusal(iv: Interviewer, now: dt.datetime) -> str:
+    return refusal(iv.name, iv.status, iv.deadline, now) or (
+        f"“{iv.name}” takes no new candidates. Choose another interviewer.")
 
 
 def ingest(s: Session, call_id: int, interviewer_id: int, now: dt.datetime, *,
-           confirm_unverified: bool = False) -> tuple[IngestResult, bool]:
+           confirm_unverified: bool = False,
+           use_possible_match: bool = False) -> tuple[IngestResult, bool]:
     """The unit of work of ``PipelineService.ingest``; also says whether anything new was
     written for the directory (a candidate or an application)."""
     call = get_call(s, call_id)
@@ -78,9 +93,12 @@ def ingest(s: Session, call_id: int, interviewer_id: int, now: dt.datetime, *,
             "That interviewer is not one this receptionist routes callers to. "
             "Choose one of the receptionist's interviewers.")
     if not interviewer_usable(iv, now):
-        raise ValidationProblem(_refusal(iv))
+        raise ValidationProblem(_refusal(iv, now))
 
-    candidate, _linked = call_candidate(s, call)
+    match, _linked = call_match(s, call)
+    candidate = match.candidate
+    if candidate is None and use_possible_match:
+        candidate = match.possible  # same phone, another name: the user said it is them
     created = candidate is None
     if candidate is None and not call.from_e164 and not call.email:
         if call.number_unverified:
@@ -133,7 +151,9 @@ def ingest(s: Session, call_id: int, interviewer_id: int, now: dt.datetime, *,
         outbox_id = item.id
     audit(s, "call.ingest", call.id, interviewer_id=iv.id, candidate_id=candidate.id,
           candidate_created=created, already_invited=already,
-          confirmed_unverified=bool(call.number_unverified))
+          confirmed_unverified=bool(call.number_unverified),
+          used_possible_match=bool(use_possible_match and match.candidate is None
+                                   and match.possible is not None))
     result = IngestResult(call.id, candidate.id, created, iv.id, iv.name, already, app.id,
                           outbox_id)
     return result, created or not already

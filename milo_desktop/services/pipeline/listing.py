@@ -25,8 +25,10 @@ from milo_desktop.models import (
     Receptionist,
     ReceptionistInterviewer,
 )
+from milo_desktop.services.accepting import interviewer_accepts
 from milo_desktop.services.candidates import format_phone
 from milo_desktop.services.core.paging import keyset_after
+from milo_desktop.services.pipeline.matching import call_match
 from milo_desktop.services.pipeline.rows import (
     TABS,
     AnswerDetail,
@@ -170,10 +172,9 @@ def tab_counts(s: Session, filters: Mapping[str, Any]) -> dict[str, int]:
 
 
 def interviewer_usable(iv: Interviewer, now: Any) -> bool:
-    """Whether new candidates may be invited: active or draft, not archived, not expired."""
-    if iv.status in (InterviewerStatus.ARCHIVED, InterviewerStatus.EXPIRED):
-        return False
-    return iv.deadline is None or iv.deadline >= now
+    """Whether new candidates may be invited: it accepts candidates (active, deadline not
+    passed: ``services/accepting.py``, the rule every routing target obeys)."""
+    return interviewer_accepts(iv, now)
 
 
 def find_candidate(s: Session, phone: str | None, email: str | None) -> Candidate | None:
@@ -191,12 +192,11 @@ def find_candidate(s: Session, phone: str | None, email: str | None) -> Candidat
 
 
 def call_candidate(s: Session, call: InboundCall) -> tuple[Candidate | None, bool]:
-    """The candidate linked to the call, or else the one that matches it; and whether linked."""
-    if call.candidate_id is not None:
-        linked = s.get(Candidate, call.candidate_id)
-        if linked is not None:
-            return linked, True
-    return find_candidate(s, call.from_e164, call.email), False
+    """The candidate linked to the call, or else the one that matches it (same email, or same
+    phone and name: ``matching.py``); and whether linked. A same-phone candidate under another
+    name is no match here (``call_match`` reports it as possible)."""
+    match, linked = call_match(s, call)
+    return match.candidate, linked
 
 
 def unverified_warning(call: InboundCall, candidate: Candidate | None) -> str:
@@ -227,7 +227,8 @@ def details(s: Session, call_id: int, now: Any) -> CallDetail:
         for a in s.scalars(select(Answer).where(Answer.inbound_call_id == call_id)
                            .order_by(Answer.id))
     )
-    candidate, linked = call_candidate(s, call)
+    match, linked = call_match(s, call)
+    candidate, possible = match.candidate, match.possible
     invited: set[int] = set()
     if candidate is not None:
         invited = set(s.scalars(select(Application.interviewer_id)
@@ -252,6 +253,8 @@ def details(s: Session, call_id: int, now: Any) -> CallDetail:
         ended_at=call.ended_at,
         candidate=None if candidate is None else LinkedCandidate(
             candidate.id, candidate.full_name, candidate.email, candidate.phone_e164, linked),
+        possible_match=None if possible is None else LinkedCandidate(
+            possible.id, possible.full_name, possible.email, possible.phone_e164, False),
         interviewers=choices, routed_interviewer_id=call.routed_interviewer_id,
         caller_number_raw=call.caller_number_raw, callback_number_raw=call.callback_number_raw,
         number_warning=unverified_warning(call, candidate) if call.number_unverified else None,

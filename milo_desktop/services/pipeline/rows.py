@@ -119,6 +119,25 @@ class CallDetail:
     callback_number_raw: str | None = None  # the digits the caller typed
     # When the number is unverified: what inviting (or calling) this caller would do.
     number_warning: str | None = None
+    # Someone in the directory with the caller's phone but another name: never linked by
+    # itself; Ingest asks whether to use this person or add the caller as a new one.
+    possible_match: LinkedCandidate | None = None
+
+
+@dataclass(frozen=True)
+class ReviewUndo:
+    """Enough to take back an Approve or Reject: the call, what it set, what it was before.
+    Kept by the view for its Undo button."""
+
+    call_id: int
+    applied: CallReview
+    previous: CallReview
+
+
+@dataclass(frozen=True)
+class ReviewDecision:
+    row: CallRow  # the call as it is now
+    undo: ReviewUndo
 
 
 @dataclass(frozen=True)

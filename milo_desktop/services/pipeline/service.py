@@ -25,6 +25,8 @@ from milo_desktop.services.pipeline.rows import (
     CallRow,
     IngestResult,
     ReceptionistOption,
+    ReviewDecision,
+    ReviewUndo,
 )
 
 
@@ -101,19 +103,39 @@ class PipelineService:
         return await self._review(call_id, CallReview.REJECTED)
 
     async def _review(self, call_id: int, review: CallReview) -> CallRow:
+        return (await self.decide(call_id, review)).row
+
+    async def decide(self, call_id: int, review: CallReview) -> ReviewDecision:
+        """Approve or reject (``review``), returning the row and what ``undo_review`` needs to
+        take it back (the Undo in the pipeline's banner)."""
         now = self.clock()
 
-        def w(s: Session) -> CallRow:
-            actions.set_review(s, call_id, review, now)
+        def w(s: Session) -> ReviewDecision:
+            before = actions.set_review(s, call_id, review, now)
             s.flush()
-            return listing.rows_by_ids(s, [call_id])[0]
+            return ReviewDecision(listing.rows_by_ids(s, [call_id])[0],
+                                  ReviewUndo(call_id, review, before))
+
+        decision = await self.db.write(w)
+        self.bus.publish(CallUpdated(call_id))
+        return decision
+
+    async def undo_review(self, undo: ReviewUndo) -> CallRow:
+        """Take back an Approve or Reject: the review state it had before. ValidationProblem
+        when the caller was decided on again since (left as it is)."""
+
+        def w(s: Session) -> CallRow:
+            actions.undo_review(s, undo)
+            s.flush()
+            return listing.rows_by_ids(s, [undo.call_id])[0]
 
         row = await self.db.write(w)
-        self.bus.publish(CallUpdated(call_id))
+        self.bus.publish(CallUpdated(undo.call_id))
         return row
 
     async def ingest(self, call_id: int, interviewer_id: int, *,
-                     confirm_unverified: bool = False) -> IngestResult:
+                     confirm_unverified: bool = False,
+                     use_possible_match: bool = False) -> IngestResult:
         """Approve the caller and invite them to ``interviewer_id`` (one of the receptionist's
         interviewers): the candidate with the same E.164 phone or email is linked, else a new
         one (source phone) is created; the application and the outbox invitation are written
@@ -121,11 +143,14 @@ class PipelineService:
         (``already_invited``). Raises ValidationProblem for an archived or expired interviewer
         or one the receptionist does not route to, and ``UnverifiedNumber`` (a
         ValidationProblem saying what would happen) for a caller whose number did not
-        normalise, unless the user confirmed: ``confirm_unverified=True``."""
+        normalise, unless the user confirmed: ``confirm_unverified=True``. A directory person
+        with the caller's phone but another name (``CallDetail.possible_match``) is used only
+        with ``use_possible_match=True``; otherwise the caller is added as a new person."""
         now = self.clock()
         result, directory_changed = await self.db.write(
             lambda s: actions.ingest(s, call_id, interviewer_id, now,
-                                     confirm_unverified=confirm_unverified))
+                                     confirm_unverified=confirm_unverified,
+                                     use_possible_match=use_possible_match))
         self.bus.publish(CallUpdated(call_id))
         if directory_changed:
             self.bus.publish(CandidatesChanged((result.candidate_id,)))

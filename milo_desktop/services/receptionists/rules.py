@@ -3,6 +3,7 @@ E.164 number never shared with another receptionist or an SMS screening, sane ro
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -10,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from milo_desktop.enums import InterviewerStatus, StageKind
-from milo_desktop.models import Interviewer, Receptionist, Stage
+from milo_desktop.models import Interviewer, Receptionist, ReceptionistInterviewer, Stage
+from milo_desktop.services.accepting import refusal
 from milo_desktop.services.flows import to_e164
 from milo_desktop.services.receptionists.types import NAME_MAX, ReceptionistDraft
 
@@ -77,14 +79,32 @@ def number_conflict(s: Session, e164: str, exclude_id: int | None = None) -> str
     return None
 
 
-def routing_problems(s: Session, draft: ReceptionistDraft) -> list[str]:
+def routing_problems(s: Session, draft: ReceptionistDraft, exclude_id: int | None = None,
+                     now: dt.datetime | None = None) -> list[str]:
+    """Every routing target exists and accepts candidates (``services/accepting.py``); a
+    route the receptionist ``exclude_id`` already has is kept even when its interviewer has
+    since closed (the wizard shows it as such)."""
     ids = set(draft.interviewer_ids)
     if draft.default_interviewer_id is not None:
         ids.add(draft.default_interviewer_id)
     if not ids:
         return []
-    found = set(s.scalars(select(Interviewer.id).where(Interviewer.id.in_(ids))))
-    missing = ids - found
-    if missing:
+    now = now or dt.datetime.now(dt.UTC)
+    found = {iid: (name, status, deadline) for iid, name, status, deadline in s.execute(
+        select(Interviewer.id, Interviewer.name, Interviewer.status, Interviewer.deadline)
+        .where(Interviewer.id.in_(ids)))}
+    if ids - set(found):
         return ["An interviewer chosen for routing no longer exists; choose again."]
-    return []
+    kept: set[int] = set()
+    if exclude_id is not None:
+        kept = set(s.scalars(select(ReceptionistInterviewer.interviewer_id)
+                             .where(ReceptionistInterviewer.receptionist_id == exclude_id)))
+        kept |= set(s.scalars(select(Receptionist.default_interviewer_id)
+                              .where(Receptionist.id == exclude_id)
+                              .where(Receptionist.default_interviewer_id.is_not(None))))
+    out = []
+    for iid in sorted(ids - kept, key=lambda i: found[i][0]):
+        why = refusal(*found[iid], now)
+        if why:
+            out.append(why)
+    return out

@@ -1,20 +1,26 @@
 """``ReceptionistService``: list, create, edit, publish, pause and resume AI receptionists.
 
-A receptionist is saved first and published second: a failure to reach Twilio never loses
-what the recruiter wrote. Without a publisher (Twilio not connected) it is saved Inactive with
-a note saying so — never silently pretending to be live.
+Create checks everything it can before writing (the draft, the number's owner in the
+workspace, and that the number is one of the connected Twilio account's), then saves and
+publishes; when publishing fails the new receptionist is removed again (``NotCreated``), so a
+failed Create leaves nothing half-made behind and the wizard keeps what the recruiter wrote.
+An edit is saved first and published second (``PublishProblem``: saved, left inactive).
+Without a publisher (Twilio not connected) a receptionist is saved Inactive with a note saying
+so — never silently pretending to be live.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import logging
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from milo_desktop.enums import InterviewerStatus, ReceptionistStatus
+from milo_desktop.enums import ReceptionistStatus
 from milo_desktop.errors import EnvironmentProblem, ValidationProblem
 from milo_desktop.models import (
     AuditEntry,
@@ -22,18 +28,23 @@ from milo_desktop.models import (
     Interviewer,
     Question,
     Receptionist,
+    ReceptionistInterviewer,
     SpendEntry,
 )
+from milo_desktop.services.accepting import accepting_clause, closed_word
 from milo_desktop.services.core.database import Database
 from milo_desktop.services.core.events import EventBus
 from milo_desktop.services.flows import check_definition, compile_receptionist
 from milo_desktop.services.receptionists import convert, rules
 from milo_desktop.services.receptionists.types import (
+    AccountNumbers,
     DraftProblems,
     FlowPublisher,
     InterviewerChoice,
+    NotCreated,
     NumberChoice,
     NumberSource,
+    NumbersState,
     PublishProblem,
     ReceptionistDetail,
     ReceptionistDraft,
@@ -65,11 +76,12 @@ def _audit(s: Session, action: str, rid: int, **detail: Any) -> None:
 class ReceptionistService:
     """Receptionists over one database and bus; ``publisher`` talks to Twilio (or None)."""
 
-    def __init__(self, db: Database, bus: EventBus, publisher: FlowPublisher | None = None
-                 ) -> None:
+    def __init__(self, db: Database, bus: EventBus, publisher: FlowPublisher | None = None,
+                 clock: Callable[[], dt.datetime] | None = None) -> None:
         self.db = db
         self.bus = bus
         self.publisher = publisher
+        self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
 
     def set_publisher(self, publisher: FlowPublisher | None) -> None:
         """Twilio was connected (or disconnected) after the service was built."""
@@ -117,14 +129,20 @@ class ReceptionistService:
         """One receptionist with its config; ``ReceptionistGone`` when it was deleted."""
         return await self.db.read(lambda s: convert.detail_of(s, _row(s, receptionist_id)))
 
-    async def interviewer_choices(self) -> list[InterviewerChoice]:
-        """Interviewers callers may be routed to (not archived), by name."""
+    async def interviewer_choices(self, keep: Iterable[int] = ()) -> list[InterviewerChoice]:
+        """Interviewers callers may be routed to — those that accept candidates
+        (``services/accepting.py``) — by name; plus the ``keep`` ids (an edited receptionist's
+        current routes) even when they no longer accept, marked ``closed``."""
+        now, kept = self.clock(), tuple(keep)
 
         def read(s: Session) -> list[InterviewerChoice]:
-            rows = s.execute(select(Interviewer.id, Interviewer.name)
-                             .where(Interviewer.status != InterviewerStatus.ARCHIVED)
-                             .order_by(Interviewer.name, Interviewer.id)).all()
-            return [InterviewerChoice(i, n) for i, n in rows]
+            wanted = accepting_clause(now)
+            if kept:
+                wanted = or_(wanted, Interviewer.id.in_(kept))
+            rows = s.execute(select(Interviewer.id, Interviewer.name, Interviewer.status,
+                                    Interviewer.deadline)
+                             .where(wanted).order_by(Interviewer.name, Interviewer.id)).all()
+            return [InterviewerChoice(i, n, closed_word(st, dl, now)) for i, n, st, dl in rows]
 
         return await self.db.read(read)
 
@@ -144,6 +162,39 @@ class ReceptionistService:
 
         return await self.db.read(read)
 
+    async def number_options(self, exclude_id: int | None = None) -> AccountNumbers:
+        """The wizard's number picker: the connected account's numbers, each with what already
+        uses it in this workspace; or NOT_CONNECTED / UNAVAILABLE with what to do."""
+        if not isinstance(self.publisher, NumberSource):
+            return AccountNumbers(NumbersState.NOT_CONNECTED, message=NO_TWILIO)
+        try:
+            numbers = await self.publisher.list_numbers()
+        except EnvironmentProblem as exc:  # offline, refused credentials, disconnected
+            log.info("the account's numbers are not available: %s", exc.title)
+            return AccountNumbers(NumbersState.UNAVAILABLE, message=exc.message)
+
+        def read(s: Session) -> AccountNumbers:
+            return AccountNumbers(NumbersState.READY, tuple(
+                NumberChoice(n, rules.number_conflict(s, n, exclude_id)) for n in numbers))
+
+        return await self.db.read(read)
+
+    async def _check_in_account(self, e164: str) -> None:
+        """DraftProblems unless ``e164`` is one of the connected account's numbers (checked
+        before anything is saved); NotCreated when the account cannot be asked. Nothing to
+        check without a publisher that lists numbers."""
+        if not isinstance(self.publisher, NumberSource):
+            return
+        try:
+            numbers = await self.publisher.list_numbers()
+        except EnvironmentProblem as exc:
+            raise NotCreated(f"Nothing was saved: the Twilio account's numbers could not be "
+                             f"checked. {exc.message}") from exc
+        if not any(rules.normalise_number(n) == e164 for n in numbers):
+            raise DraftProblems([
+                f"{e164} is not a phone number of the connected Twilio account. Choose one of "
+                "its numbers, or buy or port this one in the Twilio console first."])
+
     async def number_problem(self, raw: str, exclude_id: int | None = None) -> str | None:
         """Why ``raw`` cannot be this receptionist's number (format or conflict), or None."""
         e164 = rules.normalise_number(raw)
@@ -161,7 +212,7 @@ class ReceptionistService:
             conflict = rules.number_conflict(s, e164, exclude_id)
             if conflict:
                 problems.append(conflict)
-        problems += rules.routing_problems(s, draft)
+        problems += rules.routing_problems(s, draft, exclude_id, self.clock())
         if problems:
             raise DraftProblems(problems)
         assert e164 is not None
@@ -180,31 +231,59 @@ class ReceptionistService:
         convert.sync_links(s, r.id, sorted(links))
 
     async def create(self, draft: ReceptionistDraft) -> ReceptionistDetail:
-        """Validate, save (Inactive) and publish ``draft``; returns it as stored.
+        """Validate, save and publish ``draft``; returns it as stored (Live, or Inactive with
+        its note when Twilio is not connected).
 
-        ``DraftProblems`` lists every problem (nothing is saved). ``PublishProblem`` means it
-        was saved but Twilio failed: it stays Inactive and ``resume`` retries.
+        Nothing is left behind by a failure: ``DraftProblems`` lists every problem found before
+        saving (a number that is not the connected account's among them); ``NotCreated`` says
+        why Twilio failed after saving — the new receptionist was removed again, and the same
+        draft can be created once the problem is fixed.
         """
+        e164 = await self.db.read(lambda s: self._checked(s, draft, None))
+        await self._check_in_account(e164)
 
         def write(s: Session) -> int:
-            e164 = self._checked(s, draft, None)
+            checked = self._checked(s, draft, None)  # again: another desktop may have raced
             r = Receptionist(status=ReceptionistStatus.INACTIVE)
             s.add(r)
-            self._store(s, r, draft, e164)
-            _audit(s, "receptionist.create", r.id, phone_number=e164)
+            self._store(s, r, draft, checked)
+            _audit(s, "receptionist.create", r.id, phone_number=checked)
             return r.id
 
         rid = await self.db.write(write)
+        try:
+            detail = await self._publish(rid)
+        except (PublishProblem, ValidationProblem) as exc:
+            await self._discard(rid)
+            raise NotCreated(
+                f"“{draft.name.strip()}” was not created: {_cause(exc)} Nothing was saved; "
+                "fix the problem and create it again.") from exc
         self.bus.publish(ReceptionistsChanged((rid,)))
-        return await self._publish(rid)
+        return detail
+
+    async def _discard(self, rid: int) -> None:
+        """Undo a create whose publishing failed: the row, its questions and its routes."""
+
+        def write(s: Session) -> None:
+            s.execute(delete(ReceptionistInterviewer)
+                      .where(ReceptionistInterviewer.receptionist_id == rid))
+            s.execute(delete(Question).where(Question.receptionist_id == rid))
+            s.execute(delete(Receptionist).where(Receptionist.id == rid))
+            _audit(s, "receptionist.create_undone", rid)
+
+        await self.db.write(write)
 
     async def update(self, receptionist_id: int, draft: ReceptionistDraft) -> ReceptionistDetail:
         """Save an edit; a live receptionist's flow is republished and its number re-pointed
         (the old number unpointed when it changed). An inactive one is published on resume."""
 
-        if (await self.get(receptionist_id)).status == ReceptionistStatus.LIVE:
+        before = await self.get(receptionist_id)
+        if before.status == ReceptionistStatus.LIVE:
             # Refuse before saving: a live flow must never silently differ from what is stored.
             self._require_publisher("republish the changes")
+        e164 = await self.db.read(lambda s: self._checked(s, draft, receptionist_id))
+        if e164 != before.phone_number:
+            await self._check_in_account(e164)
 
         def write(s: Session) -> tuple[str | None, str, ReceptionistStatus]:
             r = _row(s, receptionist_id)
@@ -292,3 +371,14 @@ class ReceptionistService:
         if notify:
             self.bus.publish(ReceptionistsChanged((rid,)))
         return detail
+
+
+NO_TWILIO = ("Twilio is not connected. Connect it in Settings → Integrations → Twilio; the "
+             "receptionist answers on one of its phone numbers.")
+
+
+def _cause(exc: EnvironmentProblem) -> str:
+    """What Twilio said (a PublishProblem's cause), without the "saved… stays inactive" an
+    edit is told."""
+    cause = exc.__cause__
+    return cause.message if isinstance(cause, EnvironmentProblem) else exc.message

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
 from milo_desktop.enums import LanguageMode, ReceptionistStatus
@@ -65,6 +66,13 @@ class PublishProblem(EnvironmentProblem):
         self.receptionist_id = receptionist_id
 
 
+class NotCreated(EnvironmentProblem):
+    """Create failed at Twilio after the draft passed every check; the new receptionist was
+    removed again, so nothing is left behind."""
+
+    title = "The receptionist was not created"
+
+
 @dataclass(frozen=True)
 class ReceptionistDraft:
     """What the wizard hands the service: the flow config plus where it lives and routes."""
@@ -106,8 +114,17 @@ class ReceptionistList:
 
 @dataclass(frozen=True)
 class InterviewerChoice:
+    """A routing target. ``closed`` is None when it accepts candidates, else one word for why
+    not ("draft", "expired", "archived"): only a receptionist's existing routes are offered
+    closed, so the wizard can show them as such."""
+
     id: int
     name: str
+    closed: str | None = None
+
+    @property
+    def accepts(self) -> bool:
+        return self.closed is None
 
 
 @dataclass(frozen=True)
@@ -116,6 +133,21 @@ class NumberChoice:
 
     e164: str
     used_by: str | None = None
+
+
+class NumbersState(StrEnum):
+    READY = "ready"  # the account's numbers were listed (maybe none: ``numbers`` empty)
+    NOT_CONNECTED = "not_connected"  # no Twilio credentials
+    UNAVAILABLE = "unavailable"  # Twilio refused or could not be reached (``message`` says)
+
+
+@dataclass(frozen=True)
+class AccountNumbers:
+    """What the wizard's number picker offers: the connected account's numbers, or why none."""
+
+    state: NumbersState
+    numbers: tuple[NumberChoice, ...] = ()
+    message: str = ""
 
 
 @dataclass(frozen=True)

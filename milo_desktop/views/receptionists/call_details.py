@@ -28,6 +28,7 @@ from milo_desktop.services.pipeline import AnswerDetail, CallDetail, PipelineSer
 from milo_desktop.views import theme
 from milo_desktop.views.context import ViewContext
 from milo_desktop.views.receptionists import pipeline_format as fmt
+from milo_desktop.views.receptionists.review_actions import ActionBanner, decide
 from milo_desktop.views.widgets.banner import Banner
 from milo_desktop.views.widgets.formatting import local_datetime
 from milo_desktop.views.widgets.recording_player import RecordingPlayer
@@ -119,7 +120,7 @@ class CallDetailsDialog(QDialog):
         self.reject_button = QPushButton(self.tr("Reject"), self)
         self.ingest_button = QPushButton(self.tr("Ingest…"), self)
         self.ingest_button.setDefault(True)
-        self.banner = Banner(self)
+        self.banner = ActionBanner(self)  # Approve / Reject say so here, with Undo
         self.player = RecordingPlayer(self)
         self.tabs = QTabWidget(self)
         self.answers_area = QScrollArea(self.tabs)
@@ -210,7 +211,15 @@ class CallDetailsDialog(QDialog):
                    fmt.call_info_text(row.duration_s, row.evaluations, row.has_recording)]
         self.status_line.setText(" · ".join(status))
         c = d.candidate
-        if c is None:
+        self.candidate_line.setStyleSheet(
+            f"color: {theme.current().warning};" if c is None and d.possible_match
+            else "color: palette(placeholder-text);")
+        if c is None and d.possible_match is not None:
+            # Same phone, another name: never taken for the same person without asking.
+            self.candidate_line.setText(self.tr(
+                "Possible match: {name} (same phone). Ingest asks whether this caller is "
+                "{name} or someone new.").format(name=d.possible_match.full_name))
+        elif c is None:
             self.candidate_line.setText(self.tr("Not in your directory yet: Ingest adds them."))
         elif c.linked:
             self.candidate_line.setText(self.tr("In your directory as {name}.").format(
@@ -251,24 +260,10 @@ class CallDetailsDialog(QDialog):
 
     # ----- actions ---------------------------------------------------------------------------
     def _decide(self, review: CallReview) -> None:
-        call_id = self.call_id
-        if call_id is None:
+        if self.call_id is None:
             return
-
-        async def go() -> None:
-            try:
-                if review == CallReview.APPROVED:
-                    await self.service.approve(call_id)
-                else:
-                    await self.service.reject(call_id)
-            except EnvironmentProblem as exc:
-                self.banner.say(exc.message, problem=True)
-                return
-            if isValid(self):
-                self.banner.say(self.tr("Approved.") if review == CallReview.APPROVED
-                                else self.tr("Rejected."))
-
-        self.ctx.spawn(go(), f"pipeline.{review.value}")
+        caller = self.detail.row.caller_name if self.detail is not None else ""
+        decide(self.ctx, self.service, self.call_id, caller, review, self.banner)
 
     def open_ingest(self) -> Any:
         if self.detail is not None:

@@ -9,7 +9,9 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QGroupBox,
     QLabel,
+    QRadioButton,
     QVBoxLayout,
     QWidget,
 )
@@ -25,12 +27,17 @@ class IngestDialog(QDialog):
 
     ``unverified``: the caller's number did not normalise; the dialog says what inviting
     would do (``CallDetail.number_warning``) and Ingest waits for the user to tick "Invite
-    anyway" (``confirmed``)."""
+    anyway" (``confirmed``).
+
+    ``possible``: someone in the directory has the caller's phone under another name
+    (``CallDetail.possible_match``); the dialog asks whether the caller is that person or a
+    new one — new by default (``use_possible_match``)."""
 
     chosen = Signal(int)  # interviewer id
 
     def __init__(self, caller: str, choices: tuple[InterviewerChoice, ...],
-                 parent: QWidget | None = None, *, unverified: str | None = None) -> None:
+                 parent: QWidget | None = None, *, unverified: str | None = None,
+                 possible: str | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Ingest caller"))
         self.setMinimumWidth(420)
@@ -64,7 +71,7 @@ class IngestDialog(QDialog):
                                       "some in the receptionist's settings."))
         elif first_usable < 0:
             self.note.setText(self.tr("None of this receptionist's interviewers takes new "
-                                      "candidates (archived or expired)."))
+                                      "candidates (archived, expired or draft)."))
         else:
             self.note.setText(self.tr("The invitation is sent by email and SMS from the "
                                       "outbox; a caller already in that interviewer is not "
@@ -80,16 +87,33 @@ class IngestDialog(QDialog):
         self.confirm_box.setVisible(bool(unverified))
         self.confirm_box.toggled.connect(self._update_button)
         self._unverified = bool(unverified)
+        self.person_box = QGroupBox(self.tr("Who is this caller?"), self)
+        self.as_new = QRadioButton(self.tr("{caller}, a new person in your directory").format(
+            caller=caller), self.person_box)
+        self.as_match = QRadioButton(self.tr("{name}, already in your directory (same phone "
+                                             "number, another name)").format(name=possible or ""),
+                                     self.person_box)
+        self.as_new.setChecked(True)  # a phone number alone never makes two people one
+        person = QVBoxLayout(self.person_box)
+        person.addWidget(self.as_new)
+        person.addWidget(self.as_match)
+        self.person_box.setVisible(bool(possible))
         self._update_button()
         self.buttons.accepted.connect(self._accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.combo)
+        layout.addWidget(self.person_box)
         layout.addWidget(self.note)
         layout.addWidget(self.warning)
         layout.addWidget(self.confirm_box)
         layout.addWidget(self.buttons)
+
+    @property
+    def use_possible_match(self) -> bool:
+        """The user said the caller is the directory person with the same phone."""
+        return self.person_box.isVisibleTo(self) and self.as_match.isChecked()
 
     @property
     def confirmed(self) -> bool:

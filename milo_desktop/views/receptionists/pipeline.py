@@ -3,11 +3,12 @@ counts, search, a receptionist filter, contact buttons, details and Approve / Re
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Coroutine
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtGui import QDesktopServices, QFont, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -20,13 +21,18 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from milo_desktop.enums import CallStatus
 from milo_desktop.services.pipeline import TABS, CallRow, PipelineService
+from milo_desktop.services.receptionists import ReceptionistsChanged
 from milo_desktop.views.context import ViewContext
 from milo_desktop.views.receptionists import pipeline_format as fmt
 from milo_desktop.views.receptionists.call_details import CallDetailsDialog
 from milo_desktop.views.receptionists.ingest_dialog import IngestDialog
 from milo_desktop.views.receptionists.pipeline_actions import PipelineActions
+from milo_desktop.views.receptionists.pipeline_columns import ColumnFitter
 from milo_desktop.views.receptionists.pipeline_delegates import (
+    BUTTON,
+    PAD,
     ROW_HEIGHT,
     ButtonsDelegate,
     CallerDelegate,
@@ -34,15 +40,21 @@ from milo_desktop.views.receptionists.pipeline_delegates import (
     StatusDelegate,
 )
 from milo_desktop.views.receptionists.pipeline_model import DEFAULT_QUERY, PipelineModel
-from milo_desktop.views.widgets.banner import Banner, run_reporting
+from milo_desktop.views.receptionists.review_actions import ActionBanner
+from milo_desktop.views.widgets.banner import run_reporting
 from milo_desktop.views.widgets.data_table import DataTable
-from milo_desktop.views.widgets.formatting import count_text
+from milo_desktop.views.widgets.formatting import count_text, local_datetime
 from milo_desktop.views.widgets.page_header import page_title
 from milo_desktop.views.widgets.paged_model import LoadState, ObjectRole
 
 KEY = "pipeline"
 SEARCH_DELAY_MS = 250
 UPDATE_DELAY_MS = 150  # sync delivers calls in bursts: one refresh per burst
+# Below these a column's text is elided (whole on hover). Phone numbers, dates and the
+# status are measured so that they are never cut.
+MIN_WIDTHS = {"caller": 150, "email": 150, "info": 140}
+LONG_PHONE = "+1 000-000-0000"
+LONG_DATE = dt.datetime(2026, 12, 28, 22, 48, tzinfo=dt.UTC)
 
 
 class PipelineSection(PipelineActions, QWidget):
@@ -51,6 +63,7 @@ class PipelineSection(PipelineActions, QWidget):
     ``loaded`` fires when a first page and the tab counts are on screen."""
 
     loaded = Signal()
+    receptionistsChanged = Signal()  # re-emitted from the bus on the GUI thread
 
     def __init__(self, ctx: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -102,7 +115,7 @@ class PipelineSection(PipelineActions, QWidget):
         bar.addStretch(1)
         bar.addWidget(self.search)
         bar.addWidget(self.receptionist)
-        self.banner = Banner(self)
+        self.banner = ActionBanner(self)  # says what an action did, with Undo where it can
 
         self.table = DataTable(self)
         self.table.setSortingEnabled(False)  # always newest first
@@ -126,6 +139,11 @@ class PipelineSection(PipelineActions, QWidget):
                            "actions": self.links_delegate}
         for key, delegate in self._delegates.items():
             self.table.setItemDelegateForColumn(PipelineModel.column_index(key), delegate)
+        col = PipelineModel.column_index
+        self.columns = ColumnFitter(
+            self.table, minimums=self._minimum_widths,
+            fixed=lambda: {col("actions"): self.links_delegate.width_needed(self.table.font())},
+            stretch=col("info"))
 
         layout = QVBoxLayout(self)
         layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
@@ -136,6 +154,22 @@ class PipelineSection(PipelineActions, QWidget):
         layout.addWidget(self.banner)
         layout.addWidget(self.table, 1)
         self._update_texts()
+
+    def _minimum_widths(self) -> dict[int, int]:
+        """Room for a whole phone number beside its two buttons, a whole date and the
+        longest status pill; the other columns elide below MIN_WIDTHS."""
+        fm = QFontMetrics(self.table.font())
+        col = PipelineModel.column_index
+        small = QFont(self.table.font())
+        if small.pointSizeF() > 0:
+            small.setPointSizeF(small.pointSizeF() * 0.85)
+        pill = max(QFontMetrics(small).horizontalAdvance(fmt.status_text(s))
+                   for s in CallStatus) + 14
+        return {col(k): w for k, w in MIN_WIDTHS.items()} | {
+            col("phone"): fm.horizontalAdvance(LONG_PHONE) + 2 * (BUTTON + 2) + 2 * PAD + 8,
+            col("date"): fm.horizontalAdvance(local_datetime(LONG_DATE)) + 2 * PAD + 8,
+            col("status"): pill + 2 * PAD + 4,
+        }
 
     def _wire(self) -> None:
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
@@ -162,6 +196,13 @@ class PipelineSection(PipelineActions, QWidget):
         self.model.stateChanged.connect(self._state_changed)
         self.model.firstPageLoaded.connect(self._maybe_loaded)
         self.ctx.bridge.callUpdated.connect(self._call_updated)
+        # A receptionist created or renamed: the filter's names and the rows' second line.
+        self._receptionists_timer = QTimer(self, singleShot=True, interval=UPDATE_DELAY_MS)
+        self._receptionists_timer.timeout.connect(self._receptionists_changed)
+        self.receptionistsChanged.connect(self._receptionists_timer.start)
+        changed = self.receptionistsChanged
+        sub = self.ctx.workspace.bus.subscribe(ReceptionistsChanged, lambda _e: changed.emit())
+        self.destroyed.connect(lambda *_a: sub.close())
 
     # ----- loading ---------------------------------------------------------------------------
     def showEvent(self, event: Any) -> None:
@@ -173,7 +214,7 @@ class PipelineSection(PipelineActions, QWidget):
         # Closed with the window: an update arriving later (a mark-read finishing) must not
         # start a refresh once the workspace and its loop are gone.
         self._closed = True
-        for timer in (self._search_timer, self._update_timer):
+        for timer in (self._search_timer, self._update_timer, self._receptionists_timer):
             timer.stop()
         super().closeEvent(event)
 
@@ -288,6 +329,7 @@ class PipelineSection(PipelineActions, QWidget):
         s = self.ctx.settings
         self.table.restore_layout(s, f"{KEY}/table")
         self.table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+        self.columns.remember_widths()
         tab = str(s.value(f"{KEY}/tab", "all"))
         for i in range(self.tabs.count()):
             if self.tabs.tabData(i) == tab:
@@ -303,6 +345,12 @@ class PipelineSection(PipelineActions, QWidget):
     def _call_updated(self, call_id: int) -> None:
         if self._started and not self._closed:
             self._changed.add(call_id)
+            self._update_timer.start()
+
+    def _receptionists_changed(self) -> None:
+        if self._started and not self._closed:
+            self._run(self._load_receptionists(), "pipeline.receptionists")
+            self._changed |= {r.id for r in self.model.rows()}
             self._update_timer.start()
 
     def _flush_updates(self) -> None:
@@ -347,6 +395,9 @@ class PipelineSection(PipelineActions, QWidget):
         self.details_dialog.load(call_id)
         self.details_dialog.show()
         self.details_dialog.raise_()
+        # Reused while open behind the main window: it comes forward with the keyboard, so
+        # Escape closes it (not the list it was chosen from).
+        self.details_dialog.activateWindow()
         return self.details_dialog
 
     def ingest_row(self, row: CallRow) -> None:

@@ -11,6 +11,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 from shiboken6 import isValid
 
+from milo_desktop.enums import CallReview
 from milo_desktop.errors import EnvironmentProblem
 from milo_desktop.services.candidates import format_phone
 from milo_desktop.services.pipeline import CallDetail, CallRow, PipelineService
@@ -18,6 +19,7 @@ from milo_desktop.views.context import ViewContext
 from milo_desktop.views.receptionists import pipeline_format as fmt
 from milo_desktop.views.receptionists.call_details import CallDetailsDialog
 from milo_desktop.views.receptionists.ingest_dialog import IngestDialog
+from milo_desktop.views.receptionists.review_actions import ActionBanner, decide
 from milo_desktop.views.widgets.banner import Banner
 
 if TYPE_CHECKING:
@@ -46,17 +48,20 @@ class PipelineActions(_Base):
         ``banner`` (this screen's, or the details window's). For a caller whose number is
         unverified the dialog says what inviting would do and asks for confirmation."""
         name = detail.row.caller_name or self.tr("this caller")
+        possible = detail.possible_match.full_name if detail.possible_match else None
         dialog = IngestDialog(name, detail.interviewers, self.window(),
-                              unverified=detail.number_warning)
+                              unverified=detail.number_warning, possible=possible)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
         def chosen(interviewer_id: int) -> None:
-            confirmed = dialog.confirmed
+            confirmed, use_match = dialog.confirmed, dialog.use_possible_match
+            who = possible if use_match and possible else name
 
             async def go() -> None:
                 try:
                     result = await self.service.ingest(detail.row.id, interviewer_id,
-                                                       confirm_unverified=confirmed)
+                                                       confirm_unverified=confirmed,
+                                                       use_possible_match=use_match)
                 except EnvironmentProblem as exc:
                     if isValid(banner):
                         banner.say(exc.message, problem=True)
@@ -64,10 +69,13 @@ class PipelineActions(_Base):
                 if result.already_invited:
                     text = self.tr("Already invited: {name} is in “{iv}”; approved, not invited "
                                    "again.")
+                elif result.candidate_created:
+                    text = self.tr("Invited {name} to “{iv}” and added them to your "
+                                   "directory. The invitation is on its way.")
                 else:
                     text = self.tr("Invited {name} to “{iv}”. The invitation is on its way.")
                 if isValid(banner):
-                    banner.say(text.format(name=name, iv=result.interviewer_name))
+                    banner.say(text.format(name=who, iv=result.interviewer_name))
 
             self.ctx.spawn(go(), "pipeline.ingest")
 
@@ -75,6 +83,12 @@ class PipelineActions(_Base):
         self.ingest_dialog = dialog
         dialog.open()
         return dialog
+
+    def decide(self, row: CallRow, review: CallReview) -> None:
+        """Approve / Reject from the row menu; the banner says so, with Undo."""
+        banner = self.banner
+        if isinstance(banner, ActionBanner):
+            decide(self.ctx, self.service, row.id, row.caller_name, review, banner)
 
     def contact_action(self, key: str, row: CallRow) -> None:
         """copy_phone, call (tel:), copy_email, mail (mailto:). An unverified number is
@@ -116,8 +130,8 @@ class PipelineActions(_Base):
         add(self.tr("View details"), lambda: self.open_call(row.id))
         add(self.tr("Ingest…"), lambda: self.ingest_row(row))
         menu.addSeparator()
-        add(self.tr("Approve"), lambda: self._run(self.service.approve(row.id), "pipeline.approve"))
-        add(self.tr("Reject"), lambda: self._run(self.service.reject(row.id), "pipeline.reject"))
+        add(self.tr("Approve"), lambda: self.decide(row, CallReview.APPROVED))
+        add(self.tr("Reject"), lambda: self.decide(row, CallReview.REJECTED))
         menu.addSeparator()
         for key, text, ok in (("copy_phone", self.tr("Copy phone"),
                                row.from_e164 or row.number_raw),

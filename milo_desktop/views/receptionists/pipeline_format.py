@@ -94,7 +94,9 @@ def interviewer_choice_text(name: str, status: InterviewerStatus, usable: bool,
     if is_default:
         text = tr("{name} (default)").format(name=name)
     if not usable:
-        why = tr("archived") if status == InterviewerStatus.ARCHIVED else tr("expired")
+        why = {InterviewerStatus.ARCHIVED: tr("archived"),
+               InterviewerStatus.DRAFT: tr("draft")}.get(InterviewerStatus(status),
+                                                         tr("expired"))
         return tr("{name} — {why}").format(name=text, why=why)
     if already_invited:
         return tr("{name} — already invited").format(name=text)

@@ -87,8 +87,10 @@ class PipelineModel(PagedTableModel[CallRow]):
                 text += "\n" + QCoreApplication.translate(M, "Score {score}").format(
                     score=fmt.score_text(row.score))
             return text
-        if key == "email" and not row.email:
-            return QCoreApplication.translate(M, "The caller gave no email")
+        if key == "email":
+            return row.email or QCoreApplication.translate(M, "The caller gave no email")
+        if key in ("date", "info"):  # whole, where a narrow column elides it
+            return self.display(row, column)
         if key == "phone" and row.number_unverified:
             return fmt.unverified_tooltip(format_phone(row.dial_number) or None)
         return None

@@ -172,11 +172,14 @@ class ReceptionistsSection(QWidget):
         layout.addWidget(self.table, 1)
 
         self._reload_timer = QTimer(self, singleShot=True, interval=100)
-        self._reload_timer.timeout.connect(self.reload)
+        self._reload_timer.timeout.connect(lambda: self.reload() if self._started else None)
         self._changed.connect(self._reload_timer.start)
         changed = self._changed
         sub = ctx.workspace.bus.subscribe(ReceptionistsChanged, lambda _e: changed.emit())
         self.destroyed.connect(lambda *_a: sub.close())
+        # A call landing, or its price arriving, changes a row's Calls and Spend.
+        ctx.bridge.callUpdated.connect(self._call_landed)
+        ctx.bridge.spendChanged.connect(self._changed)
         self.tabs.currentChanged.connect(lambda _i: self.reload())
         self.create_button.clicked.connect(self.create_receptionist)
         self.edit_button.clicked.connect(lambda: self.edit(self.current_row()))
@@ -188,6 +191,9 @@ class ReceptionistsSection(QWidget):
         self._sync_buttons()
 
     # ----- loading ------------------------------------------------------------------------
+    def _call_landed(self, _call_id: int) -> None:
+        self._changed.emit()
+
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
         self.start()

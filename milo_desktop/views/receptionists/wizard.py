@@ -1,8 +1,10 @@
 """The receptionist wizard: Basic → Disclosures → Custom context → Questions → Review & Create.
 
-Next stays disabled while a step has problems (listed on the step). Review compiles the flow
-and checks it; Create (or Save) runs in the background with progress text, and any problem —
-a refused value, Twilio unreachable — is shown here rather than lost.
+On step 1 Next says what is missing — beside each field, naming them in the status line —
+and puts the cursor in the first; on the later steps Next stays disabled while the problems
+listed on the step remain. Review compiles the flow and checks it; Create (or Save) runs in
+the background with progress text, and any problem — a refused value, Twilio unreachable — is
+shown here rather than lost. A Create that fails leaves nothing saved (``NotCreated``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from milo_desktop.errors import EnvironmentProblem
 from milo_desktop.services.flows import ReceptionistConfig, check_definition, compile_receptionist
 from milo_desktop.services.receptionists import (
     DraftProblems,
+    NotCreated,
     PublishProblem,
     ReceptionistDetail,
     ReceptionistDraft,
@@ -35,6 +38,7 @@ from milo_desktop.views.receptionists.wizard_common import ProblemList, receptio
 from milo_desktop.views.receptionists.wizard_pages import BasicPage, ContextPage, DisclosuresPage
 from milo_desktop.views.receptionists.wizard_questions import KINDS, QuestionsPage
 from milo_desktop.views.receptionists.wizard_questions import _tr as kind_tr
+from milo_desktop.views.widgets.field_errors import keep_error_room
 from milo_desktop.views.widgets.page_header import hint, section_title
 from milo_desktop.views.widgets.step_frame import StepWizard
 
@@ -102,10 +106,35 @@ class ReceptionistWizard(StepWizard):
         ctx.spawn(self._load_choices(), "receptionists.wizard.choices")
 
     async def _load_choices(self) -> None:
-        exclude = self.detail.id if self.detail else None
-        numbers = await self.service.account_numbers(exclude)
-        self.basic.set_numbers(numbers)
-        self.questions.set_interviewers(await self.service.interviewer_choices())
+        self.basic.load_numbers()
+        keep: tuple[int, ...] = ()
+        if self.detail is not None:  # its current routes, shown even if they have closed
+            keep = tuple(self.detail.interviewer_ids) + (
+                (self.detail.default_interviewer_id,)
+                if self.detail.default_interviewer_id is not None else ())
+        self.questions.set_interviewers(await self.service.interviewer_choices(keep))
+
+    # ----- Next on step 1: say what is missing ------------------------------------------
+    def go_next(self) -> None:
+        if self.current_step() == 0 and not self._busy and self.basic.problems():
+            if any(p.endswith("…") for p in self.basic.problems()):
+                return  # still loading the numbers: Next is disabled meanwhile
+            self.basic.show_missing()
+            self.show_error(self.tr("Fill in what is marked: {fields}.").format(
+                fields=", ".join(self.basic.missing_labels())))
+            return
+        super().go_next()
+
+    def _update_buttons(self) -> None:
+        super()._update_buttons()
+        if self.current_step() == 0 and not self._busy:
+            problems = self.basic.problems()
+            # Enabled with problems, so that pressing it explains them; only a number still
+            # loading holds it back.
+            self.next_button.setEnabled(not any(p.endswith("…") for p in problems))
+            if not problems and self.basic.explaining:
+                keep_error_room(self.status)
+                self.status.setText("")
 
     # ----- navigation ---------------------------------------------------------------------
     def prepare_page(self, index: int) -> None:
@@ -231,6 +260,8 @@ class ReceptionistWizard(StepWizard):
                 detail = await self.service.create(self.draft())
         except PublishProblem as exc:
             self._saved_id = exc.receptionist_id
+            error = exc.message
+        except NotCreated as exc:  # nothing was saved: Create again once it is fixed
             error = exc.message
         except DraftProblems as exc:
             error = self.tr("Please fix: {p}").format(p=" ".join(exc.problems))

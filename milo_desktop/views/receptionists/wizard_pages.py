@@ -6,7 +6,7 @@ wizard enables Next only when the page has no problems.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -15,12 +15,16 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QRadioButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from milo_desktop.enums import LanguageMode
 from milo_desktop.services.flows import CustomContext, Disclosures, ReceptionistConfig
@@ -30,8 +34,9 @@ from milo_desktop.services.flows.config import (
     INTRO_MAX,
     LOCATION_MAX,
 )
-from milo_desktop.services.receptionists import NumberChoice, normalise_number
+from milo_desktop.services.receptionists import AccountNumbers, NumbersState
 from milo_desktop.services.receptionists.types import NAME_MAX
+from milo_desktop.views import theme
 from milo_desktop.views.context import ViewContext
 from milo_desktop.views.receptionists.wizard_common import ProblemList, receptionist_service
 from milo_desktop.views.widgets.page_header import hint, section_title
@@ -44,11 +49,42 @@ VOICES = (
     ("Polly.Joey", "Joey — US English, male"),
     ("Polly.Lupe", "Lupe — US Spanish and English, female"),
 )
-NUMBER_CHECK_MS = 250
+FIELD_ERROR_WIDTH = 230  # the column beside each field where what is missing is said
+
+
+def field_error(parent: QWidget) -> QLabel:
+    """What is wrong with the field beside it; its room is kept while hidden, so nothing
+    moves under the mouse when it appears or goes."""
+    label = QLabel(parent)
+    label.setObjectName("fieldError")
+    label.setWordWrap(True)
+    label.setFixedWidth(FIELD_ERROR_WIDTH)
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    policy = label.sizePolicy()
+    policy.setRetainSizeWhenHidden(True)
+    label.setSizePolicy(policy)
+    label.hide()
+    return label
+
+
+def with_error(field: QWidget | QLayout, error: QLabel, *, top: bool = False) -> QHBoxLayout:
+    row = QHBoxLayout()
+    row.setSpacing(10)
+    if isinstance(field, QLayout):
+        row.addLayout(field, 1)
+    else:
+        row.addWidget(field, 1)
+    row.addWidget(error, 0, Qt.AlignmentFlag.AlignTop if top else Qt.AlignmentFlag.AlignVCenter)
+    return row
 
 
 class BasicPage(QWidget):
-    """Step 1: number, voice, agent name, intro, language mode, manual approval."""
+    """Step 1: number, voice, agent name, intro, language mode, manual approval.
+
+    The number is picked from the connected Twilio account's numbers (``number_options``),
+    never typed: the picker says when Twilio is not connected, cannot be reached or has no
+    numbers, and what to do. ``show_missing()`` (Next on a page with problems) says beside
+    each field what is missing and focuses the first."""
 
     changed = Signal()
 
@@ -57,18 +93,22 @@ class BasicPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.exclude_id = exclude_id
-        self._number_problem: str | None = None
-        self._checked_number: str | None = None
+        self.options: AccountNumbers | None = None  # None: still loading
+        self._stored_number = ""  # an edited receptionist's number
+        self.explaining = False  # Next was pressed with problems: say them beside the fields
         self.name = QLineEdit(self)
         self.name.setPlaceholderText(self.tr("e.g. Dallas Warehouse Hiring Line"))
         self.number = QComboBox(self)
-        self.number.setEditable(True)
-        self.number.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        number_edit = self.number.lineEdit()
-        assert number_edit is not None  # an editable combo box has one
-        number_edit.setPlaceholderText(self.tr("+12145550197"))
-        self.number_hint = hint(self.tr("One dedicated number per receptionist, never shared "
-                                        "with an SMS screening."), self)
+        self.number.setPlaceholderText(self.tr("Choose one of your Twilio numbers"))
+        self.number.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.number.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.number_hint = hint(self.tr("Loading the phone numbers of your Twilio account…"),
+                                self)
+        self.number_hint.setObjectName("numberState")
+        self.reload_numbers = QPushButton(self.tr("Check again"), self)
+        self.reload_numbers.setToolTip(self.tr("Load the numbers of the Twilio account again"))
+        self.reload_numbers.hide()
+        self.errors = {key: field_error(self) for key in ("name", "number", "agent", "intro")}
         self.voice = QComboBox(self)
         for key, text in VOICES:
             self.voice.addItem(self.tr(text), key)
@@ -90,15 +130,20 @@ class BasicPage(QWidget):
 
         form = QFormLayout()
         form.setVerticalSpacing(10)
-        form.addRow(self.tr("Receptionist name"), self.name)
+        form.addRow(self.tr("Receptionist name"), with_error(self.name, self.errors["name"]))
         number_box = QVBoxLayout()
         number_box.setSpacing(2)
-        number_box.addWidget(self.number)
+        number_row = QHBoxLayout()
+        number_row.addWidget(self.number, 1)
+        number_row.addWidget(self.reload_numbers)
+        number_box.addLayout(number_row)
         number_box.addWidget(self.number_hint)
-        form.addRow(self.tr("Phone number"), number_box)
-        form.addRow(self.tr("Voice"), self.voice)
-        form.addRow(self.tr("Agent name"), self.agent)
-        form.addRow(self.tr("Intro message"), self.intro)
+        form.addRow(self.tr("Phone number"), with_error(number_box, self.errors["number"],
+                                                        top=True))
+        form.addRow(self.tr("Voice"), with_error(self.voice, field_error(self)))
+        form.addRow(self.tr("Agent name"), with_error(self.agent, self.errors["agent"]))
+        form.addRow(self.tr("Intro message"), with_error(self.intro, self.errors["intro"],
+                                                         top=True))
         language = QHBoxLayout()
         language.addWidget(self.english)
         language.addWidget(self.multilingual)
@@ -113,88 +158,178 @@ class BasicPage(QWidget):
         layout.addStretch(1)
         layout.addWidget(self.problem_list)
 
-        self._number_timer = QTimer(self, singleShot=True, interval=NUMBER_CHECK_MS)
-        self._number_timer.timeout.connect(self._check_number)
-        self.number.editTextChanged.connect(lambda _t: self._number_edited())
+        self.number.currentIndexChanged.connect(lambda _i: self.changed.emit())
+        self.reload_numbers.clicked.connect(self.load_numbers)
         for edit in (self.name, self.agent):
             edit.textChanged.connect(lambda _t: self.changed.emit())
         self.intro.changed.connect(self.changed)
         self.manual.toggled.connect(lambda _c: self.changed.emit())
         self.changed.connect(self.refresh)
+        self.refresh()  # the error labels get their text (hidden) now: their room never changes
 
     # ----- numbers ------------------------------------------------------------------------
-    def set_numbers(self, numbers: list[NumberChoice]) -> None:
-        """The account's numbers; ones another receptionist or screening uses are disabled."""
-        current = self.number.currentText()
-        self.number.blockSignals(True)
-        self.number.clear()
-        for choice in numbers:
-            label = choice.e164 if not choice.used_by else self.tr("{n} — in use").format(
-                n=choice.e164)
-            self.number.addItem(label, choice.e164)
-            if choice.used_by:
-                model = self.number.model()  # a QComboBox's own model is a QStandardItemModel
-                item = (model.item(self.number.count() - 1)
-                        if isinstance(model, QStandardItemModel) else None)
-                if item is not None:
-                    item.setEnabled(False)
-                    item.setToolTip(choice.used_by)
-        self.number.setEditText(current)
-        self.number.blockSignals(False)
-
-    def phone_number(self) -> str:
-        text = self.number.currentText().strip()
-        index = self.number.findText(text)
-        data = self.number.itemData(index) if index >= 0 else None
-        return str(data) if data else text.split(" — ")[0].strip()
-
-    def _number_edited(self) -> None:
-        self._checked_number = None
-        self._number_timer.start()
+    def load_numbers(self) -> None:
+        """Ask the connected account for its numbers (again)."""
+        self.options = None
+        self.reload_numbers.hide()
+        self._set_number_state(self.tr("Loading the phone numbers of your Twilio account…"))
         self.changed.emit()
 
-    def _check_number(self) -> None:
-        number = self.phone_number()
-        if not number or normalise_number(number) is None:
-            return  # the format problem is shown without asking the database
+        async def load() -> None:
+            options = await receptionist_service(self.ctx).number_options(self.exclude_id)
+            if isValid(self):
+                self.set_numbers(options)
 
-        async def check() -> None:
-            problem = await receptionist_service(self.ctx).number_problem(number,
-                                                                          self.exclude_id)
-            if self.phone_number() == number:
-                self._number_problem, self._checked_number = problem, number
-                self.changed.emit()
+        self.ctx.spawn(load(), "receptionists.wizard.numbers")
 
-        self.ctx.spawn(check(), "receptionists.wizard.number")
+    def set_numbers(self, options: AccountNumbers) -> None:
+        """Fill the picker: the account's numbers, ones another receptionist or screening
+        uses disabled (saying which); an edited receptionist's own number always listed."""
+        current = self.phone_number() or self._stored_number
+        self.options = options
+        self.number.blockSignals(True)
+        self.number.clear()
+        listed = {c.e164 for c in options.numbers}
+        for choice in options.numbers:
+            label = choice.e164 if not choice.used_by else self.tr("{n} — in use").format(
+                n=choice.e164)
+            self._add_number(label, choice.e164, enabled=not choice.used_by,
+                             tip=choice.used_by or "")
+        if self._stored_number and self._stored_number not in listed:
+            label = (self.tr("{n} — not in the connected Twilio account") if options.state ==
+                     NumbersState.READY else self._stored_number)
+            self._add_number(label.format(n=self._stored_number), self._stored_number)
+        self.number.setCurrentIndex(self.number.findData(current) if current else -1)
+        self.number.blockSignals(False)
+        free = [c for c in options.numbers if not c.used_by]
+        warn = True
+        if options.state == NumbersState.NOT_CONNECTED:
+            text = options.message
+        elif options.state == NumbersState.UNAVAILABLE:
+            text = self.tr("Your Twilio numbers could not be loaded: {why}").format(
+                why=options.message)
+        elif not options.numbers:
+            text = self.tr("Your Twilio account has no phone numbers yet. Buy one in the "
+                           "Twilio console (Phone Numbers → Buy a number), then check again.")
+        elif not free and not self._stored_number:
+            text = self.tr("Every number of your Twilio account is already in use (hover one "
+                           "to see by what). Buy another in the Twilio console, then check "
+                           "again.")
+        else:
+            warn = False
+            text = self.tr("The numbers of your Twilio account (Settings → Integrations → "
+                           "Twilio). One dedicated number per receptionist, never shared with "
+                           "an SMS screening.")
+        self._set_number_state(text, warn)
+        self.reload_numbers.setVisible(warn)
+        self.number.setPlaceholderText(self.tr("Choose one of your Twilio numbers") if free
+                                       else self.tr("No number to choose yet"))
+        self.changed.emit()
+
+    def _add_number(self, label: str, e164: str, *, enabled: bool = True, tip: str = "") -> None:
+        self.number.addItem(label, e164)
+        model = self.number.model()  # a QComboBox's own model is a QStandardItemModel
+        item = (model.item(self.number.count() - 1)
+                if isinstance(model, QStandardItemModel) else None)
+        if item is not None:
+            item.setEnabled(enabled)
+            item.setToolTip(tip)
+
+    def _set_number_state(self, text: str, warn: bool = False) -> None:
+        self.number_hint.setText(text)
+        self.number_hint.setProperty("muted", not warn)
+        self.number_hint.setStyleSheet(f"color: {theme.current().warning};" if warn else "")
+        style = self.number_hint.style()
+        style.unpolish(self.number_hint)  # the "muted" property changed: restyle
+        style.polish(self.number_hint)
+
+    def choose_number(self, e164: str) -> bool:
+        """Pick ``e164`` if the picker offers it enabled (tests and keyboard users alike)."""
+        index = self.number.findData(e164)
+        model = self.number.model()
+        item = model.item(index) if index >= 0 and isinstance(model, QStandardItemModel) \
+            else None
+        if item is None or not item.isEnabled():
+            return False
+        self.number.setCurrentIndex(index)
+        return True
+
+    def phone_number(self) -> str:
+        data = self.number.currentData()
+        return str(data) if data else ""
 
     # ----- values -------------------------------------------------------------------------
-    def problems(self) -> list[str]:
-        out: list[str] = []
+    def field_problems(self) -> dict[str, str]:
+        """What is wrong, by field: name, number, agent, intro. A number still loading ends
+        with "…" (transient: Next waits for it)."""
+        out: dict[str, str] = {}
         if not 1 <= len(self.name.text().strip()) <= NAME_MAX:
-            out.append(self.tr("Name the receptionist (1–{n} characters).").format(n=NAME_MAX))
-        number = self.phone_number()
-        if not number:
-            out.append(self.tr("Choose or type the phone number callers will dial."))
-        elif normalise_number(number) is None:
-            out.append(self.tr("“{n}” is not a valid phone number. Write it in international "
-                               "format, e.g. +12145550197.").format(n=number))
-        elif self._checked_number != number:
-            out.append(self.tr("Checking that {n} is free…").format(n=number))
-        elif self._number_problem:
-            out.append(self._number_problem)
+            out["name"] = self.tr("Name the receptionist (1–{n} characters).").format(n=NAME_MAX)
+        out.update(self._number_problem())
         if not 1 <= len(self.agent.text().strip()) <= AGENT_NAME_MAX:
-            out.append(self.tr("Give the agent a name (1–{n} characters).").format(
-                n=AGENT_NAME_MAX))
+            out["agent"] = self.tr("Give the agent a name (1–{n} characters).").format(
+                n=AGENT_NAME_MAX)
         if not self.intro.text().strip():
-            out.append(self.tr("Write the intro message the agent opens with."))
+            out["intro"] = self.tr("Write the intro message the agent opens with.")
         elif self.intro.over():
-            out.append(self.tr("The intro message is {n} characters; the limit is {m}.").format(
-                n=len(self.intro.text()), m=INTRO_MAX))
+            out["intro"] = self.tr("The intro message is {n} characters; the limit is {m}."
+                                   ).format(n=len(self.intro.text()), m=INTRO_MAX)
         return out
 
+    def _number_problem(self) -> dict[str, str]:
+        number, options = self.phone_number(), self.options
+        if options is None:
+            return {"number": self.tr("Loading the phone numbers of your Twilio account…")}
+        if number and number == self._stored_number and options.state != NumbersState.READY:
+            return {}  # an edit while Twilio is away: the stored number stays
+        if not number:
+            if options.state != NumbersState.READY:
+                return {"number": self.tr("Connect Twilio first: the number callers dial is "
+                                          "one of its numbers.")}
+            if not any(not c.used_by for c in options.numbers):
+                return {"number": self.tr("Your Twilio account has no free number yet.")}
+            return {"number": self.tr("Choose the phone number callers will dial.")}
+        if number not in {c.e164 for c in options.numbers}:
+            return {"number": self.tr("{n} is not a phone number of the connected Twilio "
+                                      "account. Choose one of its numbers.").format(n=number)}
+        return {}
+
+    def problems(self) -> list[str]:
+        return list(self.field_problems().values())
+
+    def show_missing(self) -> None:
+        """Say beside each field what is missing, and put the cursor in the first."""
+        self.explaining = True
+        self.refresh()
+        widgets = {"name": self.name, "number": self.number, "agent": self.agent,
+                   "intro": self.intro.edit}
+        for key in ("name", "number", "agent", "intro"):
+            if key in self.field_problems():
+                widgets[key].setFocus(Qt.FocusReason.OtherFocusReason)
+                break
+
+    def missing_labels(self) -> list[str]:
+        """The labels of the fields with a problem, in order (the wizard's status line)."""
+        names = {"name": self.tr("Receptionist name"), "number": self.tr("Phone number"),
+                 "agent": self.tr("Agent name"), "intro": self.tr("Intro message")}
+        return [names[k] for k in names if k in self.field_problems()]
+
     def refresh(self) -> None:
-        # "Checking…" is transient: not worth a red box.
-        self.problem_list.show_problems([p for p in self.problems() if not p.endswith("…")])
+        problems = self.field_problems()
+        color = theme.current().danger
+        for key, label in self.errors.items():
+            text = problems.get(key, "")
+            if text and not text.endswith("…"):
+                label.setText(text)  # a fixed field keeps its last text, hidden: same room
+            label.setStyleSheet(f"QLabel#fieldError {{ color: {color}; }}")
+            label.setVisible(self.explaining and bool(text) and not text.endswith("…"))
+        # Until Next is pressed only what is plainly wrong is listed (too long, a number not
+        # in the account), never "empty" before the user had a chance; after it, each
+        # problem stands beside its field.
+        early = [problems[k] for k in ("number", "intro") if k in problems and (
+            self.intro.over() if k == "intro" else
+            bool(self.phone_number()) and not problems[k].endswith("…"))]
+        self.problem_list.show_problems([] if self.explaining else early)
 
     def language(self) -> LanguageMode:
         return LanguageMode.MULTILINGUAL if self.multilingual.isChecked() else \
@@ -202,7 +337,9 @@ class BasicPage(QWidget):
 
     def load(self, name: str, number: str, config: ReceptionistConfig) -> None:
         self.name.setText(name)
-        self.number.setEditText(number)
+        self._stored_number = number
+        if self.options is not None:
+            self.set_numbers(self.options)
         index = self.voice.findData(config.voice)
         if index < 0:
             self.voice.addItem(config.voice, config.voice)

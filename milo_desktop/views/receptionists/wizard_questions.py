@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 from milo_desktop.enums import QuestionKind
 from milo_desktop.services.flows import QuestionSpec
 from milo_desktop.services.receptionists import InterviewerChoice
+from milo_desktop.views import theme
 from milo_desktop.views.receptionists.wizard_common import ProblemList
 from milo_desktop.views.widgets.page_header import hint, section_title
 
@@ -41,6 +43,10 @@ KINDS = (
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("QuestionsPage", text)
+
+
+def _choice_text(c: InterviewerChoice) -> str:
+    return c.name if c.closed is None else f"{c.name} — {_tr(c.closed)}"
 
 
 @dataclass
@@ -92,6 +98,7 @@ class QuestionsPage(QWidget):
         self._loading = False
         # Routing of an edited receptionist, applied once the interviewers have loaded.
         self._pending_routing: tuple[int | None, tuple[int, ...]] | None = None
+        self._closed: dict[int, tuple[str, str]] = {}  # id → (name, "expired" / "draft" / …)
 
         self.list = QListWidget(self)
         self.list.setMinimumWidth(260)
@@ -162,10 +169,16 @@ class QuestionsPage(QWidget):
         self.routes.setFixedHeight(120)
         self.routes.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.routes.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # A route kept from before to an interviewer that has since closed: said, not hidden.
+        self.routing_note = QLabel(routing)
+        self.routing_note.setObjectName("routingNote")
+        self.routing_note.setWordWrap(True)
+        self.routing_note.hide()
         routing_form = QFormLayout(routing)
         routing_form.addRow(self.tr("Approve at a score of"), self.threshold)
         routing_form.addRow(self.tr("Default interviewer"), self.default_interviewer)
         routing_form.addRow(self.tr("May also route to"), self.routes)
+        routing_form.addRow(self.routing_note)
 
         right = QVBoxLayout()
         right.addWidget(self.editor)
@@ -325,20 +338,23 @@ class QuestionsPage(QWidget):
 
     # ----- routing ------------------------------------------------------------------------
     def set_interviewers(self, choices: list[InterviewerChoice]) -> None:
+        """The interviewers that accept candidates; an edited receptionist's routes to ones
+        that have since closed come too, marked ("— expired") and offered to nobody else."""
         chosen_default = self.default_interviewer.currentData()
         routed = set(self.routed_ids())
+        self._closed = {c.id: (c.name, c.closed) for c in choices if c.closed}
         self.default_interviewer.blockSignals(True)
         self.default_interviewer.clear()
         self.default_interviewer.addItem(self.tr("None — every caller goes to review"), None)
         for c in choices:
-            self.default_interviewer.addItem(c.name, c.id)
+            self.default_interviewer.addItem(_choice_text(c), c.id)
         index = self.default_interviewer.findData(chosen_default)
         self.default_interviewer.setCurrentIndex(max(index, 0))
         self.default_interviewer.blockSignals(False)
         self.routes.blockSignals(True)
         self.routes.clear()
         for c in choices:
-            item = QListWidgetItem(c.name, self.routes)
+            item = QListWidgetItem(_choice_text(c), self.routes)
             item.setData(Qt.ItemDataRole.UserRole, c.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if c.id in routed else
@@ -390,5 +406,27 @@ class QuestionsPage(QWidget):
                                "invited to, or turn on manual approval in step 1."))
         return out
 
+    def closed_routes(self) -> list[str]:
+        """Sentences about chosen routes whose interviewer no longer accepts candidates."""
+        out: list[str] = []
+        default = self.default_id()
+        for iid in ([default] if default is not None else []) + [
+                i for i in self.routed_ids() if i != default]:
+            if iid in self._closed:
+                name, why = self._closed[iid]
+                role = self.tr("the default interviewer") if iid == default else \
+                    self.tr("a route")
+                fix = {"expired": self.tr("extend its deadline"),
+                       "draft": self.tr("activate it")}.get(why, self.tr("unarchive it"))
+                out.append(self.tr("“{name}” ({role}) is {why} and takes no new candidates: "
+                                   "callers are not invited there. Choose another, or "
+                                   "{fix}.").format(name=name, role=role, why=_tr(why),
+                                                    fix=fix))
+        return out
+
     def refresh(self) -> None:
         self.problem_list.show_problems(self.problems())
+        notes = self.closed_routes()
+        self.routing_note.setText("\n".join(notes))
+        self.routing_note.setStyleSheet(f"color: {theme.current().warning};")
+        self.routing_note.setVisible(bool(notes))
