@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QApplication
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from milo_desktop.enums import InterviewerStatus
-from milo_desktop.models import Application, Candidate
+from milo_desktop.enums import InterviewerStatus, StageKind
+from milo_desktop.models import Application, Candidate, WorkspaceSetting
 from milo_desktop.models.messaging import Message
 from milo_desktop.services.connectors.email.smtp import KEY_PASSWORD
 from milo_desktop.services.connectors.twilio.integration import IntegrationsService
@@ -38,7 +38,8 @@ def server() -> Iterator[MailServer]:
 
 
 def seed(ws: Workspace) -> dict[str, Any]:
-    active = make_interviewer(ws, "Forklift Operator", slug="forklift", deadline=None)
+    active = make_interviewer(ws, "Forklift Operator", slug="forklift", deadline=None,
+                              phone_number="+15550100009")
     make_interviewer(ws, "Old Role", slug="old", status=InterviewerStatus.ARCHIVED)
     make_interviewer(ws, "Past Role", slug="past",
                      deadline=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
@@ -71,7 +72,9 @@ def test_invite_dialog_offers_active_interviewers_previews_and_reports(
     assert "Hi Ada Lovelace," in preview and "https://interview.milo.example/forklift" in preview
     qtbot.mouseClick(dialog.invite_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.report is not None)
-    assert dialog.message.text() == "Sent to 2; 1 without an email address."
+    # No email account is connected: nothing goes out yet, and the dialog says why.
+    assert dialog.message.text() == ("2 queued — connect an email account to send; "
+                                     "skipped 1 without an email address.")
     assert dialog.message.tone == "warning" and dialog.invite_button.text() == "Close"
     apps = ws.db.run_sync(lambda s: sorted(s.scalars(select(Application.candidate_id))))
     assert apps == sorted(data["people"])
@@ -80,8 +83,53 @@ def test_invite_dialog_offers_active_interviewers_previews_and_reports(
     assert again.intro.text() == "Invite Ada Lovelace to a screening interview."
     qtbot.mouseClick(again.invite_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: again.report is not None)
-    assert again.message.text() == "Sent to 0; 1 already invited."
+    assert again.message.text() == "Skipped 1 already invited."
     assert again.message.tone == "danger"
+
+
+def connect_email(ws: Workspace) -> None:
+    """What Integrations → Email stores once an account is connected (settings only)."""
+    ws.db.run_sync(lambda s: s.add(WorkspaceSetting(key="smtp.settings", value={
+        "host": "smtp.agency.example", "port": 587, "security": "starttls", "username": "",
+        "from_address": "jobs@agency.example", "from_name": ""})), write=True)
+
+
+def test_invite_dialog_reports_sending_when_an_email_account_is_connected(
+        qtbot: Any, make_ctx: Any, sqlite_workspace: Workspace) -> None:
+    ws = sqlite_workspace
+    data = seed(ws)
+    connect_email(ws)
+    dialog = open_invite(qtbot, make_ctx(ws), [*data["people"], data["no_mail"]])
+    # Nothing blocks; the Résumé stage's one source is said up front, calmly.
+    assert dialog.readiness.tone == "muted" and dialog.invite_button.isEnabled()
+    assert dialog.readiness.text().startswith("Résumés are attached by hand")
+    assert "email account" not in dialog.readiness.text()
+    qtbot.mouseClick(dialog.invite_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.report is not None)
+    assert dialog.message.text() == "Sending to 2; skipped 1 without an email address."
+    dialog.grab().save("/tmp/h4-invite-sending.png")
+
+
+def test_invite_dialog_refuses_an_sms_screening_without_a_phone_number(
+        qtbot: Any, make_ctx: Any, sqlite_workspace: Workspace) -> None:
+    ws = sqlite_workspace
+    iv = make_interviewer(ws, "Line Cook", slug="line-cook", deadline=None,
+                          stages=(StageKind.SMS,))
+    people = [make_candidate(ws, "Ana Text", phone_e164="+15550100222")]
+    dialog = open_invite(qtbot, make_ctx(ws), people)
+    dialog.choose(iv)
+    qtbot.waitUntil(lambda: dialog.readiness.isVisible())
+    assert dialog.readiness.tone == "danger"
+    assert dialog.readiness.text().startswith(
+        "This interviewer cannot take candidates yet: The “Sms” stage texts candidates, but "
+        "there is no phone number to text from")
+    assert "No email account is connected" not in dialog.readiness.text()
+    assert not dialog.invite_button.isEnabled()
+    dialog.resize(620, dialog.sizeHint().height())
+    dialog.grab().save("/tmp/h4-invite-blocked.png")
+    dialog.invite()  # Enter on the dialog: still nothing
+    assert dialog.report is None
+    assert ws.db.run_sync(lambda s: s.scalar(select(func.count()).select_from(Message))) == 0
 
 
 def test_invite_dialog_without_active_interviewers_says_so(
@@ -153,7 +201,8 @@ def test_blast_dialog_counts_limits_previews_and_reports_rate_limited(
     dialog.email_body.set_text("Hi {{candidate_name}}")
     qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.report is not None)
-    assert dialog.message.text() == "Sent to 2; 1 rate-limited (one per hour)."
+    assert dialog.message.text() == ("2 queued — connect an email account to send; "
+                                     "1 rate-limited (one per hour).")
     assert dialog.send_button.text() == "Close"
     bodies = ws.db.run_sync(lambda s: list(s.scalars(select(Message.body).where(
         Message.purpose == "blast"))))

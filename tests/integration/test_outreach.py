@@ -6,6 +6,7 @@ the communication policy (master switch, business hours in another time zone).""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -23,7 +24,7 @@ from milo_desktop.enums import (
     StageStatus,
 )
 from milo_desktop.errors import ValidationProblem
-from milo_desktop.models import Application, Candidate, SpendEntry, StageResult
+from milo_desktop.models import Application, Candidate, SpendEntry, StageResult, WorkspaceSetting
 from milo_desktop.models.messaging import Message, OutboxItem
 from milo_desktop.services.outreach import CommunicationPolicy, OutreachService, TemplateKind
 from milo_desktop.services.outreach.policy import check_policy
@@ -51,6 +52,7 @@ def service(ws: Workspace, now: dt.datetime = NOW) -> tuple[OutreachService, Clo
 def interviewer(ws: Workspace, **kw: Any) -> int:
     kw.setdefault("deadline", None)
     kw.setdefault("slug", "warehouse-dallas")
+    kw.setdefault("phone_number", "+15550100009")  # its Voice stage calls from it
     return make_interviewer(ws, kw.pop("name", "Warehouse Associate"), **kw)
 
 
@@ -89,23 +91,27 @@ def test_invite_writes_application_stage_results_messages_and_outbox(
     nobody = without_email(ws, make_candidate(ws, "No Contact"))
     svc, _ = service(ws)
     report = arun(svc.invite([with_phone, email_only, nobody, with_phone], iv))
-    assert report.queued == 2 and report.skipped == {"no_contact": [nobody]}
-    assert report.summary() == "Sent to 2; 1 without an email address or phone number"
+    # The first stage calls: Bo, with an email address only, could never start it.
+    assert report.queued == 1 and report.skipped == {"no_phone_for_stage": [email_only],
+                                                     "no_contact": [nobody]}
+    assert report.summary() == (
+        "Sending to 1; skipped 1 without a mobile number (the first stage calls or texts "
+        "them), 1 without an email address or phone number")
+    assert report.notes == ("Emails wait in the queue until you connect an email account "
+                            "(Integrations → Email); the texts and screenings go out now.",)
 
     apps = ws.db.run_sync(lambda s: {a.candidate_id: (a.status, a.source.value) for a in
                                      s.scalars(select(Application))})
-    assert apps == {with_phone: (ApplicationStatus.PENDING, "directory"),
-                    email_only: (ApplicationStatus.PENDING, "directory")}
+    assert apps == {with_phone: (ApplicationStatus.PENDING, "directory")}
     results = ws.db.run_sync(lambda s: [r.status for r in s.scalars(select(StageResult))])
-    assert results == [StageStatus.NOT_STARTED] * 4
+    assert results == [StageStatus.NOT_STARTED] * 2
     sent = messages(ws)
     assert [(c, p, to, st) for c, p, to, st, _b, _a in sent] == [
         ("email", "invitation", "ana@example.com", MessageStatus.QUEUED),
-        ("sms", "invitation", "+15550100222", MessageStatus.QUEUED),
-        ("email", "invitation", "bo@example.com", MessageStatus.QUEUED)]
+        ("sms", "invitation", "+15550100222", MessageStatus.QUEUED)]
     assert "Hi Ana Phone," in sent[0][4] and "warehouse-dallas" in sent[1][4]
     rows = outbox(ws)
-    assert [k for k, *_ in rows] == ["email", "sms", "flow_execution", "email"]
+    assert [k for k, *_ in rows] == ["email", "sms", "flow_execution"]
     flow = rows[2][3]
     assert flow["to"] == "+15550100222" and set(flow) == {"application_id", "stage_id", "to"}
 
@@ -119,7 +125,7 @@ def test_no_double_invite_and_archived_or_expired_refuse(workspace: Workspace,
     assert arun(svc.invite([cid], iv)).queued == 1
     again = arun(svc.invite([cid], iv))
     assert again.queued == 0 and again.skipped == {"already_invited": [cid]}
-    assert again.summary() == "Sent to 0; 1 already invited"
+    assert again.summary() == "Skipped 1 already invited"
     assert len(messages(ws)) == 1
 
     archived = interviewer(ws, name="Old Role", slug="old", status=InterviewerStatus.ARCHIVED)
@@ -214,7 +220,9 @@ def test_blast_limits_and_one_per_hour(workspace: Workspace, arun: Any) -> None:
                            email_body="Hi {{candidate_name}}, new shifts: {{link}}",
                            sms_body="Hi {{candidate_name}}, new shifts posted."))
     assert first.queued == 2 and first.rate_limited == [apps[2]]
-    assert first.summary() == "Sent to 2; 1 rate-limited (one per hour)"
+    # Eve's SMS goes now; Fay's email waits for an email account.
+    assert first.summary() == ("Sending to 1; 1 queued — connect an email account to send; "
+                               "1 rate-limited (one per hour)")
     kinds = [(c, to) for c, p, to, *_ in messages(ws) if p == "blast"]
     assert kinds == [("email", "eve.blast@example.com"), ("sms", "+15550100333"),
                      ("email", "fay.blast@example.com")]
@@ -246,7 +254,7 @@ def test_business_hours_in_another_time_zone_schedule_next_try(workspace: Worksp
     svc, _ = service(ws, SAT)
     report = arun(svc.invite([cid], iv))
     assert report.not_before == MON_9_CHICAGO
-    assert report.summary().startswith("Queued for 1 (they go out when business hours start)")
+    assert report.summary().startswith("1 queued — connect an email account to send")
     [(kind, _key, next_try, _p)] = outbox(ws)
     assert kind == "email" and next_try == MON_9_CHICAGO
     assert arun(svc.gate("email", SAT)) == MON_9_CHICAGO
@@ -331,3 +339,43 @@ def test_templates_are_seeded_editable_and_checked(workspace: Workspace, arun: A
     assert preview[invitation.channel].subject == "Join us, Alex Example"
     reset = arun(ws.outreach.reset_template(invitation.id))
     assert reset.subject == "Your interview for {{job_title}}"
+
+
+# ----- flows that cannot progress ----------------------------------------------------------------
+def test_invite_to_a_text_screening_without_a_number_is_refused_and_queues_nothing(
+        workspace: Workspace, arun: Any) -> None:
+    ws = workspace
+    iv = interviewer(ws, stages=(StageKind.SMS, StageKind.VOICE), phone_number=None)
+    cid = make_candidate(ws, "Hal Waiting", phone_e164="+15550100444")
+    svc, _ = service(ws)
+    readiness = arun(svc.readiness(iv))
+    assert not readiness.ready and [p.code for p in readiness.blocking] == ["no_number"]
+    with pytest.raises(ValidationProblem, match=re.escape(
+            "Nobody was invited: “Warehouse Associate” cannot take candidates yet. The “Sms” "
+            "stage texts candidates, but there is no phone number to text from")):
+        arun(svc.invite([cid], iv))
+    assert messages(ws) == [] and outbox(ws) == []
+    assert ws.db.run_sync(lambda s: s.scalars(select(Application.id)).all()) == []
+    # The workspace's default sender is a number to text from: the same invite goes.
+    set_policy(ws, arun, sms_from="+15550100001")
+    assert arun(svc.readiness(iv)).ready
+    report = arun(svc.invite([cid], iv))
+    assert report.queued == 1
+    assert [k for k, *_ in outbox(ws)] == ["email", "flow_execution"]
+
+
+def test_queued_email_says_it_waits_for_an_email_account(workspace: Workspace,
+                                                          arun: Any) -> None:
+    ws = workspace
+    iv = interviewer(ws, stages=(StageKind.RESUME,))
+    people = [make_candidate(ws, "Ida Mail"), make_candidate(ws, "Jo Mail")]
+    svc, _ = service(ws)
+    report = arun(svc.invite(people, iv))
+    assert report.queued == 2 and report.going == 0
+    assert report.waiting == {"no_email_account": people}
+    assert report.summary() == "2 queued — connect an email account to send"
+    ws.db.run_sync(lambda s: s.add(WorkspaceSetting(key="smtp.settings", value={
+        "host": "smtp.agency.example", "port": 587, "security": "starttls",
+        "username": "", "from_address": "jobs@agency.example", "from_name": ""})), write=True)
+    later = arun(svc.invite([make_candidate(ws, "Kim Mail")], iv))
+    assert later.summary() == "Sending to 1" and later.waiting == {}

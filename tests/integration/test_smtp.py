@@ -58,7 +58,8 @@ def worker(ws: Workspace, email: EmailIntegration) -> OutboxWorker:
 def invite_one(ws: Workspace, arun: Any, name: str = ODD_NAME,
                address: str = "zoe@example.com") -> int:
     iv = make_interviewer(ws, "Forklift Operator", slug="forklift-dallas",
-                          position_title="Forklift Operator (Nights)", deadline=None)
+                          position_title="Forklift Operator (Nights)", deadline=None,
+                          phone_number="+15550100009")  # its Voice stage calls from it
     cid = make_candidate(ws, name, address)
     report = arun(ws.outreach.invite([cid], iv))
     assert report.queued == 1, report.summary()

@@ -16,9 +16,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from milo_desktop.enums import BudgetKind, InterviewerStatus
 from milo_desktop.errors import ValidationProblem
-from milo_desktop.models import Interviewer, Label, Question, Stage, WorkspaceSetting
+from milo_desktop.models import Interviewer, Label, Question, Stage
 from milo_desktop.models.base import utcnow
+from milo_desktop.services import links
 from milo_desktop.services.authoring import share, store
 from milo_desktop.services.authoring.cost import CostEstimate, estimate
 from milo_desktop.services.authoring.draft import (
@@ -45,8 +47,16 @@ from milo_desktop.services.authoring.validation import (
     slug_format_problem,
     static_problems,
 )
+from milo_desktop.services.budget_check import check_not_below_spent, spent_cents
 from milo_desktop.services.core.database import Database
 from milo_desktop.services.core.events import EventBus, InterviewersChanged
+from milo_desktop.services.readiness import (
+    Means,
+    Readiness,
+    decide,
+    needs_of,
+    workspace_means,
+)
 from milo_desktop.services.receptionists.types import InterviewerChoice
 
 
@@ -147,14 +157,27 @@ class AuthoringService:
             raise ValidationProblem(" ".join(p.message for p in problems))
 
     # ----- writing ------------------------------------------------------------------------
+    async def workspace_means(self) -> Means:
+        """What the workspace provides every interviewer (a default sender, an email
+        account), for ``readiness`` while the wizard edits."""
+        return await self.db.read(workspace_means)
+
+    def readiness(self, draft: InterviewerDraft, means: Means) -> Readiness:
+        """What stops ``draft`` from progressing once live (services/readiness.py: the same
+        decision the interviewer's page, activation and invitations use)."""
+        return decide(needs_of(draft.stages), draft.phone_number, means)
+
     async def create(self, draft: InterviewerDraft) -> int:
         """Store the draft as an active interviewer (stages, questions, labels, subscribers,
-        an audit entry) and publish InterviewersChanged; returns its id."""
+        an audit entry) and publish InterviewersChanged; returns its id. One that cannot
+        progress yet (``readiness``: a Voice or SMS stage with no number) is saved as a
+        draft, to activate once that is fixed."""
         await self._checked(draft, None)
         now, cents = self.clock(), estimate(draft).per_completed_interview_cents
+        live = self.readiness(draft, await self.workspace_means()).ready
         try:
             new_id = await self.db.write(
-                lambda s: store.create_interviewer(s, draft, now, cents))
+                lambda s: store.create_interviewer(s, draft, now, cents, live=live))
         except IntegrityError as exc:  # another desktop took the slug a moment ago
             raise ValidationProblem(store.slug_taken_message(draft.slug)) from exc
         self.bus.publish(InterviewersChanged((new_id,)))
@@ -164,20 +187,41 @@ class AuthoringService:
         """The stored interviewer as a draft (stage and question ids kept, for update)."""
         return await self.db.read(lambda s: store.draft_of(s, interviewer_id))
 
-    async def update(self, interviewer_id: int, draft: InterviewerDraft) -> list[str]:
+    async def update(self, interviewer_id: int, draft: InterviewerDraft, *,
+                     confirm_budget: bool = False) -> list[str]:
         """Save an edited draft. Changes apply to new candidates only: existing answers keep
         the question text they were asked with, stages with results can't be removed, and a
         changed Voice/SMS stage is republished for the next candidate (details in
-        store.py). Returns what changed; publishes InterviewersChanged."""
+        store.py). Returns what changed; publishes InterviewersChanged. A live interviewer
+        is not saved into a state that cannot progress (readiness); a changed budget below
+        what is already spent raises BudgetBelowSpent unless ``confirm_budget``."""
         await self._checked(draft, interviewer_id)
         now, cents = self.clock(), estimate(draft).per_completed_interview_cents
+        readiness = self.readiness(draft, await self.workspace_means())
+
+        def write(s: Session) -> list[str]:
+            iv = s.get(Interviewer, interviewer_id)
+            if iv is not None and iv.status == InterviewerStatus.ACTIVE and not readiness.ready:
+                raise ValidationProblem(f"“{iv.name}” is live, so this change can't be saved: "
+                                        f"{readiness.reason()}")
+            if iv is not None and (iv.budget_kind, iv.budget_cents) != (
+                    draft.budget_kind, draft.budget_cents):
+                check_not_below_spent(s, iv.id, iv.name, draft.budget_kind, draft.budget_cents,
+                                      now, currency=iv.currency, confirmed=confirm_budget)
+            return store.apply_update(s, interviewer_id, draft, now, cents)
+
         try:
-            changed = await self.db.write(
-                lambda s: store.apply_update(s, interviewer_id, draft, now, cents))
+            changed = await self.db.write(write)
         except IntegrityError as exc:
             raise ValidationProblem(store.slug_taken_message(draft.slug)) from exc
         self.bus.publish(InterviewersChanged((interviewer_id,)))
         return changed
+
+    async def spent_cents(self, interviewer_id: int, kind: BudgetKind | str) -> float:
+        """What the interviewer has spent in a budget's window (budget_check.py), for the
+        Settings step to say when a budget is below it."""
+        now = self.clock()
+        return await self.db.read(lambda s: spent_cents(s, interviewer_id, kind, now))
 
     # ----- questions from elsewhere -------------------------------------------------------
     @cached_property
@@ -230,15 +274,11 @@ class AuthoringService:
         return estimate(draft)
 
     async def link_base(self) -> str:
-        def read(s: Session) -> str:
-            row = s.get(WorkspaceSetting, share.LINK_BASE_KEY)
-            value = row.value if row is not None else None
-            return value if isinstance(value, str) and value.strip() else share.DEFAULT_LINK_BASE
-
-        return await self.db.read(read)
+        """The workspace's candidate page address (services/outreach/links.py)."""
+        return await self.db.read(links.link_base)
 
     async def interview_link(self, slug: str) -> str:
-        """The candidate link: the workspace's ``interview_link_base`` + "/" + slug."""
+        """The candidate link, as every producer builds it (services/outreach/links.py)."""
         return share.link_for(await self.link_base(), slug)
 
     async def _title_and_link(self, interviewer_id: int) -> tuple[str, str]:

@@ -1,8 +1,8 @@
 """Sharing an interviewer: its candidate link and a printable QR poster (PNG and PDF).
 
-The link is ``<base>/<slug>``; the base is the workspace setting ``interview_link_base``
-(default ``DEFAULT_LINK_BASE``, a placeholder domain: set it to the page that starts your
-screenings, e.g. your careers site). The poster is an A4 page: "We're hiring", the position
+The link is the one ``services/outreach/links.py`` builds for every producer (the invitation
+emails and SMS, templates' ``{{link}}``): ``<base>/<slug>``, the base being the workspace's
+candidate page address (Settings → Integrations → Communication). The poster is an A4 page: "We're hiring", the position
 title, a QR code of the link and the link in words for people who type it. Pillow draws the
 PNG (it comes with fpdf2), fpdf2 writes the PDF; both use a system sans-serif font when one is
 found (DejaVu, Arial, Helvetica), else the fonts bundled with them.
@@ -18,8 +18,10 @@ import segno
 from fpdf import FPDF
 from PIL import Image, ImageDraw, ImageFont
 
-LINK_BASE_KEY = "interview_link_base"
-DEFAULT_LINK_BASE = "https://milo.example/i"
+from milo_desktop.services.links import DEFAULT_LINK_BASE as DEFAULT_LINK_BASE
+from milo_desktop.services.links import LEGACY_KEY, interview_link
+
+LINK_BASE_KEY = LEGACY_KEY  # older workspaces' key, read only while the policy has none
 HEADLINE = "We're hiring"
 CALL_TO_ACTION = "Scan to start your screening — on your phone, any time."
 PAGE_PX = (1240, 1754)  # A4 at 150 dpi
@@ -42,7 +44,8 @@ _BOLD = (
 
 
 def link_for(base: str, slug: str) -> str:
-    return f"{base.rstrip('/')}/{slug}"
+    """The candidate link (``links.interview_link``: one builder for every producer)."""
+    return interview_link(base, slug)
 
 
 @cache

@@ -119,11 +119,15 @@ def _settings(base: dict[str, Any], draft: InterviewerDraft) -> dict[str, Any]:
 
 
 def create_interviewer(s: Session, draft: InterviewerDraft, now: dt.datetime,
-                       est_cents: int) -> int:
+                       est_cents: int, *, live: bool = True) -> int:
+    """Store the draft: active, or a draft when ``live`` is False (it cannot progress yet:
+    services/readiness.py)."""
     if slug_taken(s, draft.slug):
         raise ValidationProblem(slug_taken_message(draft.slug))
-    iv = Interviewer(**_interviewer_values(draft, est_cents), status=InterviewerStatus.ACTIVE,
-                     created_at=now, activated_at=now, settings=_settings({}, draft))
+    status = InterviewerStatus.ACTIVE if live else InterviewerStatus.DRAFT
+    iv = Interviewer(**_interviewer_values(draft, est_cents), status=status,
+                     created_at=now, activated_at=now if live else None,
+                     settings=_settings({}, draft))
     for pos, sd in enumerate(draft.stages):
         stage = Stage(position=pos, kind=sd.kind, name=sd.name.strip(), min_score=sd.min_score,
                       settings=dict(sd.settings))

@@ -16,6 +16,7 @@ from milo_desktop.errors import ValidationProblem
 from milo_desktop.models import Application, Candidate, Interviewer
 from milo_desktop.models.messaging import Message
 from milo_desktop.models.system import WorkspaceSetting
+from milo_desktop.services.links import link_for
 from milo_desktop.services.outreach import report as r
 from milo_desktop.services.outreach.budget import budget_room
 from milo_desktop.services.outreach.invitations import (
@@ -32,6 +33,11 @@ from milo_desktop.services.outreach.templates import (
     load_template,
     placeholder_values,
     render,
+)
+from milo_desktop.services.readiness import (
+    email_connected,
+    first_stage_needs_phone,
+    interviewer_readiness,
 )
 
 OPEN = (ApplicationStatus.PENDING, ApplicationStatus.IN_PROGRESS)
@@ -63,6 +69,12 @@ def invite_batch(s: Session, candidate_ids: Sequence[int], interviewer_id: int,
     if iv is None:
         raise ValidationProblem("This interviewer no longer exists.")
     check_accepts_new(iv, now)
+    readiness = interviewer_readiness(s, iv)
+    if not readiness.ready:  # the flow cannot progress: nobody is invited, nothing queued
+        raise ValidationProblem(f"Nobody was invited: “{iv.name}” cannot take candidates "
+                                f"yet. {readiness.reason()}")
+    needs_phone = first_stage_needs_phone(s, iv.id)
+    mail_ok = email_connected(s)
     policy = load_policy(s)
     _note_schedule(out, policy, now)
     candidates = {c.id: c for c in s.scalars(select(Candidate).where(
@@ -83,6 +95,9 @@ def invite_batch(s: Session, candidate_ids: Sequence[int], interviewer_id: int,
         if not reachable(c, iv, policy):
             out.skip(r.NO_EMAIL if not policy.sms_enabled else r.NO_CONTACT, cid)
             continue
+        if needs_phone and not c.phone_e164:
+            out.skip(r.NO_PHONE_FOR_STAGE, cid)
+            continue
         if room.room is not None and room.room <= 0:
             out.skip(r.BUDGET, cid)
             out.note(room.reason)
@@ -91,7 +106,8 @@ def invite_batch(s: Session, candidate_ids: Sequence[int], interviewer_id: int,
                           status=ApplicationStatus.PENDING, source=source, created_at=now)
         s.add(app)
         s.flush()
-        queue_invitation(s, app, c, iv, policy, now)
+        sent = queue_invitation(s, app, c, iv, policy, now)
+        _note_email(out, cid, mail_ok, sent.emails > 0, sent.sms > 0 or sent.flow)
         invited.add(cid)
         out.queued += 1
         touched_c.append(cid)
@@ -99,6 +115,19 @@ def invite_batch(s: Session, candidate_ids: Sequence[int], interviewer_id: int,
         if room.room is not None:
             room = replace(room, room=room.room - 1)
     return Touched(tuple(touched_c), tuple(touched_a))
+
+
+def _note_email(out: ReportBuilder, item_id: int, mail_ok: bool, emailed: bool,
+                other_now: bool) -> None:
+    """Say what happens to an email queued while no email account is connected: the item
+    waits when nothing else of it goes out now, else a note says the email waits."""
+    if mail_ok or not emailed:
+        return
+    if other_now:
+        out.note("Emails wait in the queue until you connect an email account "
+                 "(Integrations → Email); the texts and screenings go out now.")
+    else:
+        out.wait(r.NO_EMAIL_ACCOUNT, item_id)
 
 
 def _last_contact(s: Session, app_ids: Sequence[int]) -> dict[int, dt.datetime]:
@@ -114,6 +143,7 @@ def nudge_batch(s: Session, application_ids: Sequence[int], now: dt.datetime,
     policy = load_policy(s)
     _note_schedule(out, policy, now)
     not_before = policy.next_open(now)
+    mail_ok = email_connected(s)
     apps = {a.id: a for a in s.scalars(select(Application).where(
         Application.id.in_(application_ids)))}
     last = _last_contact(s, list(apps))
@@ -143,8 +173,9 @@ def nudge_batch(s: Session, application_ids: Sequence[int], now: dt.datetime,
         final = app.nudges_sent + 1 >= policy.max_nudges
         kind = TemplateKind.FINAL_NUDGE if final else TemplateKind.NUDGE
         values = placeholder_values(c.full_name, iv.position_title,
-                                    policy.interview_link(iv.slug))
+                                    link_for(s, iv.slug))
         key = f"nudge:application:{aid}:{app.nudges_sent + 1}"
+        texted = False
         if c.email:
             text = load_template(s, kind, Channel.EMAIL)
             queue_email(s, candidate_id=c.id, application_id=aid, purpose=kind.value,
@@ -157,6 +188,8 @@ def nudge_batch(s: Session, application_ids: Sequence[int], now: dt.datetime,
             queue_sms(s, candidate_id=c.id, application_id=aid, purpose=kind.value,
                       to=c.phone_e164, from_=sender, body=render(text.body, values),
                       key=f"{key}:sms", now=now, not_before=not_before)
+            texted = True
+        _note_email(out, aid, mail_ok, bool(c.email), texted)
         app.nudges_sent += 1
         out.queued += 1
         touched_c.append(c.id)
@@ -186,6 +219,7 @@ def blast_batch(s: Session, application_ids: Sequence[int], text: BlastText,
     apps = {a.id: a for a in s.scalars(select(Application).where(
         Application.id.in_(application_ids)))}
     recent = _recently_blasted(s, [a.candidate_id for a in apps.values()], now)
+    mail_ok = email_connected(s)
     batch = uuid.uuid4().hex[:12]
     email = bool(text.email_subject and text.email_body)
     touched_c: list[int] = []
@@ -209,7 +243,7 @@ def blast_batch(s: Session, application_ids: Sequence[int], text: BlastText,
             out.skip(reason, aid)
             continue
         values = placeholder_values(c.full_name, iv.position_title,
-                                    policy.interview_link(iv.slug))
+                                    link_for(s, iv.slug))
         key = f"blast:{batch}:{aid}"
         if can_email:
             queue_email(s, candidate_id=c.id, application_id=aid, purpose="blast",
@@ -221,6 +255,7 @@ def blast_batch(s: Session, application_ids: Sequence[int], text: BlastText,
                       to=c.phone_e164 or "", from_=sender, body=render(text.sms_body or "",
                                                                       values),
                       key=f"{key}:sms", now=now, not_before=not_before)
+        _note_email(out, aid, mail_ok, can_email, can_sms)
         recent.add(c.id)
         out.queued += 1
         touched_c.append(c.id)

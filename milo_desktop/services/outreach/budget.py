@@ -17,7 +17,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from milo_desktop.enums import ApplicationStatus, BudgetKind
-from milo_desktop.models import Application, Interviewer, SpendEntry
+from milo_desktop.models import Application, Interviewer
+from milo_desktop.services.budget_check import local_midnight, spent_cents
 
 MICROS_PER_CENT = 10_000
 
@@ -28,9 +29,7 @@ class BudgetRoom:
     reason: str = ""  # why invitations stop, in the recruiter's words
 
 
-def _local_midnight(now: dt.datetime) -> dt.datetime:
-    local = now.astimezone()
-    return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(dt.UTC)
+_local_midnight = local_midnight  # one window for a daily budget (budget_check.py)
 
 
 def _money(cents: float, currency: str) -> str:
@@ -42,14 +41,11 @@ def budget_room(s: Session, iv: Interviewer, now: dt.datetime) -> BudgetRoom:
     if iv.budget_kind == BudgetKind.NONE or iv.budget_cents is None:
         return BudgetRoom(None)
     since = _local_midnight(now) if iv.budget_kind == BudgetKind.DAILY else None
-    spent = select(func.coalesce(func.sum(SpendEntry.amount_micros), 0)).where(
-        SpendEntry.interviewer_id == iv.id)
     waiting = select(func.count()).select_from(Application).where(
         Application.interviewer_id == iv.id, Application.status == ApplicationStatus.PENDING)
     if since is not None:
-        spent = spent.where(SpendEntry.occurred_at >= since)
         waiting = waiting.where(Application.created_at >= since)
-    used_cents = int(s.scalar(spent) or 0) / MICROS_PER_CENT
+    used_cents = spent_cents(s, iv.id, iv.budget_kind, now)  # the one spend (figures.py)
     left = iv.budget_cents - used_cents
     period = "today's" if since is not None else "its"
     budget = _money(iv.budget_cents, iv.currency)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from milo_desktop.enums import Channel, InterviewerStatus, StageKind, StageStatus
 from milo_desktop.errors import ValidationProblem
 from milo_desktop.models import Application, Candidate, Interviewer, Stage, StageResult
+from milo_desktop.services.links import link_for
 from milo_desktop.services.outreach.policy import CommunicationPolicy
 from milo_desktop.services.outreach.queueing import queue_email, queue_sms
 from milo_desktop.services.outreach.templates import (
@@ -88,7 +89,7 @@ def queue_invitation(s: Session, app: Application, candidate: Candidate, iv: Int
     not_before = policy.next_open(now)
     key = invitation_key(app.id)
     values = placeholder_values(candidate.full_name, iv.position_title,
-                                policy.interview_link(iv.slug))
+                                link_for(s, iv.slug))
     emails = sms = 0
     if Channel.EMAIL in channels and candidate.email:
         text = load_template(s, TemplateKind.INVITATION, Channel.EMAIL, iv.email_template)

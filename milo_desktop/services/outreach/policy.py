@@ -13,13 +13,14 @@ import re
 import zoneinfo
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from milo_desktop.errors import ValidationProblem
+from milo_desktop.services.links import DEFAULT_LINK_BASE
+from milo_desktop.services.links import interview_link as _interview_link
 
 SETTING_KEY = "outreach.policy"
 ALL_DAYS = frozenset(range(7))  # Monday = 0
-DEFAULT_LINK_BASE = "https://interview.milo.example"
 MAX_COOLDOWN_HOURS = 24 * 30
 MAX_NUDGES = 10
 SEARCH_DAYS = 400  # how far ahead an open time is looked for
@@ -100,7 +101,8 @@ class CommunicationPolicy:
 
     # ----- links ---------------------------------------------------------------------------
     def interview_link(self, slug: str) -> str:
-        return f"{self.link_base.rstrip('/')}/{quote(slug)}"
+        """The link with this policy's base (services/outreach/links.py builds it)."""
+        return _interview_link(self.link_base, slug)
 
     # ----- storage -------------------------------------------------------------------------
     def to_json(self) -> dict[str, Any]:

@@ -31,6 +31,7 @@ from milo_desktop.services.core.events import (
     InterviewersChanged,
     MessagesChanged,
 )
+from milo_desktop.services.links import link_for
 from milo_desktop.services.outreach.batches import (
     BlastText,
     Touched,
@@ -58,6 +59,7 @@ from milo_desktop.services.outreach.templates import (
     render,
     template_rows,
 )
+from milo_desktop.services.readiness import Readiness, interviewer_readiness
 from milo_desktop.services.sync.outbox import EMAIL, INVITATION, SMS
 
 CHUNK = 500
@@ -154,9 +156,8 @@ class OutreachService:
             if iv is None:
                 raise ValidationProblem("This interviewer no longer exists.")
             c = s.get(Candidate, candidate_id) if candidate_id is not None else None
-            policy = load_policy(s)
             values = placeholder_values(c.full_name if c else "Alex Example", iv.position_title,
-                                        policy.interview_link(iv.slug))
+                                        link_for(s, iv.slug))
             out = {}
             for channel in (Channel.EMAIL, Channel.SMS):
                 preferred = iv.email_template if channel == Channel.EMAIL else None
@@ -171,12 +172,11 @@ class OutreachService:
         def q(s: Session) -> dict[str, str]:
             app = s.get(Application, application_id) if application_id is not None else None
             iv = s.get(Interviewer, app.interviewer_id) if app is not None else None
-            policy = load_policy(s)
             if app is None or iv is None:
                 return placeholder_values("Alex Example", "Warehouse Associate",
-                                          policy.interview_link("warehouse-associate"))
+                                          link_for(s, "warehouse-associate"))
             return placeholder_values(app.candidate.full_name, iv.position_title,
-                                      policy.interview_link(iv.slug))
+                                      link_for(s, iv.slug))
         return await self.db.read(q)
 
     # ----- whom to invite where -----------------------------------------------------------
@@ -190,6 +190,11 @@ class OutreachService:
             return [InterviewerChoice(i.id, i.name, i.position_title, i.slug) for i in rows
                     if i.deadline is None or i.deadline >= now]
         return await self.db.read(q)
+
+    async def readiness(self, interviewer_id: int) -> Readiness:
+        """What stops the interviewer's screening from progressing (services/readiness.py):
+        the Invite dialog and the interviewer's page show it; ``invite`` refuses on it."""
+        return await self.db.read(lambda s: interviewer_readiness(s, interviewer_id))
 
     # ----- sending ------------------------------------------------------------------------
     async def _refuse_when_off(self) -> None:

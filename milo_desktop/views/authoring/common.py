@@ -14,6 +14,11 @@ from PySide6.QtWidgets import QLabel, QLayout, QVBoxLayout, QWidget
 from milo_desktop.enums import QuestionKind, StageKind
 from milo_desktop.services.authoring import FieldProblem
 from milo_desktop.views import theme
+from milo_desktop.views.widgets.field_errors import (
+    keep_box_room,
+    keep_error_room,
+    reserve_error_line,
+)
 from milo_desktop.views.widgets.page_header import hint, section_title
 
 __all__ = ["FieldError", "WizardPage", "field_box", "hint", "kind_text", "list_style",
@@ -61,15 +66,18 @@ def list_style(name: str) -> str:
 
 
 class FieldError(QLabel):
-    """The red line under a field; hidden while the field is fine."""
+    """The red line under a field; hidden while the field is fine, its room kept so the
+    fields below never move as errors come and go (views/widgets/field_errors.py)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("fieldError")
         self.setWordWrap(True)
+        reserve_error_line(self)
         self.hide()
 
     def set_error(self, message: str | None) -> None:
+        keep_error_room(self)
         if not message:
             self.clear()
             self.hide()
@@ -80,17 +88,21 @@ class FieldError(QLabel):
 
 
 def field_box(parent: QWidget, *widgets: QWidget | QLayout) -> QWidget:
-    """A field (or a row of them) with whatever goes under it, tightly stacked."""
+    """A field (or a row of them) with whatever goes under it, tightly stacked; the error
+    lines go last, so a hint stays next to its field and the room kept for an error reads
+    as the space between rows. The box does not get shorter while the form is shown."""
     box = QWidget(parent)
     layout = QVBoxLayout(box)
     layout.setContentsMargins(0, 0, 0, 0)
     layout.setSpacing(3)
-    for w in widgets:
+    errors_last = sorted(widgets, key=lambda w: isinstance(w, FieldError))  # stable
+    for w in errors_last:
         if isinstance(w, QLayout):
             layout.addLayout(w)
         else:
             layout.addWidget(w)
-    return box
+    layout.addStretch(1)  # room the box keeps goes below its lines
+    return keep_box_room(box)  # never shorter under the pointer (views/widgets/field_errors)
 
 
 class WizardPage(QWidget):

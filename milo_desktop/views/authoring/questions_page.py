@@ -22,9 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from milo_desktop.enums import QuestionKind
+from milo_desktop.enums import QuestionKind, StageKind
 from milo_desktop.services.authoring import FieldProblem, InterviewerDraft, QuestionDraft
 from milo_desktop.services.authoring.validation import QUESTIONS_MAX
+from milo_desktop.services.flows.rating import SETTING as RATING_SETTING
+from milo_desktop.services.flows.rating import asks_rating
 from milo_desktop.views import theme
 from milo_desktop.views.authoring.common import (
     FieldError,
@@ -38,6 +40,7 @@ from milo_desktop.views.authoring.question_editor import QuestionEditor
 from milo_desktop.views.context import ViewContext
 
 Q_ROLE = Qt.ItemDataRole.UserRole
+RATED_KINDS = frozenset({StageKind.VOICE, StageKind.SMS, StageKind.FORM})
 D = TypeVar("D", LibraryDialog, ReuseDialog)
 
 
@@ -60,6 +63,12 @@ class QuestionsPage(WizardPage):
         self.min_score.setSuffix(" / 100")
         self.min_score.setMaximumWidth(120)
         self.min_score_error = FieldError(self)
+        # The optional closing 1–5 rating (CSAT); Voice, SMS and Form stages, on by default.
+        self.rating_on = QCheckBox(self.tr("End with an optional 1–5 rating"), self)
+        self.rating_on.setObjectName("askRating")
+        self.rating_on.setToolTip(self.tr(
+            "Candidates rate this screening from 1 to 5 at its end, or skip. The rating never "
+            "counts towards their score; the mean is the interviewer's CSAT."))
         self.list = QListWidget(self)
         self.list.setObjectName("questionList")
         self.list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
@@ -94,6 +103,8 @@ class QuestionsPage(WizardPage):
         score_row.addWidget(self.min_score_on)
         score_row.addWidget(self.min_score)
         score_row.addWidget(self.min_score_error)
+        score_row.addSpacing(16)
+        score_row.addWidget(self.rating_on)
         score_row.addStretch(1)
         score_row.addWidget(self.preview_button)
         adders = QHBoxLayout()
@@ -139,6 +150,7 @@ class QuestionsPage(WizardPage):
         self.down_button.clicked.connect(lambda: self.move_question(1))
         self.min_score_on.toggled.connect(self._min_score_edited)
         self.min_score.valueChanged.connect(self._min_score_edited)
+        self.rating_on.toggled.connect(self._rating_edited)
 
     # ----- stages -------------------------------------------------------------------------
     def load(self, draft: InterviewerDraft) -> None:
@@ -176,6 +188,9 @@ class QuestionsPage(WizardPage):
             if stage and stage.min_score is not None:
                 self.min_score.setValue(stage.min_score)
             self.min_score.setEnabled(bool(stage and stage.min_score is not None))
+            rated = stage is not None and stage.kind in RATED_KINDS
+            self.rating_on.setVisible(rated)
+            self.rating_on.setChecked(rated and asks_rating(stage.settings if stage else None))
             self.list.clear()
             for q in self.questions():
                 item = QListWidgetItem(self.list)
@@ -193,6 +208,12 @@ class QuestionsPage(WizardPage):
         on = self.min_score_on.isChecked()
         self.min_score.setEnabled(on)
         self.draft.stages[self.stage_index()].min_score = self.min_score.value() if on else None
+        self.changed.emit()
+
+    def _rating_edited(self, on: bool) -> None:
+        if self._loading or not 0 <= self.stage_index() < len(self.draft.stages):
+            return
+        self.draft.stages[self.stage_index()].settings[RATING_SETTING] = bool(on)
         self.changed.emit()
 
     # ----- questions ----------------------------------------------------------------------

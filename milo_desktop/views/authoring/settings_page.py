@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from milo_desktop.enums import BudgetKind
+from milo_desktop.enums import BudgetKind, StageKind
 from milo_desktop.services.authoring import LANGUAGES, CostEstimate, InterviewerDraft
 from milo_desktop.services.authoring.validation import (
     DAYS_MAX,
@@ -35,7 +35,9 @@ from milo_desktop.services.authoring.validation import (
     RETAKES_MAX,
     RETAKES_MIN,
 )
+from milo_desktop.services.readiness import Readiness
 from milo_desktop.services.receptionists import NumberChoice
+from milo_desktop.views import theme
 from milo_desktop.views.authoring.common import (
     FieldError,
     WizardPage,
@@ -43,8 +45,10 @@ from milo_desktop.views.authoring.common import (
     hint,
     section_title,
 )
-from milo_desktop.views.widgets.formatting import count_text, py_date
+from milo_desktop.views.widgets.formatting import count_text, date_format, py_date
 
+PHONE_HINT = "Calls and texts to candidates come from this number."
+PHONE_KINDS = (StageKind.VOICE, StageKind.SMS, StageKind.FORM)  # stages that call or text
 FIELDS = ("deadline", "days_to_complete", "retakes", "language", "email_template",
           "phone_number", "budget", "subscribers", "labels")
 
@@ -78,7 +82,7 @@ class SettingsPage(WizardPage):
         self.errors = {name: FieldError(self) for name in FIELDS}
         self.deadline = QDateEdit(self)
         self.deadline.setCalendarPopup(True)
-        self.deadline.setDisplayFormat("d MMM yyyy")
+        self.deadline.setDisplayFormat(date_format())
         self.deadline.setMaximumWidth(170)
         self.no_deadline = QCheckBox(self.tr("No deadline (open until archived)"), self)
         self.days = QSpinBox(self)
@@ -100,6 +104,21 @@ class SettingsPage(WizardPage):
         phone_edit = self.phone.lineEdit()
         assert phone_edit is not None  # an editable combo box has one
         phone_edit.setPlaceholderText(self.tr("+12145550100 (optional)"))
+        # Under the number: what it is for, or — when a Voice / SMS / Form stage has no
+        # number to call or text from — that it is needed (services/readiness.py). Two lines
+        # are kept for it, so the fields below never move as it changes.
+        self.phone_hint = hint(self.tr(PHONE_HINT), self)
+        self.phone_hint.setWordWrap(True)
+        self.phone_hint.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.phone_hint.setMinimumHeight(3 * self.phone_hint.fontMetrics().lineSpacing() + 2)
+        self.phone_needed = False
+        # A budget below what the interviewer has already spent (edit mode): said under the
+        # budget, last in its box. {BudgetKind: cents spent in that budget's window}.
+        self.spent: dict[BudgetKind, float] = {}
+        self.budget_notice = QLabel(self)
+        self.budget_notice.setObjectName("budgetNotice")
+        self.budget_notice.setWordWrap(True)
+        self.budget_notice.hide()
         self.report = QCheckBox(self.tr("Email candidates their report"), self)
         self.report.setToolTip(self.tr("Candidates get their score report by email when it "
                                        "is ready."))
@@ -142,8 +161,7 @@ class SettingsPage(WizardPage):
         cf.addRow(self.tr("Email template"), field_box(comms, self.email_template,
                                                        self.errors["email_template"]))
         cf.addRow(self.tr("Phone number"), field_box(
-            comms, self.phone, self.errors["phone_number"],
-            hint(self.tr("Calls and texts to candidates come from this number."), comms)))
+            comms, self.phone, self.errors["phone_number"], self.phone_hint))
         cf.addRow("", self.report)
         cf.addRow(self.tr("Subscribers"), field_box(
             comms, self.subscribers, self.errors["subscribers"],
@@ -162,6 +180,7 @@ class SettingsPage(WizardPage):
         bf.addWidget(self.estimate)
         bf.addWidget(hint(self.tr("An estimate from Twilio's list prices; the Spend column "
                                   "shows what calls and texts really cost."), budget))
+        bf.addWidget(self.budget_notice)
 
         body = QWidget(self)
         columns = QHBoxLayout(body)
@@ -283,6 +302,52 @@ class SettingsPage(WizardPage):
         self.amount.setEnabled(not self.budget_buttons[BudgetKind.NONE].isChecked())
         self.deadline.setEnabled(not self.no_deadline.isChecked())
         self.refresh_estimate()
+        self._budget_notice()
+
+    def show_readiness(self, readiness: Readiness | None) -> None:
+        """Say under the phone number whether it is needed (a stage calls or texts and
+        nothing else gives it a number) — a notice, not an error: the wizard saves such an
+        interviewer as a draft."""
+        needs_number = any(st.kind in PHONE_KINDS for st in self.draft.stages)
+        edit = self.phone.lineEdit()
+        if edit is not None:
+            edit.setPlaceholderText(self.tr("+12145550100 (needed)") if needs_number
+                                    else self.tr("+12145550100 (optional)"))
+        blocking = [p for p in (readiness.blocking if readiness else ()) if
+                    p.field == "phone_number"]
+        self.phone_needed = bool(blocking)
+        t = theme.current()
+        if blocking:
+            self.phone_hint.setStyleSheet(f"color: {t.warning};")
+            self.phone_hint.setText(self.tr(
+                "Needed: {stages} {does} candidates from this number (or from the default SMS "
+                "sender under Integrations → Communication). Without one, Create saves a "
+                "draft.").format(stages=", ".join(f"“{n}”" for n in blocking[0].stages),
+                                 does=self.tr("calls or texts") if len(blocking[0].stages) > 1
+                                 else blocking[0].does))
+        else:
+            self.phone_hint.setStyleSheet("")
+            self.phone_hint.setText(self.tr(PHONE_HINT))
+
+    def set_spent(self, spent: dict[BudgetKind, float]) -> None:
+        """What the interviewer being edited has spent, per budget window (edit mode)."""
+        self.spent = dict(spent)
+        self._budget_notice()
+
+    def _budget_notice(self) -> None:
+        kind = BudgetKind(self.draft.budget_kind)
+        spent = self.spent.get(kind)
+        cents = self.draft.budget_cents
+        if kind == BudgetKind.NONE or spent is None or cents is None or cents >= spent:
+            self.budget_notice.hide()
+            return
+        period = self.tr("today") if kind == BudgetKind.DAILY else self.tr("so far")
+        self.budget_notice.setStyleSheet(f"color: {theme.current().warning};")
+        self.budget_notice.setText(self.tr(
+            "Already spent {spent} {period}, more than this budget: new invitations will "
+            "pause until it is raised. Saving asks you to confirm.").format(
+                spent=_dollars(spent), period=period))
+        self.budget_notice.show()
 
     def refresh_estimate(self) -> None:
         if self.estimator is not None:

@@ -24,6 +24,7 @@ from milo_desktop.enums import BudgetKind
 from milo_desktop.files import write_private
 from milo_desktop.services.authoring import AuthoringService, InterviewerDraft
 from milo_desktop.services.authoring.share import link_for
+from milo_desktop.services.readiness import Readiness
 from milo_desktop.views import theme
 from milo_desktop.views.authoring.common import WizardPage, hint, questions_text, section_title
 from milo_desktop.views.context import ViewContext
@@ -59,6 +60,13 @@ class SharePage(WizardPage):
         self.summary.setOpenLinks(False)
         self.notice = QLabel(self)
         self.notice.setWordWrap(True)
+        # What stops it from progressing once live, and what candidates wait for
+        # (services/readiness.py); a blocking problem means Create saves it as a draft.
+        self.readiness = QLabel(self)
+        self.readiness.setObjectName("shareReadiness")
+        self.readiness.setWordWrap(True)
+        self.readiness.setTextFormat(Qt.TextFormat.RichText)
+        self.readiness.hide()
 
         link_row = QHBoxLayout()
         link_row.addWidget(self.link, 1)
@@ -93,6 +101,7 @@ class SharePage(WizardPage):
         layout.addWidget(hint(self.tr("The link goes live when you create the interviewer."),
                               self))
         layout.addWidget(self.notice)
+        layout.addWidget(self.readiness)
         layout.addLayout(columns, 1)
 
         self._render_timer = QTimer(self, singleShot=True, interval=RENDER_DELAY_MS)
@@ -114,6 +123,26 @@ class SharePage(WizardPage):
         if self.rendered_for != (draft.position_title, self.link_text()):
             self.preview.setText(self.tr("Rendering…"))
             self._render_timer.start()
+
+    def show_readiness(self, readiness: Readiness | None, editing: bool) -> None:
+        if readiness is None or not readiness.problems:
+            self.readiness.hide()
+            return
+        t = theme.current()
+
+        def e(text: str) -> str:
+            return html.escape(text, quote=False)
+
+        lines = []
+        if readiness.blocking:
+            head = (self.tr("It can't go live yet, so Create saves it as a draft:") if not editing
+                    else self.tr("It can't take candidates until this is fixed:"))
+            lines.append(f"<span style='color:{t.warning}; font-weight:600'>{e(head)}</span> "
+                         + " ".join(e(p.message) for p in readiness.blocking))
+        for p in readiness.notices:
+            lines.append(f"<span style='color:{t.muted}'>{e(p.message)}</span>")
+        self.readiness.setText("<br>".join(lines))
+        self.readiness.show()
 
     def link_text(self) -> str:
         return link_for(self.base, self.draft.slug) if self.base else ""

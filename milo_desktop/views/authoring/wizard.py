@@ -18,9 +18,11 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QMessageBox,
     QWidget,
 )
 
+from milo_desktop.enums import BudgetKind
 from milo_desktop.errors import EnvironmentProblem
 from milo_desktop.services.authoring import (
     DEFAULT_LINK_BASE,
@@ -28,6 +30,8 @@ from milo_desktop.services.authoring import (
     FieldProblem,
     InterviewerDraft,
 )
+from milo_desktop.services.budget_check import BudgetBelowSpent
+from milo_desktop.services.readiness import Means, Readiness
 from milo_desktop.views import theme
 from milo_desktop.views.authoring.common import WizardPage
 from milo_desktop.views.authoring.configure_page import ConfigurePage
@@ -59,6 +63,12 @@ class AuthoringWizard(StepWizard):
         self._slug_check: tuple[str, str | None] | None = None  # (slug, problem) last checked
         self._pending_loads = 1
         self.problems: list[FieldProblem] = []
+        # What the workspace gives every interviewer (default sender, email account), read
+        # once; with the draft it decides readiness as the user edits (services/readiness).
+        self.means: Means | None = None
+        self.readiness: Readiness | None = None
+        self.budget_question: QMessageBox | None = None  # open while a budget awaits a yes
+        self._budget_confirmed = False
         self.setWindowTitle(self.tr("Edit interviewer") if interviewer_id else
                             self.tr("Create interviewer"))
         self.resize(1120, 780)
@@ -105,6 +115,10 @@ class AuthoringWizard(StepWizard):
             self.configure.set_link_base(self.base)
             self.settings.set_templates(await self.service.email_templates())
             self.settings.set_known_labels(await self.service.label_names())
+            self.means = await self.service.workspace_means()
+            if self.editing_id is not None:
+                self.settings.set_spent({kind: await self.service.spent_cents(
+                    self.editing_id, kind) for kind in (BudgetKind.ALL_TIME, BudgetKind.DAILY)})
             self.settings.set_numbers(await ws.receptionists.account_numbers())
         except EnvironmentProblem as exc:
             self.show_error(exc.message)
@@ -152,6 +166,10 @@ class AuthoringWizard(StepWizard):
         shown = [p for p in self.problems if p.message != self.tr(CHECKING)]
         for page in (self.configure, self.stages, self.questions, self.settings):
             page.show_problems(shown)
+        self.readiness = (self.service.readiness(self.draft, self.means)
+                          if self.means is not None else None)
+        self.settings.show_readiness(self.readiness)
+        self.share.show_readiness(self.readiness, self.editing_id is not None)
         self.settings.refresh_estimate()
         self._update_buttons()
 
@@ -182,8 +200,11 @@ class AuthoringWizard(StepWizard):
         self._changed()
 
     def submit_text(self) -> str:
-        return (self.tr("Save changes") if self.editing_id is not None
-                else self.tr("Create interviewer"))
+        if self.editing_id is not None:
+            return self.tr("Save changes")
+        if self.readiness is not None and not self.readiness.ready:
+            return self.tr("Save as draft")  # it cannot progress yet (the Share step says why)
+        return self.tr("Create interviewer")
 
     def next_blocked(self) -> bool:
         return self._pending_loads > 1
@@ -207,7 +228,14 @@ class AuthoringWizard(StepWizard):
                 error = self.tr("Please fix: {p}").format(p=" ".join(p.message
                                                                     for p in problems))
             elif self.editing_id is not None:
-                await self.service.update(self.editing_id, self.draft)
+                confirmed, self._budget_confirmed = self._budget_confirmed, False
+                try:
+                    await self.service.update(self.editing_id, self.draft,
+                                              confirm_budget=confirmed)
+                except BudgetBelowSpent as exc:
+                    self._set_busy(False)
+                    self.ask_budget(exc.message)
+                    return
                 saved_id = self.editing_id
             else:
                 saved_id = await self.service.create(self.draft)
@@ -223,6 +251,29 @@ class AuthoringWizard(StepWizard):
         else:
             self.created.emit(saved_id)
         self.accept()
+
+    def ask_budget(self, message: str) -> QMessageBox:
+        """The edited budget is below what is already spent: say what that does and save
+        only on "Save anyway" (window-modal, no nested event loop)."""
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Budget below what is spent"),
+                          message, parent=self)
+        box.setInformativeText(self.tr("Save this budget anyway?"))
+        keep = box.addButton(self.tr("Save anyway"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def answered(_result: int) -> None:
+            self.budget_question = None
+            if box.clickedButton() is keep:
+                self._budget_confirmed = True
+                self.submit()
+            else:
+                self.show_error(message)
+
+        box.finished.connect(answered)
+        self.budget_question = box
+        box.open()
+        return box
 
     def done(self, result: Any) -> None:
         if self._busy:

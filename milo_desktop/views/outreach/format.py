@@ -15,10 +15,12 @@ def _tr(text: str) -> str:
 
 
 def report_tone(report: OutreachReport) -> str:
-    """success: everyone queued; warning: some held back; danger: nobody queued."""
+    """success: going out to everyone; warning: some wait or were held back; danger:
+    nobody invited."""
     if report.queued == 0:
         return "danger" if (report.skipped_count or report.rate_limited) else "muted"
-    return "warning" if (report.skipped_count or report.rate_limited) else "success"
+    held = report.skipped_count or report.rate_limited or report.waiting_count
+    return "warning" if held else "success"
 
 
 def schedule_text(policy: CommunicationPolicy, now: dt.datetime | None = None) -> str:

@@ -63,6 +63,11 @@ class InviteDialog(QDialog):
         self.preview.setReadOnly(True)
         self.preview.setMinimumHeight(170)
         self.message = MessageLine(self)
+        # What the chosen interviewer lacks (services/readiness.py): a missing phone number
+        # blocks the invitation; a missing email account or résumés by hand are said calmly.
+        self.readiness = MessageLine(self)
+        self.readiness.setWordWrap(True)
+        self.blocked = False
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow(self.tr("Interviewer"), self.combo)
@@ -79,6 +84,7 @@ class InviteDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addLayout(form)
+        layout.addWidget(self.readiness)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         self.combo.currentIndexChanged.connect(self._interviewer_changed)
@@ -111,7 +117,6 @@ class InviteDialog(QDialog):
                                      "unarchive or extend one, first."), "warning")
             self._set_ready()
             return
-        self.invite_button.setEnabled(bool(self.candidate_ids))
         await self._show_preview()
         self._set_ready()
 
@@ -139,10 +144,32 @@ class InviteDialog(QDialog):
         text += schedule_text(p)
         self.channels.setText(text)
 
+    async def _show_readiness(self, interviewer_id: int) -> None:
+        try:
+            readiness = await self.service.readiness(interviewer_id)
+        except EnvironmentProblem as exc:
+            self.readiness.say(exc.message, "danger")
+            return
+        if self.combo.currentData() != interviewer_id:
+            return  # another interviewer was chosen meanwhile
+        self.blocked = not readiness.ready
+        if readiness.blocking:
+            self.readiness.say(self.tr("This interviewer cannot take candidates yet: {why}")
+                               .format(why=readiness.reason()), "danger")
+        elif readiness.notices:
+            self.readiness.say(" ".join(p.message for p in readiness.notices), "muted")
+        else:
+            self.readiness.say("", "muted")
+        self.readiness.setVisible(bool(readiness.problems))
+        if self.report is None:
+            self.invite_button.setEnabled(bool(self.candidate_ids) and not self.blocked
+                                          and not self._busy)
+
     async def _show_preview(self) -> None:
         interviewer_id = self.combo.currentData()
         if interviewer_id is None:
             return
+        await self._show_readiness(int(interviewer_id))
         try:
             texts = await self.service.preview(TemplateKind.INVITATION, int(interviewer_id),
                                                self.candidate_ids[0] if self.candidate_ids
@@ -165,7 +192,7 @@ class InviteDialog(QDialog):
             self.accept()
             return
         interviewer_id = self.combo.currentData()
-        if interviewer_id is None or self._busy:
+        if interviewer_id is None or self._busy or self.blocked:
             return
         self._busy = True
         self.invite_button.setEnabled(False)
@@ -178,7 +205,7 @@ class InviteDialog(QDialog):
             report = await self.service.invite(self.candidate_ids, interviewer_id)
         except EnvironmentProblem as exc:
             self.message.say(exc.message, "danger")
-            self.invite_button.setEnabled(True)
+            self.invite_button.setEnabled(not self.blocked)
             self.combo.setEnabled(True)
             return
         finally:
@@ -193,6 +220,7 @@ class InviteDialog(QDialog):
         self.message.say("\n".join(lines), report_tone(report))
         self.message.setToolTip("\n".join(f"{len(ids)} {REASONS.get(k, k)}"
                                           for k, ids in report.skipped.items()))
+        self.readiness.hide()  # the report says what happened now
         self.invite_button.setText(self.tr("Close"))
         self.invite_button.setEnabled(True)
         self.cancel_button.hide()
