@@ -40,7 +40,8 @@ from tests.factories import NOW, make_interviewer
 pytestmark = pytest.mark.qt_log_ignore(
     r"This plugin does not support (propagateSizeHints|raise|grabbing the keyboard)")
 
-# Résumé → Voice. Invited 4; responded 3 (75%); completed 1 (25%); one Résumé knock-out.
+# Résumé → Voice. Invited 4; responded 3 (75%); completed 1 of those 3 (33%); one Résumé
+# knock-out.
 ROLE = (
     App(A.COMPLETED, EMAIL, (done(2), done(24)), completed=True),
     App(A.IN_PROGRESS, ATS, (done(4), R(S.IN_PROGRESS, 0.0))),
@@ -99,10 +100,11 @@ def test_tab_shows_the_funnel_figures(qtbot: Any, ctx: ViewContext) -> None:
 
     assert tab.pages.currentIndex() == 2 and not tab.banner.isVisible()
     assert card_texts(tab) == [
-        ["Invited", "4", "candidates in this interviewer"],
+        ["Invited", "4", "candidates in this interviewer, all time"],
         ["Response rate", "75%", "3 started a stage"],
-        ["Completion rate", "25%", "1 completed every stage"],
+        ["Completion rate", "33%", "1 of 3 who started completed every stage"],
         ["Knocked out", "1", "by a dealbreaker"],
+        ["Spend", "$0", "in total, as the providers report it"],
     ]
     # Bars: invited per stage, then started, then completed, each labelled with its count.
     assert tab.chart.labels == ["4", "2", "3", "2", "2", "1"]

@@ -31,7 +31,8 @@ def test_notifications_unread_and_mark_read(workspace: Workspace, arun) -> None:
     assert events.count(NotificationsRead()) == 2 and NotificationAdded(first) in events
 
 
-def test_spend_summary_this_month_against_live_budgets(workspace: Workspace, arun) -> None:
+def test_spend_summary_last_30_days_against_live_budgets(workspace: Workspace, arun) -> None:
+    """The Analytics section's default period (services/spend.py), whole UTC days."""
     now = dt.datetime(2026, 11, 22, 12, tzinfo=dt.UTC)
     a = make_interviewer(
         workspace, "Forklift", budget_kind=BudgetKind.ALL_TIME, budget_cents=100_000
@@ -66,7 +67,7 @@ def test_spend_summary_this_month_against_live_budgets(workspace: Workspace, aru
                     interviewer_id=a,
                     occurred_at=now - dt.timedelta(days=1),
                 ),
-                # last month: not in this month's figure
+                # 40 days ago: not in the last 30 days
                 SpendEntry(
                     service="twilio",
                     kind=SpendKind.CALL,
@@ -81,6 +82,8 @@ def test_spend_summary_this_month_against_live_budgets(workspace: Workspace, aru
     workspace.db.run_sync(add_spend, write=True)
     summary = arun(workspace.spend.summary(now))
     assert summary.used_micros == 1_257_900
+    assert (summary.start, summary.end, summary.days) == (
+        dt.datetime(2026, 10, 24, tzinfo=dt.UTC), dt.datetime(2026, 11, 23, tzinfo=dt.UTC), 30)
     assert summary.budget_cents == 100_000 + 30 * 1_000
     assert abs(summary.used_cents - 125.79) < 1e-9
     assert summary.fraction is not None and 0.0009 < summary.fraction < 0.001

@@ -28,11 +28,12 @@ Definitions (the Analytics tab shows exactly these):
 * **responded** — applications with at least one started stage: ``Application.started_at``,
   which every path that starts or finishes a stage sets (the tests check it against the stage
   results on the demo workspace); **response rate** = responded / invited.
-* **completed** (an application) — it went through every stage and was scored: status
-  completed, or shortlisted / dismissed after completing (``completed_at`` set and no
+* **completed** (an application) — it started, went through every stage and was scored:
+  status completed, or shortlisted / dismissed after completing (``completed_at`` set and no
   knock-out stage; a knock-out overruled by a shortlist stays a knock-out, a candidate
   dismissed before finishing is not a completion); evaluating is not yet completed.
-  **completion rate** = completed / invited.
+  **completion rate** = completed / responded (started). Both are the shared definitions of
+  ``services/figures.py``, so the Interviewers table and the Analytics section agree.
 * **sources** — applications per ``Application.source`` (every CandidateSource, zeros kept).
 
 Rates are None when their denominator is 0. Two covering indexes (migration 0003) let the
@@ -48,12 +49,19 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from milo_desktop.enums import ApplicationStatus, CandidateSource, StageKind, StageStatus
+from milo_desktop.enums import CandidateSource, StageKind, StageStatus
 from milo_desktop.models import Application, Stage, StageResult
+from milo_desktop.services.figures import (
+    COMPLETED_APPLICATION as COMPLETED_APPLICATION,
+)
+from milo_desktop.services.figures import (
+    completed_application,
+    completion_rate,
+    spend_micros,
+    started_application,
+)
 
 STARTED_STATUSES = (StageStatus.IN_PROGRESS, StageStatus.COMPLETED, StageStatus.KNOCKED_OUT)
-COMPLETED_APPLICATION = (ApplicationStatus.COMPLETED, ApplicationStatus.SHORTLISTED,
-                         ApplicationStatus.DISMISSED)
 
 
 @dataclass(frozen=True)
@@ -80,6 +88,7 @@ class InterviewerFunnel:
     completion_rate: float | None
     stages: tuple[StageFunnel, ...]
     sources: dict[str, int]
+    spend_micros: int = 0  # in total (services/figures.spend_micros), as on the Interviewers table
 
     @property
     def empty(self) -> bool:
@@ -149,21 +158,20 @@ def funnel_of(s: Session, interviewer_id: int, now: dt.datetime) -> InterviewerF
         ))
     return InterviewerFunnel(
         interviewer_id=interviewer_id, invited=invited, responded=responded, completed=completed,
-        response_rate=_rate(responded, invited), completion_rate=_rate(completed, invited),
+        response_rate=_rate(responded, invited),
+        completion_rate=completion_rate(completed, responded),
         stages=tuple(out), sources=sources,
+        spend_micros=spend_micros(s, interviewer_id=interviewer_id),
     )
 
 
 def _application_counts(s: Session, interviewer_id: int
                         ) -> tuple[int, int, int, dict[str, int]]:
-    """Invited, responded, completed and applications per source: one grouped query."""
+    """Invited, responded, completed and applications per source: one grouped query, with
+    the shared definitions (services/figures.py)."""
     a = Application
-    completed = case((or_(
-        a.status == ApplicationStatus.COMPLETED,
-        and_(a.status.in_(COMPLETED_APPLICATION), a.completed_at.is_not(None),
-             a.knocked_out_stage_id.is_(None)),
-    ), 1), else_=0)
-    responded = case((a.started_at.is_not(None), 1), else_=0)
+    completed = case((and_(started_application(), completed_application()), 1), else_=0)
+    responded = case((started_application(), 1), else_=0)
     sources = {src.value: 0 for src in CandidateSource}
     totals = [0, 0, 0]
     for source, n, began, done in s.execute(

@@ -25,6 +25,10 @@ class Preset(StrEnum):
     THIS_YEAR = "year"
 
 
+# The period the Analytics section opens on, and the top bar's spend chip's (services/spend.py).
+DEFAULT_PRESET = Preset.LAST_30_DAYS
+
+
 @dataclass(frozen=True)
 class AnalyticsFilter:
     """One interviewer (``interviewer_id``) or all of them (None), over [start, end) in UTC."""

@@ -193,6 +193,22 @@ class DirectoryMixin:
 
         return await self.db.read(q)
 
+    async def rows_matching(self, query: PageQuery,
+                            ids: Iterable[int]) -> tuple[CandidateRow, ...]:
+        """Fresh rows of those candidates that pass ``query``'s filters (what the directory
+        repaints after CandidatesChanged: the others leave it, new ones join it)."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return ()
+
+        def q(s: Session) -> list[CandidateRow]:
+            stmt = select(*_ROW_COLUMNS).where(
+                Candidate.id.in_(wanted), Candidate.erase_requested_at.is_(None),
+                *self._filters(query.filters, s))
+            return _rows(s, stmt, {})
+
+        return tuple(await self.db.read(q))
+
     async def rows_by_ids(self, ids: Iterable[int]) -> tuple[CandidateRow, ...]:
         """Fresh directory rows for these candidates (erased ones are left out)."""
         wanted = sorted(set(ids))

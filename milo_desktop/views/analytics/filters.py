@@ -13,15 +13,17 @@ from milo_desktop.enums import InterviewerStatus
 from milo_desktop.errors import ValidationProblem
 from milo_desktop.services.analytics import (
     AnalyticsFilter,
+    Bucket,
     InterviewerChoice,
     Preset,
     day_range,
     preset_range,
 )
-from milo_desktop.views.analytics.format import tr
+from milo_desktop.services.analytics.ranges import DEFAULT_PRESET as DEFAULT_PRESET
+from milo_desktop.views.analytics.format import axis_label, tr
+from milo_desktop.views.widgets.formatting import date_format, local_day
 
 CUSTOM = "custom"
-DEFAULT_PRESET = Preset.LAST_30_DAYS
 DATE_DELAY_MS = 400  # typing a date fires on every digit: wait for a pause
 
 
@@ -74,7 +76,7 @@ class FilterBar(QWidget):
         self.dash = QLabel("–", self)
         for edit in (self.first, self.last):
             edit.setCalendarPopup(True)
-            edit.setDisplayFormat("MMM d, yyyy")
+            edit.setDisplayFormat(date_format())
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(8)
@@ -185,6 +187,19 @@ class FilterBar(QWidget):
         self._emit()
 
     # ----- the filter --------------------------------------------------------------------------
+    def period_name(self, start: dt.datetime, end: dt.datetime) -> str:
+        """What the figures of ``[start, end)`` are labelled with: the preset's title when the
+        range is one ("Last 30 days"), else its days ("Oct 1 – Oct 5, 2026")."""
+        titles = preset_titles()
+        for preset in Preset:
+            if preset_range(preset, self.clock()) == (start, end):
+                return titles[preset]
+        first, last = start.date(), (end - dt.timedelta(days=1)).date()
+        if first.year == last.year:  # the header's period line gives the year
+            return tr("{first} – {last}").format(first=axis_label(first, Bucket.DAY),
+                                                  last=axis_label(last, Bucket.DAY))
+        return tr("{first} – {last}").format(first=local_day(first), last=local_day(last))
+
     def current(self) -> AnalyticsFilter:
         """The filter on screen; ValidationProblem for a custom period ending before it starts."""
         if self.preset() == CUSTOM:

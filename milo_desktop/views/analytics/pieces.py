@@ -32,7 +32,9 @@ class FigureCard(QFrame):
         super().__init__(parent)
         self.setObjectName("analyticsCard")
         self.setToolTip(tooltip)
+        self.name = title
         self.title = QLabel(title, self)
+        self.title.setMinimumWidth(1)  # a long period is cut, never widens the row
         self.title.setObjectName("cardTitle")
         self.value = QLabel("—", self)
         self.value.setObjectName("cardValue")
@@ -44,6 +46,10 @@ class FigureCard(QFrame):
         box.setSpacing(2)
         for label in (self.title, self.value, self.detail):
             box.addWidget(label)
+
+    def set_period(self, period: str) -> None:
+        """Say over which period the figure is counted: "Spend · Last 30 days"."""
+        self.title.setText(f"{self.name} · {period}")
 
     def set(self, value: str, detail: str) -> None:
         self.value.setText(value)

@@ -260,6 +260,9 @@ class AnalyticsSection(QWidget):
             self.loaded.emit()
             return
         t = o.totals
+        period = self.filters.period_name(f.start, f.end)
+        for card in self.cards.values():
+            card.set_period(period)
         self.cards["candidates"].set(count_text(t.candidates), tr("{n} invitations").format(
             n=count_text(t.invited)))
         self.cards["interviews"].set(count_text(t.started), tr("started in this period"))

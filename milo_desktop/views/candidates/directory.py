@@ -169,6 +169,10 @@ class DirectorySection(QWidget):
         self._recount_timer = QTimer(self, singleShot=True, interval=RECOUNT_DEBOUNCE_MS)
         self._recount_timer.timeout.connect(lambda: self._start_count(recount_total=True))
         self.ctx.bridge.candidatesChanged.connect(self._candidates_changed)
+        self._joined = False  # new people match the filters: reload once back at the top
+        self.table.verticalScrollBar().valueChanged.connect(
+            lambda _v: self._reload_if_at_top())
+        self.model.modelReset.connect(lambda: setattr(self, "_joined", False))
         hh = self.table.horizontalHeader()
         hh.sectionResized.connect(self._layout_changed)
         hh.sectionMoved.connect(self._layout_changed)
@@ -359,17 +363,30 @@ class DirectorySection(QWidget):
             self.model.reload()
             return
         self.ctx.spawn(self._refresh_rows(tuple(ids)), "DirectorySection.refresh")
-        # A new or erased candidate changes the counts; rows not loaded yet are found when
-        # the user scrolls or re-sorts, never pushed in under the cursor.
-        self._recount_timer.start()
+        self._recount_timer.start()  # a new or erased candidate changes the counts
 
     async def _refresh_rows(self, ids: tuple[int, ...]) -> None:
-        fresh = await self.service.rows_by_ids(ids)
-        if not isValid(self):
+        """Repaint changed rows, drop those that no longer match, and reload when a new
+        person matches (their place in the order is the database's to say) — unless the user
+        has scrolled down the list: rows are never pushed in under the cursor; the list
+        reloads when it is back at the top."""
+        query = self.model.query
+        fresh = await self.service.rows_matching(query, ids)
+        if not isValid(self) or query != self.model.query:
             return
+        if any(self.model.index_of_key(r.id) < 0 for r in fresh):
+            self._joined = True
+            self._reload_if_at_top()
+            if not self._joined:
+                return
         self.model.replace_rows(fresh)
         found = {r.id for r in fresh}
         self.model.remove_keys([i for i in ids if i not in found])
+
+    def _reload_if_at_top(self) -> None:
+        if self._joined and self.table.verticalScrollBar().value() == 0:
+            self._joined = False
+            self.model.reload()
 
     # ----- rows ---------------------------------------------------------------------------
     def current_candidate(self) -> CandidateRow | None:
