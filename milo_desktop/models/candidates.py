@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from milo_desktop.enums import ApplicationStatus, CandidateSource, StageStatus
@@ -108,6 +119,11 @@ class StageResult(Base):
         UniqueConstraint("application_id", "stage_id"),
         # Covering index of a stage's funnel counts and median time (analytics/funnel.py).
         Index("ix_stage_results_funnel", "stage_id", "status", "started_at", "completed_at"),
+        # CSAT per interviewer (services/interviewers/csat.py; migration 0006): only the
+        # rated results, covering.
+        Index("ix_stage_results_rating", "stage_id", "rating",
+              sqlite_where=text("rating IS NOT NULL"),
+              postgresql_where=text("rating IS NOT NULL")),
     )
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"))
@@ -122,6 +138,9 @@ class StageResult(Base):
     transcript: Mapped[str] = mapped_column(Text, default="")
     recording_path: Mapped[str | None] = mapped_column(String(400))
     external_sid: Mapped[str | None] = mapped_column(String(40), index=True)  # flow execution
+    # The candidate's own rating of the screening, 1–5, from the optional closing question
+    # (None: not asked, skipped or unreadable). Never part of the score.
+    rating: Mapped[int | None] = mapped_column(SmallInteger)
     started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     completed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 

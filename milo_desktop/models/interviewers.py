@@ -66,7 +66,6 @@ class Interviewer(Base):
     ats_provider: Mapped[str | None] = mapped_column(String(20))
     ats_job_id: Mapped[str | None] = mapped_column(String(80))
     ats_synced_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    csat: Mapped[float | None] = mapped_column(Float)  # 1–5 from candidate feedback
     settings: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict)
 
     stages: Mapped[list[Stage]] = relationship(

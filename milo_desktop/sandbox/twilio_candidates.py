@@ -4,7 +4,8 @@
 it reads each question widget (``q_<id>``) the way a person would hear or read it — a yes/no
 question offers "press 1 for yes", a choice lists its keys, an amount names its unit, a
 texted question ends with its answering hint — and answers it: mostly well, sometimes a "no"
-that may knock the candidate out, now and then not at all.
+that may knock the candidate out, now and then not at all. The closing rating (``rating``) is
+given mostly as a 4 or 5, sometimes lower, and now and then skipped.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from milo_desktop.sandbox.twilio_outbound import ScriptWriter
-from milo_desktop.services.flows import CallerAction, Keys, ScriptedCaller, Speech
-from milo_desktop.services.flows.naming import RETRY_SUFFIX
+from milo_desktop.services.flows import CallerAction, Keys, ScriptedCaller, Silence, Speech
+from milo_desktop.services.flows.naming import RATING, RETRY_SUFFIX
 
 YES = ["yeah I do", "yes", "sure do", "absolutely", "yep, I have that"]
 NO = ["nope", "no I don't", "not really"]
@@ -27,6 +28,8 @@ SCORED = [
     "Not much experience yet but I learn fast and I'm always on time.",
 ]
 _CHOICES = re.compile(r"(\d)\)")
+# The closing rating (1–5, or skipped): mostly content, a few unhappy, some skip it.
+RATINGS = (5,) * 9 + (4,) * 6 + (3,) * 3 + (2, 1) + (None,) * 2
 
 
 def _question_widgets(definition: Mapping[str, Any], kind: str) -> list[Mapping[str, Any]]:
@@ -66,6 +69,7 @@ def plausible_candidates(seed: int = 11, *, no_show: float = 0.1,
     ``says_no`` of yes/no answers are "no". Texts are always answered: a screening waiting
     days for a reply would keep its number busy for every other text screening on it."""
     rng = random.Random(seed)
+    rates = random.Random(seed + 1)  # its own stream: the answers stay as they were
 
     def write(definition: Mapping[str, Any], number: str) -> ScriptedCaller | None:
         texts = _question_widgets(definition, "send-and-wait-for-reply")
@@ -79,6 +83,16 @@ def plausible_candidates(seed: int = 11, *, no_show: float = 0.1,
         for state in texts:
             body = str((state.get("properties") or {}).get("body") or "")
             replies[state["name"]] = _texted(rng, body, rng.random() >= says_no)
+        for state in definition.get("states", []):
+            if state.get("name") == RATING:
+                rating = rates.choice(RATINGS)
+                if state.get("type") == "send-and-wait-for-reply":
+                    replies[RATING] = "skip" if rating is None else str(rating)
+                elif rating is None:
+                    answers[RATING] = Silence() if rates.random() < 0.5 else Speech("skip")
+                else:
+                    answers[RATING] = (Keys(str(rating)) if rates.random() < 0.6
+                                       else Speech(f"{rating}"))
         return ScriptedCaller(number=number, answers=answers, sms_replies=replies)
 
     return write

@@ -33,6 +33,9 @@ from milo_desktop.services.applications.service import ApplicationsService
 from milo_desktop.services.core.database import Database
 from milo_desktop.services.core.events import CandidatesChanged, EventBus
 from milo_desktop.services.flows.config import to_e164
+from milo_desktop.services.flows.rating import HIGHEST as RATING_HIGHEST
+from milo_desktop.services.flows.rating import LOWEST as RATING_LOWEST
+from milo_desktop.services.flows.rating import asks_rating
 from milo_desktop.services.pipeline.listing import find_candidate
 from milo_desktop.services.scoring.spec import QuestionSpec
 
@@ -133,6 +136,7 @@ class KioskForm:
     questions: tuple[QuestionSpec, ...]
     min_score: int | None
     closed: str | None = None
+    ask_rating: bool = True  # end with the optional 1–5 rating (services/flows/rating.py)
 
 
 @dataclass(frozen=True)
@@ -216,7 +220,8 @@ class KioskService:
             stage = _form_stage(iv, stage_id)
             return KioskForm(iv.id, stage.id, iv.name, iv.position_title, stage.name,
                              tuple(QuestionSpec.from_question(x) for x in stage.questions),
-                             stage.min_score, closed_reason(iv, now))
+                             stage.min_score, closed_reason(iv, now),
+                             asks_rating(stage.settings))
 
         return await self.db.read(q)
 
@@ -242,10 +247,13 @@ class KioskService:
         await self.db.read(q)
 
     async def submit(self, interviewer_id: int, stage_id: int, person: KioskPerson,
-                     answers: Mapping[str, str]) -> KioskResult:
+                     answers: Mapping[str, str], rating: int | None = None) -> KioskResult:
         """Link or create the candidate, create or reuse the application, then score and store
-        the stage through ``complete_stage``."""
+        the stage through ``complete_stage``. ``rating`` is the walk-in's optional 1–5 rating
+        of the form (None: skipped), stored with the result and never scored."""
         checked = check_person(person, self.region)
+        if rating is not None and not RATING_LOWEST <= rating <= RATING_HIGHEST:
+            raise ValidationProblem("Choose a rating from 1 to 5, or skip it.")
         now = self.clock()
 
         def w(s: Session) -> tuple[int, bool, int, bool, dict[str, str], str]:
@@ -286,7 +294,8 @@ class KioskService:
 
         candidate_id, created, app_id, new_app, clean, transcript = await self.db.write(w)
         self.bus.publish(CandidatesChanged((candidate_id,)))
-        await self.applications.complete_stage(app_id, stage_id, clean, transcript=transcript)
+        await self.applications.complete_stage(app_id, stage_id, clean, transcript=transcript,
+                                               rating=rating)
 
         def read_back(s: Session) -> KioskResult:
             result = s.scalars(select(StageResult).where(StageResult.application_id == app_id,

@@ -27,6 +27,7 @@ from milo_desktop.services.applications.results import StageEvaluation, evaluate
 from milo_desktop.services.applications.service import ApplicationsService
 from milo_desktop.services.core.database import Database
 from milo_desktop.services.flows import Simulation, Trigger, extract_question_answers
+from milo_desktop.services.flows.rating import asks_rating
 from milo_desktop.services.kiosk import KioskForm
 from milo_desktop.services.resume import ResumeText, extract_text
 from milo_desktop.services.resume.requirements import Resume, judge
@@ -57,6 +58,7 @@ class PreviewStage:
     days_to_complete: int = 7
     stage_id: int | None = None
     interviewer_id: int | None = None
+    ask_rating: bool = True  # ends with the optional 1–5 rating (services/flows/rating.py)
 
     @property
     def simulated(self) -> bool:
@@ -69,7 +71,8 @@ class PreviewStage:
             position_title=self.position_title, questions=self.questions,
             language=self.language, voice=self.voice, ai_disclosure=self.ai_disclosure,
             recording_disclosure=self.recording_disclosure,
-            days_to_complete=self.days_to_complete, interviewer_name=self.interviewer_name)
+            days_to_complete=self.days_to_complete, interviewer_name=self.interviewer_name,
+            ask_rating=self.ask_rating)
 
     def problems(self) -> list[str]:
         """What keeps this stage from being previewed, in the recruiter's words."""
@@ -87,7 +90,8 @@ class PreviewStage:
     def kiosk_form(self) -> KioskForm:
         """The Form stage as the kiosk shows it (never closed: a preview takes anybody)."""
         return KioskForm(self.interviewer_id or 0, self.stage_id or 0, self.interviewer_name,
-                         self.position_title, self.name, self.questions, self.min_score)
+                         self.position_title, self.name, self.questions, self.min_score,
+                         ask_rating=self.ask_rating)
 
     def simulation(self) -> Simulation:
         """A fresh outbound execution of the stage's compiled flow, answered by a person."""
@@ -134,6 +138,7 @@ def stage_from_draft(stage: Any, interviewer: Any | None = None) -> PreviewStage
         days_to_complete=int(getattr(interviewer, "days_to_complete", 7) or 7)
         if interviewer else 7,
         stage_id=getattr(stage, "id", None),
+        ask_rating=asks_rating(settings),
     )
 
 
@@ -168,7 +173,7 @@ def _load(s: Session, stage_id: int) -> PreviewStage:
         ai_disclosure=bool(settings.get("ai_disclosure", True)),
         recording_disclosure=bool(settings.get("recording_disclosure", True)),
         days_to_complete=int(iv.days_to_complete or 7), stage_id=stage.id,
-        interviewer_id=iv.id)
+        interviewer_id=iv.id, ask_rating=asks_rating(settings))
 
 
 class PreviewService:

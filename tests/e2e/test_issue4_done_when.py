@@ -52,7 +52,9 @@ def test_template_to_invited_to_scored_to_report(tmp_path: Path, arun: Any) -> N
             demo.sandbox.candidates.default = plausible_candidates(seed=4, no_show=0.0)
             try:
                 report = await ws.outreach.invite(people, iv)
-                assert "Sent to 3" in report.summary(), report.summary()
+                # Résumé first: only the emails go, and no email account is connected here.
+                assert report.queued == 3, report.summary()
+                assert report.summary() == "3 queued — connect an email account to send"
                 later = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1)
                 sent = await send_demo_resumes(ws.db, ws.resumes, tmp_path / "cv",
                                                random.Random(5), now=later)

@@ -127,11 +127,21 @@ def test_from_a_template_to_create(qtbot: Any, ctx: ViewContext, sqlite_workspac
     assert "completed interviews a day" in st.estimate.text()
     st.subscribers.setPlainText("ops@northwind.example\nhr@northwind.example")
     st.labels.setText("Warehouse, Dallas")
+    # The Voice stage calls candidates: the number is needed, and the step says so.
+    assert st.phone.lineEdit().placeholderText() == "+12145550100 (needed)"
+    assert st.phone_hint.text().startswith("Needed: “Voice interview” calls candidates from "
+                                           "this number")
+    st.phone.setEditText("+12145550100")
+    assert st.phone_hint.text() == "Calls and texts to candidates come from this number."
     next_step(qtbot, wizard)
 
     share = wizard.share
-    assert share.link.text() == "https://milo.example/i/forklift-operator-nights"
+    assert share.link.text() == "https://interview.milo.example/forklift-operator-nights"
     assert wizard.next_button.text() == "Create interviewer"
+    # Nothing blocks; what candidates will wait for is said calmly.
+    assert "can't go live" not in share.readiness.text()
+    assert "No email account is connected" in share.readiness.text()
+    assert "Résumés are attached by hand" in share.readiness.text()
     qtbot.waitUntil(lambda: share.preview.pixmap() is not None
                     and not share.preview.pixmap().isNull())
     target = tmp_path / "poster.pdf"
@@ -139,7 +149,7 @@ def test_from_a_template_to_create(qtbot: Any, ctx: ViewContext, sqlite_workspac
     qtbot.waitUntil(task.done)
     text = pypdf.PdfReader(io.BytesIO(target.read_bytes())).pages[0].extract_text()
     assert "Forklift Operator (Nights)" in text
-    assert "https://milo.example/i/forklift-operator-nights" in text.replace("\n", "")
+    assert "https://interview.milo.example/forklift-operator-nights" in text.replace("\n", "")
 
     with qtbot.waitSignal(wizard.created, timeout=10_000) as created:
         click(qtbot, wizard.next_button)

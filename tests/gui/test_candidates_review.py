@@ -259,7 +259,8 @@ def test_nudge_and_blast_wiring(qtbot: Any, ctx: ViewContext, data: ReviewData) 
     qtbot.mouseClick(bar.nudge_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bar.banner.text().startswith("Nudge: "))
     # H2's OutreachReport.summary(), as the service reported it
-    assert bar.banner.text() == "Nudge: Sent to 2; 1 already finished, dismissed or knocked out"
+    assert bar.banner.text() == ("Nudge: 2 queued — connect an email account to send; skipped "
+                                 "1 already finished, dismissed or knocked out")
     nudged = ctx.workspace.db.run_sync(lambda s: sorted(s.scalars(select(
         Message.application_id).where(Message.purpose.like("%nudge%")))))
     assert nudged == sorted([data.apps["Bob"], data.apps["Cara"]])

@@ -14,8 +14,14 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
-from milo_desktop.enums import ApplicationStatus, BudgetKind, InterviewerStatus, StageStatus
-from milo_desktop.models import Interviewer, Stage, StageResult
+from milo_desktop.enums import (
+    ApplicationStatus,
+    BudgetKind,
+    InterviewerStatus,
+    SpendKind,
+    StageStatus,
+)
+from milo_desktop.models import Interviewer, SpendEntry, Stage, StageResult
 from milo_desktop.services.workspace import Workspace
 from milo_desktop.views.bridge import EventBridge
 from milo_desktop.views.context import ViewContext
@@ -205,6 +211,35 @@ def test_edit_budget_in_place(qtbot: Any, ctx: ViewContext, ids: dict[str, int])
     assert model.data(spend) == "$0 / $50/day"
     qtbot.waitUntil(lambda: page.budget_editor is None)
     assert section.stack.currentWidget() is page  # the double-click did not open the row
+
+
+def test_a_budget_below_what_is_spent_asks_first_and_says_invitations_pause(
+        qtbot: Any, ctx: ViewContext, ids: dict[str, int]) -> None:
+    ws = ctx.workspace
+    ws.db.run_sync(lambda s: s.add(SpendEntry(  # $3.15 spent already
+        service="twilio", kind=SpendKind.CALL, provider_sid="CA315", amount_micros=3_150_000,
+        interviewer_id=ids["fork"], occurred_at=NOW - DAY)), write=True)
+    section = open_section(qtbot, ctx)
+    page = section.list_page
+    model = page.model
+    row = next(i for i in range(model.rowCount()) if model.row_at(i).id == ids["fork"])
+    editor = page.edit_budget(row)
+    assert editor is not None
+    editor.kind.setCurrentIndex(editor.kind.findData(BudgetKind.ALL_TIME.value))
+    editor.amount.setText("2")
+    editor.save.click()
+    qtbot.waitUntil(lambda: editor.save.text() == "Save anyway")
+    assert editor.error.text() == (
+        "“Forklift Driver” has already spent $3.15 so far, more than a budget of $2.00: new "
+        "invitations will pause until the budget is raised (candidates already invited "
+        "carry on).")
+    stored = lambda: ws.db.run_sync(  # noqa: E731
+        lambda s: (s.get(Interviewer, ids["fork"]).budget_kind,
+                   s.get(Interviewer, ids["fork"]).budget_cents))
+    assert stored() == (BudgetKind.NONE, None)  # nothing saved without the yes
+    editor.save.click()  # "Save anyway"
+    qtbot.waitUntil(lambda: stored() == (BudgetKind.ALL_TIME, 200))
+    qtbot.waitUntil(lambda: page.budget_editor is None)
 
 
 def test_archive_from_the_row_menu(qtbot: Any, ctx: ViewContext, ids: dict[str, int]) -> None:
@@ -397,6 +432,7 @@ def test_figures_follow_new_candidates(qtbot: Any, ctx: ViewContext, ids: dict[s
     assert model.data(stats) == "0"
     ws = ctx.workspace
     make_application(ws, make_candidate(ws, "Zoe New"), ids["nurse"],
-                     ApplicationStatus.COMPLETED)
+                     ApplicationStatus.COMPLETED, started_at=NOW - dt.timedelta(hours=2),
+                     completed_at=NOW - dt.timedelta(hours=1))
     ws.bus.publish(CandidatesChanged(()))
     qtbot.waitUntil(lambda: model.data(stats) == "1 • 100%")

@@ -16,7 +16,7 @@ from milo_desktop.enums import InterviewerStatus, StageStatus
 from milo_desktop.models import Answer, Application, Candidate, StageResult
 from milo_desktop.services.workspace import Workspace
 from milo_desktop.views.kiosk import KioskWindow, open_kiosk
-from milo_desktop.views.widgets.kiosk_pages import AmountPage, OptionsPage, TextPage
+from milo_desktop.views.widgets.kiosk_pages import AmountPage, OptionsPage, RatingPage, TextPage
 from tests.form_stage import make_form_interviewer
 
 CLICK = Qt.MouseButton.LeftButton
@@ -94,11 +94,20 @@ def test_a_walk_in_applies_with_keyboard_and_taps(qtbot: Any, make_ctx: Any,
     qtbot.mouseClick(kiosk.next, CLICK)
     qtbot.mouseClick(kiosk.next, CLICK)
 
-    # 4: the scored question, then Submit.
+    # 4: the scored question, then the optional rating and Submit.
     page = kiosk.pages.currentWidget()
-    assert isinstance(page, TextPage) and kiosk.next.text() == "Submit"
+    assert isinstance(page, TextPage) and kiosk.next.text() == "Next"
     qtbot.keyClicks(page.edit, SAFETY)
     assert f"{len(SAFETY)} / 4,000" in page.count.text()
+    qtbot.mouseClick(kiosk.next, CLICK)
+    page = kiosk.pages.currentWidget()
+    assert isinstance(page, RatingPage) and kiosk.step.text() == "Your rating (optional)"
+    assert kiosk.next.text() == "Submit" and kiosk.next.isEnabled()  # skipping is fine
+    qtbot.mouseClick(page.buttons[4], CLICK)
+    qtbot.mouseClick(page.buttons[4], CLICK)  # a second tap takes it back …
+    assert page.rating() is None
+    qtbot.keyClick(page, Qt.Key.Key_4)  # … and the keyboard picks too
+    assert page.rating() == 4
     qtbot.mouseClick(kiosk.next, CLICK)
     qtbot.waitUntil(lambda: kiosk.on_thanks(), timeout=10_000)
     assert kiosk.thanks.title.text() == "Thank you, Maria!"
@@ -109,11 +118,13 @@ def test_a_walk_in_applies_with_keyboard_and_taps(qtbot: Any, make_ctx: Any,
         app = s.scalars(select(Application)).one()
         sr = s.scalars(select(StageResult).where(StageResult.stage_id == stage)).one()
         answers = [a.answer_text for a in s.scalars(select(Answer).order_by(Answer.id))]
-        return c.email, c.phone_e164, app.interviewer_id, sr.status, sr.score, answers
+        return (c.email, c.phone_e164, app.interviewer_id, sr.status, sr.score, answers,
+                sr.rating)
 
-    email, phone, app_iv, status, score, answers = sqlite_workspace.db.run_sync(stored)
+    email, phone, app_iv, status, score, answers, rating = sqlite_workspace.db.run_sync(stored)
     assert (email, phone, app_iv) == ("maria@example.com", "+14155550123", iv)
     assert status == StageStatus.COMPLETED and score is not None
+    assert rating == 4  # stored beside the answers, never one of them
     assert answers == ["yes", "3.5 years", "Weekends", SAFETY]
 
     # Done clears everything for the next person.
@@ -121,6 +132,7 @@ def test_a_walk_in_applies_with_keyboard_and_taps(qtbot: Any, make_ctx: Any,
     assert kiosk.pages.currentIndex() == 0 and kiosk.details.name.edit.text() == ""
     assert not kiosk.details.consent.isChecked() and all(p.answer() is None
                                                          for p in kiosk.questions)
+    assert kiosk.given_rating() is None
     _leave(window)
 
 

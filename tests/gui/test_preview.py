@@ -61,6 +61,10 @@ def test_voice_stage_answered_by_typing_and_keys(qtbot: Any, make_ctx: Any,
     qtbot.keyClicks(panel.speech, "I spotted a hazard, reported it to my supervisor and fixed "
                                   "it, then followed up with the team.")
     qtbot.keyClick(panel.speech, Qt.Key.Key_Return)
+    # Last, the optional rating of the call: pressed here, and never part of the evaluation.
+    assert panel.prompt_kind() == "gather" and "rate this call" in panel.agent_says.text()
+    qtbot.mouseClick(panel.keypad["5"], CLICK)
+    qtbot.mouseClick(panel.press_button, CLICK)
 
     assert panel.prompt_kind() is None
     result = dialog.sim_result
@@ -94,15 +98,13 @@ def test_sms_stage_and_a_hang_up_style_ending(qtbot: Any, make_ctx: Any,
     assert "(Reply YES or NO)" in panel.agent_says.text()
     qtbot.keyClicks(panel.sms_reply, "no")
     qtbot.keyClick(panel.sms_reply, Qt.Key.Key_Return)
-    panel.send_sms("5 years")
-    panel.send_sms("1")
-    panel.send_sms("I keep the aisles clear.")
+    # A confidently failed dealbreaker ends the text screening: no further question is sent.
     assert panel.agent_says.text() == "The screening is over."
     result = dialog.sim_result
     qtbot.waitUntil(lambda: result.evaluation is not None)
     assert result.evaluation.knocked_out  # the dealbreaker: not authorized to work
     assert "Knocked out" in result.facts.text()
-    assert _table(result)["Which shift suits you?"] == ("1", "Pass")
+    assert _table(result)["Which shift suits you?"][0] == "— not answered —"
     _nothing_stored(sqlite_workspace)
 
 
@@ -136,6 +138,8 @@ def test_form_stage_from_a_wizard_draft_in_the_kiosk_widget(qtbot: Any, make_ctx
     qtbot.keyClick(kiosk.pages.currentWidget(), Qt.Key.Key_Return)
     qtbot.keyClicks(kiosk.pages.currentWidget().edit, "It is close to home.")
     qtbot.mouseClick(kiosk.next, CLICK)
+    assert kiosk.rating is not None and kiosk.pages.currentWidget() is kiosk.rating
+    qtbot.mouseClick(kiosk.next, CLICK)  # the rating is optional: Submit skips it
     qtbot.waitUntil(lambda: dialog.form_result.isVisible())
     ev = dialog.form_result.evaluation
     assert ev is not None and ev.score is not None and ev.below_min_score

@@ -256,7 +256,7 @@ def test_text_stage_points_its_number_replies_at_the_flow_and_keeps_the_voice_ur
     screening = make_screening(workspace, [(StageKind.SMS, [YEARS, SHIFT])])
     app_id = invite(workspace, screening, "Ada Lovelace", ADA)
     sandbox.candidates.script(ScriptedCaller(ADA, sms_replies={
-        screening.widget(0, 0): "three years", screening.widget(0, 1): "1"}))
+        screening.widget(0, 0): "three years", screening.widget(0, 1): "1", "rating": "5"}))
     assert arun(rig(workspace, sandbox, tmp_path).worker.run_once()) == 1
     flow_sid, settings = flow_of(workspace, screening.stage_ids[0])
     with sandbox.state.lock:
@@ -267,7 +267,7 @@ def test_text_stage_points_its_number_replies_at_the_flow_and_keeps_the_voice_ur
         assert sandbox.state.executions[sid].data["status"] == "ended"
         inbound = [m.data["body"] for m in sandbox.state.messages.values()
                    if m.data["direction"] == "inbound"]
-    assert inbound == ["three years", "1"]
+    assert inbound == ["three years", "1", "5"]
     assert result_of(workspace, app_id, screening.stage_ids[0]).external_sid == sid
 
 

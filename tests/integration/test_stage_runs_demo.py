@@ -35,7 +35,7 @@ def test_demo_candidates_answer_their_invitations(tmp_path: Path, arun: Any) -> 
             demo = await start_demo_telephony(ws, tmp_path)
             try:
                 report = await ws.outreach.invite([candidate_id], screening.interviewer_id)
-                assert "Sent to 1" in report.summary(), report.summary()
+                assert "Sending to 1" in report.summary(), report.summary()
 
                 def results(s: Any) -> list[tuple[StageStatus, float | None, str]]:
                     return [(r.status, r.score, r.transcript) for r in s.scalars(

@@ -105,7 +105,9 @@ def test_voice_then_sms_stage_scored_next_started_completed_with_spend(
     app_id = invite(workspace, screening, "Ada Lovelace", ADA)
     sandbox.candidates.script(ScriptedCaller(ADA, answers={
         screening.widget(0, 0): Speech("yes I do"), screening.widget(0, 1): Speech(GOOD_STORY),
-    }, sms_replies={screening.widget(1, 0): "about 3 years", screening.widget(1, 1): "1"}))
+        "rating": Keys("4"),
+    }, sms_replies={screening.widget(1, 0): "about 3 years", screening.widget(1, 1): "1",
+                    "rating": "skip"}))
     changed: list[tuple[int, ...]] = []
     workspace.bus.subscribe(ApplicationsChanged, lambda e: changed.append(e.ids))
     r = rig(workspace, sandbox, tmp_path)
@@ -118,6 +120,7 @@ def test_voice_then_sms_stage_scored_next_started_completed_with_spend(
     assert first.external_sid == call_execution and first.evaluator == "rubric"
     assert first.score is not None and first.score >= 75
     assert (first.structured_passed, first.structured_total) == (1, 1)
+    assert first.rating == 4  # the closing rating, kept beside the score and not in it
     assert "Caller: yes I do" in first.transcript and GOOD_STORY in first.transcript
     assert first.transcript.startswith("Agent: Hi Ada. This is an automated call")
     assert first.recording_path is not None
@@ -140,6 +143,7 @@ def test_voice_then_sms_stage_scored_next_started_completed_with_spend(
     assert (second.status, second.external_sid) == (StageStatus.COMPLETED, text_execution)
     assert (second.structured_passed, second.structured_total) == (2, 2)
     assert "Caller (text): about 3 years" in second.transcript
+    assert second.rating is None  # "skip": no rating, and the stage completed all the same
     app = application(workspace, app_id)
     assert app.status == ApplicationStatus.COMPLETED and app.completed_at is not None
     assert app.score == pytest.approx(first.score)  # the SMS stage has no scored question
@@ -164,7 +168,7 @@ def test_voice_then_sms_stage_scored_next_started_completed_with_spend(
            for sid, p in texts.items()},
     }
     assert spend == expected
-    assert len(texts) == 6  # intro, two questions, two replies, thanks
+    assert len(texts) == 8  # intro, two questions, two replies, the rating, "skip", thanks
 
     # Another round changes nothing (nothing is watched any more, nothing queued).
     before = workspace.db.run_sync(lambda s: s.scalar(select(Answer.id).order_by(
@@ -278,7 +282,8 @@ def test_replies_after_the_reminder_still_count(
     [text] = screening.stage_ids
     app_id = invite(workspace, screening, "Ada Lovelace", ADA)
     sandbox.candidates.script(ScriptedCaller(ADA, sms_replies={
-        f"{screening.widget(0, 0)}_again": "5 years", screening.widget(0, 1): "2"}))
+        f"{screening.widget(0, 0)}_again": "5 years", screening.widget(0, 1): "2",
+        "rating": "3"}))
     r = rig(workspace, sandbox, tmp_path)
     round_trip(r, arun)
     assert result_of(workspace, app_id, text).status == StageStatus.IN_PROGRESS  # waiting
@@ -350,3 +355,36 @@ def test_a_dismissed_candidates_answers_are_kept_but_the_next_stage_never_starts
     arun(r.sync.run(lambda done: None))
     assert [k for k, _s, _r, _p in outbox_rows(workspace)] == [execution_key(app_id, voice)]
     assert result_of(workspace, app_id, text).status == StageStatus.NOT_STARTED
+
+
+def test_a_failed_sms_dealbreaker_knocks_out_and_stops_the_texts(
+        sandbox: TwilioSandbox, workspace: Workspace, arun: Any, tmp_path: Path) -> None:
+    # SMS screening first: licence (a dealbreaker), then years and shift. Ada texts "No".
+    screening = make_screening(workspace, [(StageKind.SMS, [LICENCE, YEARS, SHIFT]),
+                                           (StageKind.VOICE, [STORY])])
+    text, voice = screening.stage_ids
+    app_id = invite(workspace, screening, "Ada Lovelace", ADA)
+    sandbox.candidates.script(ScriptedCaller(ADA, sms_replies={
+        screening.widget(0, 0): "No", screening.widget(0, 1): "3",
+        screening.widget(0, 2): "1", "rating": "5"}))
+    r = rig(workspace, sandbox, tmp_path)
+
+    sent, counts = round_trip(r, arun)
+    assert sent == 1 and counts.count("screenings") == 1
+    with sandbox.state.lock:
+        to_ada = [m.data["body"] for m in sorted(sandbox.state.messages.values(),
+                                                 key=lambda m: m.seq)
+                  if m.data["to"] == ADA]
+    assert any(LICENCE["prompt"] in b for b in to_ada)
+    # No further question was sent: the screening ended with one polite text.
+    assert not any(YEARS["prompt"] in b or SHIFT["prompt"] in b for b in to_ada), to_ada
+    assert to_ada[-1].startswith("Thank you for your answers. Based on your reply, this "
+                                 "position isn't a match right now")
+    stage = result_of(workspace, app_id, text)
+    assert stage.status == StageStatus.KNOCKED_OUT
+    app = application(workspace, app_id)
+    assert app.status == ApplicationStatus.KNOCKED_OUT and app.knocked_out_stage_id == text
+    # The next stage never starts.
+    round_trip(r, arun)
+    assert result_of(workspace, app_id, voice).status == StageStatus.NOT_STARTED
+    assert [k for k, _s, _r, _p in outbox_rows(workspace)] == [execution_key(app_id, text)]

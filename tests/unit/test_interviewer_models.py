@@ -38,7 +38,7 @@ DAY = dt.timedelta(days=1)
 def irow(i: int, **kw: Any) -> InterviewerRow:
     values: dict[str, Any] = dict(
         id=i, name=f"Role {i}", slug=f"role-{i}", status=InterviewerStatus.ACTIVE,
-        workflow=(StageKind.RESUME, StageKind.VOICE), candidates=132, finished=84,
+        workflow=(StageKind.RESUME, StageKind.VOICE), candidates=132, started=105, completed=84,
         ats_provider=None, ats_synced_at=None, csat=None, spend_micros=3_000_000,
         spend_today_micros=0, budget_kind=BudgetKind.ALL_TIME, budget_cents=100_000,
         currency="USD", labels=(), subscribers=0, deadline=NOW + 4 * DAY + dt.timedelta(hours=1),
@@ -96,7 +96,7 @@ def test_display_strings(spawner: Spawner) -> None:
         irow(1),
         irow(2, deadline=NOW - 3 * DAY, status=InterviewerStatus.EXPIRED,
              budget_kind=BudgetKind.NONE, budget_cents=None, spend_micros=12_000_000,
-             candidates=0, finished=0, ats_provider="greenhouse", ats_synced_at=NOW),
+             candidates=0, started=0, completed=0, ats_provider="greenhouse", ats_synced_at=NOW),
         irow(3, deadline=None, budget_kind=BudgetKind.DAILY, budget_cents=5_000,
              spend_today_micros=790_000, workflow=(StageKind.SMS,), ats_provider="lever",
              csat=4.56, subscribers=3, activated_at=None,
@@ -114,7 +114,7 @@ def test_display_strings(spawner: Spawner) -> None:
         "$3 / $1k", "$12", "$0.79 / $50/day", "$200 / $100"]
     assert cell(model, 0, "workflow") == "Résumé → Voice"
     assert cell(model, 2, "workflow") == "SMS"
-    assert cell(model, 0, "stats") == "132 • 64%"
+    assert cell(model, 0, "stats") == "132 • 80%"  # 84 of the 105 who started
     assert cell(model, 1, "stats") == "0"
     assert [cell(model, i, "ats") for i in range(3)] == ["—", "Greenhouse ✓",
                                                          "Lever · not synced"]

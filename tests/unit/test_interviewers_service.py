@@ -162,7 +162,7 @@ def test_keyset_paging_every_sort(svc: InterviewerService, workspace: Workspace,
 
 def test_row_aggregates(svc: InterviewerService, workspace: Workspace, arun: Any) -> None:
     iid = make_interviewer(workspace, "Forklift Driver", labels=("Logistics", "Austin"),
-                           ats_provider="greenhouse", ats_synced_at=NOW - DAY, csat=4.5,
+                           ats_provider="greenhouse", ats_synced_at=NOW - DAY,
                            budget_kind=BudgetKind.ALL_TIME, budget_cents=100_000,
                            activated_at=NOW - 20 * DAY)
     other = make_interviewer(workspace, "Other")
@@ -170,7 +170,10 @@ def test_row_aggregates(svc: InterviewerService, workspace: Workspace, arun: Any
                 ApplicationStatus.COMPLETED, ApplicationStatus.SHORTLISTED,
                 ApplicationStatus.KNOCKED_OUT]
     for i, st in enumerate(statuses):
-        make_application(workspace, make_candidate(workspace, f"C {i}"), iid, st)
+        times = {} if st == ApplicationStatus.PENDING else {"started_at": NOW - 2 * DAY}
+        if st not in (ApplicationStatus.PENDING, ApplicationStatus.IN_PROGRESS):
+            times["completed_at"] = NOW - DAY
+        make_application(workspace, make_candidate(workspace, f"C {i}"), iid, st, **times)
 
     def add(s: Any) -> None:
         s.add_all([
@@ -189,14 +192,16 @@ def test_row_aggregates(svc: InterviewerService, workspace: Workspace, arun: Any
     svc.clock = lambda: dt.datetime.now(dt.UTC)
     (row,) = arun(svc.rows([iid]))
     assert row.workflow == (StageKind.RESUME, StageKind.VOICE)
-    assert (row.candidates, row.finished) == (5, 3)
-    assert row.completion == pytest.approx(60.0)
+    # Started: every one but the pending; completed: the completed and the shortlisted
+    # (a knock-out is not a completion; services/figures.py).
+    assert (row.candidates, row.started, row.completed) == (5, 4, 2)
+    assert row.completion == pytest.approx(50.0)
     assert row.spend_micros == 2_507_900
     assert row.spend_today_micros == 7_900
     assert [lab.name for lab in row.labels] == ["Austin", "Logistics"]
     assert row.subscribers == 2
     assert row.ats_synced and row.ats_provider == "greenhouse"
-    assert row.csat == 4.5
+    assert (row.csat, row.csat_count) == (None, 0)  # nobody rated a screening yet
     assert (row.budget_kind, row.budget_cents) == (BudgetKind.ALL_TIME, 100_000)
     assert row.activated_at == NOW - 20 * DAY
     (empty,) = arun(svc.rows([other]))

@@ -33,6 +33,8 @@ def test_a_stored_voice_stage_played_and_evaluated_without_storing(workspace: Wo
     sim.answer_digits("3")
     sim.answer_speech("")  # nothing to say: skipped after the repeat
     sim.stay_silent()
+    assert sim.current_prompt().widget == "rating"  # the optional closing rating …
+    sim.answer_digits("4")  # … heard and given, but never evaluated with the answers
     assert sim.finished
     answers = answers_from_context(sim.result().context, stage.questions)
     q = [x.id for x in stage.questions]

@@ -28,10 +28,17 @@ from milo_desktop.services.flows import (
     extract_question_answers,
 )
 from milo_desktop.services.flows.conditions import holds
-from milo_desktop.services.flows.naming import question_widget, retry_widget
+from milo_desktop.services.flows.naming import RATING, question_widget, retry_widget
+from milo_desktop.services.flows.rating import rating_of_context
 from milo_desktop.services.scoring import QuestionSpec, parse_amount, parse_yes_no
+from milo_desktop.services.scoring.structured import evaluate_structured
 from milo_desktop.services.stages.compiler import compile_stage
 from milo_desktop.services.stages.config import StageFlowConfig
+from milo_desktop.services.stages.knockout import (
+    KNOCKED_OUT,
+    failing_conditions,
+    knocked_out_text,
+)
 from milo_desktop.services.stages.phrases import ENGLISH, SPANISH, greeting, phrases_for
 from tests.unit.test_flows_roundtrip import awkward_text, questions
 
@@ -54,6 +61,7 @@ def stages(draw: st.DrawFn) -> StageFlowConfig:
         recording_disclosure=draw(st.booleans()),
         days_to_complete=draw(st.integers(1, 60)),
         interviewer_name=draw(awkward_text(60)),
+        ask_rating=draw(st.booleans()),
     )
 
 
@@ -64,6 +72,18 @@ class Script:
     asked: list[str]  # question ids whose prompt went out
     outcome: str
     finished_with: str  # the last widget before "Ended"
+    rating: int | None = None  # what the closing rating question should read back
+
+
+@st.composite
+def rating_action(draw: st.DrawFn) -> tuple[CallerAction, int | None]:
+    """What a candidate does at the closing rating: a key, a number said, "skip", silence,
+    or something that is no rating."""
+    value = draw(st.integers(1, 5))
+    return draw(st.sampled_from([
+        (Keys(str(value)), value), (Speech(f"I'd say {value} out of 5"), value),
+        (Speech("skip"), None), (Silence(), None), (Keys("9"), None),
+        (Speech("three or four"), None)]))
 
 
 @st.composite
@@ -93,8 +113,11 @@ def voice_scripts(draw: st.DrawFn, config: StageFlowConfig) -> Script:
         else:
             answers[first] = answers[again] = Silence()
     hung = hang_at is not None
+    rating = None
+    if not hung and config.ask_rating and config.questions:
+        answers[RATING], rating = draw(rating_action())
     return Script(ScriptedCaller(CANDIDATE, answers, hang_up_at=hang_at), expected, asked,
-                  "hung_up" if hung else "completed", "" if hung else "closing")
+                  "hung_up" if hung else "completed", "" if hung else "closing", rating)
 
 
 @st.composite
@@ -107,7 +130,11 @@ def text_scripts(draw: st.DrawFn, config: StageFlowConfig) -> Script:
         first, again = question_widget(q.id), retry_widget(question_widget(q.id))
         asked.append(q.id)
         mode = draw(st.sampled_from(["reply", "after_reminder", "never"]))
-        text = draw(awkward_text(80))
+        failing = failing_conditions(q, "")
+        # Now and then a reply that fails a dealbreaker for certain (knockout.py).
+        text = draw(awkward_text(80) if not failing else st.one_of(
+            awkward_text(80), st.sampled_from(["No", " nope ", "1", "0", "2", "Night",
+                                               "YES"])))
         if mode == "reply":
             replies[first] = text
             expected[q.id] = (text, first)
@@ -117,8 +144,19 @@ def text_scripts(draw: st.DrawFn, config: StageFlowConfig) -> Script:
         else:
             last = "gave_up"
             break
+        if any(holds(c["type"], text, c["value"]) for c in failing):
+            last = KNOCKED_OUT  # no more questions, no rating: one text, and it ends
+            break
+    rating = None
+    if last == "closing" and config.ask_rating and config.questions:
+        reply, rating = draw(st.sampled_from([
+            ("5", 5), ("1", 1), ("4 out of 5", 4), ("SKIP", None), ("10", None), (None, None)]))
+        if reply is None:
+            last = RATING  # no reply: the rating's wait ends the flow quietly
+        else:
+            replies[RATING] = reply
     return Script(ScriptedCaller(CANDIDATE, sms_replies=replies), expected, asked,
-                  "completed", last)
+                  "completed", last, rating)
 
 
 @settings(max_examples=80, deadline=None)
@@ -156,6 +194,12 @@ def test_compile_check_simulate_extract_round_trip(data: st.DataObject,
     assert [a.question_id for a in captured] == [q.id for q in config.questions]
     got = {a.question_id: (a.text, a.widget) for a in captured if a.answered}
     assert got == script.expected
+    # The closing rating is read back from where it landed, and never as a question's answer.
+    assert rating_of_context(result.context) == script.rating
+    asked_rating = any(s.transitioned_from == RATING for s in steps)
+    assert asked_rating == (config.ask_rating and bool(config.questions)
+                            and script.outcome == "completed"
+                            and script.finished_with not in ("gave_up", KNOCKED_OUT))
     transcript = build_transcript(definition, result.context)
     for text, _widget in script.expected.values():
         assert " ".join(text.split()) in transcript
@@ -244,10 +288,12 @@ def test_text_flow_waits_reminds_then_gives_up() -> None:
     assert first["type"] == again["type"] == "send-and-wait-for-reply"
     assert first["properties"]["timeout"] == str(3 * 86_400)  # half of the six days
     assert flow["q_12"]["properties"]["timeout"] == "86400"  # later questions: a day
-    assert nexts(first) == {"incomingMessage": "q_12", "timeout": "q_11_again",
+    # Q11 is a dealbreaker: its replies are checked before Q12 (knockout.py).
+    assert nexts(first) == {"incomingMessage": "check_11", "timeout": "q_11_again",
                             "deliveryFailure": ""}
-    assert nexts(again) == {"incomingMessage": "q_12", "timeout": "gave_up",
+    assert nexts(again) == {"incomingMessage": "check_11_again", "timeout": "gave_up",
                             "deliveryFailure": ""}
+    assert nexts(flow["check_11"]) == nexts(flow["check_11_again"]) == {"noMatch": "q_12"}
     assert again["properties"]["body"].startswith(ENGLISH.sms_reminder)
     assert first["properties"]["body"].endswith("(Reply YES or NO)")
     assert "(Reply with a number: 1) Day, 2) Night)" in flow["q_12"]["properties"]["body"]
@@ -329,3 +375,46 @@ def test_a_text_out_of_the_blue_gets_a_pointer_not_the_questions() -> None:
     assert result.outcome == "completed"
     assert result.agent_text() == ENGLISH.sms_unprompted.format(title="Forklift Operator")
     assert extract_question_answers(result.context, config_of(StageKind.SMS).questions)[0].text == ""
+
+
+def test_a_failed_sms_dealbreaker_ends_the_screening_with_one_polite_text() -> None:
+    years = replace(YEARS, dealbreaker=True)
+    shift = replace(CHOICE, dealbreaker=True)
+    config = config_of(StageKind.SMS, questions=(YES, shift, years, WHY), ask_rating=False)
+    definition = compile_stage(config)
+    assert check_definition(definition) == [] and definition_errors(definition) == []
+    for replies, asked in (
+            (["No"], [YES]),  # no licence: no more questions
+            (["yes", "2"], [YES, shift]),  # the night shift only: not accepted
+            (["yes", "Day", "1"], [YES, shift, years]),  # one year, two required
+            (["yes", "day", "about 3 years", "Loads of pallets."], [YES, shift, years, WHY])):
+        sim = Simulation(definition, trigger=Trigger.REQUEST, contact=CANDIDATE, channel=OURS)
+        for reply in replies:
+            sim.reply_sms(reply)
+        result = sim.result()
+        said = result.agent_text()
+        for q in config.questions:
+            assert (q.prompt in said) == (q in asked), (replies, q.prompt)
+        knocked = len(asked) < len(config.questions)
+        assert (knock_text := knocked_out_text("en")) in said if knocked else knock_text not in said
+        assert result.steps[-1].transitioned_from == ("knocked_out" if knocked else "closing")
+    # Unclear or hedged answers never stop it: the scorer decides at the end.
+    sim = Simulation(definition, trigger=Trigger.REQUEST, contact=CANDIDATE, channel=OURS)
+    sim.reply_sms("not sure, maybe")
+    assert shift.prompt in sim.result().agent_text()
+
+
+@pytest.mark.parametrize("q", [YES, replace(YES, expected_yes=False),
+                               replace(YEARS, dealbreaker=True),
+                               replace(CHOICE, dealbreaker=True)], ids=str)
+def test_the_flow_knocks_out_only_where_the_scorer_is_sure_the_dealbreaker_failed(
+        q: QuestionSpec) -> None:
+    conds = failing_conditions(q, "")
+    assert conds
+    replies = [v for c in conds for v in c["value"].split(",")]
+    if q.kind is QuestionKind.MIN_AMOUNT:
+        replies = ["0", "1", "1.5"]
+    for reply in replies:
+        assert any(holds(c["type"], reply, c["value"]) for c in conds), reply
+        verdict = evaluate_structured(q, reply)
+        assert (verdict.passed, verdict.confident) == (False, True), (reply, verdict.summary)

@@ -45,6 +45,8 @@ from milo_desktop.services.applications.status import (
     check_stage_transition,
     status_from_stages,
 )
+from milo_desktop.services.flows.rating import HIGHEST as RATING_HIGHEST
+from milo_desktop.services.flows.rating import LOWEST as RATING_LOWEST
 from milo_desktop.services.scoring import (
     STRUCTURED,
     Evaluation,
@@ -269,8 +271,12 @@ def _answer_rows(result: StageResult, ev: StageEvaluation) -> list[Answer]:
 
 def store_stage_result(s: Session, application_id: int, stage_id: int, ev: StageEvaluation, *,
                        transcript: str = "", recording_path: str | None = None,
-                       external_sid: str | None = None, now: dt.datetime) -> StageAdvance:
+                       external_sid: str | None = None, now: dt.datetime,
+                       rating: int | None = None) -> StageAdvance:
     """Store one stage's evaluation and move the application (inside ``db.write``).
+
+    ``rating`` is the candidate's 1–5 rating of the screening (None: skipped or not asked):
+    kept on the result for CSAT, never part of any score; out of range is refused.
 
     Replaying the same result (same ``external_sid`` on a finished stage) changes nothing and
     returns ``unchanged=True``; any other second result for a finished stage is refused with
@@ -294,6 +300,9 @@ def store_stage_result(s: Session, application_id: int, stage_id: int, ev: Stage
         return _advance(s, app, workflow, result.score, unchanged=True)
     target = StageStatus.KNOCKED_OUT if ev.knocked_out else StageStatus.COMPLETED
     check_stage_transition(result.status, target)
+    if rating is not None and not RATING_LOWEST <= rating <= RATING_HIGHEST:
+        raise ValidationProblem(f"A rating is a whole number from {RATING_LOWEST} to "
+                                f"{RATING_HIGHEST}.")
 
     result.status = target
     result.score = ev.score
@@ -305,6 +314,7 @@ def store_stage_result(s: Session, application_id: int, stage_id: int, ev: Stage
     result.external_sid = external_sid or result.external_sid
     result.started_at = result.started_at or now
     result.completed_at = now
+    result.rating = rating
     for old in list(result.answers):
         s.delete(old)
     s.flush()

@@ -91,9 +91,11 @@ class ApplicationsService:
     async def complete_stage(self, application_id: int, stage_id: int,
                              answers: Mapping[str, AnswerValue], *, transcript: str = "",
                              recording_path: str | None = None,
-                             external_sid: str | None = None) -> StageAdvance:
+                             external_sid: str | None = None,
+                             rating: int | None = None) -> StageAdvance:
         """Evaluate a finished stage's answers (question key → text or (text, digits)), store
-        the result, move the application, publish and notify."""
+        the result, move the application, publish and notify. ``rating`` is the candidate's
+        1–5 rating of the screening (None: skipped or not asked), stored, never scored."""
         job = await self.stage_job(application_id, stage_id)
 
         async def evaluate(evaluator: Evaluator) -> StageEvaluation:
@@ -101,19 +103,21 @@ class ApplicationsService:
 
         return await self.run_evaluation(job, evaluate, transcript=transcript,
                                          recording_path=recording_path,
-                                         external_sid=external_sid)
+                                         external_sid=external_sid, rating=rating)
 
     async def run_evaluation(self, job: StageJob,
                              evaluate: Callable[[Evaluator], Awaitable[StageEvaluation]], *,
                              transcript: str = "", recording_path: str | None = None,
-                             external_sid: str | None = None) -> StageAdvance:
+                             external_sid: str | None = None,
+                             rating: int | None = None) -> StageAdvance:
         """Show the application as evaluating, evaluate with the current evaluator, store.
         A failing evaluation or a refused result puts the status back before raising."""
         restore = await self._mark_evaluating(job)
         try:
             ev = await evaluate(await self.evaluator_factory())
             return await self.store(job, ev, transcript=transcript,
-                                    recording_path=recording_path, external_sid=external_sid)
+                                    recording_path=recording_path, external_sid=external_sid,
+                                    rating=rating)
         except BaseException:
             if restore is not None:
                 await self._unmark_evaluating(job.application_id, restore)
@@ -124,12 +128,14 @@ class ApplicationsService:
 
     async def store(self, job: StageJob, ev: StageEvaluation, *, transcript: str = "",
                     recording_path: str | None = None,
-                    external_sid: str | None = None) -> StageAdvance:
+                    external_sid: str | None = None,
+                    rating: int | None = None) -> StageAdvance:
         """Store an evaluation made elsewhere (the résumé stage), then publish and notify."""
         now = self.clock()
         advance = await self.db.write(lambda s: store_stage_result(
             s, job.application_id, job.stage_id, ev, transcript=transcript,
-            recording_path=recording_path, external_sid=external_sid, now=now))
+            recording_path=recording_path, external_sid=external_sid, now=now,
+            rating=rating))
         self.bus.publish(ApplicationsChanged((job.application_id,)))
         if not advance.unchanged:
             await self._notify(job, ev, advance)

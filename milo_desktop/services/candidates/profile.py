@@ -32,6 +32,7 @@ from milo_desktop.services.candidates.rows import (
     format_phone,
 )
 from milo_desktop.services.core.database import Database
+from milo_desktop.services.readiness import message_waits
 
 MESSAGES_SHOWN = 500  # contact history kept in the profile; older messages are rare and bulky
 
@@ -85,6 +86,7 @@ def _load_profile(s: Session, candidate_id: int) -> CandidateProfile:
                 r.transcript or "",
                 r.recording_path,
                 bool(r.recording_path) and os.path.isfile(r.recording_path or ""),
+                r.rating,
             )
         )
     workflows = _workflows(s, {a.interviewer_id for a, _ in apps})
@@ -114,9 +116,10 @@ def _load_profile(s: Session, candidate_id: int) -> CandidateProfile:
             .order_by(CandidateNote.created_at.desc(), CandidateNote.id.desc())
         )
     )
+    waiting = message_waits(s)
     messages = tuple(
         MessageView(m.id, m.channel, m.direction, m.purpose, m.subject, m.status, m.created_at,
-                    m.to_addr, m.error)
+                    m.to_addr, m.error, waiting(m.channel, m.direction, m.status))
         for m in s.scalars(
             select(Message)
             .where(Message.candidate_id == candidate_id)
@@ -138,7 +141,20 @@ def _load_profile(s: Session, candidate_id: int) -> CandidateProfile:
         interviews,
         notes,
         messages,
+        shares_phone_with(s, c),
     )
+
+
+def shares_phone_with(s: Session, c: Candidate, limit: int = 5) -> tuple[str, ...]:
+    """The names of other people in the directory with ``c``'s phone number (by the phone
+    index), a few at most."""
+    if not c.phone_e164:
+        return ()
+    return tuple(s.scalars(
+        select(Candidate.full_name)
+        .where(Candidate.phone_e164 == c.phone_e164, Candidate.id != c.id,
+               Candidate.erase_requested_at.is_(None))
+        .order_by(Candidate.full_name, Candidate.id).limit(limit)))
 
 
 _NOT_STARTED = (StageStatus.NOT_STARTED, None)

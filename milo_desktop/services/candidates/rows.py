@@ -87,6 +87,7 @@ class StageResultView:
     transcript: str = ""
     recording_path: str | None = None
     recording_exists: bool = False  # checked when the profile was read (off the GUI thread)
+    rating: int | None = None  # the candidate's 1–5 rating of this screening (None: skipped)
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,8 @@ class MessageView:
     created_at: dt.datetime
     to_addr: str = ""
     error: str | None = None  # why it failed or bounced, as the provider said
+    waiting: str | None = None  # why a queued message has not gone out ("connect an email
+    # account to send"): the contact history says it after "Queued"
 
 
 @dataclass(frozen=True)
@@ -150,3 +153,6 @@ class CandidateProfile:
     interviews: tuple[InterviewView, ...]
     notes: tuple[NoteView, ...]  # newest first
     messages: tuple[MessageView, ...]  # newest first
+    # Other people in the directory with this phone number (a household, a reassigned number
+    # or a duplicate): callers are never linked on the phone alone, so the recruiter is told.
+    shares_phone_with: tuple[str, ...] = ()

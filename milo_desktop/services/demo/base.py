@@ -71,3 +71,6 @@ class IvInfo:
     stages: list[StageInfo]
     ko_positions: list[int]  # stages holding a dealbreaker (where knock-outs happen)
     messaging: bool  # has a voice or SMS stage, so invitations also go by SMS
+    # The mean its candidates' 1–5 ratings are drawn around; None: its stages don't ask for a
+    # rating (turned off), so its CSAT shows "—". Never stored: CSAT is counted from ratings.
+    csat_target: float | None = None

@@ -1,24 +1,37 @@
-"""Demo candidates and everything hanging off them: applications, stage results, a few answers,
+"""Demo candidates and everything hanging off them: applications, stage results, answers,
 notes and contact history.
 
 This is the part that must scale to a million candidates, so it is written for speed: rows are
 plain tuples in the tables' column order, ids are counted here, and every batch of candidates
 is written with one ``executemany``/``COPY`` per table. Statuses are drawn first and the stage
 results are derived from them, so an application and its stages always agree.
+
+Every finished Voice, SMS or Form stage may carry the candidate's 1–5 rating (CSAT is counted
+from those: services/interviewers/csat.py). A *detailed* candidate's applications also get, for
+each finished stage, answers with scores and evidence and the transcript, and their invitation
+(SMS too for phone workflows) and nudges in the contact history: every candidate of a demo of
+up to ``DETAILED_CANDIDATES``, a random share of a bigger one plus the newest to join and the
+most recently invited, so a million-candidate build stays fast and small. The details come
+from their own rng, so the candidates, statuses and scores do not depend on them.
 """
 
 from __future__ import annotations
 
+from random import Random
 from typing import Any
 
-from milo_desktop.services.demo import data
-from milo_desktop.services.demo.base import IvInfo, StageInfo, Writer
+from milo_desktop.services.demo import data, details
+from milo_desktop.services.demo.base import IvInfo, Writer
 from milo_desktop.services.demo.data import DAY, sid
+from milo_desktop.services.links import DEFAULT_LINK_BASE, interview_link
 
 BATCH = 20_000  # candidates per round of inserts (with their applications etc.)
 JOIN_SPAN = 548 * DAY  # candidates joined over the last ~18 months
-ANSWERED_APPS = 200  # completed applications that get full answers (the profile screen)
 SAMPLE = 500  # candidates remembered for calls and notifications
+DETAILED_CANDIDATES = 10_000  # about this many get answers, transcripts and contact history
+NEWEST_DETAILED = 300  # the newest candidates (the directory's first page) always do
+RECENT_DETAILED = 3_000  # and up to this many applications invited in the last RECENT_SPAN
+RECENT_SPAN = 3 * DAY  # (the top of every interviewer's Candidates tab)
 
 CANDIDATE_COLS = ("id", "full_name", "name_key", "email", "phone_e164", "location", "source",
                   "ats_provider", "ats_candidate_id", "created_at", "updated_at")
@@ -27,7 +40,7 @@ APPLICATION_COLS = ("id", "candidate_id", "interviewer_id", "status", "source", 
                     "started_at", "completed_at", "last_engaged_at")
 STAGE_COLS = ("id", "application_id", "stage_id", "status", "score", "structured_passed",
               "structured_total", "evaluator", "transcript", "recording_path", "external_sid",
-              "started_at", "completed_at")
+              "started_at", "completed_at", "rating")
 ANSWER_COLS = ("id", "stage_result_id", "inbound_call_id", "question_id", "question_text",
                "answer_text", "score", "passed", "summary", "evidence", "evaluator")
 NOTE_COLS = ("id", "candidate_id", "application_id", "author", "body", "created_at")
@@ -48,6 +61,8 @@ SETTLED = (("pending",) * 5 + ("in_progress",) * 4 + ("evaluating",) * 2 + ("com
 SCORED_END = frozenset({"completed", "shortlisted", "dismissed"})
 EMAIL_STATUSES = ("delivered",) * 5 + ("opened",) * 4 + ("sent", "bounced", "failed")
 SMS_STATUSES = ("delivered",) * 8 + ("sent", "failed")
+REACHED_EMAIL = ("delivered",) * 5 + ("opened",) * 4  # the candidate went on to start
+REACHED_SMS = ("delivered",)
 ERRORS = {"bounced": "550 5.1.1 Mailbox does not exist", "failed": "Gave up after 5 attempts",
           "sms": "30003 Unreachable destination handset"}
 FROM_EMAIL = "jobs@northwind-staffing.example"
@@ -71,12 +86,16 @@ class People:
         self.newest: list[tuple[int, str]] = []  # the last few to join
         self.recent: list[tuple[int, str, IvInfo, float, float]] = []  # recently completed
         self.n_apps = self.n_stages = self.n_answers = self.n_notes = self.n_messages = 0
-        self.answered = 0
+        self.n_recent_detailed = 0
+        self.p_detailed = 1.0
+        # Its own stream (seeded from the build's): details never shift the candidates.
+        self.rd = Random(b.rng.getrandbits(64))
         self.rows: dict[str, list[tuple[Any, ...]]] = {}
 
     def build(self, n: int) -> None:
         b = self.b
         b.report("candidates", 0, n)
+        self.p_detailed = min(1.0, DETAILED_CANDIDATES / n) if n else 1.0
         for lo in range(0, n, BATCH):
             hi = min(n, lo + BATCH)
             self.rows = {t: [] for t in ("candidates", "applications", "stage_results",
@@ -99,6 +118,7 @@ class People:
         n_first, n_last, n_city, n_domain = len(firsts), len(lasts), len(cities), len(domains)
         pool, n_pool, n_src = self.pool, len(self.pool), len(SOURCES)
         start = b.now_t - JOIN_SPAN
+        detail_draw, p_detailed, newest = self.rd.random, self.p_detailed, n - NEWEST_DETAILED
         out = self.rows["candidates"]
         for i in range(lo, hi):
             cid = i + 1
@@ -126,6 +146,7 @@ class People:
             if cid > n - 5:
                 self.newest.append((cid, full))
             quality = 66.0 + 28.0 * (rnd() + rnd() + rnd() - 1.5)  # ~normal(66, 14), cheaply
+            detailed = cid > newest or detail_draw() < p_detailed
             seen: list[int] = []
             for _ in range(APPS_PER_CANDIDATE[int(rnd() * 10)]):
                 iv = pool[int(rnd() * n_pool)]
@@ -134,14 +155,18 @@ class People:
                     continue  # already applied, or the role closed before they joined
                 seen.append(iv.id)
                 invited = earliest + (iv.close_t - earliest) * rnd()
-                self._application(cid, first, full, email, phone, source, quality, iv, invited)
+                self._application(cid, first, full, email, phone, source, quality, iv, invited,
+                                  detailed)
 
     def _application(self, cid: int, first: str, full: str, email: str | None,
                      phone: str | None, source: str, quality: float, iv: IvInfo,
-                     invited: float) -> None:
-        b, rng = self.b, self.b.rng
+                     invited: float, detailed: bool = False) -> None:
+        b, rng, rd = self.b, self.b.rng, self.rd
         rnd, now = rng.random, b.now_t
         age = now - invited
+        if not detailed and age < RECENT_SPAN and self.n_recent_detailed < RECENT_DETAILED:
+            detailed = True
+            self.n_recent_detailed += 1
         status = (FRESH[int(rnd() * len(FRESH))] if age < 2 * DAY
                   else SETTLED[int(rnd() * len(SETTLED))])
         stages = iv.stages
@@ -160,8 +185,6 @@ class People:
         marks = sorted([invited + window * rnd() for _ in range(2 * reached)])
         base = max(quality, 80.0) if status == "shortlisted" else (
             min(quality, 55.0) if status == "dismissed" else quality)
-        answer = status in SCORED_END and self.answered < ANSWERED_APPS
-        self.answered += answer
         self.n_apps += 1
         aid = self.n_apps
         scores: list[float] = []
@@ -186,11 +209,27 @@ class People:
                 score = round(min(100.0, max(0.0, base + 18.0 * (rnd() + rnd() + rnd() - 1.5))), 1)
                 scores.append(score)
             self.n_stages += 1
-            transcript = self._answers(st, score, passed) if answer and score is not None else ""
+            finished = state != "in_progress"
+            # Asked last: a call goes on after a failed dealbreaker, a text screening stops.
+            asked = (finished and st.kind in details.RATED_KINDS and iv.csat_target is not None
+                     and (state != "knocked_out" or st.kind == "voice"))
+            rating = details.rating(rd, iv.csat_target) if asked else None
+            transcript = ""
+            if detailed and finished and evaluator is not None:  # evaluated: answers are in
+                said = details.answers(rd, st, score if score is not None else base, passed,
+                                       state == "knocked_out")
+                passed = sum(1 for a in said if a.passed)
+                self.rows["answers"].extend(
+                    (self.n_answers + k + 1, self.n_stages, None, a.question_id, a.prompt, a.text,
+                     a.score, a.passed, a.summary, a.evidence, "rubric")
+                    for k, a in enumerate(said))
+                self.n_answers += len(said)
+                transcript = details.transcript(st.kind, first, iv.title, said, asked, rating,
+                                                rd)
             out.append((self.n_stages, aid, st.id, state, score, passed, st.n_structured,
                         evaluator, transcript, None,
-                        sid(rng, "FN") if answer and st.flow else None,  # (samples only: size)
-                        marks[2 * j], ended))
+                        sid(rd, "FN") if detailed and finished and st.flow else None,
+                        marks[2 * j], ended, rating))
         final = status in SCORED_END
         app_score = round(sum(scores) / len(scores), 1) if final and scores else None
         engaged = marks[-1] if reached else None
@@ -208,39 +247,16 @@ class People:
             self.rows["candidate_notes"].append((
                 self.n_notes, cid, aid, rng.choice(data.TEAMMATES)[0], rng.choice(data.NOTES),
                 min(now, (engaged or invited) + rnd() * DAY)))
-        if rnd() < 0.07:
-            self._messages(cid, aid, first, email, phone, iv, invited, nudges)
-
-    def _answers(self, st: StageInfo, stage_score: float, passed: int) -> str:
-        """Answers with scores and evidence for one completed stage; returns its transcript."""
-        rng = self.b.rng
-        fails = st.n_structured - passed  # failed structured questions, never dealbreakers
-        lines = []
-        score: float | None
-        for q in st.questions:
-            self.n_answers += 1
-            if q["kind"] == "scored":
-                points = float(min(5, max(1, round(stage_score / 20 + rng.gauss(0, 0.6)))))
-                score, ok, passed_q = points, points >= 3, None
-                summary = ("Specific, relevant and well explained." if points >= 4 else
-                           "Relevant but thin on detail." if ok else "Vague; no example.")
-            else:
-                ok = not (fails and not q["dealbreaker"])
-                fails -= not ok
-                score, passed_q = None, ok
-                summary = "Meets the requirement." if ok else "Does not meet the requirement."
-            text = data.sample_answer(q, ok, rng)
-            self.rows["answers"].append((self.n_answers, self.n_stages, None, q["id"],
-                                         q["prompt"], text, score, passed_q, summary, text[:160],
-                                         "rubric"))
-            lines += [f"Agent: {q['prompt']}", f"Candidate: {text}"]
-        return "\n".join(lines) if st.flow else ""
+        if rnd() < 0.07 or detailed:
+            self._messages(cid, aid, first, email, phone, iv, invited, nudges, reached > 0)
 
     def _messages(self, cid: int, aid: int, first: str, email: str | None, phone: str | None,
-                  iv: IvInfo, invited: float, nudges: int) -> None:
-        """Contact history: the invitation (e-mail, and SMS for phone workflows) and nudges."""
-        rng, out = self.b.rng, self.rows["messages"]
-        link = f"https://milo.example/i/{iv.slug}"
+                  iv: IvInfo, invited: float, nudges: int, reached: bool = False) -> None:
+        """Contact history: the invitation (e-mail, and SMS for phone workflows) and nudges.
+        A candidate who started got the invitation (delivered or opened); one who did not may
+        have a bounced or failed one."""
+        rng, out = self.rd, self.rows["messages"]
+        link = interview_link(DEFAULT_LINK_BASE, iv.slug)  # the demo keeps the default base
         sends: list[tuple[str, str, tuple[str, str, str, str, str], float]] = []
         if email:
             sends.append(("email", email, INVITE_EMAIL, invited))
@@ -250,7 +266,8 @@ class People:
         now = self.b.now_t
         for channel, to, (purpose, _c, _n, subject, body), t in sends:
             sms, t = channel == "sms", min(t, now)
-            status = rng.choice(SMS_STATUSES if sms else EMAIL_STATUSES)
+            status = rng.choice((REACHED_SMS if sms else REACHED_EMAIL) if reached
+                                else SMS_STATUSES if sms else EMAIL_STATUSES)
             error = ERRORS["sms" if sms else status] if status in ("failed", "bounced") else None
             self.n_messages += 1
             out.append((self.n_messages, cid, aid, channel, "outbound", purpose, to,

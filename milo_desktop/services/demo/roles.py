@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING, Any
 from milo_desktop.services.demo import data
 from milo_desktop.services.demo.base import IvInfo, StageInfo, Writer
 from milo_desktop.services.demo.data import DAY, sid
+from milo_desktop.services.demo.details import RATED_KINDS
 from milo_desktop.services.demo.people import ANSWER_COLS
+from milo_desktop.services.flows.rating import SETTING as RATING_SETTING
 
 if TYPE_CHECKING:
     from milo_desktop.services.demo.people import People
@@ -133,21 +135,25 @@ class Roles:
                 "ats_job_id": str(rng.randint(4_000_000, 4_999_999)) if ats else None,
                 "ats_synced_at": b.at(min(b.now_t, archived or b.now_t) - rng.uniform(300, 3 * DAY))
                 if ats else None,
-                "csat": round(rng.uniform(3.4, 4.9), 1) if live and rng.random() < 0.65 else None,
                 "settings": {},
             })
+            # Where candidates rate their screening, and around which mean (same draws as when
+            # the demo wrote a CSAT number itself, so the rest of the demo is unchanged).
+            csat_target = round(rng.uniform(3.4, 4.9), 1) if live and rng.random() < 0.65 \
+                else None
             labels += [{"interviewer_id": iid, "label_id": label_ids[n]} for n in label_names]
             if live and rng.random() < 0.45:
                 pool = [t[1] for t in data.TEAMMATES] + list(CLIENT_CONTACTS)
                 subs += [{"interviewer_id": iid, "email": e}
                          for e in rng.sample(pool, rng.randint(1, 3))]
-            info = self._stages(iid, kinds, family, live, stages, questions)
+            info = self._stages(iid, kinds, family, live, stages, questions,
+                                rated=csat_target is not None)
             close = min(b.now_t, deadline or math.inf, archived or math.inf)
             self.interviewers.append(IvInfo(
                 iid, name, slug, title, status, family, activated or created, close, deadline,
                 rows[-1]["days_to_complete"], info,
                 [j for j, st in enumerate(info) if st.n_structured > st.n_soft],
-                bool({"voice", "sms"} & set(kinds))))
+                bool({"voice", "sms"} & set(kinds)), csat_target))
         b.core("interviewers", rows)
         b.core("interviewer_labels", labels)
         b.core("interviewer_subscribers",
@@ -163,7 +169,8 @@ class Roles:
             for n, (name, email, role) in enumerate(data.TEAMMATES)])
 
     def _stages(self, iid: int, kinds: list[str], family: str, live: bool,
-                stages: list[dict[str, Any]], questions: list[dict[str, Any]]) -> list[StageInfo]:
+                stages: list[dict[str, Any]], questions: list[dict[str, Any]], *,
+                rated: bool = True) -> list[StageInfo]:
         rng = self.b.rng
         structured = list(data.STRUCTURED[family])
         rng.shuffle(structured)
@@ -180,7 +187,8 @@ class Roles:
                 "name": data.STAGE_NAMES[kind],
                 "min_score": rng.choice((50, 60, 70)) if rng.random() < 0.2 else None,
                 "flow_sid": sid(rng, "FW") if live and kind in ("voice", "sms") else None,
-                "settings": {},
+                # The closing 1–5 rating is on by default; a few recruiters turned it off.
+                "settings": {} if rated or kind not in RATED_KINDS else {RATING_SETTING: False},
             })
             rows = [self.question(spec, n, stage_id=stage_id,
                                   follow_up=kind == "voice" and spec["kind"] == "scored")

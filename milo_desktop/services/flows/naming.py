@@ -13,6 +13,7 @@ VOICEMAIL = "voicemail"
 CONFIRM_SMS = "confirm_sms"
 SETUP = "setup"
 RETRY_SUFFIX = "_again"
+RATING = "rating"  # a screening's optional closing question: the candidate rates it 1–5
 
 # flow.variables keys the receptionist flow sets
 VAR_CALLER_NAME = "caller_name"

@@ -7,11 +7,10 @@ Definitions the screens rely on:
   status ``expired`` or active with a passed deadline (so the tabs are right even before the
   sweep ran); Archived = ``archived``. ``expire_overdue()`` is the sweep that writes the
   ``expired`` status (the list calls it on load).
-* **Completion %** = applications whose candidate has done their part (evaluating, completed,
-  shortlisted, dismissed, knocked out) / all applications. It measures drop-off, so a knock-out
-  counts as finished: the candidate answered, the workflow ended for them.
-* **Spend** is the sum of ``SpendEntry.amount_micros``; for a daily budget the table compares
-  today's spend (since local midnight) with the budget.
+* **Candidates, completion % and spend** are the shared figures of ``services/figures.py``
+  (the Analytics screens read the same functions): completion = of the candidates who started,
+  the share who completed every stage (a knock-out is not a completion); spend = what the
+  providers reported, in total, and for a daily budget today's (since local midnight).
 * Aggregates are computed in SQL for the page's rows only, by grouped queries on indexed
   columns. The "most candidates" sort needs one grouped count over all applications (a single
   index scan; see the report in tests/benchmarks for its cost).

@@ -20,10 +20,12 @@ from milo_desktop.models import (
     Question,
     Stage,
 )
+from milo_desktop.services.budget_check import check_not_below_spent
 from milo_desktop.services.core.database import Database
 from milo_desktop.services.core.events import EventBus, InterviewersChanged
 from milo_desktop.services.interviewers.helpers import _overdue
 from milo_desktop.services.interviewers.rows import MAX_BUDGET_CENTS, InterviewerNotFound
+from milo_desktop.services.readiness import interviewer_readiness
 
 
 def _audit(s: Session, action: str, ids: Iterable[int], **detail: Any) -> None:
@@ -142,8 +144,10 @@ class ActionsMixin:
         return new_deadline[0]
 
     async def set_budget(self, interviewer_id: int, kind: BudgetKind | str,
-                         cents: int | None) -> None:
-        """Set the budget: none, all-time or daily, in integer cents."""
+                         cents: int | None, *, confirmed: bool = False) -> None:
+        """Set the budget: none, all-time or daily, in integer cents. A budget below what is
+        already spent in its window raises BudgetBelowSpent (saying that new invitations will
+        pause) unless ``confirmed``."""
         try:
             kind = BudgetKind(kind)
         except ValueError:
@@ -159,16 +163,44 @@ class ActionsMixin:
             raise ValidationProblem("A budget can't be negative.")
         elif cents > MAX_BUDGET_CENTS:
             raise ValidationProblem("That budget is too large (at most $10,000,000).")
+        now = self.clock()
 
         def w(s: Session) -> list[int]:
             iv = s.get(Interviewer, interviewer_id)
             if iv is None:
                 raise InterviewerNotFound("This interviewer no longer exists.")
+            check_not_below_spent(s, iv.id, iv.name, kind, cents, now, currency=iv.currency,
+                                  confirmed=confirmed)
             iv.budget_kind, iv.budget_cents = kind, cents
             _audit(s, "interviewer.set_budget", [iv.id], kind=kind.value, cents=cents)
             return [iv.id]
 
         await self._write(w)
+
+    async def activate(self, interviewer_id: int) -> bool:
+        """A draft goes live (active from now on). Refused with the reason while its
+        screening cannot progress (services/readiness.py: the decision the wizard, the
+        interviewer's page and invitations use) or its deadline has passed. False when it was
+        not a draft."""
+        now = self.clock()
+
+        def w(s: Session) -> list[int]:
+            iv = s.get(Interviewer, interviewer_id)
+            if iv is None:
+                raise InterviewerNotFound("This interviewer no longer exists.")
+            if iv.status != InterviewerStatus.DRAFT:
+                return []
+            readiness = interviewer_readiness(s, iv)
+            if not readiness.ready:
+                raise ValidationProblem(f"“{iv.name}” can't go live yet: {readiness.reason()}")
+            if iv.deadline is not None and iv.deadline < now:
+                raise ValidationProblem(f"The deadline of “{iv.name}” has passed: extend it "
+                                        "first, then activate.")
+            iv.status, iv.activated_at = InterviewerStatus.ACTIVE, now
+            _audit(s, "interviewer.activate", [iv.id])
+            return [iv.id]
+
+        return bool(await self._write(w))
 
     async def clone(self, interviewer_id: int) -> int:
         """Copy an interviewer's stages, questions, settings, labels and subscribers into a new
@@ -183,7 +215,7 @@ class ActionsMixin:
             suffix = " (copy)"
             values = _copy_columns(src, {
                 "id", "slug", "name", "status", "created_at", "activated_at", "archived_at",
-                "ats_job_id", "ats_synced_at", "csat", "deadline",
+                "ats_job_id", "ats_synced_at", "deadline",
             })
             new = Interviewer(
                 **values, slug=_unique_slug(s, src.slug),

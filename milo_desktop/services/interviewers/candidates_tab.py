@@ -24,11 +24,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from milo_desktop.enums import ApplicationStatus, StageStatus
+from milo_desktop.enums import StageStatus
 from milo_desktop.models import Application, Candidate, Stage, StageResult
 from milo_desktop.models.base import UTCDateTime
 from milo_desktop.services.core.database import Database
 from milo_desktop.services.core.paging import Cursor, Page, PageQuery, keyset_after, page_from
+from milo_desktop.services.figures import status_counts
 from milo_desktop.services.interviewers.helpers import _EPOCH, _order
 from milo_desktop.services.interviewers.rows import CANDIDATE_SORTS, CandidateRow, StageCell
 from milo_desktop.services.search import candidate_match_clause
@@ -152,20 +153,10 @@ class CandidatesTabMixin:
         return await self.db.read(q)
 
     async def candidate_status_counts(self, interviewer_id: int) -> dict[str, int]:
-        """Applications per status (every status present, zeros included) plus ``"all"``."""
+        """Applications per status (every status present, zeros included) plus ``"all"``, the
+        interviewer's candidates (services/figures.py, as on the table and in Analytics)."""
 
-        def q(s: Session) -> dict[str, int]:
-            counts = {st.value: 0 for st in ApplicationStatus}
-            for status, n in s.execute(
-                select(Application.status, func.count())
-                .where(Application.interviewer_id == interviewer_id)
-                .group_by(Application.status)
-            ):
-                counts[ApplicationStatus(status).value] = int(n)
-            counts["all"] = sum(counts.values())
-            return counts
-
-        return await self.db.read(q)
+        return await self.db.read(lambda s: status_counts(s, interviewer_id))
 
 
 _ROW_COLUMNS = (Application.id, Application.candidate_id, Application.status,

@@ -6,22 +6,20 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from milo_desktop.models import Application, SpendEntry
+from milo_desktop.services.figures import application_figures, spend_by_interviewer
 from milo_desktop.services.interviewers.helpers import _local_midnight
-from milo_desktop.services.interviewers.rows import FINISHED
 
 
 @dataclass(frozen=True)
 class _Agg:
     total: int
-    finished: int
+    started: int
+    completed: int
     spend_micros: int
     spend_today_micros: int
 
@@ -79,34 +77,15 @@ class FiguresMixin:
 
     def _aggregates(self, s: Session, ids: list[int], now: dt.datetime) -> dict[int, _Agg]:
         """Application counts and spend per interviewer, from the cache or (for the ids it
-        lacks) from grouped queries on indexed columns."""
+        lacks) from the shared figures (services/figures.py: the same definitions the
+        Analytics screens use)."""
         midnight = _local_midnight(now)
         found, missing, generation = self._cache.lookup(ids, midnight)
         if not missing:
             return found
-        total: dict[int, int] = defaultdict(int)
-        finished: dict[int, int] = defaultdict(int)
-        for iid, status, n in s.execute(
-            select(Application.interviewer_id, Application.status, func.count())
-            .where(Application.interviewer_id.in_(missing))
-            .group_by(Application.interviewer_id, Application.status)
-        ):
-            total[iid] += n
-            if status in FINISHED:
-                finished[iid] += n
-        spend: dict[int, tuple[int, int]] = {
-            iid: (int(all_time or 0), int(today or 0))
-            for iid, all_time, today in s.execute(
-                select(
-                    SpendEntry.interviewer_id,
-                    func.sum(SpendEntry.amount_micros),
-                    func.sum(case((SpendEntry.occurred_at >= midnight, SpendEntry.amount_micros),
-                                  else_=0)),
-                )
-                .where(SpendEntry.interviewer_id.in_(missing))
-                .group_by(SpendEntry.interviewer_id)
-            )
-        }
-        fresh = {i: _Agg(total[i], finished[i], *spend.get(i, (0, 0))) for i in missing}
+        counts = application_figures(s, missing)
+        spend = spend_by_interviewer(s, missing, today=midnight)
+        fresh = {i: _Agg(counts[i].candidates, counts[i].started, counts[i].completed,
+                         *spend[i]) for i in missing}
         self._cache.store(fresh, midnight, generation)
         return found | fresh

@@ -22,6 +22,7 @@ from milo_desktop.models import (
 from milo_desktop.models.base import UTCDateTime
 from milo_desktop.services.core.database import Database
 from milo_desktop.services.core.paging import Cursor, Page, PageQuery, keyset_after, page_from
+from milo_desktop.services.interviewers.csat import csat_by_interviewer
 from milo_desktop.services.interviewers.figures import FiguresMixin
 from milo_desktop.services.interviewers.helpers import (
     _FAR_FUTURE,
@@ -151,6 +152,7 @@ class ListingMixin(FiguresMixin):
                 .group_by(InterviewerSubscriber.interviewer_id)
             )
         }
+        csat = csat_by_interviewer(s, ids)
         out: dict[int, InterviewerRow] = {}
         for iv in s.execute(select(Interviewer).where(Interviewer.id.in_(ids))).scalars():
             agg = aggs[iv.id]
@@ -158,8 +160,11 @@ class ListingMixin(FiguresMixin):
                 id=iv.id, name=iv.name, slug=iv.slug,
                 status=_effective_status(iv.status, iv.deadline, now),
                 workflow=tuple(workflow[iv.id]), candidates=agg.total,
-                finished=agg.finished, ats_provider=iv.ats_provider,
-                ats_synced_at=iv.ats_synced_at, csat=iv.csat, spend_micros=agg.spend_micros,
+                started=agg.started, completed=agg.completed, ats_provider=iv.ats_provider,
+                ats_synced_at=iv.ats_synced_at,
+                csat=csat[iv.id].mean if iv.id in csat else None,
+                csat_count=csat[iv.id].count if iv.id in csat else 0,
+                spend_micros=agg.spend_micros,
                 spend_today_micros=agg.spend_today_micros, budget_kind=iv.budget_kind,
                 budget_cents=iv.budget_cents, currency=iv.currency,
                 labels=tuple(labels[iv.id]), subscribers=int(subs.get(iv.id, 0)),

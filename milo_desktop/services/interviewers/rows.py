@@ -14,6 +14,7 @@ from milo_desktop.enums import (
     StageStatus,
 )
 from milo_desktop.errors import ValidationProblem
+from milo_desktop.services.figures import completion_rate
 
 TABS = ("active", "expired", "archived")
 SORTS = ("recent", "candidates", "deadline", "name")
@@ -51,10 +52,11 @@ class InterviewerRow:
     status: InterviewerStatus  # effective: an active one past its deadline reads expired
     workflow: tuple[StageKind, ...]
     candidates: int
-    finished: int
+    started: int  # candidates who started (services/figures.py)
+    completed: int  # of those, how many completed every stage
     ats_provider: str | None
     ats_synced_at: dt.datetime | None
-    csat: float | None
+    csat: float | None  # mean of the candidates' 1–5 ratings (services/interviewers/csat.py)
     spend_micros: int
     spend_today_micros: int
     budget_kind: BudgetKind
@@ -65,11 +67,14 @@ class InterviewerRow:
     deadline: dt.datetime | None
     created_at: dt.datetime
     activated_at: dt.datetime | None
+    csat_count: int = 0  # how many ratings ``csat`` is the mean of
 
     @property
     def completion(self) -> float | None:
-        """Percent of candidates who finished the workflow; None without candidates."""
-        return 100.0 * self.finished / self.candidates if self.candidates else None
+        """The completion rate in percent (services/figures.py: of the candidates who
+        started, the share who completed); None when nobody started."""
+        rate = completion_rate(self.completed, self.started)
+        return None if rate is None else 100.0 * rate
 
     @property
     def ats_synced(self) -> bool:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from milo_desktop.models.base import utcnow
 from milo_desktop.services.core.database import Database
 from milo_desktop.services.core.events import (
+    ApplicationsChanged,
     CandidatesChanged,
     EventBus,
     InterviewersChanged,
@@ -30,6 +31,8 @@ class InterviewerService(ListingMixin, CandidatesTabMixin, ActionsMixin):
         self._cache = _AggregateCache()
         # Candidate events don't say which interviewers they touch: drop everything.
         bus.subscribe(CandidatesChanged, lambda e: self._cache.drop())
+        # A stage finished by sync, a review decision: started and completed counts move.
+        bus.subscribe(ApplicationsChanged, lambda e: self._cache.drop())
         bus.subscribe(SpendChanged, lambda e: self._cache.drop())
         bus.subscribe(InterviewersChanged, lambda e: self._cache.drop(e.ids))
 

@@ -27,6 +27,7 @@ from milo_desktop.services.connectors.twilio.records import (
     text_of,
 )
 from milo_desktop.services.flows.answers import CapturedAnswer, extract_question_answers
+from milo_desktop.services.flows.rating import rating_of_context
 from milo_desktop.services.scoring import QuestionSpec
 from milo_desktop.services.stages.compiler import CALL
 from milo_desktop.services.stages.studio import message_price
@@ -60,6 +61,7 @@ class CollectedRun:
     # Records met on the way that could not be read (a call, a recording, a message): kept
     # aside with their reason; the run itself is stored.
     quarantined: tuple[Quarantine, ...] = ()
+    rating: int | None = None  # the candidate's 1–5 rating of the screening (never scored)
 
     @property
     def answered(self) -> bool:
@@ -155,7 +157,8 @@ async def collect(twilio: TwilioConnector, data_dir: Path, context: Any,
         except NotFoundAtProvider:  # deleted: no cost to record
             continue
         costs.append(Cost(sid, SpendKind.SMS, price.micros, price.currency, price.sent_at))
-    return CollectedRun(answers, transcript, recording, calls, tuple(costs), tuple(quarantined))
+    return CollectedRun(answers, transcript, recording, calls, tuple(costs), tuple(quarantined),
+                        rating_of_context(inner))
 
 
 def record_cost(record: Mapping[str, Any], kind: SpendKind, date_field: str) -> Cost:

@@ -6,12 +6,17 @@ From = the stage's number; Parameters ``greeting``, ``application_id``, ``stage_
 Voice::
 
     Trigger (incomingRequest) -> call (make-outgoing-call-v2, recorded when disclosed)
-    -> check_machine -> [machine_message] | greeting -> q_<id> (q_<id>_again) ... -> closing
+    -> check_machine -> [machine_message] | greeting -> q_<id> (q_<id>_again) ... -> [rating]
+    -> closing
 
 SMS and SMS form::
 
     Trigger (incomingRequest) -> intro -> q_<id> --timeout--> q_<id>_again (a reminder)
-    --timeout--> gave_up;  ... -> closing        (incomingMessage: text_in, a pointer)
+    --timeout--> gave_up;  ... -> [rating --timeout--> end] -> closing
+    (incomingMessage: text_in, a pointer)
+
+``rating`` is the optional closing 1–5 question (on unless ``ask_rating`` is off; never
+scored, read back by ``flows.rating.rating_of_context``).
 
 Answers land where the receptionist's do (``widgets.q_<id>`` / ``q_<id>_again``: SpeechResult
 and Digits on a call, ``inbound.Body`` by text), so ``flows.extract_question_answers`` and the
@@ -28,6 +33,11 @@ from milo_desktop.services.flows.liquid import escape
 from milo_desktop.services.flows.voice import Speaker
 from milo_desktop.services.flows.widgets import FlowBuilder, condition
 from milo_desktop.services.stages.config import StageFlowConfig
+from milo_desktop.services.stages.knockout import (
+    add_knocked_out,
+    has_dealbreaker_checks,
+    route_reply,
+)
 from milo_desktop.services.stages.phrases import Phrases, phrases_for, spoken_hint, text_hint
 
 CONTACT = "{{contact.channel.address}}"  # the candidate (To of the execution)
@@ -37,6 +47,9 @@ GREETING = "greeting"
 INTRO = "intro"
 CLOSING = "closing"
 GAVE_UP = "gave_up"
+RATING = n.RATING  # the optional closing 1–5 rating
+RATING_HINTS = "1, 2, 3, 4, 5, one, two, three, four, five, skip"
+RATING_WAIT_S = 3_600  # a text rating nobody answers holds the stage result this long at most
 
 
 def greeting_expr(p: Phrases) -> str:
@@ -46,7 +59,29 @@ def greeting_expr(p: Phrases) -> str:
 
 def _questions_then(config: StageFlowConfig, index: int) -> str:
     following = config.questions[index + 1] if index + 1 < len(config.questions) else None
-    return n.question_widget(following.id) if following else CLOSING
+    return n.question_widget(following.id) if following else _after_questions(config)
+
+
+def _after_questions(config: StageFlowConfig) -> str:
+    """Where the last question leads: the optional rating when the stage asks it."""
+    return RATING if config.ask_rating and config.questions else CLOSING
+
+
+def _add_rating(b: FlowBuilder, config: StageFlowConfig, p: Phrases,
+                speaker: Speaker | None = None) -> None:
+    """The optional closing rating (services/flows/rating.py): asked once, any answer or
+    none leads on. By text it waits ``RATING_WAIT_S`` at most and then ends quietly."""
+    if _after_questions(config) != RATING:
+        return
+    if speaker is not None:
+        b.add(RATING, "gather-input-on-call",
+              speaker.gather(escape(p.voice_rating), hints=RATING_HINTS, number_of_digits=1),
+              {"speech": CLOSING, "keypress": CLOSING, "timeout": CLOSING})
+        return
+    b.add(RATING, "send-and-wait-for-reply",
+          {"from": CHANNEL, "to": CONTACT, "body": escape(p.sms_rating),
+           "timeout": str(RATING_WAIT_S)},
+          {"incomingMessage": CLOSING})
 
 
 def compile_voice(config: StageFlowConfig) -> dict[str, Any]:
@@ -82,6 +117,7 @@ def compile_voice(config: StageFlowConfig) -> dict[str, Any]:
     for index, q in enumerate(config.questions):
         prompt = escape(" ".join(x for x in (q.prompt.strip(), spoken_hint(p, q)) if x))
         speaker.ask_question(b, q, prompt, _questions_then(config, index))
+    _add_rating(b, config, p, speaker)
     b.add(CLOSING, "say-play", {**speaker.speech(), "say": escape(p.voice_closing)}, {})
     return b.definition(f"Voice screening: {title}"[:200])
 
@@ -110,14 +146,19 @@ def compile_text(config: StageFlowConfig) -> dict[str, Any]:
         after = _questions_then(config, index)
         wait = str(config.first_wait_s() if index == 0 else config.next_wait_s())
         ask = " ".join(x for x in (q.prompt.strip(), text_hint(p, q)) if x)
+        # A reply to a dealbreaker is checked first: a confident fail ends it (knockout.py).
         b.add(name, "send-and-wait-for-reply",
               {**text, "body": escape(ask), "timeout": wait},
-              {"incomingMessage": after, "timeout": again})
+              {"incomingMessage": route_reply(b, q, name, after), "timeout": again})
         b.add(again, "send-and-wait-for-reply",
               {**text, "body": escape(p.sms_reminder + ask), "timeout": wait},
-              {"incomingMessage": after, "timeout": GAVE_UP}, side=True)
+              {"incomingMessage": route_reply(b, q, again, after), "timeout": GAVE_UP},
+              side=True)
     if config.questions:
         b.add(GAVE_UP, "send-message", {**text, "body": escape(p.sms_gave_up)}, {}, side=True)
+    if has_dealbreaker_checks(config.questions):
+        add_knocked_out(b, config.language, text, escape)
+    _add_rating(b, config, p)
     b.add(CLOSING, "send-message", {**text, "body": escape(p.sms_closing)}, {})
     label = "SMS form" if config.kind == StageKind.FORM else "SMS screening"
     return b.definition(f"{label}: {title}"[:200])

@@ -4,8 +4,8 @@
 need no database. ``load_stage`` builds it inside a ``Database.read`` function.
 
 Stage.settings keys read here (all optional): ``voice`` (a Twilio voice name),
-``ai_disclosure`` / ``recording_disclosure`` (booleans, default on) and ``phone_number``
-(the number this stage calls or texts from, instead of the interviewer's).
+``ai_disclosure`` / ``recording_disclosure`` / ``ask_rating`` (booleans, default on) and
+``phone_number`` (the number this stage calls or texts from, instead of the interviewer's).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from milo_desktop.enums import StageKind
 from milo_desktop.models import Interviewer, Question, Stage, WorkspaceSetting
 from milo_desktop.services.flows.checks import MAX_STATES
+from milo_desktop.services.flows.rating import asks_rating
 from milo_desktop.services.outreach.policy import SETTING_KEY as POLICY_KEY
 from milo_desktop.services.scoring import QuestionSpec
 from milo_desktop.services.stages.phrases import speech_for
@@ -50,6 +51,7 @@ class StageFlowConfig:
     interviewer_id: int | None = None
     interviewer_name: str = ""
     from_number: str | None = None  # the stage's or interviewer's own number
+    ask_rating: bool = True  # end with the optional 1–5 rating (services/flows/rating.py)
 
     @property
     def is_text(self) -> bool:
@@ -135,4 +137,5 @@ def load_stage(s: Session, stage_id: int) -> StageFlowConfig | None:
         days_to_complete=int(interviewer.days_to_complete or 7),
         interviewer_id=interviewer.id, interviewer_name=interviewer.name,
         from_number=stage_number(stage, interviewer),
+        ask_rating=asks_rating(settings),
     )

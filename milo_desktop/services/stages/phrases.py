@@ -45,6 +45,8 @@ class Phrases:
     sms_closing: str
     sms_gave_up: str
     sms_unprompted: str  # the answer to a text that is not a reply to a question
+    voice_rating: str  # the optional closing 1–5 rating, asked once (services/flows/rating.py)
+    sms_rating: str
 
 
 ENGLISH = Phrases(
@@ -81,6 +83,11 @@ ENGLISH = Phrases(
                  "team if you are still interested."),
     sms_unprompted=("This number sends the screening questions for the {title} position. If "
                     "you applied, your questions will arrive here by text."),
+    voice_rating=("Thank you for your answers. One optional thing before you go: how would you "
+                  "rate this call, from 1 for poor to 5 for excellent? Say or press a number, "
+                  "or say skip."),
+    sms_rating=("That was the last question, thank you! Optional: how would you rate this "
+                "screening from 1 (poor) to 5 (excellent)? Reply with a number, or SKIP."),
 )
 
 SPANISH = Phrases(
@@ -117,6 +124,11 @@ SPANISH = Phrases(
                  "Contacte al equipo de contratación si sigue interesado."),
     sms_unprompted=("Este número envía las preguntas de evaluación para el puesto de {title}. "
                     "Si usted se postuló, sus preguntas le llegarán aquí por mensaje."),
+    voice_rating=("Gracias por sus respuestas. Algo opcional antes de terminar: ¿cómo "
+                  "calificaría esta llamada, del 1, mala, al 5, excelente? Diga u oprima un "
+                  "número, o diga omitir."),
+    sms_rating=("Esa fue la última pregunta, ¡gracias! Opcional: ¿cómo calificaría esta "
+                "evaluación del 1 (mala) al 5 (excelente)? Responda con un número, u OMITIR."),
 )
 
 _PHRASES = {"en": ENGLISH, "es": SPANISH}

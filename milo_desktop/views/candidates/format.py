@@ -78,9 +78,11 @@ CHANNEL_LABELS = {
     Channel.SMS: QT_TRANSLATE_NOOP("Candidates", "SMS"),
     Channel.VOICE: QT_TRANSLATE_NOOP("Candidates", "Call"),
 }
+# Which way it goes, never how it fared ("Sent" beside a queued email was a lie): the Status
+# column says that.
 DIRECTION_LABELS = {
-    Direction.OUTBOUND: QT_TRANSLATE_NOOP("Candidates", "Sent"),
-    Direction.INBOUND: QT_TRANSLATE_NOOP("Candidates", "Received"),
+    Direction.OUTBOUND: QT_TRANSLATE_NOOP("Candidates", "to candidate"),
+    Direction.INBOUND: QT_TRANSLATE_NOOP("Candidates", "from candidate"),
 }
 
 MESSAGE_LABELS = {

@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from milo_desktop.enums import MessageStatus
 from milo_desktop.services.candidates import MessageView
+from milo_desktop.views import theme
 from milo_desktop.views.candidates.format import (
     CHANNEL_LABELS,
     DIRECTION_LABELS,
@@ -41,6 +43,15 @@ STATUS_COLORS = {
     MessageStatus.DELIVERED: "#16a34a",
     MessageStatus.OPENED: "#16a34a",
 }
+
+
+def status_text(m: MessageView) -> str:
+    """"Delivered", or for a message that cannot go out yet "Queued — connect an email
+    account to send" (services/readiness.py says why)."""
+    word = label(MESSAGE_LABELS, m.status)
+    if m.waiting:
+        return f"{word} — {QCoreApplication.translate('Candidates', m.waiting)}"
+    return word
 
 
 class MessagesModel(QAbstractTableModel):
@@ -92,17 +103,20 @@ class MessagesModel(QAbstractTableModel):
                 return purpose_text(m.purpose)
             if col == 3:
                 return m.subject
-            return label(MESSAGE_LABELS, m.status)
+            return status_text(m)
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == 3:
                 return m.subject or None
+            if col == 4 and m.waiting:
+                return status_text(m)
             if col == 4 and m.error:
                 return self.tr("{status}: {why}").format(
                     status=label(MESSAGE_LABELS, m.status), why=m.error)
             if col == 1 and m.to_addr:
                 return self.tr("To {address}").format(address=m.to_addr)
         if role == Qt.ItemDataRole.ForegroundRole and col == 4:
-            color = STATUS_COLORS.get(m.status)
+            # amber for a message waiting on the user: nothing failed, but it won't go alone
+            color = theme.current().warning if m.waiting else STATUS_COLORS.get(m.status)
             return QColor(color) if color else None
         return None
 
@@ -124,7 +138,7 @@ class HistoryPage(QWidget):
         hh = self.table.horizontalHeader()
         hh.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         hh.setStretchLastSection(False)
-        for col, width in enumerate((160, 130, 130, 260, 100)):
+        for col, width in enumerate((160, 150, 130, 260, 300)):
             self.table.setColumnWidth(col, width)
         hh.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.empty = QLabel(self.tr("No messages yet."), self)

@@ -174,6 +174,8 @@ class StageBlock(QWidget):
             )
         if stage.evaluator:
             details.append(self.tr("scored by {evaluator}").format(evaluator=stage.evaluator))
+        if stage.rating is not None:  # their rating of the screening (CSAT), not a score
+            details.append(self.tr("rated it {n}/5").format(n=stage.rating))
         line.addWidget(muted(QLabel(" · ".join(details), self)), 0, 3)
         self.toggle = QToolButton(self)
         self.toggle.setCheckable(True)

@@ -26,6 +26,7 @@ from milo_desktop.services.candidates import (
     CandidateNotFound,
     CandidateProfile,
 )
+from milo_desktop.views import theme
 from milo_desktop.views.candidates.format import (
     SOURCE_LABELS,
     count_text,
@@ -147,6 +148,11 @@ class ProfileDialog(QDialog):
         outer.addLayout(contact)
         self.facts = muted(wrapped("", self.content, selectable=False))
         outer.addWidget(self.facts)
+        # Another directory person with this number: said, never merged or linked silently.
+        self.shared_phone = wrapped("", self.content, selectable=False)
+        self.shared_phone.setObjectName("sharedPhone")
+        self.shared_phone.hide()
+        outer.addWidget(self.shared_phone)
 
         self.tabs = QTabWidget(self.content)
         self.tabs.setDocumentMode(True)
@@ -312,6 +318,10 @@ class ProfileDialog(QDialog):
                 )
             )
         self.facts.setText("  ·  ".join(facts))
+        self.shared_phone.setText(self.tr("⚠ Shares a phone number with {names}.").format(
+            names=", ".join(p.shares_phone_with)) if p.shares_phone_with else "")
+        self.shared_phone.setStyleSheet(f"color: {theme.current().warning};")
+        self.shared_phone.setVisible(bool(p.shares_phone_with))
         self._fill_interviews(p)
         self.notes_page.fill(p.notes)
         self.history_page.set_rows(p.messages)

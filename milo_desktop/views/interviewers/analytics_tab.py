@@ -35,7 +35,7 @@ from milo_desktop.views.interviewers.analytics_chart import (
     tr,
 )
 from milo_desktop.views.widgets.banner import Banner
-from milo_desktop.views.widgets.formatting import count_text
+from milo_desktop.views.widgets.formatting import count_text, money_text
 
 REFRESH_DELAY_MS = 400  # sync reports results in bursts: one recount per burst
 SIDE_BY_SIDE = 1000  # tab width from which the funnel and the sources share a row
@@ -107,6 +107,7 @@ class AnalyticsTab(QWidget):
         self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_DELAY_MS)
         self._refresh_timer.timeout.connect(self.refresh)
         ctx.bridge.applicationsChanged.connect(lambda _ids: self._changed())
+        ctx.bridge.spendChanged.connect(self._changed)  # the Spend card
         ctx.bridge.interviewersChanged.connect(
             lambda ids: self._changed() if not ids or self.interviewer_id in ids else None)
 
@@ -198,12 +199,15 @@ class AnalyticsTab(QWidget):
         _clear(self.cards)
         knocked = sum(s.knocked_out for s in f.stages)
         for title, value, detail in (
-            (tr("Invited"), count_text(f.invited), tr("candidates in this interviewer")),
+            (tr("Invited"), count_text(f.invited), tr("candidates in this interviewer, all time")),
             (tr("Response rate"), percent_text(f.response_rate),
              tr("{n} started a stage").format(n=count_text(f.responded))),
             (tr("Completion rate"), percent_text(f.completion_rate),
-             tr("{n} completed every stage").format(n=count_text(f.completed))),
+             tr("{n} of {m} who started completed every stage").format(
+                 n=count_text(f.completed), m=count_text(f.responded))),
             (tr("Knocked out"), count_text(knocked), tr("by a dealbreaker")),
+            (tr("Spend"), money_text(f.spend_micros / 10_000),
+             tr("in total, as the providers report it")),
         ):
             self.cards.addWidget(_card(title, value, detail))
 

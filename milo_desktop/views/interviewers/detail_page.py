@@ -36,6 +36,7 @@ from milo_desktop.views.interviewers.candidates_nav import TabNavigator
 from milo_desktop.views.interviewers.delegates import ROW_HEIGHT, TwoLineDelegate, profile_lines
 from milo_desktop.views.interviewers.detail_actions import InterviewerActions
 from milo_desktop.views.interviewers.list_page import SEARCH_DELAY_MS
+from milo_desktop.views.interviewers.readiness_line import ReadinessLine
 from milo_desktop.views.widgets.banner import Banner, run_reporting
 from milo_desktop.views.widgets.data_table import DataTable
 from milo_desktop.views.widgets.paged_model import LoadState
@@ -43,6 +44,7 @@ from milo_desktop.views.widgets.paged_model import LoadState
 KEY = "interviewers/candidates"
 CHANGES_DELAY_MS = 150  # sync reports results in bursts: one refresh per burst
 RELOAD_ABOVE = 200  # changed loaded rows beyond which the table reloads its first page
+ASK_ABOVE = 5000  # changed applications beyond which it reloads rather than asks which match
 
 
 class InterviewerPage(QWidget):
@@ -75,6 +77,7 @@ class InterviewerPage(QWidget):
         self.meta.setObjectName("interviewerMeta")
         self.meta.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.banner = Banner(self)
+        self.readiness = ReadinessLine(ctx, self)  # what stops its screening, up front
 
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(self.tr("Search by name or email"))
@@ -138,6 +141,7 @@ class InterviewerPage(QWidget):
         layout.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addLayout(heading)
         layout.addWidget(self.meta)
+        layout.addWidget(self.readiness)
         layout.addWidget(self.banner)
         layout.addWidget(self.tabs, 1)
 
@@ -162,7 +166,7 @@ class InterviewerPage(QWidget):
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(self.back)
         ctx.bridge.interviewersChanged.connect(self._on_interviewers_changed)
-        ctx.bridge.candidatesChanged.connect(lambda _ids: self._refresh_counts())
+        ctx.bridge.candidatesChanged.connect(self._candidates_changed)
         self._changed_ids: set[int] | None = set()  # None: reload everything
         self._changed_timer = QTimer(self, singleShot=True, interval=CHANGES_DELAY_MS)
         self._changed_timer.timeout.connect(self._apply_changes)
@@ -189,6 +193,7 @@ class InterviewerPage(QWidget):
         self.status.clear()
         self.meta.clear()
         self.banner.hide()
+        self.readiness.hide()
         self._run(self._load(interviewer_id), "interviewers.detail.load")
         self.analytics.load(interviewer_id)
 
@@ -223,6 +228,7 @@ class InterviewerPage(QWidget):
                                   f"{color}; border-radius: 9px; padding: 1px 8px; }}")
         deadline = fmt.deadline_text(d.deadline, self.service.clock())
         self.meta.setText(" · ".join((d.slug, fmt.workflow_text(d.workflow), deadline)))
+        self.readiness.load(d.id, d.status)
 
     def _fill_stage_filter(self, d: InterviewerDetail) -> None:
         self.stage_filter.clear()
@@ -315,6 +321,20 @@ class InterviewerPage(QWidget):
             self.table.scrollTo(index)
 
     # ----- changes from anywhere (this tab's actions, sync, other windows) ---------------------
+    def _candidates_changed(self, ids: tuple[int, ...]) -> None:
+        """A person changed (a note, their details): repaint their loaded rows."""
+        if self.detail is None:
+            return
+        if not ids or self.model.query.filters.get("has_notes"):
+            self._applications_changed(())  # a first note may bring a row into "Has notes"
+            return
+        wanted = set(ids)
+        rows = tuple(r.id for r in self.model.rows() if r.candidate_id in wanted)
+        if rows:
+            self._applications_changed(rows)
+        else:
+            self._refresh_counts()
+
     def _applications_changed(self, ids: tuple[int, ...]) -> None:
         if self.detail is None:
             return
@@ -325,19 +345,25 @@ class InterviewerPage(QWidget):
         self._changed_timer.start()
 
     def _apply_changes(self) -> None:
+        """Repaint changed rows, drop those that left the filter, and reload when one joined
+        it (an invitation, an Undo that brings a row back): rows, not only the counts."""
         changed, self._changed_ids = self._changed_ids, set()
         loaded = {r.id for r in self.model.rows()}
         hit = loaded if changed is None else loaded & changed
-        if changed is None or len(hit) > RELOAD_ABOVE:
+        if changed is None or len(hit) > RELOAD_ABOVE or len(changed) > ASK_ABOVE:
             self.model.reload()  # many rows: one fresh first page beats thousands of repaints
-        elif hit:
-            self._run(self._refresh_rows(tuple(hit)), "interviewers.detail.rows")
+        elif changed:
+            self._run(self._refresh_rows(tuple(changed)), "interviewers.detail.rows")
         self._refresh_counts()
 
     async def _refresh_rows(self, ids: tuple[int, ...]) -> None:
+        """``ids``: changed applications, of any interviewer (the query keeps this one's)."""
         query = self.model.query
         fresh = await self.service.candidates_rows(query, ids)
         if not isValid(self) or query != self.model.query:
+            return
+        if any(self.model.index_of_key(r.id) < 0 for r in fresh):
+            self.model.reload()  # a row joined this view: its place is the database's to say
             return
         self.model.replace_rows(fresh)
         kept = {r.id for r in fresh}

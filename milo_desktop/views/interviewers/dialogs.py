@@ -21,14 +21,18 @@ from PySide6.QtWidgets import (
 )
 
 from milo_desktop.enums import BudgetKind
+from milo_desktop.views import theme
 from milo_desktop.views.interviewers import formatting as fmt
+from milo_desktop.views.widgets.formatting import date_format
 
 
 class BudgetEditor(QFrame):
     """A popup under the Spend cell: kind (none / all-time / daily) and an amount in dollars.
 
     Emits ``submitted(kind, cents)``; the owner saves through the service and either closes
-    the popup or calls ``show_error`` with the service's message.
+    the popup, calls ``show_error`` with the service's message, or — for a budget below what
+    is already spent — ``ask_to_confirm`` with the consequence: Save becomes "Save anyway",
+    and ``confirmed`` is True for the next submit (until the amount or kind changes).
     """
 
     submitted = Signal(str, object)  # BudgetKind value, cents or None
@@ -66,7 +70,10 @@ class BudgetEditor(QFrame):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addLayout(buttons)
+        self.confirmed = False
+        self._asking = False
         self.kind.currentIndexChanged.connect(self._kind_changed)
+        self.amount.textEdited.connect(lambda _t: self._stop_asking())
         self.amount.returnPressed.connect(self._submit)
         self.save.clicked.connect(self._submit)
         cancel.clicked.connect(self.close)
@@ -75,6 +82,13 @@ class BudgetEditor(QFrame):
     def _kind_changed(self) -> None:
         self.amount.setEnabled(self.kind.currentData() != BudgetKind.NONE.value)
         self.error.hide()
+        self._stop_asking()
+
+    def _stop_asking(self) -> None:
+        if self._asking:
+            self._asking = self.confirmed = False
+            self.save.setText(self.tr("Save"))
+            self.error.hide()
 
     def _submit(self) -> None:
         kind = str(self.kind.currentData())
@@ -85,11 +99,24 @@ class BudgetEditor(QFrame):
             except ValueError:
                 self.show_error(self.tr("Enter an amount like 250 or 99.50."))
                 return
+        self.confirmed = self._asking
         self.save.setEnabled(False)
         self.submitted.emit(kind, cents)
 
     def show_error(self, message: str) -> None:
         self.save.setEnabled(True)
+        self.error.setStyleSheet(f"color: {fmt.DANGER_COLOR.name()};")
+        self.error.setText(message)
+        self.error.show()
+        self.adjustSize()
+
+    def ask_to_confirm(self, message: str) -> None:
+        """The budget is below what is already spent: say what that does; a second Save
+        ("Save anyway") confirms it."""
+        self._asking, self.confirmed = True, False
+        self.save.setEnabled(True)
+        self.save.setText(self.tr("Save anyway"))
+        self.error.setStyleSheet(f"color: {theme.current().warning};")
         self.error.setText(message)
         self.error.show()
         self.adjustSize()
@@ -117,6 +144,7 @@ class ExtendDeadlineDialog(QDialog):
         start = max(deadline, now) if deadline is not None else now
         local = (start + dt.timedelta(days=30)).astimezone()
         self.date = QDateEdit(QDate(local.year, local.month, local.day), self)
+        self.date.setDisplayFormat(date_format())
         self.date.setCalendarPopup(True)
         tomorrow = (now + dt.timedelta(days=1)).astimezone()
         self.date.setMinimumDate(QDate(tomorrow.year, tomorrow.month, tomorrow.day))

@@ -40,6 +40,17 @@ def tab_of(status: InterviewerStatus) -> str:
     return status.value
 
 
+def csat_tooltip(row: InterviewerRow) -> str:
+    """"4.3 from 27 ratings" (the CSAT cell's hover), or where ratings come from."""
+    if row.csat is None or not row.csat_count:
+        return fmt.tr("No ratings yet. Candidates can rate their screening from 1 to 5 at its "
+                      "end; skipped ratings don't count.")
+    if row.csat_count == 1:
+        return fmt.tr("{mean} from 1 rating").format(mean=f"{row.csat:.1f}")
+    return fmt.tr("{mean} from {n} ratings").format(mean=f"{row.csat:.1f}",
+                                                     n=f"{row.csat_count:,}")
+
+
 class InterviewersModel(PagedTableModel[InterviewerRow]):
     COLUMNS = (
         Column("name", QT_TRANSLATE_NOOP(M, "Interviewer"), 250, sort="name", hideable=False),
@@ -125,14 +136,17 @@ class InterviewersModel(PagedTableModel[InterviewerRow]):
         if key == "workflow":
             return fmt.workflow_text(row.workflow)
         if key == "stats":
-            return fmt.tr("{n} candidates, {f} finished the workflow").format(
-                n=row.candidates, f=row.finished)
+            return fmt.tr("{n} candidates in total; {s} started, {c} of them completed every "
+                          "stage (completion rate)").format(
+                n=row.candidates, s=row.started, c=row.completed)
         if key == "spend":
             total = fmt.money_text(fmt.micros_to_cents(row.spend_micros), row.currency)
             today = fmt.money_text(fmt.micros_to_cents(row.spend_today_micros), row.currency)
             text = fmt.tr("Spent {total} in total, {today} today.").format(
                 total=total, today=today)
             return text + "\n" + fmt.tr("Double-click or press F2 to change the budget.")
+        if key == "csat":
+            return csat_tooltip(row)
         if key == "ats" and row.ats_synced_at is not None:
             return fmt.tr("Last synced {when}").format(
                 when=fmt.local_date_text(row.ats_synced_at))

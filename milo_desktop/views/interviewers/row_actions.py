@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QMenu, QWidget
 
 from milo_desktop.errors import EnvironmentProblem
+from milo_desktop.services.budget_check import BudgetBelowSpent
 from milo_desktop.services.interviewers import InterviewerRow, InterviewerService
 from milo_desktop.views.context import ViewContext
 from milo_desktop.views.interviewers.dialogs import BudgetEditor, ExtendDeadlineDialog
@@ -130,7 +131,11 @@ class RowActions(_Base):
         def submitted(kind: str, cents: int | None) -> None:
             async def go() -> None:
                 try:
-                    await self.service.set_budget(row.id, kind, cents)
+                    await self.service.set_budget(row.id, kind, cents,
+                                                  confirmed=editor.confirmed)
+                except BudgetBelowSpent as exc:
+                    editor.ask_to_confirm(exc.message)
+                    return
                 except EnvironmentProblem as exc:
                     editor.show_error(exc.message)
                     return

@@ -131,10 +131,11 @@ class ServiceBackend:
         assert self.form is not None
         await self.service.check_in(self.form.interviewer_id, self.form.stage_id, person)
 
-    async def submit(self, person: KioskPerson, answers: dict[str, str]) -> KioskResult:
+    async def submit(self, person: KioskPerson, answers: dict[str, str],
+                     rating: int | None = None) -> KioskResult:
         assert self.form is not None
         return await self.service.submit(self.form.interviewer_id, self.form.stage_id, person,
-                                         answers)
+                                         answers, rating)
 
 
 def kiosk_service(ctx: ViewContext) -> KioskService:

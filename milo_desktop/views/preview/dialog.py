@@ -57,7 +57,9 @@ class PreviewBackend:
     async def check_in(self, person: KioskPerson) -> None:
         check_person(person)
 
-    async def submit(self, person: KioskPerson, answers: dict[str, str]) -> Any:
+    async def submit(self, person: KioskPerson, answers: dict[str, str],
+                     rating: int | None = None) -> Any:
+        # The rating is part of what the candidate sees; a preview stores nothing of it.
         assert self.stage is not None
         return await self.service.evaluate(self.stage, answers)
 

@@ -134,4 +134,4 @@ class ResultView(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        QTimer.singleShot(0, self._fit_rows)
+        QTimer.singleShot(0, self, self._fit_rows)  # not after the dialog is gone

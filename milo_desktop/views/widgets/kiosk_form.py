@@ -27,6 +27,7 @@ from milo_desktop.services.kiosk import KioskForm, KioskPerson, PersonProblem, c
 from milo_desktop.views.widgets.kiosk_pages import (
     DetailsPage,
     QuestionPage,
+    RatingPage,
     ThanksPage,
     label,
     question_page,
@@ -42,7 +43,8 @@ class KioskBackend(Protocol):
 
     async def check_in(self, person: KioskPerson) -> None: ...
 
-    async def submit(self, person: KioskPerson, answers: dict[str, str]) -> Any: ...
+    async def submit(self, person: KioskPerson, answers: dict[str, str],
+                     rating: int | None = None) -> Any: ...
 
 
 class KioskWidget(QWidget):
@@ -63,6 +65,7 @@ class KioskWidget(QWidget):
         self.form: KioskForm | None = None
         self.busy = False
         self.questions: list[QuestionPage] = []
+        self.rating: RatingPage | None = None  # the optional closing 1–5 rating
 
         self.role = label(self.tr("Loading…"), "kioskRole", self)
         self.stage = label("", "kioskStage", self)
@@ -140,6 +143,10 @@ class KioskWidget(QWidget):
             self.pages.removeWidget(page)
             page.deleteLater()
         self.pages.removeWidget(self.thanks)
+        if self.rating is not None:
+            self.pages.removeWidget(self.rating)
+            self.rating.deleteLater()
+            self.rating = None
         self.questions = []
         for q in form.questions:
             page = question_page(q, self.pages)
@@ -147,6 +154,10 @@ class KioskWidget(QWidget):
             page.advance.connect(self.go_next)
             self.pages.addWidget(page)
             self.questions.append(page)
+        if form.ask_rating and form.questions:
+            self.rating = RatingPage(self.pages)
+            self.rating.advance.connect(self.go_next)
+            self.pages.addWidget(self.rating)
         self.pages.addWidget(self.thanks)
         self._show_header(form)
         self._clear()
@@ -165,7 +176,8 @@ class KioskWidget(QWidget):
         someone who has started typing."""
         if form == self.form:
             return
-        if self.form is not None and form.questions == self.form.questions:
+        if self.form is not None and form.questions == self.form.questions \
+                and form.ask_rating == self.form.ask_rating:
             self.form = form
             self._show_header(form)
             self._update_nav()
@@ -199,12 +211,22 @@ class KioskWidget(QWidget):
         self.details.clear()
         for page in self.questions:
             page.clear()
+        if self.rating is not None:
+            self.rating.clear()
         self.problem.hide()
         self.busy = False
         self._show_page(0)
 
     def answers(self) -> dict[str, str]:
         return {p.question.id: a for p in self.questions if (a := p.answer()) is not None}
+
+    def given_rating(self) -> int | None:
+        """The walk-in's 1–5 rating of the form; None when skipped or not asked."""
+        return self.rating.rating() if self.rating is not None else None
+
+    def _last_index(self) -> int:
+        """The page that submits: the rating when asked, else the last question."""
+        return len(self.questions) + (1 if self.rating is not None else 0)
 
     # ----- moving ---------------------------------------------------------------------------
     def go_back(self) -> None:
@@ -226,10 +248,11 @@ class KioskWidget(QWidget):
                 return
             self.details.show_problems({})
             self._run(self._check_in(person), "kiosk.check_in")
-        elif index < len(self.questions):
+        elif index < self._last_index():
             self._show_page(index + 1)
         else:
-            self._run(self._submit(self.details.person(), self.answers()), "kiosk.submit")
+            self._run(self._submit(self.details.person(), self.answers(), self.given_rating()),
+                      "kiosk.submit")
 
     async def _check_in(self, person: KioskPerson) -> None:
         await self.backend.check_in(person)
@@ -238,8 +261,9 @@ class KioskWidget(QWidget):
         else:
             await self._submit(person, {})
 
-    async def _submit(self, person: KioskPerson, answers: dict[str, str]) -> None:
-        result = await self.backend.submit(person, answers)
+    async def _submit(self, person: KioskPerson, answers: dict[str, str],
+                      rating: int | None = None) -> None:
+        result = await self.backend.submit(person, answers, rating)
         assert self.form is not None
         first = person.name.split()[0] if person.name.split() else ""
         self.thanks.show_for(first, self.form.position_title, "")
@@ -276,12 +300,16 @@ class KioskWidget(QWidget):
             self.step.setText(self.tr("Done"))
             self.progress.setRange(0, 1)
             self.progress.setValue(1)
+        elif page is not None and page is self.rating:
+            self.progress.setRange(0, total + 1)
+            self.progress.setValue(total + 1)
+            self.step.setText(self.tr("Your rating (optional)"))
         else:
             self.progress.setRange(0, total + 1)
             self.progress.setValue(index)
             self.step.setText(self.tr("Your details") if index == 0 else
                               self.tr("Question {i} of {n}").format(i=index, n=total))
-        if isinstance(page, QuestionPage):
+        if isinstance(page, QuestionPage | RatingPage):
             page.focus_first()
         elif page is self.details:
             self.details.name.edit.setFocus()
@@ -294,7 +322,7 @@ class KioskWidget(QWidget):
             button.setVisible(not on_thanks)
         index = self.pages.currentIndex()
         self.back.setVisible(not on_thanks and index > 0)
-        last = (index == len(self.questions) and index > 0) or (index == 0 and not self.questions)
+        last = (index == self._last_index() and index > 0) or (index == 0 and not self.questions)
         self.next.setText(self.tr("Sending…") if self.busy else
                           self.tr("Submit") if last else self.tr("Next"))
         ready = self.form is not None and not self.busy

@@ -26,6 +26,7 @@ from milo_desktop.services.kiosk import ANSWER_MAX, KioskPerson
 from milo_desktop.services.scoring.spec import QuestionSpec
 from milo_desktop.services.scoring.text import format_number
 from milo_desktop.services.scoring.units import question_unit
+from milo_desktop.views.widgets.field_errors import keep_error_room, reserve_error_line
 
 
 def label(text: str, name: str, parent: QWidget) -> QLabel:
@@ -249,7 +250,7 @@ class Field(QWidget):
         self.title = label(title, "fieldLabel", self)
         self.edit = QLineEdit(self)
         self.edit.setPlaceholderText(placeholder)
-        self.error = label("", "fieldError", self)
+        self.error = reserve_error_line(label("", "fieldError", self))  # errors move nothing
         self.error.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -260,6 +261,7 @@ class Field(QWidget):
         self.edit.textEdited.connect(lambda _t: self.set_error(None))
 
     def set_error(self, message: str | None) -> None:
+        keep_error_room(self.error)
         self.error.setText(message or "")
         self.error.setVisible(bool(message))
         self.edit.setProperty("invalid", bool(message))
@@ -290,7 +292,7 @@ class DetailsPage(QWidget):
             "I agree that the hiring team stores my details and answers to consider me for "
             "this job, and may contact me about it."), self)
         self.consent_text.clicked.connect(self.consent.toggle)
-        self.consent_error = label("", "fieldError", self)
+        self.consent_error = reserve_error_line(label("", "fieldError", self))
         self.consent_error.hide()
         self.consent.toggled.connect(lambda _c: self.consent_error.hide())
         contact = QHBoxLayout()
@@ -383,3 +385,67 @@ class ThanksPage(QWidget):
         self.body.setText(body or self.tr(
             "Your answers for {role} are with the hiring team. They will be in touch soon."
         ).format(role=role))
+
+
+class RatingPage(QWidget):
+    """The optional last screen: "How was this?" 1–5, or Submit without one (skipped).
+    Keys 1–5 pick; a second tap on the picked rating takes it back."""
+
+    changed = Signal()
+    advance = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(18)
+        layout.addWidget(label(self.tr("How would you rate this form?"), "kioskTitle", self))
+        layout.addWidget(label(self.tr(
+            "Optional: 1 is poor, 5 is excellent. Your rating helps the hiring team and doesn't "
+            "change your application. Tap Submit to skip."), "kioskHint", self))
+        self.group = QButtonGroup(self)
+        self.group.setExclusive(False)  # a second tap takes the rating back
+        self.buttons: list[QPushButton] = []
+        row = QHBoxLayout()
+        row.setSpacing(14)
+        for value in range(1, 6):
+            button = QPushButton(str(value), self)
+            button.setCheckable(True)
+            button.setProperty("option", True)
+            button.setProperty("rating", True)
+            button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            button.setAccessibleName(self.tr("Rate {n} out of 5").format(n=value))
+            self.group.addButton(button, value)
+            self.buttons.append(button)
+            row.addWidget(button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        layout.addStretch(1)
+        self.group.idClicked.connect(self._clicked)
+
+    def rating(self) -> int | None:
+        return next((i + 1 for i, b in enumerate(self.buttons) if b.isChecked()), None)
+
+    def pick(self, value: int | None) -> None:
+        for i, button in enumerate(self.buttons):
+            button.setChecked(value == i + 1)
+        self.changed.emit()
+
+    def _clicked(self, value: int) -> None:
+        self.pick(value if self.buttons[value - 1].isChecked() else None)
+
+    def clear(self) -> None:
+        for button in self.buttons:
+            button.setChecked(False)
+
+    def focus_first(self) -> None:
+        self.setFocus()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        text = event.text()
+        if text.isdigit() and 1 <= int(text) <= 5:
+            self.pick(int(text))
+        elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.advance.emit()
+        else:
+            super().keyPressEvent(event)

@@ -50,6 +50,8 @@ def kiosk_stylesheet() -> str:
         min-height: 76px; font-size: 24px; }}
     QWidget#kiosk QPushButton[yesno="true"] {{ text-align: center; min-height: 96px;
         min-width: 240px; font-size: 28px; }}
+    QWidget#kiosk QPushButton[rating="true"] {{ text-align: center; min-height: 96px;
+        min-width: 120px; max-width: 150px; padding: 0; font-size: 30px; }}
     QWidget#kiosk QPushButton[option="true"]:checked {{ background: {t.accent};
         color: {selected_text}; border-color: {t.accent}; font-weight: 700; }}
     QWidget#kiosk QPushButton#stepper {{ min-width: {TOUCH}px; max-width: {TOUCH}px;

@@ -259,7 +259,8 @@ class StageSync:
         try:
             advance = await self.applications.complete_stage(
                 w.application_id, w.stage_id, run.answers, transcript=run.transcript,
-                recording_path=run.recording_path, external_sid=w.execution_sid)
+                recording_path=run.recording_path, external_sid=w.execution_sid,
+                rating=run.rating)
         except ValidationProblem as exc:
             # The result cannot be stored (the stage left the candidate's workflow …): keep
             # the raw answers where the recruiter sees them rather than lose them.
