@@ -102,9 +102,9 @@ def test_bell_counts_lists_and_marks_read(
     ns = sqlite_workspace.notifications
     ctx.spawn(ns.add(NotificationKind.COMPLETED, "Ana Lima completed Forklift Operator"), "t")
     ctx.spawn(ns.add(NotificationKind.DEADLINE_NEAR, "CNA — 3 days left"), "t")
-    qtbot.waitUntil(lambda: window.bell.unread == 2, timeout=5000)
+    qtbot.waitUntil(lambda: window.bell.unread == 2, timeout=15_000)
     window.bell.open_popup()
-    qtbot.waitUntil(lambda: window.bell.popup.list.count() == 2, timeout=5000)
+    qtbot.waitUntil(lambda: window.bell.popup.list.count() == 2, timeout=15_000)
     assert "CNA" in window.bell.popup.list.item(0).text()  # newest first
     window.bell.popup.mark_all.click()
     qtbot.waitUntil(lambda: window.bell.unread == 0, timeout=5000)
@@ -142,11 +142,17 @@ def test_window_geometry_and_section_are_remembered(
     window = _window(qtbot, ctx)
     window.resize(1234, 777)
     window.show_section(1)
-    window.splitter.setSizes([260, 974])
+    # Let the resize reach the splitter first, or it scales the sizes set next.
+    qtbot.waitUntil(lambda: window.splitter.width() + 2 * window.splitter.x() >= 1230,
+                    timeout=15_000)
+    window.splitter.setSizes([260, window.splitter.width() - 260])
+    qtbot.waitUntil(lambda: window.splitter.sizes()[0] == 260, timeout=15_000)
     window.close()
     again = _window(qtbot, make_ctx(sqlite_workspace))
     assert again.current_section() is again.directory
     assert (again.width(), again.height()) == (1234, 777)
+    qtbot.waitUntil(lambda: again.splitter.width() + 2 * again.splitter.x() >= 1230,
+                    timeout=15_000)
     assert again.splitter.sizes()[0] == 260
 
 

@@ -12,7 +12,7 @@ from milo_desktop.enums import ApplicationStatus, InterviewerStatus, StageStatus
 from milo_desktop.services.core.paging import PageQuery
 from milo_desktop.services.interviewers import CandidateRow, StageDetail
 from milo_desktop.views.interviewers import formatting as fmt
-from milo_desktop.views.widgets.formatting import QT_TRANSLATE_NOOP
+from milo_desktop.views.widgets.formatting import QT_TRANSLATE_NOOP, score_text
 from milo_desktop.views.widgets.paged_model import Column, Fetch, PagedTableModel, Spawn
 
 M = "InterviewerCandidatesModel"
@@ -93,7 +93,8 @@ class InterviewerCandidatesModel(PagedTableModel[CandidateRow]):
         if key == "status":
             return fmt.application_status_text(row.status)
         if key == "score":
-            return "—" if row.score is None else f"{row.score:.0f}"
+            # Written as everywhere else (the profile, Recent completions): 43.8, not 44.
+            return "—" if row.score is None else score_text(row.score)
         if key == "last_engaged":
             return fmt.ago_text(row.last_engaged_at, self.clock())
         if key == "invited":

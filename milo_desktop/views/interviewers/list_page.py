@@ -126,13 +126,14 @@ class InterviewersListPage(RowActions, QWidget):
         self._search_timer.timeout.connect(self._apply_search)
         self._counts_timer.timeout.connect(self.refresh_counts)
         # Candidates and spend move all day (calls, sync): repaint the loaded rows' figures
-        # now and then rather than on every event.
+        # now and then rather than on every event. Started, not restarted, by an event: a
+        # stream of events (a sync round every second) must not hold the repaint off for good.
         self._figures_timer = QTimer(self, singleShot=True, interval=FIGURES_DELAY_MS)
         self._figures_timer.timeout.connect(
             lambda: self._run(self._refresh_figures(), "interviewers.list.figures"))
-        ctx.bridge.candidatesChanged.connect(lambda _ids: self._figures_timer.start())
-        ctx.bridge.applicationsChanged.connect(lambda _ids: self._figures_timer.start())
-        ctx.bridge.spendChanged.connect(self._figures_timer.start)
+        ctx.bridge.candidatesChanged.connect(lambda _ids: self._figures_due())
+        ctx.bridge.applicationsChanged.connect(lambda _ids: self._figures_due())
+        ctx.bridge.spendChanged.connect(self._figures_due)
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
         self.tabs.currentChanged.connect(self._tab_changed)
         self.sort.activated.connect(self._sort_chosen)
@@ -251,6 +252,10 @@ class InterviewersListPage(RowActions, QWidget):
             return
         self.model.replace_rows(keep)
         self.model.remove_keys(drop)
+
+    def _figures_due(self) -> None:
+        if not self._figures_timer.isActive():
+            self._figures_timer.start()
 
     async def _refresh_figures(self) -> None:
         if self._started and self.model.rowCount():

@@ -161,6 +161,7 @@ class InviteDialog(QDialog):
         else:
             self.readiness.say("", "muted")
         self.readiness.setVisible(bool(readiness.problems))
+        self.fit_height()
         if self.report is None:
             self.invite_button.setEnabled(bool(self.candidate_ids) and not self.blocked
                                           and not self._busy)
@@ -225,3 +226,15 @@ class InviteDialog(QDialog):
         self.invite_button.setEnabled(True)
         self.cancel_button.hide()
         self.message.setAlignment(Qt.AlignmentFlag.AlignLeft)
+        self.fit_height()
+
+    def fit_height(self) -> None:
+        """Grow to show every line said. A wrapped line's height is not part of a window's
+        minimum size: without this the preview is drawn over the result's second line."""
+        layout = self.layout()
+        if layout is None:
+            return
+        layout.activate()
+        need = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else -1
+        if need > self.height():
+            self.resize(self.width(), need)

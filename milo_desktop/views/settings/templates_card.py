@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QWidget,
 )
+from shiboken6 import isValid
 
 from milo_desktop.enums import Channel
 from milo_desktop.errors import EnvironmentProblem, ValidationProblem
@@ -202,6 +203,8 @@ class TemplatesCard(Card):
                 self.message.say(exc.message, "danger")
             finally:
                 self._busy = False
+                # The card may be gone (its window closed while the work was cancelled).
                 for b in (self.save_button, self.reset_button):
-                    b.setEnabled(True)
+                    if isValid(b):
+                        b.setEnabled(True)
         self.ctx.spawn(guarded(), name)
