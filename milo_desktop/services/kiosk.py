@@ -36,7 +36,7 @@ from milo_desktop.services.flows.config import to_e164
 from milo_desktop.services.flows.rating import HIGHEST as RATING_HIGHEST
 from milo_desktop.services.flows.rating import LOWEST as RATING_LOWEST
 from milo_desktop.services.flows.rating import asks_rating
-from milo_desktop.services.pipeline.listing import find_candidate
+from milo_desktop.services.pipeline.matching import match_caller
 from milo_desktop.services.scoring.spec import QuestionSpec
 
 NAME_MAX = 200  # candidates.full_name
@@ -320,7 +320,8 @@ class KioskService:
         if iv is None:
             raise ValidationProblem("This interviewer no longer exists.")
         stage = _form_stage(iv, stage_id)
-        candidate = find_candidate(s, person.phone_e164, person.email)
+        # Same email, or same phone AND name: never the phone alone (pipeline/matching.py).
+        candidate = match_caller(s, person.phone_e164, person.email, person.name).candidate
         app = None if candidate is None else s.scalars(select(Application).where(
             Application.candidate_id == candidate.id,
             Application.interviewer_id == iv.id)).first()

@@ -104,15 +104,32 @@ def test_same_email_or_phone_links_to_the_existing_candidate(workspace: Workspac
         lambda s: (s.get(Candidate, known).phone_e164, s.get(Candidate, known).full_name))
     assert phone == "+14155550199" and name == "Ada Lovelace"  # blanks filled, name kept
 
-    # Now the phone alone (a different email) finds her too, in another interviewer.
+    # Now the phone and her name (a different email) find her too, in another interviewer.
     other_form = arun(service.form(other_iv))
     second = arun(service.submit(other_iv, other_stage,
-                                 KioskPerson("Ada", "ada.new@example.org", "+1 415 555 0199",
-                                             True), _answers(other_form)))
+                                 KioskPerson("ada lovelace", "ada.new@example.org",
+                                             "+1 415 555 0199", True), _answers(other_form)))
     assert second.candidate_id == known and not second.candidate_created
     assert _count(workspace, Candidate) == 1
     email = workspace.db.run_sync(lambda s: s.get(Candidate, known).email)
     assert email == "ada@example.com"  # never overwritten by a kiosk
+
+
+def test_the_same_phone_under_another_name_is_a_new_person(workspace: Workspace,
+                                                           arun: Any) -> None:
+    """Issue 10: a person is never linked on the phone alone when the name differs (families
+    and flatmates share numbers): the walk-in becomes a new candidate, flagged as sharing it."""
+    iv, stage = make_form_interviewer(workspace)
+    known = make_candidate(workspace, "Elizabeth Kumar", "liz@example.com",
+                           phone_e164="+14155550177")
+    service = _service(workspace)
+    form = arun(service.form(iv))
+    result = arun(service.submit(iv, stage, KioskPerson("Keisha Haddad", "",
+                                                        "(415) 555-0177", True),
+                                 _answers(form)))
+    assert result.candidate_created and result.candidate_id != known
+    profile = arun(workspace.candidates.profile(result.candidate_id))
+    assert "Elizabeth Kumar" in " ".join(profile.shares_phone_with)
 
 
 def test_an_invited_candidate_completes_their_existing_application(workspace: Workspace,

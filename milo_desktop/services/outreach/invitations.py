@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from milo_desktop.enums import Channel, InterviewerStatus, StageKind, StageStatus
+from milo_desktop.enums import Channel, StageKind, StageStatus
 from milo_desktop.errors import ValidationProblem
 from milo_desktop.models import Application, Candidate, Interviewer, Stage, StageResult
+from milo_desktop.services.accepting import refusal
 from milo_desktop.services.links import link_for
 from milo_desktop.services.outreach.policy import CommunicationPolicy
 from milo_desktop.services.outreach.queueing import queue_email, queue_sms
@@ -41,16 +42,10 @@ def invitation_key(application_id: int) -> str:
 
 
 def check_accepts_new(iv: Interviewer, now: dt.datetime) -> None:
-    """ValidationProblem unless ``iv`` takes new candidates (active, deadline ahead)."""
-    if iv.status == InterviewerStatus.ARCHIVED:
-        raise ValidationProblem("This interviewer is archived — unarchive it to invite "
-                                "candidates.")
-    if iv.status == InterviewerStatus.EXPIRED or (iv.deadline is not None and iv.deadline < now):
-        raise ValidationProblem("This interviewer has expired — extend its deadline to invite "
-                                "candidates.")
-    if iv.status == InterviewerStatus.DRAFT:
-        raise ValidationProblem("This interviewer is still a draft — activate it to invite "
-                                "candidates.")
+    """ValidationProblem unless ``iv`` takes new candidates (``services/accepting.py``)."""
+    problem = refusal(iv.name, iv.status, iv.deadline, now)
+    if problem is not None:
+        raise ValidationProblem(problem)
 
 
 def sms_sender(policy: CommunicationPolicy, iv: Interviewer) -> str:

@@ -18,11 +18,12 @@ from functools import partial
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from milo_desktop.enums import CandidateSource, Channel, InterviewerStatus
+from milo_desktop.enums import CandidateSource, Channel
 from milo_desktop.errors import ValidationProblem
 from milo_desktop.models import Application, Candidate, Interviewer
 from milo_desktop.models.messaging import MessageTemplate
 from milo_desktop.models.system import WorkspaceSetting
+from milo_desktop.services.accepting import accepting_clause
 from milo_desktop.services.core.database import Database
 from milo_desktop.services.core.events import (
     ApplicationsChanged,
@@ -185,10 +186,9 @@ class OutreachService:
         now = self.clock()
 
         def q(s: Session) -> list[InterviewerChoice]:
-            rows = s.scalars(select(Interviewer).where(
-                Interviewer.status == InterviewerStatus.ACTIVE).order_by(Interviewer.name))
-            return [InterviewerChoice(i.id, i.name, i.position_title, i.slug) for i in rows
-                    if i.deadline is None or i.deadline >= now]
+            rows = s.scalars(select(Interviewer).where(accepting_clause(now))
+                             .order_by(Interviewer.name))
+            return [InterviewerChoice(i.id, i.name, i.position_title, i.slug) for i in rows]
         return await self.db.read(q)
 
     async def readiness(self, interviewer_id: int) -> Readiness:

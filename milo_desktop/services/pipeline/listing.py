@@ -177,20 +177,6 @@ def interviewer_usable(iv: Interviewer, now: Any) -> bool:
     return interviewer_accepts(iv, now)
 
 
-def find_candidate(s: Session, phone: str | None, email: str | None) -> Candidate | None:
-    """The directory's candidate for this caller: same E.164 number first, then the same
-    (lower-cased) email. Both lookups use their indexes."""
-    if phone:
-        found = s.scalars(select(Candidate).where(Candidate.phone_e164 == phone)
-                          .order_by(Candidate.id).limit(1)).first()
-        if found is not None:
-            return found
-    if email and email.strip():
-        return s.scalars(select(Candidate).where(Candidate.email == email.strip().lower())
-                         .order_by(Candidate.id).limit(1)).first()
-    return None
-
-
 def call_candidate(s: Session, call: InboundCall) -> tuple[Candidate | None, bool]:
     """The candidate linked to the call, or else the one that matches it (same email, or same
     phone and name: ``matching.py``); and whether linked. A same-phone candidate under another

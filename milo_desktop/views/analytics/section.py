@@ -245,7 +245,10 @@ class AnalyticsSection(QWidget):
         if not self._started:
             return
         if self.isVisible():
-            self._refresh_timer.start()
+            # Started, not restarted: a steady stream of events (sync rounds every second)
+            # must not hold the recount off for good.
+            if not self._refresh_timer.isActive():
+                self._refresh_timer.start()
         else:
             self._stale = True  # counted when the section is shown again
 

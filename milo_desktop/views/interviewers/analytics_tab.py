@@ -149,7 +149,10 @@ class AnalyticsTab(QWidget):
         if self.interviewer_id is None:
             return
         if self.isVisible():
-            self._refresh_timer.start()
+            # Started, not restarted: a steady stream of events (sync rounds every second)
+            # must not hold the recount off for good.
+            if not self._refresh_timer.isActive():
+                self._refresh_timer.start()
         else:
             self._stale = True  # counted when the tab is shown again
 
