@@ -33,7 +33,6 @@ def test_a_queued_email_says_it_waits_for_an_email_account(
     assert model.data(model.index(0, 4), Qt.ItemDataRole.ForegroundRole) is not None
     page.resize(1000, 160)
     page.show()
-    page.grab().save("/tmp/h4-history.png")
 
     ws.db.run_sync(lambda s: s.add(WorkspaceSetting(key="smtp.settings", value={
         "host": "smtp.agency.example", "port": 587, "security": "starttls", "username": "",

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
 from milo_desktop.enums import InterviewerStatus, StageKind
@@ -15,12 +14,9 @@ from milo_desktop.models import Interviewer, WorkspaceSetting
 from milo_desktop.services.authoring import StageDraft
 from milo_desktop.services.outreach import CommunicationPolicy
 from milo_desktop.services.workspace import Workspace
-from milo_desktop.views import theme
 from milo_desktop.views.authoring import AuthoringWizard
 from milo_desktop.views.interviewers.section import InterviewersSection
 from tests.factories import make_candidate
-
-SHOTS = "/tmp/h4"
 
 
 def open_wizard(qtbot: Any, ctx: Any) -> AuthoringWizard:
@@ -61,20 +57,11 @@ def test_sms_first_without_a_number_is_flagged_saved_as_draft_and_refused_until_
         "number (or from the default SMS sender under Integrations → Communication). Without "
         "one, Create saves a draft.")
     assert "optional" not in settings.phone_hint.text()
-    wizard.resize(1440, 900)
-    for dark in (False, True):
-        theme.apply(QApplication.instance(), dark=dark)
-        wizard._changed()
-        wizard.grab().save(f"{SHOTS}-settings-{'dark' if dark else 'light'}.png")
-    theme.apply(QApplication.instance(), dark=False)
-    wizard._changed()
     to_step(qtbot, wizard, 5)  # Share
     share = wizard.share
     assert share.readiness.isVisible()
     assert "It can't go live yet, so Create saves it as a draft:" in share.readiness.text()
     assert wizard.next_button.text() == "Save as draft"
-    QApplication.processEvents()  # the button takes its new text's width
-    wizard.grab().save(f"{SHOTS}-share-light.png")
     slug = wizard.draft.slug
     with qtbot.waitSignal(wizard.created, timeout=10_000) as created:
         wizard.next_button.click()
@@ -95,7 +82,6 @@ def test_sms_first_without_a_number_is_flagged_saved_as_draft_and_refused_until_
     assert "This draft can't go live yet: The “SMS screening” stage texts candidates" in \
         line.text.text()
     assert line.activate_button.isVisible()
-    section.grab().save(f"{SHOTS}-detail-light.png")
     line.activate_button.click()
     qtbot.waitUntil(lambda: "can't go live yet: The “SMS screening”" in line.text.text()
                     and "“" + page.detail.name + "” can't go live yet" in line.text.text())

@@ -129,7 +129,7 @@ def test_no_double_invite_and_archived_or_expired_refuse(workspace: Workspace,
     assert len(messages(ws)) == 1
 
     archived = interviewer(ws, name="Old Role", slug="old", status=InterviewerStatus.ARCHIVED)
-    with pytest.raises(ValidationProblem, match="“Old Role” is archived. Unarchive it"):
+    with pytest.raises(ValidationProblem, match=r"“Old Role” is archived\. Unarchive it"):
         arun(svc.invite([cid], archived))
     expired = interviewer(ws, name="Past Role", slug="past", deadline=NOW - dt.timedelta(days=1))
     with pytest.raises(ValidationProblem, match="has expired"):

@@ -31,6 +31,7 @@ from milo_desktop.services.authoring import (
     InterviewerDraft,
 )
 from milo_desktop.services.budget_check import BudgetBelowSpent
+from milo_desktop.services.flows.config import to_e164
 from milo_desktop.services.readiness import Means, Readiness
 from milo_desktop.views import theme
 from milo_desktop.views.authoring.common import WizardPage
@@ -66,6 +67,9 @@ class AuthoringWizard(StepWizard):
         # What the workspace gives every interviewer (default sender, email account), read
         # once; with the draft it decides readiness as the user edits (services/readiness).
         self.means: Means | None = None
+        # The connected Twilio account's numbers (empty: not known, e.g. offline or no Twilio,
+        # and then any well-formed number is taken).
+        self.account_numbers: frozenset[str] = frozenset()
         self.readiness: Readiness | None = None
         self.budget_question: QMessageBox | None = None  # open while a budget awaits a yes
         self._budget_confirmed = False
@@ -119,7 +123,10 @@ class AuthoringWizard(StepWizard):
             if self.editing_id is not None:
                 self.settings.set_spent({kind: await self.service.spent_cents(
                     self.editing_id, kind) for kind in (BudgetKind.ALL_TIME, BudgetKind.DAILY)})
-            self.settings.set_numbers(await ws.receptionists.account_numbers())
+            numbers = await ws.receptionists.account_numbers()
+            self.settings.set_numbers(numbers)
+            self.account_numbers = frozenset(n.e164 for n in numbers)
+            self._changed()
         except EnvironmentProblem as exc:
             self.show_error(exc.message)
         except asyncio.CancelledError:
@@ -159,6 +166,13 @@ class AuthoringWizard(StepWizard):
                 problems.append(FieldProblem("slug", self.tr(CHECKING)))
             elif self._slug_check[1]:
                 problems.append(FieldProblem("slug", self._slug_check[1]))
+        number = self.draft.phone_number
+        if (number and self.account_numbers and not any(p.field == "phone_number"
+                                                        for p in problems)
+                and to_e164(number) not in self.account_numbers):
+            problems.append(FieldProblem("phone_number", self.tr(
+                "{number} is not a number of the connected Twilio account: pick one of its "
+                "numbers from the list.").format(number=number)))
         return problems
 
     def _changed(self) -> None:
