@@ -322,3 +322,33 @@ def test_templates_card_checks_placeholders_and_saves(
     stored = [t for t in ws.db.run_sync(template_rows) if t.name == "Nudge (SMS)"]
     assert stored[0].body == "Hi {{candidate_name}}"
     assert card.choice.currentText() == "Nudge (SMS)"
+
+
+def test_the_sms_sender_is_picked_from_the_accounts_numbers(
+        qtbot: Any, make_ctx: Any, sqlite_workspace: Workspace) -> None:
+    """Issue 10: pickers, not free text, where the choice comes from a known list — the SMS
+    sender is one of the connected Twilio account's numbers."""
+    from milo_desktop.sandbox.twilio_server import TwilioSandbox
+    from milo_desktop.services.receptionists import ReceptionistService
+    from tests.publishers import sandbox_publisher
+
+    ws: Any = sqlite_workspace
+    box = TwilioSandbox()
+    box.add_number("+12145550197", "Dallas line")
+    with box.running():
+        ws.receptionists = ReceptionistService(ws.db, ws.bus, sandbox_publisher(box))
+        widget = section(qtbot, make_ctx, ws, MemoryKeychain())
+        card = widget.communication
+        qtbot.waitUntil(lambda: card.account_numbers == {"+12145550197"}, timeout=10_000)
+        assert [card.sms_from_edit.itemText(i) for i in range(card.sms_from_edit.count())] \
+            == ["+12145550197"]
+        card.sms_check.setChecked(True)
+        card.sms_from_edit.setEditText("+1 214 555 0111")  # not the account's
+        qtbot.mouseClick(card.save_button, Qt.MouseButton.LeftButton)
+        assert card.message.tone == "danger"
+        assert "not a number of the connected Twilio account" in card.message.text()
+        assert ws.db.run_sync(load_policy).sms_from == ""  # nothing saved
+        card.sms_from_edit.setCurrentIndex(0)
+        qtbot.mouseClick(card.save_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: card.message.text() == "Saved.", timeout=10_000)
+        assert ws.db.run_sync(load_policy).sms_from == "+12145550197"

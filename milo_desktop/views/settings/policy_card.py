@@ -11,6 +11,7 @@ from dataclasses import replace
 from PySide6.QtCore import QDate, Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDateEdit,
     QFormLayout,
     QHBoxLayout,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from milo_desktop.errors import EnvironmentProblem
+from milo_desktop.services.flows.config import to_e164
 from milo_desktop.services.outreach import CommunicationPolicy, OutreachService, hours_text
 from milo_desktop.services.outreach.policy import MAX_COOLDOWN_HOURS, MAX_NUDGES, WEEKDAYS
 from milo_desktop.views.context import ViewContext
@@ -112,9 +114,15 @@ class CommunicationCard(Card):
         blackout.addWidget(self.blackout_list)
         self.sms_check = QCheckBox(self.tr("Also by SMS when a mobile number is known "
                                            "(through Twilio)"), self)
-        self.sms_from_edit = QLineEdit(self)
-        self.sms_from_edit.setPlaceholderText(self.tr("+15551234567 (else the interviewer's "
-                                                      "number)"))
+        # The sender is one of the connected Twilio account's numbers, picked from a list
+        # (typed by hand only while the account's numbers are not known: offline, no Twilio).
+        self.sms_from_edit = QComboBox(self)
+        self.sms_from_edit.setEditable(True)
+        self.sms_from_edit.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        sender_line = self.sms_from_edit.lineEdit()
+        assert sender_line is not None  # an editable combo box has one
+        sender_line.setPlaceholderText(self.tr("+15551234567 (else the interviewer's number)"))
+        self.account_numbers: frozenset[str] = frozenset()
         self.link_edit = QLineEdit(self)
         self.link_edit.setPlaceholderText("https://jobs.example.com/interview")
         form = QFormLayout()
@@ -184,7 +192,7 @@ class CommunicationCard(Card):
             nudge_cooldown_hours=self.cooldown_spin.value(), max_nudges=self.max_spin.value(),
             hours=hours, days=frozenset(i for i, b in enumerate(self.day_checks) if b.isChecked()),
             blackout_dates=tuple(sorted(self.blackout_dates())), timezone=self._zone(),
-            sms_enabled=self.sms_check.isChecked(), sms_from=self.sms_from_edit.text().strip(),
+            sms_enabled=self.sms_check.isChecked(), sms_from=self.sms_from_edit.currentText().strip(),
             link_base=self.link_edit.text().strip())
 
     def show_policy(self, p: CommunicationPolicy) -> None:
@@ -203,7 +211,7 @@ class CommunicationCard(Card):
             self.zone_combo.setCurrentIndex(0)
         self._show_blackouts(list(p.blackout_dates))
         self.sms_check.setChecked(p.sms_enabled)
-        self.sms_from_edit.setText(p.sms_from)
+        self.sms_from_edit.setEditText(p.sms_from)
         self.sms_from_edit.setEnabled(p.sms_enabled)
         self.link_edit.setText(p.link_base)
         self.summary.setText(self.tr("Sending: {when}.").format(when=hours_text(p)))
@@ -218,12 +226,40 @@ class CommunicationCard(Card):
 
     def load(self) -> None:
         async def work() -> None:
+            receptionists = getattr(self.ctx.workspace, "receptionists", None)
+            numbers = [] if receptionists is None else await receptionists.account_numbers()
+            self.set_numbers([n.e164 for n in numbers])
             self.show_policy(await self.service.policy())
             self.loaded.emit()
         self._spawn(work, "outreach.policy.load")
 
+    def set_numbers(self, numbers: list[str]) -> None:
+        """The connected account's numbers: offered as senders, and the only ones accepted."""
+        text = self.sms_from_edit.currentText()
+        self.sms_from_edit.clear()
+        self.sms_from_edit.addItems(numbers)
+        self.sms_from_edit.setEditText(text)
+        self.account_numbers = frozenset(numbers)
+
+    def sender_problem(self, sender: str) -> str | None:
+        """Why ``sender`` cannot send texts, or None (blank: each interviewer's own number)."""
+        if not sender:
+            return None
+        e164 = to_e164(sender)
+        if e164 is None:
+            return self.tr("“{sender}” is not a phone number. Pick one of your Twilio "
+                           "numbers.").format(sender=sender)
+        if self.account_numbers and e164 not in self.account_numbers:
+            return self.tr("{sender} is not a number of the connected Twilio account: pick one "
+                           "of its numbers from the list.").format(sender=sender)
+        return None
+
     def save(self) -> None:
         policy = self.form_policy()
+        if (problem := self.sender_problem(policy.sms_from)) is not None:
+            self.message.say(problem, "danger")
+            self.sms_from_edit.setFocus()
+            return
 
         async def work() -> None:
             saved = await self.service.save_policy(policy)
