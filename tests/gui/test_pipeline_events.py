@@ -96,6 +96,10 @@ def test_ingest_moves_the_row_and_a_new_call_lands(section: PipelineSection, qtb
     w.ingest_dialog.ingest_button.click()
     qtbot.waitUntil(lambda: "Stella Star" not in names(w), timeout=10_000)
     qtbot.waitUntil(lambda: tab_texts(w)[3] == "Approved (3)", timeout=10_000)
+    # No email account is connected: the words say the email waits, not that it is on its way.
+    qtbot.waitUntil(lambda: "Invited Stella Star" in w.banner.text(), timeout=10_000)
+    assert "The invitation email is queued — connect an email account" in w.banner.text()
+    assert "on its way" not in w.banner.text()
     # A call lands (the sync publishes CallUpdated): it appears in its tab, counted.
     new = add_call(ws, data["dallas"], "Fresh Caller", "+14695550111", None,
                    NOW + dt.timedelta(hours=1))

@@ -31,9 +31,12 @@ QUESTION_MIX = {"voice": ((1, 3), (0, 2)), "resume": ((1, 2), (1, 2)),
 CLIENT_CONTACTS = ("ops.manager@northwind-logistics.example", "hiring@lakeside-hotels.example",
                    "don.reyes@sunrise-living.example")
 # Every CallStatus and every CallReview: only evaluated calls have a review decision.
-CALL_MIX = ([("awaiting_confirmation", "pending")] * 5 + [("confirmed", "pending")] * 5
-            + [("processing", "pending")] * 4 + [("evaluated", "needs_review")] * 16
-            + [("evaluated", "approved")] * 18 + [("evaluated", "rejected")] * 12)
+# Seeded calls are all finished and evaluated: a call still in flight (awaiting confirmation,
+# confirmed) or being evaluated (processing) only moves on when its execution is read from
+# Twilio, and the sandbox has no execution for a made-up one — such a call would sit there
+# for good. The demo's live simulated callers show those states as they really pass.
+CALL_MIX = ([("evaluated", "needs_review")] * 22 + [("evaluated", "approved")] * 22
+            + [("evaluated", "rejected")] * 16)
 CALL_SCORES = {"approved": (72, 96), "rejected": (18, 58), "needs_review": (52, 78)}
 
 

@@ -38,6 +38,7 @@ from milo_desktop.services.pipeline.rows import (
     ReviewUndo,
     UnverifiedNumber,
 )
+from milo_desktop.services.readiness import email_connected
 
 INVITATION = "invitation"
 
@@ -154,6 +155,8 @@ def ingest(s: Session, call_id: int, interviewer_id: int, now: dt.datetime, *,
           confirmed_unverified=bool(call.number_unverified),
           used_possible_match=bool(use_possible_match and match.candidate is None
                                    and match.possible is not None))
+    email_waiting = (outbox_id is not None and bool(candidate.email)
+                     and not email_connected(s))
     result = IngestResult(call.id, candidate.id, created, iv.id, iv.name, already, app.id,
-                          outbox_id)
+                          outbox_id, email_waiting)
     return result, created or not already

@@ -158,3 +158,5 @@ class IngestResult:
     already_invited: bool  # the candidate already had an application there: no new invitation
     application_id: int
     outbox_id: int | None
+    # The invitation's email waits in the outbox: no email account is connected yet.
+    email_waiting: bool = False

@@ -69,11 +69,14 @@ class PipelineActions(_Base):
                 if result.already_invited:
                     text = self.tr("Already invited: {name} is in “{iv}”; approved, not invited "
                                    "again.")
-                elif result.candidate_created:
-                    text = self.tr("Invited {name} to “{iv}” and added them to your "
-                                   "directory. The invitation is on its way.")
                 else:
-                    text = self.tr("Invited {name} to “{iv}”. The invitation is on its way.")
+                    text = (self.tr("Invited {name} to “{iv}” and added them to your "
+                                    "directory.") if result.candidate_created
+                            else self.tr("Invited {name} to “{iv}”."))
+                    text += " " + (self.tr("The invitation email is queued — connect an "
+                                           "email account under Integrations → Email to "
+                                           "send it.") if result.email_waiting
+                                   else self.tr("The invitation is on its way."))
                 if isValid(banner):
                     banner.say(text.format(name=who, iv=result.interviewer_name))
 
