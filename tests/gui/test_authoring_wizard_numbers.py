@@ -52,3 +52,18 @@ def test_the_number_is_one_of_the_accounts(qtbot: Any, make_ctx: Any,
     settings.phone.setCurrentIndex(0)  # picked from the list
     assert wizard.draft.phone_number == NUMBER
     assert not [p for p in wizard.problems if p.field == "phone_number"]
+
+
+def test_a_long_interview_link_shows_its_start(qtbot: Any, make_ctx: Any,
+                                               sqlite_workspace: Workspace) -> None:
+    wizard = AuthoringWizard(make_ctx(sqlite_workspace))
+    qtbot.addWidget(wizard)
+    wizard.resize(1100, 760)
+    wizard.show()
+    qtbot.waitUntil(wizard.is_loaded, timeout=10_000)
+    wizard.plan.choose_template("warehouse-associate")
+    wizard.draft.slug = "warehouse-associate-night-shift-north-dallas-distribution-center"
+    wizard.share.load(wizard.draft, wizard.base, editing=False)
+    link = wizard.share.link
+    assert link.text().endswith("/warehouse-associate-night-shift-north-dallas-distribution-center")
+    assert link.cursorPosition() == 0 and link.toolTip() == link.text()

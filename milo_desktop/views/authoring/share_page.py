@@ -113,6 +113,8 @@ class SharePage(WizardPage):
     def load(self, draft: InterviewerDraft, base: str, editing: bool) -> None:
         self.draft, self.base, self.editing = draft, base, editing
         self.link.setText(self.link_text())
+        self.link.setCursorPosition(0)  # a long link shows its start (the address), not its end
+        self.link.setToolTip(self.link_text())
         t = theme.current()
         if editing:
             self.notice.setStyleSheet(f"color: {t.warning}; font-weight: 600;")
