@@ -5,6 +5,8 @@ listens (Twilio unreachable). No hand-written stand-in for our classes."""
 from __future__ import annotations
 
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from milo_desktop.sandbox.twilio_server import TwilioSandbox
 from milo_desktop.services.connectors.twilio import (
@@ -43,3 +45,14 @@ def unreachable_publisher() -> TwilioPublisher:
         s.bind(("127.0.0.1", 0))
         base = f"http://127.0.0.1:{s.getsockname()[1]}"  # closed when the block ends
     return publisher_at(base, base, "AC" + "0" * 32, "not-a-token")
+
+
+@contextmanager
+def account_sandbox(*numbers: str) -> Iterator[TwilioSandbox]:
+    """The sandbox Twilio, running, whose account owns ``numbers``."""
+    box = TwilioSandbox()
+    for number in numbers:
+        box.add_number(number, "Dallas line")
+    with box.running():
+        yield box
+

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -184,3 +185,31 @@ def executions_to(sb: TwilioSandbox, phone: str) -> list[str]:
     with sb.state.lock:
         return [e.sid for e in sb.state.executions.values()
                 if e.data["contact_channel_address"] == phone]
+
+
+GOOD_STORY = ("I drove sit-down forklifts for three years, kept a clean safety record and "
+              "trained two new hires on the scanners.")
+
+
+class Clock:
+    """A clock the test moves (the sandbox's and the sync's); it starts at ``start`` (the
+    machine's time when not given)."""
+
+    def __init__(self, start: dt.datetime | None = None) -> None:
+        self.now = start or dt.datetime.now(dt.UTC)
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += dt.timedelta(**delta)
+
+
+@contextmanager
+def numbered_sandbox(clock: Clock) -> Iterator[TwilioSandbox]:
+    """The sandbox Twilio on ``clock``, running, with the screenings' ``NUMBER``."""
+    sb = TwilioSandbox(clock=clock)
+    with sb.running():
+        sb.add_number(NUMBER)
+        yield sb
+

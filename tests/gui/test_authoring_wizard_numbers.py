@@ -15,16 +15,14 @@ from milo_desktop.services.receptionists import ReceptionistService
 from milo_desktop.services.workspace import Workspace
 from milo_desktop.views.authoring import AuthoringWizard
 from tests.factories import NOW
-from tests.publishers import sandbox_publisher
+from tests.publishers import account_sandbox, sandbox_publisher
 
 NUMBER = "+12145550197"
 
 
 @pytest.fixture
 def sandbox() -> Iterator[TwilioSandbox]:
-    box = TwilioSandbox()
-    box.add_number(NUMBER, "Dallas line")
-    with box.running():
+    with account_sandbox(NUMBER) as box:
         yield box
 
 

@@ -27,6 +27,7 @@ from milo_desktop.services.workspace import Workspace
 from milo_desktop.views.settings import IntegrationsSection, SyncIssuesPanel
 from milo_desktop.views.settings.twilio_card import CONNECTED, FORM
 from tests.keychains import BrokenKeychain, MemoryKeychain
+from tests.publishers import account_sandbox
 
 NUMBER = "+12145550197"
 FAST = RetryPolicy(attempts=2, base_delay=0.01, max_delay=0.02)
@@ -49,9 +50,7 @@ def _collect_on_the_gui_thread(request: pytest.FixtureRequest) -> Iterator[None]
 
 @pytest.fixture
 def sandbox() -> Iterator[TwilioSandbox]:
-    box = TwilioSandbox()
-    box.add_number(NUMBER, "Dallas line")
-    with box.running():
+    with account_sandbox(NUMBER) as box:
         yield box
 
 

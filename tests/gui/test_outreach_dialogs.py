@@ -328,14 +328,11 @@ def test_the_sms_sender_is_picked_from_the_accounts_numbers(
         qtbot: Any, make_ctx: Any, sqlite_workspace: Workspace) -> None:
     """Issue 10: pickers, not free text, where the choice comes from a known list — the SMS
     sender is one of the connected Twilio account's numbers."""
-    from milo_desktop.sandbox.twilio_server import TwilioSandbox
     from milo_desktop.services.receptionists import ReceptionistService
-    from tests.publishers import sandbox_publisher
+    from tests.publishers import account_sandbox, sandbox_publisher
 
     ws: Any = sqlite_workspace
-    box = TwilioSandbox()
-    box.add_number("+12145550197", "Dallas line")
-    with box.running():
+    with account_sandbox("+12145550197") as box:
         ws.receptionists = ReceptionistService(ws.db, ws.bus, sandbox_publisher(box))
         widget = section(qtbot, make_ctx, ws, MemoryKeychain())
         card = widget.communication

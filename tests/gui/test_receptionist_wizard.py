@@ -20,7 +20,7 @@ from milo_desktop.views.receptionists.practice_call import PracticeCallDialog
 from milo_desktop.views.receptionists.receptionists_list import ReceptionistsSection
 from milo_desktop.views.receptionists.wizard import ReceptionistWizard
 from tests.factories import NOW, make_interviewer
-from tests.publishers import sandbox_publisher, unreachable_publisher
+from tests.publishers import account_sandbox, sandbox_publisher, unreachable_publisher
 from tests.unit.test_receptionists_service import number_urls
 
 NUMBER = "+12145550197"
@@ -28,9 +28,7 @@ NUMBER = "+12145550197"
 
 @pytest.fixture
 def sandbox() -> Iterator[TwilioSandbox]:
-    box = TwilioSandbox()
-    box.add_number(NUMBER, "Dallas line")
-    with box.running():
+    with account_sandbox(NUMBER) as box:
         yield box
 
 

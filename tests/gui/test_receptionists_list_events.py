@@ -19,7 +19,7 @@ from milo_desktop.services.workspace import Workspace
 from milo_desktop.views.receptionists.receptionists_list import ReceptionistsSection
 from tests.factories import NOW, make_interviewer
 from tests.gui.test_receptionist_wizard import CONFIG
-from tests.publishers import sandbox_publisher
+from tests.publishers import account_sandbox, sandbox_publisher
 from tests.unit.test_pipeline_service import add_call
 
 NUMBER = "+12145550197"
@@ -27,9 +27,7 @@ NUMBER = "+12145550197"
 
 @pytest.fixture
 def sandbox() -> Iterator[TwilioSandbox]:
-    box = TwilioSandbox()
-    box.add_number(NUMBER, "Dallas line")
-    with box.running():
+    with account_sandbox(NUMBER) as box:
         yield box
 
 

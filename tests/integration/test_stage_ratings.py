@@ -22,44 +22,30 @@ from milo_desktop.services.workspace import Workspace
 from tests.stage_runs import (
     ADA,
     BOB,
+    GOOD_STORY,
     LICENCE,
-    NUMBER,
     SHIFT,
     STORY,
     YEARS,
+    Clock,
     Rig,
     application,
     invite,
     make_screening,
+    numbered_sandbox,
     result_of,
     rig,
 )
 
-GOOD_STORY = ("I drove sit-down forklifts for three years, kept a clean safety record and "
-              "trained two new hires on the scanners.")
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += dt.timedelta(**delta)
-
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC))
 
 
 @pytest.fixture
 def sandbox(clock: Clock) -> Iterator[TwilioSandbox]:
-    sb = TwilioSandbox(clock=clock)
-    with sb.running():
-        sb.add_number(NUMBER)
+    with numbered_sandbox(clock) as sb:
         yield sb
 
 

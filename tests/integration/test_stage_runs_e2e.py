@@ -42,36 +42,22 @@ from milo_desktop.services.workspace import Workspace
 from tests.stage_runs import (
     ADA,
     BOB,
+    GOOD_STORY,
     LICENCE,
-    NUMBER,
     SHIFT,
     STORY,
     YEARS,
+    Clock,
     Rig,
     application,
     executions_to,
     invite,
     make_screening,
+    numbered_sandbox,
     outbox_rows,
     result_of,
     rig,
 )
-
-GOOD_STORY = ("I drove sit-down forklifts for three years, kept a clean safety record and "
-              "trained two new hires on the scanners.")
-
-
-class Clock:
-    """A clock the test moves (the sandbox's and the sync's)."""
-
-    def __init__(self) -> None:
-        self.now = dt.datetime.now(dt.UTC)
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += dt.timedelta(**delta)
 
 
 @pytest.fixture
@@ -81,9 +67,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def sandbox(clock: Clock) -> Iterator[TwilioSandbox]:
-    sb = TwilioSandbox(clock=clock)
-    with sb.running():
-        sb.add_number(NUMBER)
+    with numbered_sandbox(clock) as sb:
         yield sb
 
 

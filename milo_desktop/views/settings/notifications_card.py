@@ -15,6 +15,7 @@ from collections.abc import Awaitable
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QWidget
+from shiboken6 import isValid
 
 from milo_desktop.enums import NotificationKind
 from milo_desktop.errors import EnvironmentProblem
@@ -156,6 +157,7 @@ class NotificationsCard(Card):
                     self.show_switches(self.switches)  # the boxes say what is really saved
             finally:
                 self._busy -= 1
-                self.finished.emit()
+                if isValid(self):  # the card may be gone (work cancelled on close)
+                    self.finished.emit()
 
         self.ctx.spawn(guarded(), name)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from milo_desktop.errors import EnvironmentProblem
 from milo_desktop.services.flows.config import to_e164
@@ -281,5 +282,6 @@ class CommunicationCard(Card):
                 self.message.say(exc.message, "danger")
             finally:
                 self._busy = False
-                self.save_button.setEnabled(True)
+                if isValid(self.save_button):  # the card may be gone (work cancelled on close)
+                    self.save_button.setEnabled(True)
         self.ctx.spawn(guarded(), name)
