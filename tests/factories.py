@@ -31,7 +31,9 @@ def make_interviewer(ws: Workspace, name: str = "Warehouse Associate", **kw: Any
             position_title=kw.pop("position_title", name),
             status=kw.pop("status", InterviewerStatus.ACTIVE),
             created_at=kw.pop("created_at", NOW - dt.timedelta(days=10)),
-            deadline=kw.pop("deadline", NOW + dt.timedelta(days=20)),
+            # No deadline unless a test asks for one: a fixed date here would be read against
+            # services on the machine's clock, and the role would expire on a future day.
+            deadline=kw.pop("deadline", None),
             **kw,
         )
         for pos, kind in enumerate(stages):

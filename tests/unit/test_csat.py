@@ -58,6 +58,7 @@ def rate(ws: Workspace, interviewer_id: int, ratings: list[int | None]) -> None:
 
 def test_csat_is_the_mean_of_the_ratings_with_its_count_on_every_screen(
         workspace: Workspace, arun: Any, qtbot: Any) -> None:
+    workspace.interviewers.clock = lambda: NOW  # the factories' deadlines are from NOW
     a = make_interviewer(workspace, "Forklift A", slug="forklift-a")
     b = make_interviewer(workspace, "Forklift B", slug="forklift-b")
     quiet = make_interviewer(workspace, "Forklift C", slug="forklift-c")
@@ -134,7 +135,9 @@ def test_the_kiosk_form_stores_a_rating_and_a_skipped_one_stores_none(
 
 def test_the_demo_seeds_ratings_and_its_csat_is_counted_from_them(
         workspace: Workspace, arun: Any) -> None:
-    build_demo(workspace.db, candidates=400, now=dt.datetime(2026, 11, 22, 12, tzinfo=dt.UTC))
+    now = dt.datetime(2026, 11, 22, 12, tzinfo=dt.UTC)
+    build_demo(workspace.db, candidates=400, now=now)
+    workspace.interviewers.clock = lambda: now  # the demo's deadlines are counted from its now
     direct = sql_csat(workspace)
     assert len(direct) >= 10 and all(1.0 <= m <= 5.0 and n > 0 for m, n in direct.values())
 
