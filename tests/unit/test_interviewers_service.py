@@ -73,16 +73,19 @@ def all_pages(arun: Any, fetch: Any, query: PageQuery) -> list[Any]:
 
 def status_mix(ws: Workspace) -> dict[str, int]:
     ids = {}
-    ids["a1"] = make_interviewer(ws, "Warehouse Associate")
-    ids["a2"] = make_interviewer(ws, "Forklift Driver", labels=("Logistics",))
+    later = NOW + 20 * DAY  # a deadline ahead of the service's pinned clock
+    ids["a1"] = make_interviewer(ws, "Warehouse Associate", deadline=later)
+    ids["a2"] = make_interviewer(ws, "Forklift Driver", deadline=later, labels=("Logistics",))
     ids["a3"] = make_interviewer(ws, "Night Nurse", deadline=None, labels=("Health",))
     ids["draft"] = make_interviewer(ws, "Barista", status=InterviewerStatus.DRAFT,
                                     deadline=NOW - DAY)
     ids["overdue"] = make_interviewer(ws, "Line Cook", deadline=NOW - DAY, labels=("Logistics",))
-    ids["expired"] = make_interviewer(ws, "Cashier", status=InterviewerStatus.EXPIRED)
-    ids["ar1"] = make_interviewer(ws, "Forklift Trainer", status=InterviewerStatus.ARCHIVED)
+    ids["expired"] = make_interviewer(ws, "Cashier", status=InterviewerStatus.EXPIRED,
+                                      deadline=later)
+    ids["ar1"] = make_interviewer(ws, "Forklift Trainer", status=InterviewerStatus.ARCHIVED,
+                                  deadline=later)
     ids["ar2"] = make_interviewer(ws, "Delivery Driver", status=InterviewerStatus.ARCHIVED,
-                                  labels=("Health",))
+                                  deadline=later, labels=("Health",))
     return ids
 
 
