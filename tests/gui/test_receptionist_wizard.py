@@ -37,10 +37,15 @@ def section(qtbot: Any, make_ctx: Any, sqlite_workspace: Workspace,
             sandbox: TwilioSandbox) -> ReceptionistsSection:
     make_interviewer(sqlite_workspace, "Forklift Operator")
     make_interviewer(sqlite_workspace, "Reach Truck Operator")
-    ws: Any = sqlite_workspace
+    return open_receptionists(qtbot, make_ctx, sqlite_workspace, sandbox)
+
+
+def open_receptionists(qtbot: Any, make_ctx: Any, ws: Any,
+                       sandbox: TwilioSandbox) -> ReceptionistsSection:
+    """The receptionists screen over ``ws``, publishing to the running ``sandbox``."""
     ws.receptionists = ReceptionistService(ws.db, ws.bus, sandbox_publisher(sandbox),
                                            clock=lambda: NOW)
-    widget = ReceptionistsSection(make_ctx(sqlite_workspace))
+    widget = ReceptionistsSection(make_ctx(ws))
     qtbot.addWidget(widget)
     widget.resize(1440, 900)
     widget.show()

@@ -18,8 +18,8 @@ from milo_desktop.services.receptionists import ReceptionistDraft, ReceptionistS
 from milo_desktop.services.workspace import Workspace
 from milo_desktop.views.receptionists.receptionists_list import ReceptionistsSection
 from tests.factories import NOW, make_interviewer
-from tests.gui.test_receptionist_wizard import CONFIG
-from tests.publishers import account_sandbox, sandbox_publisher
+from tests.gui.test_receptionist_wizard import CONFIG, open_receptionists
+from tests.publishers import account_sandbox
 from tests.unit.test_pipeline_service import add_call
 
 NUMBER = "+12145550197"
@@ -34,15 +34,7 @@ def sandbox() -> Iterator[TwilioSandbox]:
 @pytest.fixture
 def section(qtbot: Any, make_ctx: Any, sqlite_workspace: Workspace,
             sandbox: TwilioSandbox) -> ReceptionistsSection:
-    ws: Any = sqlite_workspace
-    ws.receptionists = ReceptionistService(ws.db, ws.bus, sandbox_publisher(sandbox),
-                                           clock=lambda: NOW)
-    widget = ReceptionistsSection(make_ctx(sqlite_workspace))
-    qtbot.addWidget(widget)
-    widget.resize(1440, 900)
-    widget.show()
-    qtbot.waitUntil(widget.is_loaded)
-    return widget
+    return open_receptionists(qtbot, make_ctx, sqlite_workspace, sandbox)
 
 
 def rows(section: ReceptionistsSection) -> list[tuple[str, str, int]]:
