@@ -131,3 +131,13 @@ def spend_by_interviewer(s: Session, interviewer_ids: Iterable[int], *,
     ):
         out[iid] = (int(total or 0), int(since_today or 0))
     return out
+
+
+def spend_by_receptionist(s: Session) -> dict[int, int]:
+    """Per receptionist: what the provider charged for its line's calls and texts, in total
+    (the same sums as ``spend_micros``, grouped by receptionist)."""
+    return {int(rid): int(total or 0) for rid, total in s.execute(
+        select(SpendEntry.receptionist_id, func.sum(SpendEntry.amount_micros))
+        .where(SpendEntry.receptionist_id.is_not(None))
+        .group_by(SpendEntry.receptionist_id))}
+

@@ -24,6 +24,7 @@ from milo_desktop.views.analytics.filters import CUSTOM
 from milo_desktop.views.bridge import EventBridge
 from milo_desktop.views.context import ViewContext
 from milo_desktop.views.interviewers import InterviewersSection
+from milo_desktop.views.receptionists.receptionists_list import ReceptionistsSection
 from milo_desktop.views.screen_windows import ScreenWindows
 from milo_desktop.views.widgets.formatting import money_text
 from milo_desktop.views.widgets.spend_chip import SpendChip
@@ -156,6 +157,23 @@ def test_every_screen_shows_the_figures_direct_sql_gives(qtbot: Any, demo: ViewC
     assert percent(r["completed"], r["started"]) in texts
     assert money(r["spend"]) in texts
     assert f"{r['completed']} of {r['started']} who started completed every stage" in texts
+
+    # The receptionists screen: each line's spend, as the provider reported it, in total.
+    lines = ReceptionistsSection(demo)
+    qtbot.addWidget(lines)
+    lines.show()
+    qtbot.waitUntil(lines.is_loaded, timeout=10_000)
+    by_line = {int(rid): int(total) for rid, total in sql(
+        ws, "SELECT receptionist_id, SUM(amount_micros) FROM spend "
+            "WHERE receptionist_id IS NOT NULL GROUP BY receptionist_id")}
+    assert by_line, "the demo's receptionists have spend to compare"
+    listed = [lines.model.row_at(i) for i in range(lines.model.rowCount())]
+    assert {x.id: x.spend_micros for x in listed if x and x.spend_micros} == by_line
+    spend_column = [key for key, _title, _width in lines.model.COLUMNS].index("spend")
+    for i, line in enumerate(listed):
+        assert line is not None
+        shown = lines.model.index(i, spend_column).data()
+        assert shown == money(by_line.get(line.id, 0)), line.name
 
     # The Analytics section for that interviewer over a period covering its whole history:
     # the same completion rate, candidates and spend as the table and the tab.

@@ -29,11 +29,11 @@ from milo_desktop.models import (
     Question,
     Receptionist,
     ReceptionistInterviewer,
-    SpendEntry,
 )
 from milo_desktop.services.accepting import accepting_clause, closed_word
 from milo_desktop.services.core.database import Database
 from milo_desktop.services.core.events import EventBus
+from milo_desktop.services.figures import spend_by_receptionist
 from milo_desktop.services.flows import check_definition, compile_receptionist
 from milo_desktop.services.receptionists import convert, rules
 from milo_desktop.services.receptionists.types import (
@@ -101,10 +101,7 @@ class ReceptionistService:
                 select(InboundCall.receptionist_id, func.count())
                 .group_by(InboundCall.receptionist_id)).tuples().all())
             # What the provider charged for this line's calls and texts (micro-units).
-            spend = dict(s.execute(
-                select(SpendEntry.receptionist_id, func.sum(SpendEntry.amount_micros))
-                .where(SpendEntry.receptionist_id.is_not(None))
-                .group_by(SpendEntry.receptionist_id)).tuples().all())
+            spend = spend_by_receptionist(s)
             rows = [
                 ReceptionistRow(
                     id=r.id, name=r.name, agent_name=r.agent_name, phone_number=r.phone_number,
