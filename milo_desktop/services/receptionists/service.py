@@ -144,20 +144,9 @@ class ReceptionistService:
         return await self.db.read(read)
 
     async def account_numbers(self, exclude_id: int | None = None) -> list[NumberChoice]:
-        """The connected account's numbers, each with what already uses it; empty when the
-        publisher cannot list numbers (the wizard then lets the user type one)."""
-        if not isinstance(self.publisher, NumberSource):
-            return []
-        try:
-            numbers = await self.publisher.list_numbers()
-        except EnvironmentProblem as exc:  # offline, refused credentials…: typed by hand
-            log.info("the account's numbers are not available: %s", exc.message)
-            return []
-
-        def read(s: Session) -> list[NumberChoice]:
-            return [NumberChoice(n, rules.number_conflict(s, n, exclude_id)) for n in numbers]
-
-        return await self.db.read(read)
+        """The connected account's numbers, each with what already uses it; empty when they
+        cannot be listed (no Twilio, offline: the wizard then lets the user type one)."""
+        return list((await self.number_options(exclude_id)).numbers)
 
     async def number_options(self, exclude_id: int | None = None) -> AccountNumbers:
         """The wizard's number picker: the connected account's numbers, each with what already
