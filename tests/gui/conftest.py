@@ -33,6 +33,18 @@ def make_ctx(qloop: Any, tmp_path: Path) -> Iterator[Any]:
         bridge.close()
 
 
+@pytest.fixture
+def pinned_ctx(make_ctx: Any, sqlite_workspace: Workspace) -> ViewContext:
+    """A ViewContext whose figures' services run on the factories' clock (``NOW``), so the
+    deadlines and periods the tests build are counted from the same moment on any day."""
+    from tests.factories import NOW
+
+    ws = sqlite_workspace
+    for service in (ws.interviewers, ws.analytics, ws.spend, ws.outreach):
+        service.clock = lambda: NOW
+    return make_ctx(ws)
+
+
 @pytest.fixture(autouse=True)
 def _collect_on_the_gui_thread() -> Iterator[None]:
     """Free each test's Qt objects (qasync timers, worker threads) here, on the GUI thread,

@@ -6,23 +6,18 @@ repaint is started by the first event, not pushed back by every later one."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QTimer
 from sqlalchemy import update
 
 from milo_desktop.enums import ApplicationStatus
 from milo_desktop.models import Application
 from milo_desktop.services.core.events import ApplicationsChanged, SpendChanged
-from milo_desktop.services.workspace import Workspace
-from milo_desktop.views.bridge import EventBridge
 from milo_desktop.views.context import ViewContext
 from milo_desktop.views.interviewers import InterviewersSection
 from milo_desktop.views.interviewers.list_page import FIGURES_DELAY_MS
-from milo_desktop.views.screen_windows import ScreenWindows
 from tests.factories import NOW, make_application, make_candidate, make_interviewer
 
 A = ApplicationStatus
@@ -31,14 +26,8 @@ pytestmark = pytest.mark.qt_log_ignore(
 
 
 @pytest.fixture
-def ctx(sqlite_workspace: Workspace, qloop: Any, tmp_path: Path) -> Iterator[ViewContext]:
-    ws = sqlite_workspace
-    ws.bus.bind_loop(qloop)
-    ws.interviewers.clock = lambda: NOW
-    bridge = EventBridge(ws.bus)
-    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
-    yield ViewContext(ws, bridge, settings, ScreenWindows())
-    bridge.close()
+def ctx(pinned_ctx: ViewContext) -> ViewContext:
+    return pinned_ctx
 
 
 def test_stats_update_while_sync_rounds_keep_publishing(qtbot: Any, ctx: ViewContext) -> None:

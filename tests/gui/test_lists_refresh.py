@@ -6,12 +6,10 @@ Directory. (The pipeline's and the receptionists' lists have their own tests.)""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from sqlalchemy import update
 
 from milo_desktop.enums import (
@@ -28,13 +26,10 @@ from milo_desktop.services.core.events import (
     InterviewersChanged,
     SpendChanged,
 )
-from milo_desktop.services.workspace import Workspace
-from milo_desktop.views.bridge import EventBridge
 from milo_desktop.views.candidates.directory import DirectorySection
 from milo_desktop.views.context import ViewContext
 from milo_desktop.views.interviewers import InterviewersSection
 from milo_desktop.views.interviewers.detail_page import InterviewerPage
-from milo_desktop.views.screen_windows import ScreenWindows
 from milo_desktop.views.widgets.spend_chip import SpendChip
 from tests.factories import NOW, make_application, make_candidate, make_interviewer
 from tests.review_factories import ODD_NAME, ReviewData, build
@@ -45,15 +40,8 @@ pytestmark = pytest.mark.qt_log_ignore(
 
 
 @pytest.fixture
-def ctx(sqlite_workspace: Workspace, qloop: Any, tmp_path: Path) -> Iterator[ViewContext]:
-    ws = sqlite_workspace
-    ws.bus.bind_loop(qloop)
-    for service in (ws.interviewers, ws.analytics, ws.spend, ws.outreach):
-        service.clock = lambda: NOW
-    bridge = EventBridge(ws.bus)
-    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
-    yield ViewContext(ws, bridge, settings, ScreenWindows())
-    bridge.close()
+def ctx(pinned_ctx: ViewContext) -> ViewContext:
+    return pinned_ctx
 
 
 def run(qtbot: Any, ctx: ViewContext, coro: Any) -> Any:
