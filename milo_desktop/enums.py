@@ -23,6 +23,7 @@ class BudgetKind(StrEnum):
 
 class StageKind(StrEnum):
     VOICE = "voice"
+    ATS = "ats"  # a write to an applicant tracking system (note, stage move, rejection)
     SMS = "sms"
     FORM = "form"
     RESUME = "resume"

@@ -33,12 +33,14 @@ class Candidate(Base):
         Index("ix_candidates_name_key", "name_key", "id"),
         Index("ix_candidates_email", "email"),
         Index("ix_candidates_phone", "phone_e164"),
+        Index("ix_candidates_linkedin", "linkedin_url"),
     )
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
     full_name: Mapped[str] = mapped_column(String(200))
     name_key: Mapped[str] = mapped_column(String(200))  # casefolded name, for sorting
     email: Mapped[str | None] = mapped_column(String(254))  # lower-cased
     phone_e164: Mapped[str | None] = mapped_column(String(20))
+    linkedin_url: Mapped[str | None] = mapped_column(String(300))  # normalised (dedup key)
     location: Mapped[str | None] = mapped_column(String(120))
     source: Mapped[CandidateSource] = mapped_column(
         enum_type(CandidateSource), default=CandidateSource.MANUAL
@@ -137,6 +139,8 @@ class StageResult(Base):
     evaluator: Mapped[str | None] = mapped_column(String(40))  # which evaluator made the score
     transcript: Mapped[str] = mapped_column(Text, default="")
     recording_path: Mapped[str | None] = mapped_column(String(400))
+    # SHA-256 of a kept file's content (a résumé): the same file is never added twice.
+    file_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
     external_sid: Mapped[str | None] = mapped_column(String(40), index=True)  # flow execution
     # The candidate's own rating of the screening, 1–5, from the optional closing question
     # (None: not asked, skipped or unreadable). Never part of the score.

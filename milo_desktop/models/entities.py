@@ -1,5 +1,6 @@
 """Every table of the workspace, in one import."""
 
+from milo_desktop.models.ats import AtsJob, ExternalIdentity, MergeLog, PossibleDuplicate
 from milo_desktop.models.candidates import (
     Answer,
     Application,
@@ -30,18 +31,22 @@ from milo_desktop.models.system import (
 __all__ = [
     "Answer",
     "Application",
+    "AtsJob",
     "AuditEntry",
     "Candidate",
     "CandidateNote",
+    "ExternalIdentity",
     "InboundCall",
     "Interviewer",
     "InterviewerLabel",
     "InterviewerSubscriber",
     "Label",
+    "MergeLog",
     "Message",
     "MessageTemplate",
     "Notification",
     "OutboxItem",
+    "PossibleDuplicate",
     "QuarantinedRecord",
     "Question",
     "Receptionist",
