@@ -23,7 +23,6 @@ class BudgetKind(StrEnum):
 
 class StageKind(StrEnum):
     VOICE = "voice"
-    ATS = "ats"  # a write to an applicant tracking system (note, stage move, rejection)
     SMS = "sms"
     FORM = "form"
     RESUME = "resume"
@@ -89,6 +88,7 @@ class Channel(StrEnum):
     EMAIL = "email"
     SMS = "sms"
     VOICE = "voice"
+    ATS = "ats"  # a write to an applicant tracking system (note, stage move, rejection)
 
 
 class Direction(StrEnum):

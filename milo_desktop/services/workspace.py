@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from milo_desktop.models.db import create_workspace_engine, migrate
 from milo_desktop.services.analytics import AnalyticsService
 from milo_desktop.services.applications.service import ApplicationsService
+from milo_desktop.services.ats import AtsService
 from milo_desktop.services.authoring import AuthoringService
 from milo_desktop.services.candidates import CandidateService
 from milo_desktop.services.core.database import Database
@@ -42,6 +43,7 @@ class Workspace:
     applications: ApplicationsService = field(init=False)
     outreach: OutreachService = field(init=False)
     analytics: AnalyticsService = field(init=False)
+    ats: AtsService = field(init=False)
     backup_path: str | None = None  # the copy taken before migrating, if any
     sync: Any = None  # the running SyncEngine, set by the composition root when started
     supervisor: Any = None  # the background's Supervisor (its workers' states), likewise
@@ -64,6 +66,9 @@ class Workspace:
         self.applications = ApplicationsService(self.db, self.bus)
         self.outreach = OutreachService(self.db, self.bus)
         self.analytics = AnalyticsService(self.db)
+        # ATS connections are attached by the composition root (keychain, background).
+        self.ats = AtsService(self.db, self.bus)
+        self.ats.outreach = self.outreach
 
     @classmethod
     def open(cls, url: str) -> Workspace:

@@ -31,6 +31,13 @@ class CandidatesChanged(Event):
 
 
 @dataclass(frozen=True)
+class AtsChanged(Event):
+    """ATS connections, jobs or links changed (``service``: which ATS; empty: any)."""
+
+    service: str = ""
+
+
+@dataclass(frozen=True)
 class InterviewersChanged(Event):
     ids: tuple[int, ...] = ()
 
