@@ -200,7 +200,7 @@ def job_counts(s: Session, jobs: Sequence[AtsJob]) -> dict[int, tuple[int, int]]
             .where(ExternalIdentity.provider == provider, ExternalIdentity.kind == "application",
                    ExternalIdentity.deleted_at.is_(None),
                    ExternalIdentity.job_external_id.in_(list(ext)))
-            .group_by(ExternalIdentity.job_external_id)).tuples())
+            .group_by(ExternalIdentity.job_external_id)).tuples().all())
         for e, job in ext.items():
             waiting = len(waiting_people(s, job.id)) if job.interviewer_id is not None else 0
             out[job.id] = (int(totals.get(e, 0)), waiting)

@@ -318,17 +318,17 @@ class AtsService:
 
 
 def _counts(s: Session) -> dict[str, tuple[int, int, int, int]]:
-    jobs = dict(s.execute(select(AtsJob.provider, func.count()).group_by(AtsJob.provider)).tuples())
+    jobs = dict(s.execute(select(AtsJob.provider, func.count()).group_by(AtsJob.provider)).tuples().all())
     linked = dict(s.execute(select(AtsJob.provider, func.count())
                             .where(AtsJob.interviewer_id.is_not(None))
-                            .group_by(AtsJob.provider)).tuples())
+                            .group_by(AtsJob.provider)).tuples().all())
     people = dict(s.execute(select(ExternalIdentity.provider, func.count())
                             .where(ExternalIdentity.kind == "candidate",
                                    ExternalIdentity.deleted_at.is_(None))
-                            .group_by(ExternalIdentity.provider)).tuples())
+                            .group_by(ExternalIdentity.provider)).tuples().all())
     problems = dict(s.execute(select(QuarantinedRecord.service, func.count())
                               .where(QuarantinedRecord.resolved_at.is_(None))
-                              .group_by(QuarantinedRecord.service)).tuples())
+                              .group_by(QuarantinedRecord.service)).tuples().all())
     keys = set(jobs) | set(people) | set(problems)
     return {k: (jobs.get(k, 0), linked.get(k, 0), people.get(k, 0), problems.get(k, 0))
             for k in keys}

@@ -42,6 +42,7 @@ from milo_desktop.services.connectors.ats.records import (
     ApplicationRecord,
     CandidateRecord,
     JobRecord,
+    email_key,
     parse_iso,
 )
 from milo_desktop.services.flows.config import to_e164
@@ -87,7 +88,8 @@ def apply_jobs(s: Session, provider: str, records: Sequence[Mapping[str, Any]],
 def person_of(r: CandidateRecord) -> Person:
     name = " ".join(x for x in (r["first_name"], r["last_name"]) if x).strip()
     phone = next((p for p in (to_e164(raw) for raw in r["phones"][:3]) if p), None)
-    return Person(full_name=name, email=r["emails"][0] if r["emails"] else None,
+    email = next((e for e in map(email_key, r["emails"][:3]) if e), None)
+    return Person(full_name=name, email=email,
                   phone_e164=phone, linkedin_url=r["linkedin_url"],
                   location=r["location"])
 
@@ -111,7 +113,7 @@ def apply_candidates(s: Session, provider: str, records: Sequence[Mapping[str, A
     known = dict(s.execute(
         select(ExternalIdentity.external_id, ExternalIdentity.candidate_id).where(
             ExternalIdentity.provider == provider, ExternalIdentity.kind == CANDIDATE,
-            ExternalIdentity.external_id.in_([r["id"] for r in people]))).tuples())
+            ExternalIdentity.external_id.in_([r["id"] for r in people]))).tuples().all())
     fresh = [r for r in people if r["id"] not in known]
     # The same person twice on one page (a vendor quirk): the last one wins.
     fresh = list({r["id"]: r for r in fresh}.values())
