@@ -17,8 +17,16 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from milo_desktop.services.connectors.bullhorn.plugin import PLUGIN as BULLHORN
+from milo_desktop.services.connectors.bullhorn.plugin import SPEC as BULLHORN_SPEC
 from milo_desktop.services.connectors.email.plugin import PLUGIN as EMAIL
+from milo_desktop.services.connectors.greenhouse.plugin import PLUGIN as GREENHOUSE
+from milo_desktop.services.connectors.greenhouse.plugin import SPEC as GREENHOUSE_SPEC
+from milo_desktop.services.connectors.lever.plugin import PLUGIN as LEVER
+from milo_desktop.services.connectors.lever.plugin import SPEC as LEVER_SPEC
 from milo_desktop.services.connectors.twilio.plugin import PLUGIN as TWILIO
+from milo_desktop.services.connectors.workable.plugin import PLUGIN as WORKABLE
+from milo_desktop.services.connectors.workable.plugin import SPEC as WORKABLE_SPEC
 from milo_desktop.services.core.credentials import CredentialStore
 from milo_desktop.services.core.supervisor import Supervisor
 from milo_desktop.services.notifications.jobs import start_notification_jobs
@@ -42,7 +50,13 @@ log = logging.getLogger(__name__)
 CONNECTORS: tuple[ConnectorPlugin, ...] = (
     TWILIO,
     EMAIL,
+    GREENHOUSE,
+    LEVER,
+    WORKABLE,
+    BULLHORN,
 )
+# The ATS connectors' specs, for the From ATS screen (connect, test, disconnect).
+ATS_SPECS = (GREENHOUSE_SPEC, LEVER_SPEC, WORKABLE_SPEC, BULLHORN_SPEC)
 
 
 async def _none() -> None:
@@ -129,6 +143,8 @@ def build_background(
     parts: dict[str, Contribution] = {p.service: p.contribute(ctx) for p in plugins}
     pinned = {k: v for part in parts.values() for k, v in part.pinned_intervals.items()}
     engine = SyncEngine(ws.db, ws.bus, intervals=pinned or None)
+    # The From ATS screen connects, tests and syncs through the workspace's AtsService.
+    ws.ats.attach(ATS_SPECS, store=store, env=ctx.env, engine=engine, outreach=ws.outreach)
     handlers: dict[str, OutboxHandler] = {}
     made: dict[str, Factory] = {}
     for service, part in parts.items():

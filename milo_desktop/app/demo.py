@@ -165,6 +165,7 @@ async def start_demo_telephony(
     data_dir: Path,
     box: TwilioSandbox | None = None,
     factory: Any = None,
+    extra_env: dict[str, str] | None = None,
 ) -> DemoTelephony:
     """Publish the live demo receptionists on the sandbox, start syncing, and start the
     simulated callers (all as registered tasks of the workspace)."""
@@ -181,6 +182,10 @@ async def start_demo_telephony(
             .values(flow_sid=None)
         )
     )
+    if extra_env:
+        import os
+
+        env = {**(env if env is not None else os.environ), **extra_env}
     background = build_background(ws, data_dir, store=None, env=env,
                                   factories={"twilio": factory} if factory else None)
     background.start()
@@ -201,6 +206,10 @@ async def start_demo_telephony(
     await demo.refresh_lines(ws)
     ws.tasks.spawn(demo.callers(ws), name="demo.callers")
     ws.tasks.spawn(demo.applicants(ws, data_dir), name="demo.applicants")
+    from milo_desktop.app.demo_ats import demo_applicants, running_boxes
+
+    for ats_box in running_boxes():
+        ws.tasks.spawn(demo_applicants(ats_box), name="demo.ats_applicants")
     log.info("demo telephony: %d live lines on the sandbox at %s", len(demo.lines),
              url_for_log(box.base_url))
     return demo

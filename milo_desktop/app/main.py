@@ -177,6 +177,7 @@ async def _run(opts: Options, log_path: str) -> int:
 
         demo_box, env = await start_demo_sandbox()
     ws.integrations = IntegrationsService(store, ws.db, bus=ws.bus, env=env)
+    await _attach_ats(ws, opts, store)
     from milo_desktop.services.resume import ResumeService
     from milo_desktop.services.scoring.llm_config import LlmConfig
 
@@ -210,8 +211,37 @@ async def _run(opts: Options, log_path: str) -> int:
             await background.stop()
         await ws.tasks.drain()
         bridge.close()
+        if opts.demo:
+            from milo_desktop.app.demo_ats import stop_demo_ats
+
+            await loop.run_in_executor(None, stop_demo_ats)
         close_ui_settings(settings, opts.paths.ui_settings)
         await loop.run_in_executor(None, ws.close)
+
+
+async def _attach_ats(ws: Workspace, opts: Options, store: Any) -> dict[str, str]:
+    """The From ATS screen's connections: the keychain and the environment; in demo mode a
+    connected demo Greenhouse (its sandbox in-process). A demo screenshot imports it once,
+    so the picture shows its jobs and people."""
+    from milo_desktop.app.background import ATS_SPECS
+
+    ats_env: dict[str, str] = {}
+    if opts.demo:
+        from milo_desktop.app.demo_ats import start_demo_ats
+
+        _box, ats_env = await start_demo_ats()
+    ws.ats.attach(ATS_SPECS, store=store, env={**os.environ, **ats_env})
+    if opts.demo and opts.screenshot is not None:
+        from milo_desktop.services.ats.sync import AtsSync
+        from milo_desktop.services.connectors.ats.credentials import client_factory
+        from milo_desktop.services.connectors.greenhouse.spec import SPEC
+
+        job = AtsSync(ws.db, SPEC.service, SPEC.title, client_factory(SPEC, None, ats_env))
+        try:
+            await job.run(lambda n: None)
+        except Exception:  # a screenshot still renders; the log says why the import failed
+            log.exception("the demo Greenhouse import failed")
+    return ats_env
 
 
 async def _collect_when_idle(ws: Workspace) -> None:
@@ -261,9 +291,11 @@ async def _start_background(ws: Workspace, opts: Options, window: MainWindow,
     integrations = ws.integrations
     if demo_box is not None:
         from milo_desktop.app.demo import start_demo_telephony
+        from milo_desktop.app.demo_ats import running_env
 
         demo = await start_demo_telephony(
-            ws, opts.paths.data_dir, demo_box, factory=integrations.make_connector
+            ws, opts.paths.data_dir, demo_box, factory=integrations.make_connector,
+            extra_env=running_env(),
         )
         if window.integrations is not None:
             window.integrations.set_sync_engine(demo.background.engine)
@@ -342,6 +374,9 @@ async def _screenshot(window: MainWindow, view: str, path: Path) -> int:
     elif view == "analytics":
         window.show_section(4)
         section = window.analytics
+    elif view == "ats":  # Source Candidates → From ATS
+        window.show_ats()
+        section = window.ats
     elif view == "wizard":  # the Create Interviewer wizard's first step, over the list
         window.show_section(0)
         section = shot = window.open_create_interviewer()  # the wizard is its own window

@@ -12,7 +12,7 @@ in its own thread with ``start_in_thread()`` / ``running()``). A subclass answer
   (the connection closed half-way through the answer) and "drop" (closed before any answer);
 * rate-limit headers on every answer, by the vendor's names (``RATE_HEADERS``), from a
   window the test can make small (``rate_limit``);
-* a clock of its own (``tick()``: one second per change, from 2026-11-01 UTC), so record dates
+* a clock of its own (``tick()``: ten minutes per change, from 2026-11-01 UTC), so record dates
   and "updated since" filters never depend on today's date.
 
 The seeding API every sandbox offers (the shared connector suite in tests/ uses it):
@@ -39,6 +39,9 @@ from typing import Any
 from aiohttp import web
 
 EPOCH = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+# Each change moves the sandbox's clock on by ten minutes: more than the few minutes of
+# overlap a sync job re-reads behind its watermark, so incremental rounds are visible.
+TICK = dt.timedelta(minutes=10)
 
 
 @dataclass
@@ -117,9 +120,9 @@ class AtsSandbox:
 
     # -- clock -----------------------------------------------------------------------
     def tick(self) -> dt.datetime:
-        """The sandbox's time, moved on by one second (call on every change)."""
+        """The sandbox's time, moved on by ``TICK`` (call on every change)."""
         with self.lock:
-            self._clock += dt.timedelta(seconds=1)
+            self._clock += TICK
             return self._clock
 
     @property

@@ -15,8 +15,17 @@ from milo_desktop.services.connectors.ats.client import AtsSpec
 from milo_desktop.services.sync.plugin import BackgroundContext, ConnectorPlugin, Contribution
 
 
+def poll_env(spec: AtsSpec) -> str:
+    return f"MILO_{spec.service.upper()}_POLL_SECONDS"
+
+
 def ats_plugin(spec: AtsSpec) -> ConnectorPlugin:
     def contribute(ctx: BackgroundContext) -> Contribution:
+        raw = ctx.env.get(poll_env(spec), "")
+        try:
+            pinned = {spec.service: max(2.0, float(raw))} if raw else {}
+        except ValueError:
+            pinned = {}
         ws = ctx.workspace
         factory = ctx.factories.get(spec.service) or credentials.client_factory(
             spec, ctx.store, ctx.env)
@@ -25,12 +34,15 @@ def ats_plugin(spec: AtsSpec) -> ConnectorPlugin:
         return Contribution(
             factory=factory,
             jobs=[(job, AtsSync.default_interval)],
+            pinned_intervals=pinned,
             handlers={kind_for(spec.service): AtsResultHandler(ws.db, spec.service, spec.title,
                                                                factory)},
         )
 
     return ConnectorPlugin(spec.service, spec.title, contribute,
-                           env_vars=credentials.env_vars(spec))
+                           env_vars=(*credentials.env_vars(spec),
+                                     (poll_env(spec), "seconds between syncs in the app "
+                                                      "(default 300)")))
 
 
 __all__ = ["ats_plugin"]

@@ -298,16 +298,19 @@ class AtsService:
     async def ats_lines(self, interviewer_ids: Sequence[int]) -> dict[int, str]:
         """"Greenhouse · synced 2 min ago", or the ATS's problem, per linked interviewer."""
         linked = await self.db.read(functools.partial(_links_of, ids=list(interviewer_ids)))
-        now = self.clock()
-        out = {}
-        for iv_id, (service, seen) in linked.items():
-            title = self.title(service)
-            state, message, last = self._state(service, True)
-            if state in ("idle", "syncing"):
-                out[iv_id] = f"{title} · synced {ago(last or seen, now)}"
-            else:
-                out[iv_id] = f"{title} · {message}"
-        return out
+        return {iv_id: self.line(service, seen)[0] for iv_id, (service, seen) in linked.items()}
+
+    def line(self, service: str, seen: dt.datetime | None) -> tuple[str, bool]:
+        """The ATS column's words for an interviewer linked to ``service`` whose job was last
+        seen at ``seen``, and whether they name a problem; no query (the table calls it per
+        row from what the row holds and the sync engine's state)."""
+        title = self.title(service)
+        state, message, last = self._state(service, True)
+        if state in ("idle", "syncing"):
+            if last is None and seen is None:
+                return f"{title} · not synced yet", False
+            return f"{title} · synced {ago(last or seen, self.clock())}", False
+        return f"{title} · {message}", True
 
     # -- send results ----------------------------------------------------------------------
     async def send_results(self, application_ids: Sequence[int]) -> SendReport:
