@@ -9,8 +9,13 @@ per batch:
   the same person: linked, their history becomes one;
 * a key match under another name is NOT linked: the arrival becomes a new person and the
   pair goes to "Possible duplicates" ("Same email, different names"), for someone to decide;
-* no key match, but exactly the same name as someone already there, is a new person too,
-  with a possible duplicate ("Same name") — a similar name alone never links anyone.
+* a similar name alone never links anyone: with ``by_name`` (one person at a time: the
+  kiosk, a CSV row typed in by hand) exactly the same name as someone already there is
+  recorded as a possible duplicate ("Same name"); bulk imports leave names to the
+  Possible duplicates scan, where common names ("John Smith") are judged together.
+
+A key shared by many people (a front desk's number, a family's email) links to none of them
+beyond the first few: ``MAX_PER_KEY`` people per key are considered.
 
 ``store`` applies a resolution in the caller's transaction: the linked person's empty fields
 are filled (never overwritten), a new person is created with the source, and possible
@@ -23,16 +28,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import insert, select, tuple_
 from sqlalchemy.orm import Session
 
 from milo_desktop.enums import CandidateSource
 from milo_desktop.models import Candidate, PossibleDuplicate
+from milo_desktop.models.base import utcnow
 from milo_desktop.services.pipeline.matching import names_agree
 
 KEY_WORDS = {"email": "Same email", "phone": "Same phone", "linkedin": "Same LinkedIn profile",
              "name": "Same name"}
 _CHUNK = 400  # IN lists stay well under SQLite's parameter limit
+MAX_PER_KEY = 5
 
 
 @dataclass(frozen=True)
@@ -70,7 +77,7 @@ def _rows(s: Session, column: Any, values: set[str]) -> list[_Row]:
     return found
 
 
-def resolve(s: Session, people: Sequence[Person], *, by_name: bool = True) -> list[Resolution]:
+def resolve(s: Session, people: Sequence[Person], *, by_name: bool = False) -> list[Resolution]:
     """Who each of ``people`` is (see the module's rule), in a few queries for the batch."""
     emails = {p.email for p in people if p.email}
     phones = {p.phone_e164 for p in people if p.phone_e164}
@@ -84,7 +91,9 @@ def resolve(s: Session, people: Sequence[Person], *, by_name: bool = True) -> li
         for cid, name, email, phone, link in _rows(s, column, values):
             value = {"email": email, "phone": phone, "linkedin": link}[kind]
             if value:
-                by_key.setdefault((kind, value), []).append((cid, name))
+                found = by_key.setdefault((kind, value), [])
+                if len(found) < MAX_PER_KEY:
+                    found.append((cid, name))
     names: dict[str, list[int]] = {}
     if by_name:
         keys = {p.full_name.casefold().strip() for p in people if p.full_name.strip()}
@@ -139,27 +148,36 @@ def record_possible(s: Session, candidate_id: int, possible: Sequence[tuple[int,
                     source: str) -> int:
     """Store possible duplicates of ``candidate_id`` (each pair once, lower id first);
     returns how many were new."""
-    if not possible:
-        return 0
-    pairs = {(min(candidate_id, other), max(candidate_id, other)): key
-             for other, key in possible if other != candidate_id}
+    return record_possible_many(s, [(candidate_id, possible)], source)
+
+
+def record_possible_many(s: Session,
+                         items: Sequence[tuple[int, Sequence[tuple[int, str]]]],
+                         source: str) -> int:
+    """``record_possible`` for a batch (one query for what is already there, one insert)."""
+    pairs: dict[tuple[int, int], str] = {}
+    for candidate_id, possible in items:
+        for other, key in possible:
+            if other != candidate_id:
+                pairs.setdefault((min(candidate_id, other), max(candidate_id, other)), key)
     if not pairs:
         return 0
-    existing = set(s.execute(select(PossibleDuplicate.candidate_id, PossibleDuplicate.other_id)
-                             .where(tuple_(PossibleDuplicate.candidate_id,
-                                           PossibleDuplicate.other_id).in_(list(pairs)))
-                             ).tuples())
-    added = 0
-    for (a, b), key in pairs.items():
-        if (a, b) in existing:
-            continue
-        s.add(PossibleDuplicate(candidate_id=a, other_id=b, key=key,
-                                reason=f"{KEY_WORDS.get(key, key)}, different names"
-                                if key != "name" else "Same name, no shared email or phone",
-                                source=source[:40]))
-        added += 1
-    return added
+    wanted = list(pairs)
+    existing: set[tuple[int, int]] = set()
+    for i in range(0, len(wanted), _CHUNK):
+        existing.update(s.execute(
+            select(PossibleDuplicate.candidate_id, PossibleDuplicate.other_id)
+            .where(tuple_(PossibleDuplicate.candidate_id, PossibleDuplicate.other_id)
+                   .in_(wanted[i:i + _CHUNK]))).tuples())
+    rows = [{"candidate_id": a, "other_id": b, "key": key, "source": source[:40],
+             "reason": (f"{KEY_WORDS.get(key, key)}, different names" if key != "name"
+                        else "Same name, no shared email or phone"),
+             "created_at": utcnow(), "resolved_at": None, "resolution": None}
+            for (a, b), key in pairs.items() if (a, b) not in existing]
+    if rows:
+        s.execute(insert(PossibleDuplicate), rows)
+    return len(rows)
 
 
 __all__ = ["KEY_WORDS", "Person", "Resolution", "fill_missing", "new_candidate",
-           "record_possible", "resolve"]
+           "record_possible", "record_possible_many", "resolve"]
