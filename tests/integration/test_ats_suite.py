@@ -159,7 +159,7 @@ def test_a_refused_sign_in_stops_the_service_with_the_reason(rig: Rig, arun: Any
 
 # The request that lists people, per ATS (a fault is aimed at it).
 PEOPLE_LIST = {"greenhouse": r"^/v3/candidates$", "lever": r"/opportunities$",
-               "workable": r"/candidates$", "bullhorn": r"/(search/Candidate|event/subscription)"}
+               "workable": r"/candidates$", "bullhorn": r"/search/Candidate$"}
 
 
 def _candidates_path(rig: Rig) -> str:
