@@ -25,7 +25,7 @@ def environment_help() -> str:
     lines = []
     for plugin in CONNECTORS:
         for name, meaning in plugin.env_vars:
-            lines.append(f"  {name:<28} {plugin.title}: {meaning}")
+            lines.append(f"  {name:<31} {plugin.title}: {meaning}")
     return "\n".join(lines)
 
 

@@ -51,7 +51,8 @@ def test_sync_once_collects_a_call_and_reports(tmp_path: Path, arun: Any) -> Non
         # run the CLI in a thread so this loop keeps serving the sandbox
         first = arun(_in_thread(_sync, tmp_path, env))
         assert first.returncode == 0, first.stdout + first.stderr
-        assert first.stdout.startswith("twilio: 1 calls,"), first.stdout
+        twilio = next(x for x in first.stdout.splitlines() if x.startswith("twilio:"))
+        assert twilio.startswith("twilio: 1 calls,"), first.stdout
         again = arun(_in_thread(_sync, tmp_path, env))
         assert again.returncode == 0
         conn = sqlite3.connect(tmp_path / "workspace.db")
@@ -90,4 +91,6 @@ def test_sync_help_documents_exit_status_and_every_connectors_environment() -> N
     assert "1 a connected service did not sync" in text
     names = [name for plugin in CONNECTORS for name, _ in plugin.env_vars]
     assert "TWILIO_AUTH_TOKEN" in names
+    assert {"MILO_GREENHOUSE_CLIENT_ID", "MILO_LEVER_API_KEY", "MILO_WORKABLE_ACCESS_TOKEN",
+            "MILO_BULLHORN_PASSWORD", "MILO_BULLHORN_API_BASE"} <= set(names)
     assert all(name in text for name in names)
