@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, Signal
 
 from milo_desktop.services.core.events import (
     ApplicationsChanged,
+    AtsChanged,
     CallUpdated,
     CandidatesChanged,
     ConnectivityChanged,
@@ -41,6 +42,7 @@ class EventBridge(QObject):
     taskFailed = Signal(str, object)  # task name, exception
     syncStatusChanged = Signal(str)  # service
     workerStateChanged = Signal(str)  # supervised worker's name
+    atsChanged = Signal(str)  # ATS service ("" for any): connections, jobs or links changed
 
     def __init__(self, bus: EventBus, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -60,6 +62,7 @@ class EventBridge(QObject):
             bus.subscribe(TaskFailed, lambda e: self.taskFailed.emit(e.name, e.error)),
             bus.subscribe(SyncStatusChanged, lambda e: self.syncStatusChanged.emit(e.service)),
             bus.subscribe(WorkerStateChanged, lambda e: self.workerStateChanged.emit(e.name)),
+            bus.subscribe(AtsChanged, lambda e: self.atsChanged.emit(e.service)),
         ]
 
     def close(self) -> None:

@@ -11,11 +11,6 @@ from milo_desktop.views.widgets.page_header import page_title
 
 # key → (title, what it will do). The line ends by saying when: a later release.
 LATER_SECTIONS: dict[str, tuple[str, str]] = {
-    "ats": (
-        "From ATS",
-        "Imports candidates and jobs from Greenhouse, Lever, Workable or Bullhorn and sends "
-        "results back to them.",
-    ),
     "email": (
         "Apply via Email",
         "Gives each interviewer its own apply address: résumés emailed there become "

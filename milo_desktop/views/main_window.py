@@ -26,6 +26,7 @@ from milo_desktop import __version__
 from milo_desktop.enums import NotificationKind
 from milo_desktop.services.notifications import NotificationRow
 from milo_desktop.views.analytics import AnalyticsSection
+from milo_desktop.views.ats import AtsSection
 from milo_desktop.views.authoring import AuthoringWizard
 from milo_desktop.views.candidates import DirectorySection, open_candidate_profile
 from milo_desktop.views.candidates.profile import ProfileDialog
@@ -78,7 +79,10 @@ class MainWindow(QMainWindow):
             self.sections.append((self.tr("Integrations"), self.integrations))
         # The rest of product.md's map: visible in the sidebar, each saying it comes later.
         self.later = {key: LaterSection(key) for key in
-                      ("ats", "email", "sourcing", "outreach", "data", "settings")}
+                      ("email", "sourcing", "outreach", "data", "settings")}
+        # Source Candidates → From ATS: a real screen, but without a Ctrl+N of its own (those
+        # count the sections above, in the order users learnt them).
+        self.ats = AtsSection(ctx)
 
         central = QWidget(self)
         outer = QVBoxLayout(central)
@@ -90,7 +94,7 @@ class MainWindow(QMainWindow):
         self.splitter.setHandleWidth(1)
         self.sidebar = self._build_sidebar()
         self.stack = QStackedWidget(self.splitter)
-        for widget in [w for _t, w in self.sections] + list(self.later.values()):
+        for widget in [w for _t, w in self.sections] + list(self.later.values()) + [self.ats]:
             self.stack.addWidget(widget)
         self.splitter.addWidget(self.sidebar)
         self.splitter.addWidget(self.stack)
@@ -152,8 +156,9 @@ class MainWindow(QMainWindow):
             (None, self.sections[2][0], 2, None, 0),
             (None, self.sections[3][0], 3, None, 1),  # Receptionists, of Inbound via Phone
         ]
+        entries.append((None, self.ats.title, self.ats_index(), None, 0))
         entries += [(None, self.later[k].title, later[k], None, 0)
-                    for k in ("ats", "email", "sourcing")]
+                    for k in ("email", "sourcing")]
         entries += [(self.tr("WORKSPACE"), self.sections[4][0], 4, None, 0),
                     (None, self.later["outreach"].title, later["outreach"], None, 0)]
         if self.integrations is not None:
@@ -345,6 +350,13 @@ class MainWindow(QMainWindow):
         if 0 <= index < self.stack.count():  # a section with no entry of its own
             self.stack.setCurrentIndex(index)
 
+    def ats_index(self) -> int:
+        """From ATS's place in the stack (after the sections and those that come later)."""
+        return len(self.sections) + len(self.later)
+
+    def show_ats(self) -> None:
+        self.show_section(self.ats_index())
+
     def _interviewers_tab(self) -> str:
         return self.interviewers.list_page.current_tab()
 
@@ -460,6 +472,7 @@ class MainWindow(QMainWindow):
         self.pipeline.restore_state()
         self.receptionists.restore_state()
         self.analytics.restore_state()
+        self.ats.restore_state()
         if self.integrations is not None:
             self.integrations.restore_state()
 
@@ -473,6 +486,7 @@ class MainWindow(QMainWindow):
         self.pipeline.save_state()
         self.receptionists.save_state()
         self.analytics.save_state()
+        self.ats.save_state()
         if self.integrations is not None:
             self.integrations.save_state()
         s.sync()
@@ -506,6 +520,7 @@ class MainWindow(QMainWindow):
             self.save_state()
         for _title, section in self.sections:
             section.close()  # stops their timers before the workspace goes away
+        self.ats.close()
         self.closing.emit()
         super().closeEvent(event)
 

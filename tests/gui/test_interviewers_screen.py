@@ -304,7 +304,7 @@ def test_open_interviewer_candidates_and_back(qtbot: Any, ctx: ViewContext,
     assert detail.title.text() == "Forklift Driver"
     assert detail.tabs.tabText(detail.tabs.currentIndex()) == "Candidates"
     assert [detail.tabs.tabText(i) for i in range(detail.tabs.count())] == [
-        "Candidates", "Overview", "Analytics"]
+        "Candidates", "Overview", "Analytics", "Integrations"]
     model = detail.model
     titles = [model.headerData(i, Qt.Orientation.Horizontal) for i in range(model.columnCount())]
     assert titles[:3] == ["Profile", "Resume", "Voice"]

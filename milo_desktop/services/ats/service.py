@@ -18,7 +18,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from milo_desktop.errors import ValidationProblem
-from milo_desktop.models import AtsJob, ExternalIdentity, Interviewer, QuarantinedRecord
+from milo_desktop.models import (
+    AtsJob,
+    ExternalIdentity,
+    Interviewer,
+    QuarantinedRecord,
+    SyncCursor,
+)
 from milo_desktop.services.ats import results
 from milo_desktop.services.ats.views import (
     DEFAULT_WRITE_BACK,
@@ -65,6 +71,7 @@ class AtsService:
         self.env: Mapping[str, str] = {}
         self.engine: Any = None  # the running SyncEngine (status, run_once, resume)
         self.outreach: Any = None  # OutreachService (invite the waiting people of a job)
+        self._last_success: dict[str, dt.datetime] = {}  # read with the cards
 
     def attach(self, specs: Sequence[AtsSpec], *, store: CredentialStore | None,
                env: Mapping[str, str], engine: Any = None, outreach: Any = None) -> None:
@@ -87,6 +94,7 @@ class AtsService:
     async def connections(self) -> list[AtsConnectionView]:
         """One card per ATS connector, in the registry's order."""
         counts = await self.db.read(_counts)
+        self._last_success = await self.db.read(_last_success)
         out = []
         for service, spec in self.specs.items():
             conn = await creds.load(spec, self.store, self.env)
@@ -108,8 +116,10 @@ class AtsService:
         status = None
         if self.engine is not None and service in getattr(self.engine, "services", []):
             status = self.engine.status(service)
-        if status is None:
-            return "idle", "Connected · not synced yet", None
+        if status is None:  # no background (a screenshot run): the last import on record
+            last = self._last_success.get(service)
+            return "idle", ("Connected · not synced yet" if last is None
+                            else f"Synced {ago(last, self.clock())}"), last
         state = str(status.state)
         if state == "idle":
             words = ("Connected · not synced yet" if status.last_sync_at is None
@@ -306,6 +316,8 @@ class AtsService:
         row from what the row holds and the sync engine's state)."""
         title = self.title(service)
         state, message, last = self._state(service, True)
+        if state == "not_configured":
+            return f"{title} · not connected", True
         if state in ("idle", "syncing"):
             if last is None and seen is None:
                 return f"{title} · not synced yet", False
@@ -318,6 +330,14 @@ class AtsService:
         report: SendReport = await self.db.write(functools.partial(
             results.queue_results, application_ids=list(application_ids), now=self.clock()))
         return report
+
+
+def _last_success(s: Session) -> dict[str, dt.datetime]:
+    """Each ATS's last complete import of people (its cursor's last success)."""
+    rows = s.execute(select(SyncCursor.service, SyncCursor.last_success_at)
+                     .where(SyncCursor.resource == "candidates",
+                            SyncCursor.last_success_at.is_not(None)))
+    return {service: when for service, when in rows if when is not None}
 
 
 def _counts(s: Session) -> dict[str, tuple[int, int, int, int]]:

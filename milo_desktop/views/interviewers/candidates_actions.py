@@ -1,6 +1,6 @@
 """The Candidates tab's action bar: what is selected ("3 selected", "All 10,000 matching
-selected") and the actions on it — Shortlist, Dismiss (with Undo), Nudge, Blast — plus the
-exports and score reports of ``ExportActions``.
+selected") and the actions on it — Shortlist, Dismiss (with Undo), Nudge, Blast, Send results
+to ATS — plus the exports and score reports of ``ExportActions``.
 
 "Select all N matching" never loads the rows: the bar keeps a flag and hands the service a
 ``ReviewSelection`` without ids, which the service resolves in SQL. Buttons are enabled from
@@ -62,6 +62,7 @@ class ReviewBar(ExportActions, QWidget):
         self.matching: int | None = None  # size of the filtered set, once counted
         self.busy = False
         self.undo_token: UndoToken | None = None
+        self.ats_provider: str | None = None  # the interviewer's linked ATS (page header)
         self.blast_dialog: QWidget | None = None
         self._count_generation = 0
         self.progress = ProgressStrip(parent)
@@ -95,13 +96,15 @@ class ReviewBar(ExportActions, QWidget):
         self.export_button.setMenu(export_menu)
         self.report_button = QPushButton(self.tr("Score report…"), self)
         self.report_button.setToolTip(self.tr("A PDF with every answer, score and note"))
+        self.send_ats_button = QPushButton(self.tr("Send to ATS"), self)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.selection_label)
         layout.addWidget(self.select_all_link)
         layout.addStretch(1)
         for button in (self.shortlist_button, self.dismiss_button, self.nudge_button,
-                       self.blast_button, self.export_button, self.report_button):
+                       self.blast_button, self.send_ats_button, self.export_button,
+                       self.report_button):
             layout.addWidget(button)
         self.shortlist_button.clicked.connect(self.shortlist)
         self.dismiss_button.clicked.connect(self.dismiss)
@@ -110,6 +113,7 @@ class ReviewBar(ExportActions, QWidget):
         self.export_csv_action.triggered.connect(lambda: self.export("csv"))
         self.export_json_action.triggered.connect(lambda: self.export("json"))
         self.report_button.clicked.connect(self.report)
+        self.send_ats_button.clicked.connect(self.send_results)
 
     # ----- selection ------------------------------------------------------------------------------
     def selected_rows(self) -> list[CandidateRow]:
@@ -216,6 +220,14 @@ class ReviewBar(ExportActions, QWidget):
         self.nudge_button.setEnabled(free and (
             self.all_matching or any(r.status in NUDGEABLE for r in rows)))
         self.blast_button.setEnabled(free and some)
+        ats = self.ats_provider
+        self.send_ats_button.setEnabled(free and some and ats is not None)
+        self.send_ats_button.setToolTip(
+            self.tr("Link this interviewer to an ATS job (Integrations tab) to send results "
+                    "back to it") if ats is None
+            else self.tr("Send the selected candidates' results to {ats}: a note with the "
+                         "scores, and the stage move the link's settings say").format(
+                ats=self.ctx.workspace.ats.title(ats)))
         self.export_button.setEnabled(free and loaded > 0)
         self.export_button.setToolTip(
             self.tr("Export the selected candidates") if some
@@ -312,6 +324,28 @@ class ReviewBar(ExportActions, QWidget):
             self.blast_dialog = self.ctx.windows.blast(self.ctx, list(ids), self.window())
 
         self._run(go(), "candidates.blast")
+
+    # ----- the ATS ---------------------------------------------------------------------------------
+    def set_ats(self, provider: str | None) -> None:
+        """The interviewer's linked ATS (None: not linked; Send to ATS is then disabled)."""
+        self.ats_provider = provider
+        self.update_actions()
+
+    def send_results(self) -> None:
+        selection, ats = self.selection(), self.ctx.workspace.ats
+        if selection is None or self.busy or self.ats_provider is None:
+            return
+        title = ats.title(self.ats_provider)
+
+        async def go() -> None:
+            self.progress.start(self.tr("Sending results to {ats}…").format(ats=title))
+            ids = await self.review.resolve(selection)
+            report = await ats.send_results(ids)
+            if isValid(self):
+                self.banner.say(self.tr("Send results to {ats}: {summary}.").format(
+                    ats=title, summary=report.describe()), problem=not report.queued)
+
+        self._run(go(), "candidates.send_results")
 
     # ----- running ---------------------------------------------------------------------------------
     def _run(self, coro: Coroutine[Any, Any, Any], name: str, *, quiet: bool = False) -> None:

@@ -35,6 +35,7 @@ from milo_desktop.views.interviewers.candidates_model import InterviewerCandidat
 from milo_desktop.views.interviewers.candidates_nav import TabNavigator
 from milo_desktop.views.interviewers.delegates import ROW_HEIGHT, TwoLineDelegate, profile_lines
 from milo_desktop.views.interviewers.detail_actions import InterviewerActions
+from milo_desktop.views.interviewers.integrations_tab import IntegrationsTab
 from milo_desktop.views.interviewers.list_page import SEARCH_DELAY_MS
 from milo_desktop.views.interviewers.readiness_line import ReadinessLine
 from milo_desktop.views.widgets.banner import Banner, run_reporting
@@ -129,6 +130,8 @@ class InterviewerPage(QWidget):
         self.tabs.addTab(self.overview, self.tr("Overview"))
         self.analytics = AnalyticsTab(ctx, self)
         self.tabs.addTab(self.analytics, self.tr("Analytics"))
+        self.integrations = IntegrationsTab(ctx, self)  # the linked ATS job and its settings
+        self.tabs.addTab(self.integrations, self.tr("Integrations"))
 
         self.header_actions = InterviewerActions(ctx, self)  # not "actions": QWidget.actions()
         heading = QHBoxLayout()
@@ -196,6 +199,7 @@ class InterviewerPage(QWidget):
         self.readiness.hide()
         self._run(self._load(interviewer_id), "interviewers.detail.load")
         self.analytics.load(interviewer_id)
+        self.integrations.load(interviewer_id)
 
     async def _load(self, interviewer_id: int) -> None:
         detail = await self.service.get(interviewer_id)
@@ -229,6 +233,8 @@ class InterviewerPage(QWidget):
         deadline = fmt.deadline_text(d.deadline, self.service.clock())
         self.meta.setText(" · ".join((d.slug, fmt.workflow_text(d.workflow), deadline)))
         self.readiness.load(d.id, d.status)
+        self.integrations.set_name(d.name)
+        self.review_bar.set_ats(d.ats_provider)
 
     def _fill_stage_filter(self, d: InterviewerDetail) -> None:
         self.stage_filter.clear()

@@ -31,6 +31,7 @@ SORT_PRESETS: tuple[tuple[str, str, bool], ...] = (
     (QT_TRANSLATE_NOOP(M, "Name Z–A"), "name", True),
 )
 DEFAULT_QUERY = PageQuery("recent", True, {"tab": "active"}, limit=100)
+AtsLine = Callable[[str, dt.datetime | None], tuple[str, bool]]
 
 
 def tab_of(status: InterviewerStatus) -> str:
@@ -56,7 +57,7 @@ class InterviewersModel(PagedTableModel[InterviewerRow]):
         Column("name", QT_TRANSLATE_NOOP(M, "Interviewer"), 250, sort="name", hideable=False),
         Column("workflow", QT_TRANSLATE_NOOP(M, "Workflow"), 130),
         Column("stats", QT_TRANSLATE_NOOP(M, "Stats"), 85, sort="candidates", align=RIGHT),
-        Column("ats", QT_TRANSLATE_NOOP(M, "ATS"), 80),
+        Column("ats", QT_TRANSLATE_NOOP(M, "ATS"), 160),
         Column("csat", QT_TRANSLATE_NOOP(M, "CSAT"), 50, align=CENTER),
         Column("spend", QT_TRANSLATE_NOOP(M, "Spend"), 118, align=RIGHT),
         Column("labels", QT_TRANSLATE_NOOP(M, "Labels"), 140),
@@ -67,9 +68,20 @@ class InterviewersModel(PagedTableModel[InterviewerRow]):
     )
 
     def __init__(self, fetch: Fetch, spawn: Spawn, query: PageQuery = DEFAULT_QUERY,
-                 parent: Any = None, clock: Callable[[], dt.datetime] | None = None) -> None:
+                 parent: Any = None, clock: Callable[[], dt.datetime] | None = None,
+                 ats_line: AtsLine | None = None) -> None:
         super().__init__(fetch, spawn, query, parent)
         self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
+        # (service, last seen) → ("Greenhouse · synced 2 min ago" or the problem, is a
+        # problem): AtsService.line, from the row and the sync state, no query per row.
+        self.ats_line = ats_line
+
+    def repaint_column(self, key: str) -> None:
+        """Redraw one column of the loaded rows (the ATS column after a sync round)."""
+        if self.rowCount():
+            column = self.column_index(key)
+            self.dataChanged.emit(self.index(0, column),
+                                  self.index(self.rowCount() - 1, column))
 
     def column_index(self, key: str) -> int:
         return next(i for i, c in enumerate(self.COLUMNS) if c.key == key)
@@ -95,6 +107,8 @@ class InterviewersModel(PagedTableModel[InterviewerRow]):
         if key == "ats":
             if row.ats_provider is None:
                 return "—"
+            if self.ats_line is not None:
+                return self.ats_line(row.ats_provider, row.ats_synced_at)[0]
             name = row.ats_provider.replace("_", " ").title()
             return f"{name} ✓" if row.ats_synced else fmt.tr("{name} · not synced").format(
                 name=name)
@@ -122,6 +136,9 @@ class InterviewersModel(PagedTableModel[InterviewerRow]):
                 return fmt.WARNING_COLOR
             if row.deadline is None or row.deadline < now:
                 return fmt.MUTED_COLOR
+        if (column.key == "ats" and row.ats_provider is not None and self.ats_line is not None
+                and self.ats_line(row.ats_provider, row.ats_synced_at)[1]):
+            return fmt.DANGER_COLOR
         if column.key == "spend" and fmt.over_budget(
                 row.spend_micros, row.spend_today_micros, row.budget_kind, row.budget_cents):
             return fmt.DANGER_COLOR
@@ -147,6 +164,13 @@ class InterviewersModel(PagedTableModel[InterviewerRow]):
             return text + "\n" + fmt.tr("Double-click or press F2 to change the budget.")
         if key == "csat":
             return csat_tooltip(row)
+        if key == "ats" and row.ats_provider is not None and self.ats_line is not None:
+            text, problem = self.ats_line(row.ats_provider, row.ats_synced_at)
+            when = (fmt.tr("The linked job was last synced {when}.").format(
+                when=fmt.local_date_text(row.ats_synced_at)) if row.ats_synced_at else "")
+            advice = (fmt.tr("Open From ATS (Source Candidates) to fix the connection.")
+                      if problem else fmt.tr("Its Integrations tab has the link's settings."))
+            return "\n".join(p for p in (text, when, advice) if p)
         if key == "ats" and row.ats_synced_at is not None:
             return fmt.tr("Last synced {when}").format(
                 when=fmt.local_date_text(row.ats_synced_at))

@@ -93,7 +93,8 @@ class InterviewersListPage(RowActions, QWidget):
 
         self.table = DataTable(self)
         self.model = InterviewersModel(self.service.page, ctx.spawn, DEFAULT_QUERY, self,
-                                       clock=lambda: self.service.clock())
+                                       clock=lambda: self.service.clock(),
+                                       ats_line=ctx.workspace.ats.line)
         self.table.setModel(self.model)
         self.table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
         self.table.setMouseTracking(True)
@@ -146,6 +147,8 @@ class InterviewersListPage(RowActions, QWidget):
         self.table.installEventFilter(self)
         self._spend_delegate.editRequested.connect(lambda index: self.edit_budget(index.row()))
         ctx.bridge.interviewersChanged.connect(self._on_changed)
+        for ats_news in (ctx.bridge.syncStatusChanged, ctx.bridge.atsChanged):  # ATS column
+            ats_news.connect(lambda _service: self.model.repaint_column("ats"))
         self._sync_sort_widgets()
 
     # ----- loading ----------------------------------------------------------------------------
