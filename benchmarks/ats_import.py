@@ -123,6 +123,10 @@ async def measure(url: str, base: str, creds: dict[str, str], conn: Any,
         return client
 
     job = AtsSync(ws.db, SPEC.service, SPEC.title, factory)
+    # As the app does at start (the Twilio plugin's chore): the CA bundle, loaded in a worker.
+    from milo_desktop.services.connectors.twilio.http import shared_ssl_context
+
+    await loop.run_in_executor(None, shared_ssl_context)
     beat = Heartbeat()
     beat.start()
     started = time.perf_counter()

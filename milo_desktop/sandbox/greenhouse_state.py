@@ -27,6 +27,19 @@ LAST = ("Abbott", "Bianchi", "Castro", "Dubois", "Eriksen", "Fischer", "Garcia",
         "Ivanova", "Jensen", "Kowalski", "Lindqvist", "Moreau", "Nakamura", "Okafor", "Patel",
         "Quispe", "Rossi", "Silva", "Tanaka", "Ueda", "Varga", "Weber", "Xu", "Young", "Zeller")
 DOMAINS = ("example.com", "example.net", "example.org")
+# Area codes for the fictional 555-01xx numbers: enough of them that seeded people rarely
+# share a number (a few hundred thousand people, ~20 000 numbers), as real applicants don't.
+AREA_CODES = (
+    201, 204, 207, 210, 214, 217, 220, 225, 228, 234, 239, 249, 252, 256, 262, 269, 273,
+    279, 289, 303, 306, 309, 313, 316, 319, 323, 326, 330, 334, 339, 343, 350, 353, 361,
+    365, 369, 385, 402, 405, 408, 412, 415, 418, 424, 430, 434, 438, 443, 448, 463, 469,
+    474, 479, 500, 503, 506, 509, 513, 516, 519, 522, 527, 530, 533, 540, 548, 559, 563,
+    567, 572, 575, 580, 584, 587, 601, 604, 607, 610, 614, 617, 620, 626, 630, 636, 641,
+    647, 656, 659, 662, 670, 678, 682, 689, 703, 706, 709, 714, 717, 720, 726, 730, 734,
+    740, 747, 754, 762, 769, 772, 775, 780, 784, 787, 802, 805, 808, 812, 815, 818, 821,
+    828, 831, 835, 840, 845, 849, 855, 858, 862, 865, 870, 876, 879, 901, 904, 907, 910,
+    914, 917, 920, 929, 934, 938, 941, 945, 949, 954, 970, 973, 979, 984, 989,
+)
 
 
 def stamp(when: dt.datetime) -> str:
@@ -154,7 +167,7 @@ class GreenhouseState:
             first, last = rng.choice(FIRST), rng.choice(LAST)
             cid = cands.next_id
             email = f"{first.lower()}.{last.lower()}.{cid}@{DOMAINS[i % 3]}"
-            phone = f"+1 202-555-01{rng.randrange(100):02d}"
+            phone = f"+1 {rng.choice(AREA_CODES)}-555-01{rng.randrange(100):02d}"
             cands.add({"first_name": first, "last_name": last, "company": None,
                        "title": None, "is_private": False, "created_at": t, "updated_at": t,
                        "last_activity_at": t,

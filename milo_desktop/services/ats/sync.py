@@ -16,7 +16,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from milo_desktop.enums import CandidateSource
@@ -138,8 +138,6 @@ class AtsSync:
 
 
 def _tie_all(s: Session, service: str, interviewers: list[int]) -> None:
-    from sqlalchemy import select
-
     for job in s.scalars(select(AtsJob).where(AtsJob.provider == service,
                                               AtsJob.interviewer_id.in_(interviewers))):
         tie_job(s, job)
@@ -147,8 +145,6 @@ def _tie_all(s: Session, service: str, interviewers: list[int]) -> None:
 
 def _synced(s: Session, service: str, now: dt.datetime) -> list[int]:
     """Linked interviewers of this ATS: synced now (the Interviewers table's ATS column)."""
-    from sqlalchemy import select
-
     ids = list(s.scalars(select(Interviewer.id).where(Interviewer.ats_provider == service)))
     if ids:
         s.execute(update(Interviewer).where(Interviewer.id.in_(ids)).values(ats_synced_at=now))

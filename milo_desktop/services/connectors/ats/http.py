@@ -39,6 +39,7 @@ from milo_desktop.services.connectors.errors import (
     ProviderError,
     RateLimited,
 )
+from milo_desktop.services.connectors.twilio.http import shared_ssl_context
 
 log = logging.getLogger(__name__)
 
@@ -160,7 +161,10 @@ class AtsHttp:
         self.auth = auth
         self.policy = policy or RetryPolicy()
         self.sleep = sleep
-        self._client = client or httpx.AsyncClient(timeout=timeout, follow_redirects=False)
+        # One shared TLS context: building one loads the CA bundle (60-200 ms), which must not
+        # happen per round on the GUI thread (the Twilio plugin warms it in a worker).
+        self._client = client or httpx.AsyncClient(timeout=timeout, follow_redirects=False,
+                                                   verify=shared_ssl_context())
         self.hosts = {urlsplit(self.base_url).netloc, *extra_hosts}
         self.auth_message = auth_message or (
             f"{title} refused the credentials. Check them under From ATS → {title}; "
