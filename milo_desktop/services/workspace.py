@@ -13,6 +13,7 @@ from milo_desktop.services.applications.service import ApplicationsService
 from milo_desktop.services.ats import AtsService
 from milo_desktop.services.authoring import AuthoringService
 from milo_desktop.services.candidates import CandidateService
+from milo_desktop.services.candidates.duplicates import DuplicatesService
 from milo_desktop.services.core.database import Database
 from milo_desktop.services.core.events import EventBus
 from milo_desktop.services.core.tasks import TaskRegistry
@@ -34,6 +35,7 @@ class Workspace:
     search: SearchService = field(init=False)
     interviewers: InterviewerService = field(init=False)
     candidates: CandidateService = field(init=False)
+    duplicates: DuplicatesService = field(init=False)  # "Possible duplicates", merge, undo
     notifications: NotificationService = field(init=False)
     spend: SpendService = field(init=False)
     pipeline: PipelineService = field(init=False)
@@ -55,6 +57,7 @@ class Workspace:
         self.search = SearchService(self.db)
         self.interviewers = InterviewerService(self.db, self.bus)
         self.candidates = CandidateService(self.db, self.bus)
+        self.duplicates = DuplicatesService(self.db, self.bus)
         self.notifications = NotificationService(self.db, self.bus)
         self.spend = SpendService(self.db)
         self.pipeline = PipelineService(self.db, self.bus)

@@ -5,6 +5,10 @@ off the GUI thread; the copy is what the stage result points at (``recording_pat
 the stage's source file: a recording for a call, the résumé here). A file that cannot be
 read is quarantined with its reason — the copy stays, so nothing the recruiter attached is
 lost — and the ValidationProblem reaches the UI as a clear message.
+
+The kept copy's SHA-256 is stored on the stage result (``file_sha256``): the same file attached
+again for the same candidate, on any of their applications, is refused before anything is
+scored or kept ("This résumé is already on Dana Lopez's profile (added 3 Dec 2026)").
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import errno
+import hashlib
 import json
 import re
 import shutil
@@ -19,13 +24,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from milo_desktop.enums import StageKind, StageStatus
 from milo_desktop.errors import DiskFull, ValidationProblem
 from milo_desktop.files import open_private, private_dir
-from milo_desktop.models import Application, Stage, StageResult
+from milo_desktop.models import Application, Candidate, Stage, StageResult
 from milo_desktop.models.base import utcnow
 from milo_desktop.services.applications.results import StageAdvance, StageEvaluation, fold_stage
 from milo_desktop.services.applications.service import ApplicationsService, StageJob
@@ -94,6 +99,39 @@ def keep_copy(source: Path, folder: Path, application_id: int, now: dt.datetime)
     return target
 
 
+def file_sha256(path: Path) -> str:
+    """The file's content hash (hex); blocking."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 16), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def already_attached(s: Session, application_id: int, sha256: str) -> str | None:
+    """Why this content cannot be attached for the application's candidate (it already is on
+    their profile), or None."""
+    candidate_id = select(Application.candidate_id).where(
+        Application.id == application_id).scalar_subquery()
+    row = s.execute(
+        select(Candidate.full_name, StageResult.completed_at, StageResult.started_at)
+        .join(Application, Application.id == StageResult.application_id)
+        .join(Candidate, Candidate.id == Application.candidate_id)
+        .where(StageResult.file_sha256 == sha256, Application.candidate_id == candidate_id)
+        .order_by(StageResult.id).limit(1)).first()
+    if row is None:
+        return None
+    name, completed, started = row
+    when = completed or started
+    added = f" (added {_day(when)})" if when is not None else ""
+    return f"This résumé is already on {name}'s profile{added}."
+
+
+def _day(moment: dt.datetime) -> str:
+    local = moment.astimezone()
+    return f"{local.day} {local:%b %Y}"
+
+
 @dataclass(frozen=True)
 class ResumeOutcome:
     advance: StageAdvance
@@ -111,6 +149,8 @@ class ResumeService:
         self.folder = Path(data_dir) / "resumes"
         self.applications = applications
         self.clock = clock
+        # Check-then-store of a content hash, one attach at a time per candidate.
+        self._locks: dict[int, asyncio.Lock] = {}
 
     async def attach(self, application_id: int, path: str | Path) -> StageAdvance:
         """Keep a copy of the résumé, read it, score the Résumé stage's requirements, store.
@@ -120,12 +160,28 @@ class ResumeService:
 
     async def attach_detailed(self, application_id: int, path: str | Path) -> ResumeOutcome:
         """``attach``, also returning the evaluation (what the résumé dialog lists)."""
-        stage_id = await self.db.read(lambda s: resume_stage_id(s, application_id))
-        source = Path(path)
+        stage_id, candidate_id = await self.db.read(
+            lambda s: (resume_stage_id(s, application_id),
+                       s.scalar(select(Application.candidate_id)
+                                .where(Application.id == application_id)) or 0))
+        lock = self._locks.setdefault(candidate_id, asyncio.Lock())
+        async with lock:
+            return await self._attach(application_id, stage_id, Path(path))
+
+    async def _attach(self, application_id: int, stage_id: int, source: Path) -> ResumeOutcome:
         now = self.clock()
         kept: Path | None = None
         try:
             kept = await asyncio.to_thread(keep_copy, source, self.folder, application_id, now)
+            sha256 = await asyncio.to_thread(file_sha256, kept)
+        except ValidationProblem as exc:
+            await self._quarantine(application_id, source, kept, exc)
+            raise
+        twice = await self.db.read(lambda s: already_attached(s, application_id, sha256))
+        if twice:  # nothing is added twice: not the copy, not a score
+            await asyncio.to_thread(kept.unlink, missing_ok=True)
+            raise ValidationProblem(twice)
+        try:
             found: ResumeText = await asyncio.to_thread(extract_text, kept, name=source.name)
         except ValidationProblem as exc:
             await self._quarantine(application_id, source, kept, exc)
@@ -141,6 +197,10 @@ class ResumeService:
 
         advance = await self.applications.run_evaluation(job, evaluate, transcript=found.text,
                                                          recording_path=str(kept))
+        await self.db.write(lambda s: s.execute(
+            update(StageResult).where(StageResult.application_id == application_id,
+                                      StageResult.stage_id == stage_id)
+            .values(file_sha256=sha256)))
         return ResumeOutcome(advance, made[-1], kept, found)
 
     async def _quarantine(self, application_id: int, source: Path, kept: Path | None,
