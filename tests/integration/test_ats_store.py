@@ -165,3 +165,12 @@ def test_send_results_says_why_it_skips(workspace: Workspace, arun: Any) -> None
     report = arun(workspace.ats.send_results([app, unlinked, pending]))
     assert report.queued == 1
     assert report.skipped == {NOT_LINKED: [unlinked], NO_RESULTS: [pending]}
+
+
+def test_the_profile_says_which_ats_and_which_job(workspace: Workspace, arun: Any) -> None:
+    workspace.db.run_sync(lambda s: apply_jobs(s, GH, [JOB], NOW), write=True)
+    (cid,) = store(workspace, [person("1", "Ana", "Lopez", "ana@example.com")]).created
+    profile = arun(workspace.candidates.profile(cid))
+    assert profile.at_ats == (("greenhouse", "Forklift Operator", "Applied", "active"),)
+    store(workspace, [person("1", "Ana", "Lopez", "ana@example.com", status="rejected")])
+    assert arun(workspace.candidates.profile(cid)).at_ats[0][3] == "rejected"

@@ -142,7 +142,27 @@ def _load_profile(s: Session, candidate_id: int) -> CandidateProfile:
         notes,
         messages,
         shares_phone_with(s, c),
+        at_ats(s, c.id),
     )
+
+
+def at_ats(s: Session, candidate_id: int, limit: int = 10) -> tuple[
+        tuple[str, str, str | None, str], ...]:
+    """The person's applications at the connected ATSs: which ATS, which job, which stage."""
+    from milo_desktop.models import AtsJob, ExternalIdentity
+
+    rows = s.execute(
+        select(ExternalIdentity.provider, AtsJob.title, ExternalIdentity.job_external_id,
+               ExternalIdentity.stage_name, ExternalIdentity.status,
+               ExternalIdentity.deleted_at)
+        .outerjoin(AtsJob, (AtsJob.provider == ExternalIdentity.provider)
+                   & (AtsJob.external_id == ExternalIdentity.job_external_id))
+        .where(ExternalIdentity.candidate_id == candidate_id,
+               ExternalIdentity.kind == "application")
+        .order_by(ExternalIdentity.updated_at.desc(), ExternalIdentity.id.desc()).limit(limit))
+    return tuple((provider, title or f"job {job or '?'}", stage,
+                  "removed" if deleted else (status or "active"))
+                 for provider, title, job, stage, status, deleted in rows)
 
 
 def shares_phone_with(s: Session, c: Candidate, limit: int = 5) -> tuple[str, ...]:

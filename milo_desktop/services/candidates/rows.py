@@ -156,3 +156,6 @@ class CandidateProfile:
     # Other people in the directory with this phone number (a household, a reassigned number
     # or a duplicate): callers are never linked on the phone alone, so the recruiter is told.
     shares_phone_with: tuple[str, ...] = ()
+    # Where the person is at the connected ATSs: ("greenhouse", "Forklift Operator",
+    # "Phone Screen", "active" / "rejected" / "hired" / "removed"), one per ATS application.
+    at_ats: tuple[tuple[str, str, str | None, str], ...] = ()

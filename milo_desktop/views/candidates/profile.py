@@ -317,6 +317,12 @@ class ProfileDialog(QDialog):
                     ats=(p.ats_provider or "ATS").title(), id=p.ats_candidate_id
                 )
             )
+        states = {"rejected": self.tr(" — rejected"), "hired": self.tr(" — hired"),
+                  "removed": self.tr(" — removed at the ATS")}
+        for provider, job, stage, status in p.at_ats[:3]:
+            where = job + (f" ({stage})" if stage else "")
+            facts.append(self.tr("At {ats}: {job}{status}").format(
+                ats=provider.title(), job=where, status=states.get(status, "")))
         self.facts.setText("  ·  ".join(facts))
         self.shared_phone.setText(self.tr("⚠ Shares a phone number with {names}.").format(
             names=", ".join(p.shares_phone_with)) if p.shares_phone_with else "")
