@@ -167,12 +167,15 @@ class GreenhouseState:
             first, last = rng.choice(FIRST), rng.choice(LAST)
             cid = cands.next_id
             email = f"{first.lower()}.{last.lower()}.{cid}@{DOMAINS[i % 3]}"
-            phone = f"+1 {rng.choice(AREA_CODES)}-555-01{rng.randrange(100):02d}"
+            # Only fictional numbers may be seeded (555-01xx: 100 per area code), so only one
+            # person in ten has one: a few hundred thousand people barely share a number.
+            phone = (f"+1 {rng.choice(AREA_CODES)}-555-01{rng.randrange(100):02d}"
+                     if i % 10 == 0 else None)
             cands.add({"first_name": first, "last_name": last, "company": None,
                        "title": None, "is_private": False, "created_at": t, "updated_at": t,
                        "last_activity_at": t,
                        "email_addresses": [{"value": email, "type": "personal"}],
-                       "phone_numbers": [{"value": phone, "type": "mobile"}],
+                       "phone_numbers": [{"value": phone, "type": "mobile"}] if phone else [],
                        "addresses": [], "website_addresses": [], "social_media_addresses": [],
                        "tags": []})
             self.updated[cid] = ts

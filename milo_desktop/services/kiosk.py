@@ -30,6 +30,7 @@ from milo_desktop.enums import (
 from milo_desktop.errors import ValidationProblem
 from milo_desktop.models import Application, AuditEntry, Candidate, Interviewer, Stage, StageResult
 from milo_desktop.services.applications.service import ApplicationsService
+from milo_desktop.services.candidates.identity import note_lookalikes
 from milo_desktop.services.core.database import Database
 from milo_desktop.services.core.events import CandidatesChanged, EventBus
 from milo_desktop.services.flows.config import to_e164
@@ -268,6 +269,7 @@ class KioskService:
                                       updated_at=now)
                 s.add(candidate)
                 s.flush()
+                note_lookalikes(s, candidate, "kiosk")
             else:  # fill blanks only: the directory's details may be newer than a kiosk's
                 candidate.email = candidate.email or checked.email
                 candidate.phone_e164 = candidate.phone_e164 or checked.phone_e164
@@ -320,7 +322,7 @@ class KioskService:
         if iv is None:
             raise ValidationProblem("This interviewer no longer exists.")
         stage = _form_stage(iv, stage_id)
-        # Same email, or same phone AND name: never the phone alone (pipeline/matching.py).
+        # Same email or phone AND name: never a key alone (pipeline/matching.py).
         candidate = match_caller(s, person.phone_e164, person.email, person.name).candidate
         app = None if candidate is None else s.scalars(select(Application).where(
             Application.candidate_id == candidate.id,

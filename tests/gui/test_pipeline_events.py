@@ -140,7 +140,7 @@ def test_a_same_phone_caller_with_another_name_is_a_possible_match(
     qtbot.waitUntil(lambda: dialog.detail is not None and dialog.detail.row.id == call,
                     timeout=10_000)
     text = dialog.candidate_line.text()
-    assert text.startswith("Possible match: Elizabeth Kumar (same phone).")
+    assert text.startswith("Possible match: Elizabeth Kumar (same phone or email).")
     assert "In your directory as" not in text
 
     ingest = dialog.open_ingest()

@@ -266,8 +266,8 @@ def test_ingest_links_existing_candidate(workspace: Workspace, svc: PipelineServ
     if match == "phone":  # the same number and the same name (give or take case)
         existing = make_candidate(workspace, "caller 04", "other@x.example",
                                   phone_e164="+12145550004")
-    else:
-        existing = make_candidate(workspace, "Known Person", "CALLER04@mail.example")
+    else:  # the same email and a name that agrees
+        existing = make_candidate(workspace, "Caller 04", "CALLER04@mail.example")
     make_application(workspace, existing, ids["fork"])
     before = _count(workspace, Candidate)
     result = arun(svc.ingest(ids["calls"][4], ids["fork"]))
@@ -275,6 +275,20 @@ def test_ingest_links_existing_candidate(workspace: Workspace, svc: PipelineServ
     assert result.already_invited and result.outbox_id is None
     assert _count(workspace, Candidate) == before
     assert _count(workspace, OutboxItem) == 0
+
+
+def test_ingest_never_links_the_same_email_under_another_name(
+        workspace: Workspace, svc: PipelineService, arun: Any) -> None:
+    """Issue 11: a key match whose names differ is a possible duplicate, never a link."""
+    from milo_desktop.models import PossibleDuplicate
+
+    ids = seed(workspace)
+    existing = make_candidate(workspace, "Known Person", "CALLER04@mail.example")
+    result = arun(svc.ingest(ids["calls"][4], ids["fork"]))
+    assert result.candidate_created and result.candidate_id != existing
+    pair = workspace.db.run_sync(lambda s: s.scalars(select(PossibleDuplicate)).one())
+    assert {pair.candidate_id, pair.other_id} == {existing, result.candidate_id}
+    assert pair.key == "email" and pair.source == "call"
 
 
 def test_ingest_refuses_unusable_interviewers(workspace: Workspace, svc: PipelineService,

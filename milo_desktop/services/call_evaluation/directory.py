@@ -20,6 +20,7 @@ from milo_desktop.models import (
     Receptionist,
 )
 from milo_desktop.services.accepting import interviewer_accepts
+from milo_desktop.services.candidates.identity import note_lookalikes
 from milo_desktop.services.pipeline import INVITATION
 from milo_desktop.services.pipeline.listing import call_candidate
 
@@ -69,6 +70,7 @@ def _new_candidate(s: Session, call: InboundCall, now: dt.datetime) -> Candidate
     )
     s.add(candidate)
     s.flush()
+    note_lookalikes(s, candidate, "call")
     return candidate
 
 

@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 from milo_desktop.enums import CandidateSource
 from milo_desktop.models import Candidate, PossibleDuplicate
 from milo_desktop.models.base import utcnow
-from milo_desktop.services.pipeline.matching import names_agree
+from milo_desktop.services.candidates.names import names_agree
 
 KEY_WORDS = {"email": "Same email", "phone": "Same phone", "linkedin": "Same LinkedIn profile",
              "name": "Same name"}
@@ -179,5 +179,15 @@ def record_possible_many(s: Session,
     return len(rows)
 
 
-__all__ = ["KEY_WORDS", "Person", "Resolution", "fill_missing", "new_candidate",
+def note_lookalikes(s: Session, c: Candidate, source: str) -> int:
+    """A person just created by one of the one-at-a-time sources (a call, the kiosk, an
+    emailed application): anyone sharing a key with them goes to Possible duplicates."""
+    res = resolve(s, [Person(c.full_name, c.email, c.phone_e164, c.linkedin_url)])[0]
+    possible = [(cid, key) for cid, key in res.possible if cid != c.id]
+    if res.candidate_id is not None and res.candidate_id != c.id:
+        possible.append((res.candidate_id, "email" if c.email else "phone"))
+    return record_possible(s, c.id, possible, source)
+
+
+__all__ = ["KEY_WORDS", "Person", "Resolution", "fill_missing", "new_candidate", "note_lookalikes",
            "record_possible", "record_possible_many", "resolve"]

@@ -30,6 +30,7 @@ from milo_desktop.models import (
     ReceptionistInterviewer,
 )
 from milo_desktop.services.accepting import refusal
+from milo_desktop.services.candidates.identity import note_lookalikes
 from milo_desktop.services.pipeline.listing import interviewer_usable, unverified_warning
 from milo_desktop.services.pipeline.matching import call_match
 from milo_desktop.services.pipeline.rows import (
@@ -119,6 +120,7 @@ def ingest(s: Session, call_id: int, interviewer_id: int, now: dt.datetime, *,
         )
         s.add(candidate)
         s.flush()
+        note_lookalikes(s, candidate, "call")
     call.candidate_id = candidate.id
     call.review = CallReview.APPROVED
     call.routed_interviewer_id = iv.id

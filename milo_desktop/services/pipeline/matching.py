@@ -1,43 +1,21 @@
-"""Who a caller is in the directory. A caller is linked to a candidate by the same email, or by
-the same E.164 phone when the names agree too; the same phone under a different name is only a
-*possible* match ("Possible match: Elizabeth Kumar (same phone)"), never linked by itself —
+"""Who a caller is in the directory. A caller is linked to a candidate by the same email or the
+same E.164 phone when the names agree too (a caller who gave no name: by the email, or the
+phone); the same phone or email under a different name is only a *possible* match
+("Possible match: Elizabeth Kumar (same phone or email)"), never linked by itself —
 families and flatmates share numbers, and numbers are reassigned. Ingest then asks whether to
 use that person or add a new one."""
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from milo_desktop.models import Candidate, InboundCall
+from milo_desktop.services.candidates.names import names_agree
 
 _PHONE_MATCHES = 5  # people sharing one number are a handful; look at a few
-
-
-def _words(name: str) -> list[str]:
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return "".join(c if c.isalnum() else " " for c in plain).split()
-
-
-def _same_word(x: str, y: str) -> bool:
-    # An initial stands for the word it starts ("R." for "Ruiz").
-    return x == y or (len(x) == 1 and y.startswith(x)) or (len(y) == 1 and x.startswith(y))
-
-
-def names_agree(a: str, b: str) -> bool:
-    """The same person's name, give or take case, accents, punctuation, a middle name and
-    initials: first and last words agree ("Keisha Haddad" / "keisha m. haddad" /
-    "Keisha H."). An empty name agrees with nothing."""
-    wa, wb = _words(a), _words(b)
-    if not wa or not wb:
-        return False
-    if len(wa) == 1 or len(wb) == 1:
-        return wa == wb
-    return _same_word(wa[0], wb[0]) and _same_word(wa[-1], wb[-1])
 
 
 @dataclass(frozen=True)
@@ -59,12 +37,15 @@ def match_caller(s: Session, phone: str | None, email: str | None, name: str) ->
         agreeing = [c for c in by_phone if not name.strip() or names_agree(c.full_name, name)]
         if agreeing:
             return CallerMatch(agreeing[0])
+    by_email = None
     if email and email.strip():
-        found = s.scalars(select(Candidate).where(Candidate.email == email.strip().lower())
-                          .order_by(Candidate.id).limit(1)).first()
-        if found is not None:
-            return CallerMatch(found)
-    return CallerMatch(possible=by_phone[0] if by_phone else None)
+        by_email = s.scalars(select(Candidate).where(Candidate.email == email.strip().lower())
+                             .order_by(Candidate.id).limit(1)).first()
+        # The same email under another name is only possible too (a shared family address,
+        # a typo): never linked by itself (issue 11: one person, many sources).
+        if by_email is not None and (not name.strip() or names_agree(by_email.full_name, name)):
+            return CallerMatch(by_email)
+    return CallerMatch(possible=by_phone[0] if by_phone else by_email)
 
 
 def call_match(s: Session, call: InboundCall) -> tuple[CallerMatch, bool]:
@@ -74,3 +55,6 @@ def call_match(s: Session, call: InboundCall) -> tuple[CallerMatch, bool]:
         if linked is not None:
             return CallerMatch(linked), True
     return match_caller(s, call.from_e164, call.email, call.caller_name or ""), False
+
+
+__all__ = ["CallerMatch", "call_match", "match_caller", "names_agree"]

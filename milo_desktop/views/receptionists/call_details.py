@@ -215,9 +215,9 @@ class CallDetailsDialog(QDialog):
             f"color: {theme.current().warning};" if c is None and d.possible_match
             else "color: palette(placeholder-text);")
         if c is None and d.possible_match is not None:
-            # Same phone, another name: never taken for the same person without asking.
+            # Same phone or email, another name: never taken for the same person without asking.
             self.candidate_line.setText(self.tr(
-                "Possible match: {name} (same phone). Ingest asks whether this caller is "
+                "Possible match: {name} (same phone or email). Ingest asks whether this caller is "
                 "{name} or someone new.").format(name=d.possible_match.full_name))
         elif c is None:
             self.candidate_line.setText(self.tr("Not in your directory yet: Ingest adds them."))

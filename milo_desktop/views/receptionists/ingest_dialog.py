@@ -91,7 +91,7 @@ class IngestDialog(QDialog):
         self.as_new = QRadioButton(self.tr("{caller}, a new person in your directory").format(
             caller=caller), self.person_box)
         self.as_match = QRadioButton(self.tr("{name}, already in your directory (same phone "
-                                             "number, another name)").format(name=possible or ""),
+                                             "number or email, another name)").format(name=possible or ""),
                                      self.person_box)
         self.as_new.setChecked(True)  # a phone number alone never makes two people one
         person = QVBoxLayout(self.person_box)
