@@ -105,6 +105,12 @@ class AtsCard(ActionCard):
         self.connect_button.setProperty("primary", not view.connected)
         self.connect_button.style().polish(self.connect_button)
         self.env_label.setVisible(view.from_env)
+        if view.from_env and view.base_url.startswith(("http://127.0.0.1", "http://localhost")):
+            # Demo mode (or a test rig): the "ATS" is a sandbox served by this computer.
+            self.env_label.setText(self.tr("A demo {ats} on this computer").format(
+                ats=view.title))
+        elif view.from_env:
+            self.env_label.setText(self.tr("Connected through environment variables"))
         self._set_busy(self._busy)
 
     def state_word(self, view: AtsConnectionView) -> str:
