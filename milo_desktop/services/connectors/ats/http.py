@@ -254,6 +254,7 @@ class AtsHttp:
                     "Milo Desktop will try again shortly.", status=status, request=line,
                     answer=resp.text, detail=f"{line}: HTTP {status} after {attempt} tries")
             delay = self.policy.delay(attempt, hinted)
+            self._paused_until = 0.0  # this wait honours the answer; no second wait on top
             log.info("%s %s: HTTP %s, retry %d in %.1f s", self.service, line, status,
                      attempt, delay)
             await self.sleep(delay)
