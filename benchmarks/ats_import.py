@@ -127,6 +127,11 @@ async def measure(url: str, base: str, creds: dict[str, str], conn: Any,
     from milo_desktop.services.connectors.twilio.http import shared_ssl_context
 
     await loop.run_in_executor(None, shared_ssl_context)
+    # As the app does once started (app/heap.py): the start-up heap frozen, full passes rare.
+    from milo_desktop.app.heap import defer_full_collections, settle_heap
+
+    settle_heap()
+    defer_full_collections()
     beat = Heartbeat()
     beat.start()
     started = time.perf_counter()

@@ -39,3 +39,24 @@ def test_a_queued_email_says_it_waits_for_an_email_account(
         "from_address": "jobs@agency.example", "from_name": ""})), write=True)
     page.set_rows(arun(ws.candidates.profile(cid)).messages)
     assert model.data(model.index(0, 4)) == "Queued"
+
+
+def test_results_sent_to_an_ats_read_as_a_write_to_it(qtbot: Any, sqlite_workspace: Workspace,
+                                                     arun: Any) -> None:
+    """Issue 11: "Sent to Greenhouse: note, moved to Phone Screen" in the contact history."""
+    from milo_desktop.enums import Channel, Direction, MessageStatus
+    from milo_desktop.models import Message
+
+    ws = sqlite_workspace
+    cid = make_candidate(ws, "Ana Sent")
+    ws.db.run_sync(lambda s: s.add(Message(
+        candidate_id=cid, channel=Channel.ATS, direction=Direction.OUTBOUND,
+        purpose="ats_result", to_addr="greenhouse", status=MessageStatus.SENT,
+        subject="Sent to Greenhouse: note, moved to Phone Screen")), write=True)
+    page = HistoryPage()
+    qtbot.addWidget(page)
+    page.set_rows(arun(ws.candidates.profile(cid)).messages)
+    model = page.model
+    assert model.data(model.index(0, 1)) == "ATS · Greenhouse"
+    assert model.data(model.index(0, 2)) == "Results to the ATS"
+    assert model.data(model.index(0, 3)) == "Sent to Greenhouse: note, moved to Phone Screen"

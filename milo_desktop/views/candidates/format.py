@@ -77,6 +77,7 @@ CHANNEL_LABELS = {
     Channel.EMAIL: QT_TRANSLATE_NOOP("Candidates", "Email"),
     Channel.SMS: QT_TRANSLATE_NOOP("Candidates", "SMS"),
     Channel.VOICE: QT_TRANSLATE_NOOP("Candidates", "Call"),
+    Channel.ATS: QT_TRANSLATE_NOOP("Candidates", "ATS"),
 }
 # Which way it goes, never how it fared ("Sent" beside a queued email was a lie): the Status
 # column says that.
@@ -102,6 +103,11 @@ def label(table: Mapping[Any, str], value: object) -> str:
     return _tr(text) if text is not None else str(value)
 
 
+_PURPOSES = {"ats_result": QT_TRANSLATE_NOOP("Candidates", "Results to the ATS")}
+
+
 def purpose_text(purpose: str) -> str:
     """Outreach purposes are stored as words ("invitation", "final_nudge")."""
+    if purpose in _PURPOSES:
+        return _tr(_PURPOSES[purpose])
     return _tr(purpose.replace("_", " ").capitalize()) if purpose else ""

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from milo_desktop.enums import MessageStatus
+from milo_desktop.enums import Channel, MessageStatus
 from milo_desktop.services.candidates import MessageView
 from milo_desktop.views import theme
 from milo_desktop.views.candidates.format import (
@@ -96,6 +96,8 @@ class MessagesModel(QAbstractTableModel):
             if col == 0:
                 return local_datetime(m.created_at)
             if col == 1:
+                if m.channel == Channel.ATS:  # written to the ATS, not sent to the person
+                    return f"{label(CHANNEL_LABELS, m.channel)} · {m.to_addr.title()}"
                 return (
                     f"{label(CHANNEL_LABELS, m.channel)} · {label(DIRECTION_LABELS, m.direction)}"
                 )
