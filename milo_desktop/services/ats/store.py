@@ -28,7 +28,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.orm import Session
 
 from milo_desktop.enums import CandidateSource
@@ -93,6 +93,19 @@ def _e164(raw: str) -> str | None:
     return to_e164(raw)
 
 
+def reserve_ids(s: Session, table: str, n: int) -> list[int]:
+    """``n`` new primary keys for ``table``, so a page's rows go in as one plain executemany
+    (``INSERT … RETURNING`` in parameter order runs row by row on SQLite). On SQLite the
+    workspace's single writer thread holds the write transaction; on PostgreSQL the ids come
+    from the table's own sequence, safe beside other writers."""
+    if s.get_bind().dialect.name == "postgresql":
+        return list(s.scalars(text(
+            f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "
+            "FROM generate_series(1, :n)"), {"n": n}))
+    top = s.scalar(text(f"SELECT COALESCE(MAX(id), 0) FROM {table}")) or 0
+    return list(range(int(top) + 1, int(top) + 1 + n))
+
+
 def person_of(r: CandidateRecord) -> Person:
     name = " ".join(x for x in (r["first_name"], r["last_name"]) if x).strip()
     phone = next((p for p in (_e164(raw) for raw in r["phones"][:3]) if p), None)
@@ -147,8 +160,9 @@ def apply_candidates(s: Session, provider: str, records: Sequence[Mapping[str, A
                          "ats_candidate_id": r["id"], "created_at": now, "updated_at": now})
         new_index.append(i)
     if new_rows:
-        ids = list(s.scalars(insert(Candidate).returning(Candidate.id, sort_by_parameter_order=True),
-                             new_rows))
+        ids = reserve_ids(s, "candidates", len(new_rows))
+        s.execute(insert(Candidate), [{"id": i, **row} for i, row in zip(ids, new_rows,
+                                                                          strict=True)])
         for i, cid in zip(new_index, ids, strict=True):
             known[fresh[i]["id"]] = cid
             out.created.append(cid)
