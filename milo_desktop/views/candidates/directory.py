@@ -26,10 +26,12 @@ from milo_desktop.views.candidates.directory_model import (
     SORT_CHOICES,
     DirectoryModel,
 )
+from milo_desktop.views.candidates.duplicates import DuplicatesButton
 from milo_desktop.views.candidates.format import count_text, local_date, local_day
 from milo_desktop.views.candidates.profile import open_candidate_profile
 from milo_desktop.views.candidates.toolbar import DirectoryToolbar
 from milo_desktop.views.context import ViewContext
+from milo_desktop.views.widgets.csv_import_dialog import open_csv_import
 from milo_desktop.views.widgets.data_table import DataTable
 from milo_desktop.views.widgets.paged_model import ObjectRole
 
@@ -86,11 +88,17 @@ class DirectorySection(QWidget):
         head.addSpacing(12)
         head.addWidget(self.count_label, 0, Qt.AlignmentFlag.AlignBaseline)
         head.addStretch(1)
+        self.duplicates_button = DuplicatesButton(self.ctx, self)  # opens the review
+        head.addWidget(self.duplicates_button)
         self.invite_button = QPushButton(self.tr("Invite to interviewer…"), self)
         self.invite_button.setToolTip(self.tr("Invite the selected candidates to an interviewer"))
         self.invite_button.setEnabled(False)
         self.invite_button.clicked.connect(lambda: self.invite_selected())
         head.addWidget(self.invite_button)
+        self.import_button = QPushButton(self.tr("Import CSV…"), self)
+        self.import_button.setToolTip(self.tr("Add or update candidates from a CSV file"))
+        self.import_button.clicked.connect(lambda: open_csv_import(self.ctx, self))
+        head.addWidget(self.import_button)
 
         self.toolbar = DirectoryToolbar(self)
         tb = self.toolbar
