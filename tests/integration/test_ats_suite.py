@@ -65,7 +65,7 @@ class Rig:
 
     def job(self, *, after_page: Any = None) -> AtsSync:
         sync = AtsSync(self.ws.db, self.spec.service, self.spec.title, self.client,
-                       after_page=after_page)
+                       after_page=after_page, prefetch=self.spec.prefetch)
         return sync
 
     def seed(self, n: int = len(PEOPLE)) -> tuple[str, list[str]]:

@@ -339,8 +339,11 @@ def test_run_sync_once_prints_one_line_per_service(
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", sandbox.account.auth_token)
     summary = run_sync_once(tmp_path, url)
     assert summary.ok
-    # One line per service: the receptionists' calls, then the screenings (none here).
-    line, stages = summary.lines()
+    # One line per service: the receptionists' calls, then the screenings (none here); the
+    # ATS connectors, not connected here, say so on lines of their own.
+    lines = {x.split(":", 1)[0]: x for x in summary.lines()}
+    line, stages = lines["twilio"], lines["twilio_stages"]
+    assert "greenhouse: not connected" in "\n".join(summary.lines())
     assert stages.startswith("twilio_stages: 0 screenings, 0 calls, 0 messages, 0 quarantined, ")
     n = len(sandbox.state.messages)
     assert line.startswith(f"twilio: 1 calls, {n} messages, 1 executions, 1 callers, 0 quarantined, ")
@@ -348,7 +351,8 @@ def test_run_sync_once_prints_one_line_per_service(
     assert list((tmp_path / "recordings").glob("RE*.wav"))
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", "wrong")
     bad = run_sync_once(tmp_path, url)
-    assert not bad.ok and bad.lines()[0].startswith("twilio: sign-in refused - Twilio refused")
+    twilio = next(x for x in bad.lines() if x.startswith("twilio:"))
+    assert not bad.ok and twilio.startswith("twilio: sign-in refused - Twilio refused")
 
 
 def test_a_call_dated_before_the_watermark_is_still_collected(

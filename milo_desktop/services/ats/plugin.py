@@ -30,7 +30,7 @@ def ats_plugin(spec: AtsSpec) -> ConnectorPlugin:
         factory = ctx.factories.get(spec.service) or credentials.client_factory(
             spec, ctx.store, ctx.env)
         job = AtsSync(ws.db, spec.service, spec.title, factory,
-                      invite=invite_with(ws.outreach), bus=ws.bus)
+                      invite=invite_with(ws.outreach), bus=ws.bus, prefetch=spec.prefetch)
         return Contribution(
             factory=factory,
             jobs=[(job, AtsSync.default_interval)],

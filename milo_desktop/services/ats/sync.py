@@ -56,6 +56,7 @@ class AtsSync:
     def __init__(self, db: Database, service: str, title: str, factory: Factory, *,
                  invite: Callable[[list[int], int], Awaitable[Any]] | None = None,
                  bus: Any = None, after_page: AfterPage | None = None,
+                 prefetch: bool = True,
                  clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)) -> None:
         self.db = db
         self.service = service
@@ -65,6 +66,7 @@ class AtsSync:
         self.bus = bus
         self.after_page = after_page  # tests: raise here to simulate a crash mid-round
         self.clock = clock
+        self.prefetch = prefetch  # ask for the next page while one is written
 
     def not_connected(self) -> str:
         return (f"{self.title} is not connected. Connect it under Source Candidates → From ATS "
@@ -94,9 +96,10 @@ class AtsSync:
             outcomes.append(apply_candidates(s, self.service, items, self.clock()))
 
         jobs = await pull(self.db, Resource(self.service, "jobs", jobs_fetch, same, store_jobs,
-                                            _date), after_page=self.after_page)
+                                            _date, prefetch=self.prefetch),
+                          after_page=self.after_page)
         people = await pull(self.db, Resource(self.service, "candidates", people_fetch, same,
-                                              store_people, _date),
+                                              store_people, _date, prefetch=self.prefetch),
                             after_page=self.after_page, on_page=progress)
         invited = await self._invite(outcomes)
         touched = await self.db.write(functools.partial(_synced, service=self.service,

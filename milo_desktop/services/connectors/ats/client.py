@@ -143,6 +143,10 @@ class AtsSpec:
     docs_url: str = ""
     # Words for an application's statuses, when the vendor's own differ ("archived").
     wording: Mapping[str, str] = field(default_factory=dict)
+    # Reading a page changes nothing at the ATS, so the next page may be asked for while one
+    # is written. False for an event queue where reading a new batch acknowledges the last
+    # (Bullhorn's subscription).
+    prefetch: bool = True
 
 
 __all__ = ["AtsClient", "AtsField", "AtsPage", "AtsSpec", "ClientFactory", "NewCandidate",

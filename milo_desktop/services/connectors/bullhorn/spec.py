@@ -36,6 +36,8 @@ SPEC = AtsSpec(
     default_base=DEFAULT_BASE,
     make_client=make_client,
     docs_url="https://bullhorn.github.io/Getting-Started-with-REST/",
+    # Reading a fresh event batch acknowledges the last one: never ask ahead of the store.
+    prefetch=False,
     wording={"hired": "placed"},  # Bullhorn says a person is "Placed"
 )
 
