@@ -205,3 +205,20 @@ def _fail_on_our_warnings(request: pytest.FixtureRequest) -> Iterator[None]:
     if handler.records and request.node.get_closest_marker("expect_log_warnings") is None:
         lines = "\n".join(f"{r.levelname} {r.name}: {r.getMessage()}" for r in handler.records)
         pytest.fail(f"unexpected warnings logged:\n{lines}", pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def _memory_keychain() -> Iterator[None]:
+    """Every test's default keychain is a fresh in-memory one: no test reads or writes the
+    machine's keychain, and none depends on whether the machine has one (CI has none)."""
+    import keyring
+    import keyring.core
+
+    from tests.keychains import MemoryKeychain
+
+    before = keyring.core._keyring_backend
+    keyring.set_keyring(MemoryKeychain())
+    try:
+        yield
+    finally:
+        keyring.core._keyring_backend = before

@@ -36,6 +36,7 @@ from milo_desktop.services.ats.views import (
 )
 from milo_desktop.services.connectors.ats import credentials as creds
 from milo_desktop.services.connectors.ats.client import AtsSpec
+from milo_desktop.services.connectors.errors import NotConfigured
 from milo_desktop.services.core.credentials import CredentialStore
 from milo_desktop.services.core.database import Database
 from milo_desktop.services.core.events import AtsChanged, EventBus, InterviewersChanged
@@ -97,9 +98,14 @@ class AtsService:
         self._last_success = await self.db.read(_last_success)
         out = []
         for service, spec in self.specs.items():
-            conn = await creds.load(spec, self.store, self.env)
+            keychain_problem = ""
+            try:
+                conn = await creds.load(spec, self.store, self.env)
+            except NotConfigured as exc:  # the keychain is locked or failing: say so
+                conn, keychain_problem = None, exc.message
             jobs, linked, people, problems = counts.get(service, (0, 0, 0, 0))
             state, message, last = self._state(service, conn is not None)
+            message = keychain_problem or message
             out.append(AtsConnectionView(
                 service, spec.title, conn is not None, state, message, last, jobs, linked,
                 people, problems,

@@ -14,7 +14,12 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
 from milo_desktop.services.connectors.ats.client import AtsClient, AtsSpec
-from milo_desktop.services.core.credentials import CredentialStore
+from milo_desktop.services.connectors.errors import NotConfigured
+from milo_desktop.services.core.credentials import (
+    CredentialsLocked,
+    CredentialStore,
+    CredentialsUnavailable,
+)
 
 BASE_FIELD = "api_base"
 
@@ -77,12 +82,18 @@ def from_store_sync(spec: AtsSpec, store: CredentialStore,
 
 async def load(spec: AtsSpec, store: CredentialStore | None,
                env: Mapping[str, str]) -> AtsConnection | None:
-    """The environment's connection when complete, else the keychain's, else None."""
+    """The environment's connection when complete, else the keychain's, else None. A keychain
+    that is locked or failing raises ``NotConfigured`` saying so: the round reads "not
+    connected" with the reason, never an internal error."""
     found = from_env(spec, env)
     if found is not None or store is None:
         return found
-    return await asyncio.get_running_loop().run_in_executor(None, from_store_sync, spec,
-                                                            store, env)
+    try:
+        return await asyncio.get_running_loop().run_in_executor(None, from_store_sync, spec,
+                                                                store, env)
+    except (CredentialsLocked, CredentialsUnavailable) as exc:
+        raise NotConfigured(spec.service, f"{spec.title} is not connected here: "
+                            f"{exc.message}") from None
 
 
 async def save(spec: AtsSpec, store: CredentialStore, fields: Mapping[str, str],
