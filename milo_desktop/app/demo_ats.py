@@ -29,6 +29,7 @@ DEMO_JOBS = (
 )
 POLL_SECONDS = "20"  # the demo's ATS syncs often, so a link shows its people at once
 APPLICANT_EVERY_S = (40.0, 90.0)
+DEMO_AREA = 817  # not an area code seed_many or the demo's callers use: no shared numbers
 _RUNNING: list[GreenhouseSandbox] = []  # kept alive for the session
 _JOBS: dict[int, list[str]] = {}  # id(box) → its demo job ids
 
@@ -50,9 +51,13 @@ async def start_demo_ats(seed: int = 11) -> tuple[GreenhouseSandbox, dict[str, s
     box = GreenhouseSandbox()
     await asyncio.get_running_loop().run_in_executor(None, box.start_in_thread)
     jobs = []
+    mobiles = iter(range(100))
     for n, (title, people) in enumerate(DEMO_JOBS):
         jobs.append(box.add_job(title, STAGES))
-        box.seed_many(people, [jobs[-1]], seed=seed + n)
+        for cid in box.seed_many(people, [jobs[-1]], seed=seed + n):
+            # The demo's interviewers text and call: each demo person has a mobile number
+            # (seed_many gives one to one person in ten), fictional (555-01xx) and their own.
+            box.update_candidate(cid, phone=f"+1 {DEMO_AREA}-555-01{next(mobiles):02d}")
     _JOBS[id(box)] = jobs
     _RUNNING.append(box)
     return box, demo_env(box)
