@@ -1,0 +1,1 @@
+"""Apply via Email: the mailbox's per-interviewer addresses, its intake (IMAP), quarantine."""
