@@ -6,6 +6,8 @@ Importing this package registers every table on ``Base.metadata``.
 from milo_desktop.models.base import Base
 from milo_desktop.models.entities import *  # noqa: F403  (registers the tables)
 from milo_desktop.models.entities import __all__ as _entities
+from milo_desktop.models.email import EmailIntakeRecord
 from milo_desktop.models.entry import EntryKeyword, EntryRouter
+from milo_desktop.models.resume import ParsedResumeRow
 
-__all__ = ["Base", "EntryKeyword", "EntryRouter", *_entities]
+__all__ = ["Base", "EmailIntakeRecord", "EntryKeyword", "EntryRouter", "ParsedResumeRow", *_entities]
