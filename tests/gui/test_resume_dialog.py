@@ -77,8 +77,8 @@ def test_a_bad_file_gives_a_clear_message(qtbot: Any, make_ctx: Any,
     dialog.attach_file(str(make_bad(tmp_path, "scan.pdf")))
     qtbot.waitUntil(lambda: not dialog.is_busy(), timeout=15_000)
     assert dialog.message.tone == "danger"
-    assert dialog.message.text() == ("scan.pdf: This PDF has no text layer (scanned image) "
-                                     "— ask for a DOCX or text résumé.")
+    assert dialog.message.text() == ("scan.pdf: This PDF has no text layer — scanned? "
+                                     "Ask for a DOCX or text résumé.")
     assert not dialog.headline.isVisible() and dialog.choose_button.isEnabled()
     dialog.grab().save(str(tmp_path / f"resume-error-{dark}.png"))
 

@@ -1,9 +1,15 @@
-"""Résumé text from PDF (pypdf), DOCX (python-docx) and plain text files.
+"""Résumé text from PDF (pdfminer.six layout, pypdf), DOCX (python-docx), RTF (striprtf) and
+plain text files.
 
 Blocking (parsing a PDF takes a while): call it from a worker thread. Every file it cannot
 read raises ``ValidationProblem`` with a message that says what to ask the candidate for;
 it never returns garbage silently. The kind is decided by the file's first bytes, not its
 name, so a PDF renamed ".txt" is still read as a PDF.
+
+PDFs are opened with pypdf first (encryption, page count: cheap checks with clear messages),
+then read with pdfminer.six's layout analysis so two-column résumés come out column by column
+(layout.py); pypdf's text is the fallback when pdfminer cannot read a file pypdf could.
+DOCX text includes text boxes (``w:txbxContent``) and tables, in document order.
 """
 
 from __future__ import annotations
@@ -23,7 +29,8 @@ MAX_DOCX_UNPACKED = 60 * 1024 * 1024  # a DOCX unpacking to more is a zip bomb, 
 MAX_CHARS = 200_000  # text kept for scoring; the rest is boilerplate at best
 MIN_TEXT_CHARS = 40  # less than this from a PDF: a scanned image
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".rtf"})
-SCANNED = ("This PDF has no text layer (scanned image) — ask for a DOCX or text résumé.")
+SCANNED = "This PDF has no text layer — scanned? Ask for a DOCX or text résumé."
+MAX_RTF_BYTES = 5 * 1024 * 1024  # striprtf is pure Python: bigger RTFs are images anyway
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,8 @@ def sniff(head: bytes, suffix: str) -> str:
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
         return "docx"  # checked for word/document.xml when opened
+    if head.lstrip()[:5] == b"{\\rtf":
+        return "rtf"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "doc"  # the old binary Word format (OLE)
     if suffix in TEXT_SUFFIXES or suffix == "":
@@ -82,6 +91,8 @@ def extract_text(path: str | Path, *, name: str | None = None) -> ResumeText:
         found = _docx(path, name)
     elif kind == "txt":
         found = _txt(path, name)
+    elif kind == "rtf":
+        found = _rtf(path, name, size)
     elif kind == "doc":
         raise ValidationProblem(f"{name} is an old Word (.doc) file, which cannot be read. "
                                 "Save it as DOCX or PDF and attach it again.")
@@ -125,7 +136,9 @@ def _pdf(path: Path, name: str) -> ResumeText:
         if count > MAX_PAGES:
             raise ValidationProblem(f"{name} has {count} pages; résumés up to {MAX_PAGES} "
                                     "pages can be read.")
-        text = "\n".join((page.extract_text() or "") for page in reader.pages)
+        text = _pdf_layout_text(path, count)
+        if text is None:
+            text = "\n".join((page.extract_text() or "") for page in reader.pages)
     except ValidationProblem:
         raise
     except FileNotDecryptedError as exc:
@@ -139,6 +152,16 @@ def _pdf(path: Path, name: str) -> ResumeText:
     if len(re.sub(r"\s+", "", text)) < MIN_TEXT_CHARS:
         raise ValidationProblem(f"{name}: {SCANNED}")
     return ResumeText(text, "pdf", pages=count)
+
+
+def _pdf_layout_text(path: Path, pages: int) -> str | None:
+    """The PDF's text in column order (pdfminer.six), or None when pdfminer cannot read it."""
+    from milo_desktop.services.resume.layout import pdf_text
+
+    try:
+        return pdf_text(path, max(1, pages))
+    except Exception:  # pdfminer signals damage and unsupported crypto with many types
+        return None
 
 
 # ----------------------------------------------------------------------------- DOCX
@@ -169,17 +192,27 @@ def _docx(path: Path, name: str) -> ResumeText:
             raise ValidationProblem(f"{name} is damaged and cannot be read as a DOCX file.",
                                     detail=repr(exc)) from exc
         raise
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            cells: list[str] = []
-            for cell in row.cells:
-                if cell.text not in cells:  # merged cells repeat their text
-                    cells.append(cell.text)
-            parts.append(" | ".join(cells))
-    for section in document.sections:
-        parts.extend(p.text for p in section.header.paragraphs)
-    return ResumeText("\n".join(parts), "docx")
+    from milo_desktop.services.resume.layout import docx_text
+
+    return ResumeText(docx_text(document), "docx")
+
+
+# ----------------------------------------------------------------------------- RTF
+
+
+def _rtf(path: Path, name: str, size: int) -> ResumeText:
+    from striprtf.striprtf import rtf_to_text
+
+    if size > MAX_RTF_BYTES:
+        raise ValidationProblem(f"{name} is an RTF file of {_mb(size)}; RTF résumés up to "
+                                f"{_mb(MAX_RTF_BYTES)} can be read. Ask for a PDF or DOCX.")
+    raw, _ = decode_text(path.read_bytes())
+    try:
+        text = rtf_to_text(raw, errors="replace")
+    except (ValueError, IndexError, RecursionError) as exc:
+        raise ValidationProblem(f"{name} is damaged and cannot be read as an RTF file.",
+                                detail=repr(exc)) from exc
+    return ResumeText(text, "rtf", encoding="rtf")
 
 
 # ----------------------------------------------------------------------------- text

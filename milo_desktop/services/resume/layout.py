@@ -1,0 +1,174 @@
+"""Reading order of a résumé's text: PDF text boxes by column, DOCX text boxes and tables.
+
+PDF (pdfminer.six layout analysis): each page's text boxes are put in reading order.
+Two-column résumés (a sidebar, or two equal columns) would come out interleaved line by
+line if read top to bottom, so a page is cut into horizontal bands at the boxes that span
+its whole width (a header with the name, a full-width section), and inside a band at the
+widest vertical gutter no box crosses: the left column is read to its end before the right
+one starts.
+
+DOCX (python-docx): the body is walked in document order — paragraphs, the text boxes
+anchored in them (``w:txbxContent``, which python-docx's ``paragraphs`` skips; a text box
+stored twice, as DrawingML and as its VML fallback, is read once) and tables (a row's cells
+joined with " | ", merged cells once) — then the page headers.
+
+Blocking: call from a worker thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+GUTTER_MIN = 12.0  # points: narrower white space between boxes is not a gutter
+
+
+@dataclass(frozen=True)
+class Box:
+    """A text box on a page: its bounds (PDF points, y upwards) and its text."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    text: str
+
+
+def _gutter(boxes: Sequence[Box], left: float, right: float) -> float | None:
+    """The middle of the widest vertical strip between ``left`` and ``right`` that no box
+    crosses, with text on both sides; None when there is none at least GUTTER_MIN wide."""
+    if len(boxes) < 2:
+        return None
+    spans = sorted((b.x0, b.x1) for b in boxes)
+    best: tuple[float, float] | None = None
+    reach = spans[0][1]
+    for x0, x1 in spans[1:]:
+        if x0 - reach >= GUTTER_MIN and left <= (x0 + reach) / 2 <= right \
+                and (best is None or x0 - reach > best[1] - best[0]):
+            best = (reach, x0)
+        reach = max(reach, x1)
+    return None if best is None else (best[0] + best[1]) / 2
+
+
+def order_boxes(boxes: Sequence[Box], width: float) -> list[Box]:
+    """The page's boxes in reading order (see the module's docstring)."""
+    top_down = sorted(boxes, key=lambda b: (-b.y1, b.x0))
+    if not top_down:
+        return []
+    # A gutter is looked for between a fifth and four fifths of the page's width.
+    left, right = width * 0.2, width * 0.8
+    gutter = _gutter(top_down, left, right)
+    if gutter is None:
+        return top_down
+    out: list[Box] = []
+    band: list[Box] = []
+
+    def flush() -> None:
+        inner = _gutter(band, left, right)
+        if inner is None:
+            out.extend(sorted(band, key=lambda b: (-b.y1, b.x0)))
+        else:
+            out.extend(sorted((b for b in band if b.x1 <= inner), key=lambda b: -b.y1))
+            out.extend(sorted((b for b in band if b.x1 > inner), key=lambda b: -b.y1))
+        band.clear()
+
+    for box in top_down:
+        if box.x0 < gutter < box.x1:  # full width: ends the band above it
+            flush()
+            out.append(box)
+        else:
+            band.append(box)
+    flush()
+    return out
+
+
+def pdf_pages(path: Path, max_pages: int) -> Iterator[list[Box]]:
+    """Each page's text boxes in reading order (pdfminer.six layout analysis)."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LAParams, LTTextBox
+
+    params = LAParams(line_margin=0.5, char_margin=2.0, word_margin=0.1, boxes_flow=None)
+    for page in extract_pages(str(path), laparams=params, maxpages=max_pages):
+        boxes = [Box(el.x0, el.y0, el.x1, el.y1, el.get_text())
+                 for el in page if isinstance(el, LTTextBox) and el.get_text().strip()]
+        yield order_boxes(boxes, page.width)
+
+
+def pdf_text(path: Path, max_pages: int) -> str:
+    pages = ["".join(b.text if b.text.endswith("\n") else b.text + "\n" for b in boxes)
+             for boxes in pdf_pages(path, max_pages)]
+    return "\n".join(pages)
+
+
+# ----------------------------------------------------------------------------- DOCX
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+
+def _paragraph_text(p: Any) -> str:
+    """A paragraph's own text: its runs (tabs and breaks as spaces), not its text boxes'."""
+    parts: list[str] = []
+    for node in p.iter():
+        if node.tag == _W + "txbxContent":
+            continue
+        if node.tag == _W + "t" and not _inside_textbox(node, p):
+            parts.append(node.text or "")
+        elif node.tag in (_W + "tab", _W + "br", _W + "cr") and not _inside_textbox(node, p):
+            parts.append(" ")
+    return "".join(parts)
+
+
+def _inside_textbox(node: Any, stop: Any) -> bool:
+    parent = node.getparent()
+    while parent is not None and parent is not stop:
+        if parent.tag == _W + "txbxContent":
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _textboxes(p: Any) -> Iterator[Any]:
+    """The text boxes anchored in paragraph ``p``, outermost only, VML fallbacks skipped."""
+    for box in p.iter(_W + "txbxContent"):
+        ancestors = []
+        parent = box.getparent()
+        while parent is not None and parent is not p:
+            ancestors.append(parent.tag)
+            parent = parent.getparent()
+        if _MC_FALLBACK in ancestors or _W + "txbxContent" in ancestors:
+            continue
+        yield box
+
+
+def _block_lines(element: Any) -> Iterator[str]:
+    for child in element.iterchildren():
+        if child.tag == _W + "p":
+            yield _paragraph_text(child)
+            for box in _textboxes(child):
+                yield from _block_lines(box)
+        elif child.tag == _W + "tbl":
+            for row in child.iterchildren(_W + "tr"):
+                cells: list[str] = []
+                for cell in row.iterchildren(_W + "tc"):
+                    text = "\n".join(line for line in _block_lines(cell) if line.strip())
+                    if text not in cells:  # merged cells repeat their text
+                        cells.append(text)
+                if any(len(c.split("\n")) > 1 for c in cells):
+                    yield from (line for c in cells for line in c.split("\n"))
+                else:
+                    yield " | ".join(cells)
+        elif child.tag == _W + "sdt":  # content controls hold ordinary blocks
+            content = child.find(_W + "sdtContent")
+            if content is not None:
+                yield from _block_lines(content)
+
+
+def docx_text(document: Any) -> str:
+    """A python-docx Document's text in reading order (see the module's docstring)."""
+    lines = list(_block_lines(document.element.body))
+    for section in document.sections:
+        lines.extend(p.text for p in section.header.paragraphs)
+    return "\n".join(lines)

@@ -1,0 +1,459 @@
+"""The structured parse of a résumé: contact header, work history, skills, education,
+certifications, languages — every field with the line it came from.
+
+``parse_text`` works on the text ``extract_text`` returns (its lines are what line numbers
+count, from 1); ``parse_file`` reads the file first (blocking: call it from a worker thread).
+Nothing here reads the clock: "Present" ends at ``now``, which callers pass (the service its
+injected clock, the CLI today).
+
+Work history: in the experience section (or, without one, outside the other known
+sections) every line with a date range starts an entry. Its title and employer are on the
+same line ("Title | Employer | 2019 – 2021", a table row), else on the one or two short lines
+just above it, else just below it ("2019 – 2021" / "Title" / "Employer"). A header is cut at
+" at ", "@", "|", dashes and commas; a part naming a place ("Dallas, TX", "Remote") is the
+entry's location, not its employer; the part with the most job-title words is the title
+(the first part when none has any), the part with company words ("Inc", "GmbH", "Hospital")
+or else the next part is the employer. Years per title add the entries of the same title,
+overlaps counted once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from milo_desktop.services.resume import fields as f
+from milo_desktop.services.resume.dates import Span, find_spans, strip_spans
+from milo_desktop.services.resume.sections import (
+    CERTIFICATIONS,
+    CONTACT,
+    EDUCATION,
+    EXPERIENCE,
+    LANGUAGES,
+    SKILLS,
+    SUMMARY,
+    find_headings,
+    heading_of,
+)
+
+PARSER_VERSION = 1
+DEFAULT_REGION = "US"
+MAX_ITEMS = 200  # per list: a "skills" section of thousands of lines is not a résumé's
+
+_TITLE_WORDS = frozenset("""manager engineer associate developer assistant specialist analyst nurse
+driver cashier clerk supervisor lead coordinator representative technician operator designer
+consultant director intern officer administrator teacher cook chef accountant agent advisor
+adviser scientist architect programmer receptionist attendant worker handler picker packer
+loader mechanic electrician welder carpenter plumber server bartender barista host hostess
+housekeeper janitor custodian guard caregiver aide therapist pharmacist physician doctor
+dentist hygienist paramedic counselor tutor instructor professor lecturer researcher editor
+writer producer recruiter sourcer coach trainer planner buyer merchandiser stocker
+associate executive president vp vice head chief owner founder partner principal staff
+senior junior sr jr apprentice trainee volunteer secretary bookkeeper controller auditor
+paralegal lawyer attorney banker teller underwriter broker realtor estimator surveyor
+foreman superintendent dispatcher courier forklift warehouse sales marketing support
+customer service software data product project program operations logistics account
+shift store crew team member helper fellow postdoc scrum owner qa tester devops sre
+ingenieur ingenieurin entwickler entwicklerin leiter leiterin berater beraterin
+développeur developpeur ingénieur chef responsable conseiller desarrollador ingeniero
+gerente asistente enfermera enfermero medewerker""".split())
+_EMPLOYER_WORDS = frozenset("""inc inc. llc ltd ltd. limited corp corp. corporation co co.
+company group gmbh ag sa s.a. sas sarl bv b.v. nv plc pty kk k.k. oy ab as spa s.p.a. srl
+hospital clinic university college school academy institute bank foods logistics solutions
+systems technologies technology tech labs laboratories partners associates holdings
+industries international global services consulting market markets store stores restaurant
+cafe café hotel resorts airlines motors pharma health healthcare media studios agency
+foundation council department city county state federal ministry 株式会社 有限公司 公司""".split())
+_BULLET = re.compile(r"^\s*(?:[-–•·▪●*>◦‣⁃]|\d+[.)])\s+")
+_STRONG_SPLIT = re.compile(r"\s+(?:at|@|chez|bei|en)\s+|\s*@\s*|\s*\|\s*|\s+[–—-]+\s+|\t+"
+                           r"|\s*[–—]\s*")
+_AT_SPLIT = re.compile(r"\s+(?:at|chez|bei)\s+|\s*@\s*")
+_ITEM_SPLIT = re.compile(r"\s*(?:,|;|\||•|·|▪|●|/\s)\s*")
+_PLACE_WORDS = frozenset({"remote", "hybrid", "on-site", "onsite", "home office"})
+_INLINE = re.compile(r"^\s*([^:：]{3,40})\s*[:：]\s*(\S.*)$")
+
+
+@dataclass(frozen=True)
+class Value:
+    """An extracted value and its provenance: the line's number (from 1) and text."""
+
+    value: str
+    line: int
+    source: str
+
+
+@dataclass(frozen=True)
+class Job:
+    title: Value | None
+    employer: Value | None
+    location: Value | None
+    start: str  # YYYY-MM
+    end: str  # YYYY-MM or "present"
+    months: int
+    dates: Value  # the range as written
+
+
+@dataclass(frozen=True)
+class TitleYears:
+    title: str
+    years: float
+
+
+@dataclass(frozen=True)
+class ParsedResume:
+    name: Value | None = None
+    email: Value | None = None
+    phone: Value | None = None  # E.164
+    location: Value | None = None
+    jobs: tuple[Job, ...] = ()
+    skills: tuple[Value, ...] = ()
+    education: tuple[Value, ...] = ()
+    certifications: tuple[Value, ...] = ()
+    languages: tuple[Value, ...] = ()
+    summary: tuple[Value, ...] = ()
+    years_per_title: tuple[TitleYears, ...] = ()
+    kind: str = "txt"
+    pages: int | None = None
+    lines: int = 0
+    now: str = ""  # the day "present" meant (ISO)
+    version: int = field(default=PARSER_VERSION)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def to_json(self, *, indent: int | None = None) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ParsedResume:
+        """Back from ``to_dict`` (what the database stores); unknown keys are ignored."""
+
+        def value(d: Any) -> Value | None:
+            return Value(str(d["value"]), int(d["line"]), str(d["source"])) \
+                if isinstance(d, dict) else None
+
+        def values(items: Any) -> tuple[Value, ...]:
+            return tuple(v for v in (value(d) for d in items or ()) if v is not None)
+
+        jobs = []
+        for j in data.get("jobs") or ():
+            dates = value(j.get("dates"))
+            if dates is None:
+                continue
+            jobs.append(Job(value(j.get("title")), value(j.get("employer")),
+                            value(j.get("location")), str(j.get("start", "")),
+                            str(j.get("end", "")), int(j.get("months", 0)), dates))
+        return cls(
+            name=value(data.get("name")), email=value(data.get("email")),
+            phone=value(data.get("phone")), location=value(data.get("location")),
+            jobs=tuple(jobs), skills=values(data.get("skills")),
+            education=values(data.get("education")),
+            certifications=values(data.get("certifications")),
+            languages=values(data.get("languages")), summary=values(data.get("summary")),
+            years_per_title=tuple(TitleYears(str(t["title"]), float(t["years"]))
+                                  for t in data.get("years_per_title") or ()),
+            kind=str(data.get("kind", "txt")), pages=data.get("pages"),
+            lines=int(data.get("lines", 0)), now=str(data.get("now", "")),
+            version=int(data.get("version", 0)))
+
+    def years_for(self, title: str) -> float:
+        key = _title_key(title)
+        return sum(t.years for t in self.years_per_title if _title_key(t.title) == key)
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _value(lines: Sequence[str], index: int, text: str) -> Value:
+    return Value(text.strip(), index + 1, lines[index])
+
+
+def _is_bullet(line: str) -> bool:
+    text = line.strip()
+    return bool(_BULLET.match(text)) or len(text.split()) > 9 or text.endswith(".") \
+        and len(text.split()) > 3
+
+
+def _clean(text: str) -> str:
+    return _BULLET.sub("", text.strip()).strip(" \t,;|–—-·•:")
+
+
+def _is_place(part: str) -> bool:
+    p = part.strip(" ()")
+    if p.lower() in _PLACE_WORDS:
+        return True
+    if f.region_of(p) is not None and "," in p or p.lower() in f.COUNTRIES:
+        return True
+    return bool(re.fullmatch(r"[^\W\d_][\w .'’-]*,\s*[A-Z]{2}", p)) and f.region_of(p) is not None
+
+
+def _words(text: str) -> list[str]:
+    return [w.strip(".,()").lower() for w in text.split()]
+
+
+def _title_score(part: str) -> int:
+    return sum(1 for w in _words(part) if w in _TITLE_WORDS)
+
+
+def _employer_score(part: str) -> int:
+    return sum(1 for w in _words(part) if w in _EMPLOYER_WORDS) + \
+        (1 if any(w.endswith(("株式会社", "公司")) for w in part.split()) else 0)
+
+
+def _title_key(title: str) -> str:
+    return re.sub(r"[^\w]+", " ", title.lower()).strip()
+
+
+def _parts(line: str) -> tuple[list[str], bool]:
+    """A header line cut into parts; True when an " at " / "@" said title, then employer."""
+    text = _clean(line)
+    at = bool(_AT_SPLIT.search(text))
+    parts = [p.strip(" ,;()") for p in _STRONG_SPLIT.split(text)]
+    parts = [p for p in parts if p]
+    if len(parts) == 1 and ", " in text:
+        pieces = [p.strip() for p in text.split(",") if p.strip()]
+        # "Dallas, TX" stays one part: a place is two pieces the second of which is short
+        merged: list[str] = []
+        for piece in pieces:
+            if merged and _is_place(f"{merged[-1]}, {piece}"):
+                merged[-1] = f"{merged[-1]}, {piece}"
+            else:
+                merged.append(piece)
+        parts = merged
+    return parts, at
+
+
+# ----------------------------------------------------------------------------- jobs
+
+
+def _header_lines(lines: Sequence[str], i: int, lo: int, hi: int,
+                  dated: set[int]) -> list[int]:
+    """The short lines just above entry line ``i`` (else just below) that hold its title
+    and employer."""
+    above: list[int] = []
+    j = i - 1
+    while j >= lo and len(above) < 2:
+        text = lines[j].strip()
+        if not text:
+            if above:
+                break
+            j -= 1
+            continue
+        if j in dated or _is_bullet(text) or heading_of(text) is not None:
+            break
+        above.insert(0, j)
+        j -= 1
+    if above:
+        return above
+    below: list[int] = []
+    j = i + 1
+    while j < hi and len(below) < 2:
+        text = lines[j].strip()
+        if not text:
+            if below:
+                break
+            j += 1
+            continue
+        if j in dated or _is_bullet(text) or heading_of(text) is not None:
+            break
+        below.append(j)
+        j += 1
+    return below
+
+
+def _job(lines: Sequence[str], i: int, span: Span, header: list[int]) -> Job:
+    rest = strip_spans(lines[i], [span])
+    candidates: list[tuple[int, str, bool]] = []  # (line, part, after "at")
+    sources = ([i] if re.search(r"[^\W\d_]{2,}", rest) else []) + header
+    if sources and sources[0] == i and len(_parts(rest)[0]) >= 2:
+        sources = [i]  # title and employer both on the dated line
+    for k in sources:
+        text = rest if k == i else lines[k]
+        parts, at = _parts(text)
+        for n, part in enumerate(parts):
+            candidates.append((k, part, at and n > 0))
+    location: Value | None = None
+    kept: list[tuple[int, str, bool]] = []
+    for k, part, after_at in candidates:
+        if _is_place(part):
+            if location is None:
+                location = _value(lines, k, part)
+        elif re.search(r"[^\W\d_]", part):
+            kept.append((k, part, after_at))
+    title: tuple[int, str, bool] | None = None
+    employer: tuple[int, str, bool] | None = None
+    if kept:
+        after = [c for c in kept if c[2]]
+        if after:
+            employer = after[0]
+            before = [c for c in kept if not c[2] and c[0] == employer[0]]
+            title = before[-1] if before else None
+        else:
+            scores = [(_title_score(p) - _employer_score(p), -n) for n, (_, p, _) in
+                      enumerate(kept)]
+            best = max(range(len(kept)), key=lambda n: scores[n])
+            title = kept[best]
+            others = [c for c in kept if c is not title]
+            if others:
+                employer = max(others, key=lambda c: (_employer_score(c[1]),
+                                                      -abs(kept.index(c) - best)))
+    dates = Value(span.text, i + 1, lines[i])
+    return Job(_value(lines, title[0], title[1]) if title else None,
+               _value(lines, employer[0], employer[1]) if employer else None,
+               location, span.start, span.end, span.months, dates)
+
+
+def _dated_header(line: str, spans: list[Span]) -> bool:
+    """A dated line that starts an entry, not a sentence that mentions years."""
+    if _BULLET.match(line):
+        return False
+    rest = strip_spans(line, spans[:1])
+    return len(rest.split()) <= 14 and not (rest.endswith(".") and len(rest.split()) > 4)
+
+
+def _jobs(lines: Sequence[str], ranges: list[tuple[int, int]], now: dt.date) -> list[Job]:
+    jobs: list[Job] = []
+    for lo, hi in ranges:
+        found = {i: spans for i in range(lo, hi)
+                 if (spans := find_spans(lines[i], now=now)) and _dated_header(lines[i], spans)}
+        dated = set(found)
+        for i in sorted(found):
+            header = _header_lines(lines, i, lo, hi, dated)
+            jobs.append(_job(lines, i, found[i][0], header))
+    return jobs
+
+
+def _years(jobs: Sequence[Job]) -> tuple[TitleYears, ...]:
+    spans: dict[str, tuple[str, list[tuple[int, int]]]] = {}
+    for job in jobs:
+        if job.title is None:
+            continue
+        y, m = (int(x) for x in job.start.split("-"))
+        start = y * 12 + m - 1
+        key = _title_key(job.title.value)
+        spans.setdefault(key, (job.title.value, []))[1].append((start, start + job.months))
+    out: list[TitleYears] = []
+    for title, ranges in spans.values():
+        total, cur_s, cur_e = 0, -1, -1
+        for s, e in sorted(ranges):
+            if s > cur_e:
+                total += cur_e - cur_s
+                cur_s, cur_e = s, e
+            else:
+                cur_e = max(cur_e, e)
+        total += cur_e - cur_s
+        out.append(TitleYears(title, round(total / 12, 2)))
+    return tuple(out)
+
+
+# ----------------------------------------------------------------------------- sections
+
+
+def _items(lines: Sequence[str], index: int, text: str, split: bool) -> list[Value]:
+    text = _clean(text)
+    if not text:
+        return []
+    if not split:
+        return [_value(lines, index, text)]
+    pieces = [p.strip(" .") for p in _ITEM_SPLIT.split(text)]
+    return [_value(lines, index, p) for p in pieces if p and len(p) <= 80]
+
+
+def _sections(lines: Sequence[str]) -> tuple[dict[str, list[tuple[int, str]]],
+                                            list[tuple[int, int]], int]:
+    """Lines per section key ((index, text)), the experience ranges, and where the first
+    heading is (the header ends there)."""
+    headings = find_headings(list(lines))
+    content: dict[str, list[tuple[int, str]]] = {}
+    bounds = [(h.line, h.key) for h in headings] + [(len(lines), "")]
+    first = headings[0].line if headings else len(lines)
+    experience: list[tuple[int, int]] = []
+    for (start, key), (stop, _) in zip(bounds, bounds[1:], strict=False):
+        if key == EXPERIENCE:
+            experience.append((start + 1, stop))
+        else:
+            content.setdefault(key, []).extend(
+                (i, lines[i]) for i in range(start + 1, stop) if lines[i].strip())
+    # "Skills: Python, SQL" anywhere: an inline section
+    for i, line in enumerate(lines):
+        m = _INLINE.match(line)
+        if m is None:
+            continue
+        key = heading_of(m.group(1))
+        if key in (SKILLS, LANGUAGES, CERTIFICATIONS, EDUCATION):
+            content.setdefault(key, []).append((i, m.group(2)))
+    if not experience:  # no heading: every line outside the other known sections
+        covered = {i for key, rows in content.items() if key != CONTACT for i, _ in rows}
+        covered |= {h.line for h in headings}
+        start = None
+        for i in range(len(lines) + 1):
+            inside = i < len(lines) and i not in covered
+            if inside and start is None:
+                start = i
+            elif not inside and start is not None:
+                experience.append((start, i))
+                start = None
+    return content, experience, first
+
+
+def parse_text(text: str, *, now: dt.date, region: str = DEFAULT_REGION, kind: str = "txt",
+               pages: int | None = None) -> ParsedResume:
+    """The résumé's fields (see the module's docstring). ``region``: the ISO region for phone
+    numbers written without "+" when the résumé's location names none."""
+    lines = text.split("\n")
+    content, experience, first_heading = _sections(lines)
+    top = max(min(first_heading, 15), min(8, len(lines)))
+
+    name = None
+    at = f.find_name(lines, top)
+    if at is not None and _title_score(lines[at]) == 0:
+        name = _value(lines, at, f.name_text(lines[at]))
+    email = None
+    if (found := f.find_email(lines)) is not None:
+        email = _value(lines, found[0], found[1])
+    location = None
+    where = f.find_location(lines, top) or f.find_location(
+        [line if i in {k for k, _ in content.get(CONTACT, [])} else "" for i, line in
+         enumerate(lines)], len(lines))
+    if where is not None:
+        location = _value(lines, where[0], where[1])
+    phone_region = f.region_of(location.value if location else None) or region
+    phone = None
+    if (number := f.find_phone(lines, phone_region)) is not None:
+        phone = _value(lines, number[0], number[1])
+
+    jobs = _jobs(lines, experience, now)
+
+    def listed(key: str, split: bool) -> tuple[Value, ...]:
+        out: list[Value] = []
+        for i, line in content.get(key, []):
+            out.extend(_items(lines, i, line, split))
+        seen: set[str] = set()
+        unique = []
+        for v in out:
+            if v.value.lower() not in seen:
+                seen.add(v.value.lower())
+                unique.append(v)
+        return tuple(unique[:MAX_ITEMS])
+
+    return ParsedResume(
+        name=name, email=email, phone=phone, location=location, jobs=tuple(jobs),
+        skills=listed(SKILLS, True), education=listed(EDUCATION, False),
+        certifications=listed(CERTIFICATIONS, False), languages=listed(LANGUAGES, True),
+        summary=listed(SUMMARY, False)[:12], years_per_title=_years(jobs), kind=kind,
+        pages=pages, lines=len(lines), now=now.isoformat())
+
+
+def parse_file(path: str | Path, *, now: dt.date, region: str = DEFAULT_REGION,
+               name: str | None = None) -> ParsedResume:
+    """Read and parse a résumé file; raises ValidationProblem as ``extract_text`` does.
+    Blocking."""
+    from milo_desktop.services.resume.extract import extract_text
+
+    found = extract_text(path, name=name)
+    return parse_text(found.text, now=now, region=region, kind=found.kind, pages=found.pages)
