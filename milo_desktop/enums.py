@@ -104,6 +104,7 @@ class MessageStatus(StrEnum):
     BOUNCED = "bounced"
     OPENED = "opened"
     RECEIVED = "received"
+    CANCELLED = "cancelled"  # taken out of Waiting to send before it went out
 
 
 class OutboxStatus(StrEnum):
@@ -111,6 +112,7 @@ class OutboxStatus(StrEnum):
     SENDING = "sending"
     DONE = "done"
     FAILED = "failed"
+    CANCELLED = "cancelled"  # the user cancelled it in Waiting to send (Undo puts it back)
 
 
 class NotificationKind(StrEnum):

@@ -87,6 +87,7 @@ class Background:
         ws = self.workspace
         ws.sync = self.engine
         ws.supervisor = self.supervisor
+        ws.outbox = self.outbox  # Waiting to send: why rows wait, and Retry now
         for name, chore in self.chores:
             ws.tasks.spawn(chore(), name=name)
         # The interval chosen in Settings → Integrations → Sync applies from the first wait.

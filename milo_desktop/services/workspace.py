@@ -20,6 +20,7 @@ from milo_desktop.services.core.tasks import TaskRegistry
 from milo_desktop.services.interviewers import InterviewerService
 from milo_desktop.services.notifications import NotificationService
 from milo_desktop.services.outreach import OutreachService
+from milo_desktop.services.outreach.waiting import WaitingService
 from milo_desktop.services.pipeline import PipelineService
 from milo_desktop.services.receptionists import ReceptionistService
 from milo_desktop.services.review import ReviewService
@@ -44,11 +45,13 @@ class Workspace:
     review: ReviewService = field(init=False)
     applications: ApplicationsService = field(init=False)
     outreach: OutreachService = field(init=False)
+    waiting: WaitingService = field(init=False)
     analytics: AnalyticsService = field(init=False)
     ats: AtsService = field(init=False)
     backup_path: str | None = None  # the copy taken before migrating, if any
     sync: Any = None  # the running SyncEngine, set by the composition root when started
     supervisor: Any = None  # the background's Supervisor (its workers' states), likewise
+    outbox: Any = None  # the running OutboxWorker (Waiting to send wakes it), likewise
     integrations: Any = None  # IntegrationsService, set by app.py (it needs the OS keychain)
     resumes: Any = None  # ResumeService, set by app.py (it needs the data dir)
 
@@ -68,6 +71,9 @@ class Workspace:
         # Rubric scoring until app.py installs the LLM-aware evaluator factory.
         self.applications = ApplicationsService(self.db, self.bus)
         self.outreach = OutreachService(self.db, self.bus)
+        # Waiting to send: the pending outbox and why each row waits (services/outreach/waiting.py).
+        self.waiting = WaitingService(self.db, self.bus, self.outreach,
+                                      runtime=lambda: (self.sync, self.outbox))
         self.analytics = AnalyticsService(self.db)
         # ATS connections are attached by the composition root (keychain, background).
         self.ats = AtsService(self.db, self.bus)

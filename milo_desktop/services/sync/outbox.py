@@ -58,10 +58,11 @@ from milo_desktop.services.connectors import (
     ConnectorProblem,
     NotConfigured,
     Offline,
+    RateLimited,
     ServiceUnavailable,
 )
 from milo_desktop.services.core.database import Database
-from milo_desktop.services.core.events import EventBus, MessagesChanged
+from milo_desktop.services.core.events import Event, EventBus, MessagesChanged
 
 log = logging.getLogger(__name__)
 SMS = "sms"
@@ -69,6 +70,35 @@ EMAIL = "email"
 INVITATION = "invitation"
 LEASE = dt.timedelta(minutes=5)  # a claimed row is not reconciled by anyone for this long
 PAUSING = (Offline, AuthFailed, ServiceUnavailable)
+
+
+@dataclass(frozen=True)
+class OutboxChanged(Event):
+    """Rows were sent, failed, retried, cancelled, or a kind's state changed (Waiting to
+    send and the status bar's count reload)."""
+
+
+@dataclass(frozen=True)
+class KindState:
+    """Why a kind's rows did not go in the worker's last round (Waiting to send says it):
+    ``problem`` is "not_connected", "offline", "auth_failed", "rate_limited" or
+    "provider_error"; ``message`` the connector's words."""
+
+    problem: str
+    message: str
+    since: dt.datetime
+
+
+def problem_name(exc: ConnectorProblem) -> str:
+    if isinstance(exc, Offline):
+        return "offline"
+    if isinstance(exc, AuthFailed):
+        return "auth_failed"
+    if isinstance(exc, NotConfigured):
+        return "not_connected"
+    if isinstance(exc, RateLimited):
+        return "rate_limited"
+    return "provider_error"
 
 
 @dataclass(frozen=True)
@@ -208,6 +238,8 @@ class OutboxWorker:
         self.sleep = sleep  # between rounds of run_forever
         self._recovered: set[str] = set()  # kinds whose crash leftovers were reconciled
         self._claimed: set[int] = set()  # rows this worker claimed and has not settled yet
+        self.kind_states: dict[str, KindState] = {}  # kinds held back in the last round
+        self._woken: asyncio.Event | None = None  # made on the loop that runs the worker
 
     # -- the work ----------------------------------------------------------------------------
     async def run_once(self) -> int:
@@ -234,16 +266,50 @@ class OutboxWorker:
         reconciles the rows its failed round left in ``sending``."""
         while True:
             await self.run_once()
-            await self.sleep(interval)
+            await self._rest(interval)
+
+    def wake(self) -> None:
+        """Start the next round now (Retry now) instead of at the end of the interval."""
+        if self._woken is not None:
+            self._woken.set()
+
+    async def _rest(self, interval: float) -> None:
+        if self._woken is None:
+            self._woken = asyncio.Event()
+        woken = self._woken
+        rest = asyncio.ensure_future(self.sleep(interval))
+        wait = asyncio.ensure_future(woken.wait())
+        try:
+            await asyncio.wait({rest, wait}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (rest, wait):
+                task.cancel()
+            woken.clear()
+
+    def _held(self, kind: str, problem: str, message: str) -> None:
+        known = self.kind_states.get(kind)
+        if known is None or (known.problem, known.message) != (problem, message):
+            self.kind_states[kind] = KindState(problem, message, utcnow())
+            self._publish_change()
+
+    def _free(self, kind: str) -> None:
+        if self.kind_states.pop(kind, None) is not None:
+            self._publish_change()
+
+    def _publish_change(self) -> None:
+        if self.bus is not None:
+            self.bus.publish(OutboxChanged())
 
     async def _run_kind(self, kind: str, handler: OutboxHandler) -> int:
         aware = handler if isinstance(handler, RoundAware) else None
         if aware is not None:
             try:
                 if not await aware.start_round():
+                    self._held(kind, "not_connected", "")
                     return 0
             except ConnectorProblem as exc:
                 log.info("outbox %s paused: %s", kind, exc.message)
+                self._held(kind, problem_name(exc), exc.message)
                 return 0
         try:
             await self.reconcile(kind, handler, everything=kind not in self._recovered)
@@ -252,10 +318,14 @@ class OutboxWorker:
             hold = await self.gate(kind, now) if self.gate is not None else None
             if hold is not None and hold > now:
                 await self._postpone(kind, hold)
+                self._free(kind)
                 return 0
-            return await self._send_due(kind, handler)
+            sent = await self._send_due(kind, handler)
+            self._free(kind)
+            return sent
         except _Paused as paused:
             log.info("outbox %s paused: %s", kind, paused.problem.message)
+            self._held(kind, problem_name(paused.problem), paused.problem.message)
             return 0
         finally:
             if aware is not None:
@@ -460,6 +530,7 @@ class OutboxWorker:
     def _changed(self, candidate_id: int | None) -> None:
         if candidate_id is not None and self.bus is not None:
             self.bus.publish(MessagesChanged((candidate_id,)))
+        self._publish_change()
 
 
 def _text(exc: Exception) -> str:
