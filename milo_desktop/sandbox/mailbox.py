@@ -78,6 +78,12 @@ class LocalMailbox:
             self._error = exc
             self._ready.set()
         finally:
+            # Connections still open (a client that never logged out) end with the loop.
+            pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+            for task in pending:
+                task.cancel()
+            if pending:
+                loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
             loop.close()
 
     async def _serve(self) -> None:

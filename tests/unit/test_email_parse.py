@@ -5,6 +5,7 @@ is not an application. Also the builders of the hostile corpus the intake tests 
 from __future__ import annotations
 
 import base64
+import email.policy
 import io
 import zipfile
 from email.message import EmailMessage
@@ -65,7 +66,7 @@ def application(sender: str = "Dana Lopez <dana@example.com>", to: str = "jobs+f
     for name, ctype, data in attachments:
         maintype, subtype = ctype.split("/")
         msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
-    return msg.as_bytes()
+    return msg.as_bytes(policy=email.policy.SMTP)  # CRLF, as on the wire
 
 
 def raw_with_header(head: str, body: bytes = b"hello\r\n", encoding: str = "utf-8") -> bytes:
@@ -119,7 +120,7 @@ def hostile_corpus() -> dict[str, tuple[bytes, str]]:
     smime = (b"From: Sam <sam@example.com>\r\nTo: jobs+forklift@agency.example\r\n"
              b"Message-ID: <smime@x>\r\nMIME-Version: 1.0\r\nContent-Type: application/pkcs7-mime;"
              b" smime-type=enveloped-data; name=smime.p7m\r\nContent-Transfer-Encoding: base64"
-             b"\r\n\r\n" + base64.encodebytes(b"\x30\x80" * 40))
+             b"\r\n\r\n" + base64.encodebytes(b"\x30\x80" * 40).replace(b"\n", b"\r\n"))
     pgp = (b"From: Pat <pat@example.com>\r\nTo: jobs+forklift@agency.example\r\n"
            b"Message-ID: <pgp@x>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/encrypted; "
            b"protocol=\"application/pgp-encrypted\"; boundary=b1\r\n\r\n--b1\r\n"

@@ -179,8 +179,9 @@ class EmailIntake:
             raw = raws[uid]
             reading = read_message(raw)
             key = reading.message_key
-            kept = self._keep(account, uidvalidity, uid, raw) \
-                if isinstance(reading, Rejected | Bounce) else None
+            # Kept until the transaction says it became an application (then removed): a
+            # message for an unknown interviewer must be there for Retry.
+            kept = self._keep(account, uidvalidity, uid, raw)
             items.append(store.Item(uid, key, len(raw), reading, kept))
         return items
 
@@ -208,6 +209,8 @@ class EmailIntake:
 
     # ----- after the commit ---------------------------------------------------------------
     async def _after_commit(self, out: store.Outcome) -> None:
+        if out.discard:
+            await asyncio.to_thread(_unlink_all, out.discard)
         for cid, iv, app_id, resumes in out.applied:
             for attachment in resumes:
                 if await self._attach(app_id, attachment):
@@ -322,6 +325,7 @@ def _merge(total: store.Outcome, out: store.Outcome) -> None:
     total.quarantined += out.quarantined
     total.seen += out.seen
     total.invited += out.invited
+    total.discard.extend(out.discard)
 
 
 def _header_summary(header: bytes) -> dict[str, str]:
@@ -341,6 +345,11 @@ def _read_file(path: str | None) -> bytes | None:
         return Path(path).read_bytes()
     except OSError:
         return None
+
+
+def _unlink_all(paths: Sequence[str]) -> None:
+    for p in paths:
+        Path(p).unlink(missing_ok=True)
 
 
 def _remove_tree(path: Path) -> None:

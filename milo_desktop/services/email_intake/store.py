@@ -67,6 +67,7 @@ class Outcome:
     quarantined: int = 0
     bounced: list[int] = field(default_factory=list)  # candidate ids whose message bounced
     seen: int = 0  # already recorded: only moved
+    discard: list[str] = field(default_factory=list)  # kept raw files no longer needed
     invited: int = 0
 
 
@@ -230,6 +231,10 @@ def _apply(s: Session, rec: EmailIntakeRecord, item: Item, account: str, a: Appl
         out.touched.append(c.id)
     rec.candidate_id = c.id
     rec.outcome = APPLIED
+    rec.reason = None
+    if item.raw_path:  # an application: the message itself stays in the processed folder
+        out.discard.append(item.raw_path)
+        rec.raw_path = None
     app = s.scalar(select(Application).where(Application.candidate_id == c.id,
                                              Application.interviewer_id == iv.id))
     if app is not None:  # already in this interviewer: one application, no second invite

@@ -1,6 +1,7 @@
 """Step 5, Settings: deadline, days to complete, retakes, language, communication (email
 template, phone number, report to candidate), budget with the live cost estimate and
-capacity, email subscribers and labels."""
+capacity, email subscribers and labels; after the screening (a scheduling link sent on pass
+or shortlist, a closing message) and the role details the phone and text flows read out."""
 
 from __future__ import annotations
 
@@ -35,6 +36,11 @@ from milo_desktop.services.authoring.validation import (
     RETAKES_MAX,
     RETAKES_MIN,
 )
+from milo_desktop.services.entry.after_settings import (
+    ROLE_FIELDS,
+    AfterScreening,
+    SendOn,
+)
 from milo_desktop.services.readiness import Readiness
 from milo_desktop.services.receptionists import NumberChoice
 from milo_desktop.views import theme
@@ -50,7 +56,11 @@ from milo_desktop.views.widgets.formatting import count_text, date_format, py_da
 PHONE_HINT = "Calls and texts to candidates come from this number."
 PHONE_KINDS = (StageKind.VOICE, StageKind.SMS, StageKind.FORM)  # stages that call or text
 FIELDS = ("deadline", "days_to_complete", "retakes", "language", "email_template",
-          "phone_number", "budget", "subscribers", "labels")
+          "phone_number", "budget", "subscribers", "labels", "after_screening")
+ROLE_PLACEHOLDERS = {"pay": "e.g. $19–$22 an hour, weekly pay",
+                     "shifts": "e.g. Nights, 10 pm – 6 am, four days a week",
+                     "location": "e.g. 2100 Logistics Way, Dallas TX",
+                     "benefits": "e.g. Health insurance after 60 days, paid time off"}
 
 
 def _dollars(cents: float) -> str:
@@ -144,6 +154,20 @@ class SettingsPage(WizardPage):
         self.labels = QLineEdit(self)
         self.labels.setPlaceholderText(self.tr("Comma-separated, e.g. Warehouse, Dallas"))
         self.known_labels = hint("", self)
+        self.send_on = QComboBox(self)
+        self.send_on.addItem(self.tr("Don't send one"), SendOn.OFF.value)
+        self.send_on.addItem(self.tr("When they pass the screening"), SendOn.PASS.value)
+        self.send_on.addItem(self.tr("When you shortlist them"), SendOn.SHORTLIST.value)
+        self.scheduling_link = QLineEdit(self)
+        self.scheduling_link.setPlaceholderText(self.tr("https://calendly.com/your-team/interview"))
+        self.closing = QPlainTextEdit(self)
+        self.closing.setPlaceholderText(self.tr(
+            "Thank you for taking the time to complete your screening. We'd like to meet you: "
+            "please pick a time that suits you."))
+        self.closing.setFixedHeight(64)
+        self.role_edits = {name: QLineEdit(self) for name in ROLE_FIELDS}
+        for name, edit in self.role_edits.items():
+            edit.setPlaceholderText(self.tr(ROLE_PLACEHOLDERS[name]))
 
         timing = QGroupBox(self.tr("Timing"), self)
         tf = QFormLayout(timing)
@@ -168,6 +192,22 @@ class SettingsPage(WizardPage):
             hint(self.tr("Emailed when a candidate completes."), comms)))
         cf.addRow(self.tr("Labels"), field_box(comms, self.labels, self.errors["labels"],
                                                self.known_labels))
+        after = QGroupBox(self.tr("After the screening"), self)
+        af = QFormLayout(after)
+        af.addRow(self.tr("Scheduling link"), field_box(
+            after, self.send_on, self.errors["after_screening"],
+            hint(self.tr("Sent once, by email (and text when SMS is on), with the booking page "
+                         "below."), after)))
+        af.addRow(self.tr("Booking page"), self.scheduling_link)
+        af.addRow(self.tr("Closing message"), self.closing)
+        role = QGroupBox(self.tr("Role details"), self)
+        rf = QFormLayout(role)
+        rf.addRow(hint(self.tr("Read out by the phone and text screenings when a candidate "
+                               "asks (“what does it pay?”)."), role))
+        labels = {"pay": self.tr("Pay"), "shifts": self.tr("Shifts"),
+                  "location": self.tr("Location"), "benefits": self.tr("Benefits")}
+        for name, edit in self.role_edits.items():
+            rf.addRow(labels[name], edit)
         budget = QGroupBox(self.tr("Budget"), self)
         bf = QVBoxLayout(budget)
         kinds = QHBoxLayout()
@@ -192,6 +232,8 @@ class SettingsPage(WizardPage):
         columns.addLayout(left, 1)
         right = QVBoxLayout()
         right.addWidget(comms)
+        right.addWidget(after)
+        right.addWidget(role)
         right.addStretch(1)
         columns.addLayout(right, 1)
         scroll = QScrollArea(self)
@@ -217,6 +259,11 @@ class SettingsPage(WizardPage):
             b.toggled.connect(self._edited)
         self.subscribers.textChanged.connect(self._edited)
         self.labels.textChanged.connect(self._edited)
+        self.send_on.currentIndexChanged.connect(self._edited)
+        self.scheduling_link.textChanged.connect(self._edited)
+        self.closing.textChanged.connect(self._edited)
+        for edit in self.role_edits.values():
+            edit.textChanged.connect(self._edited)
 
     def load(self, draft: InterviewerDraft) -> None:
         self.draft = draft
@@ -236,6 +283,11 @@ class SettingsPage(WizardPage):
             self.amount.setValue((draft.budget_cents or 0) / 100)
             self.subscribers.setPlainText("\n".join(draft.subscribers))
             self.labels.setText(", ".join(draft.labels))
+            self.send_on.setCurrentIndex(max(0, self.send_on.findData(draft.after.send_on.value)))
+            self.scheduling_link.setText(draft.after.scheduling_link)
+            self.closing.setPlainText(draft.after.closing_message)
+            for name, edit in self.role_edits.items():
+                edit.setText(draft.after.role_value(name))
         finally:
             self._loading = False
         self._sync()
@@ -295,10 +347,18 @@ class SettingsPage(WizardPage):
         d.subscribers = [e.strip() for line in self.subscribers.toPlainText().splitlines()
                          for e in line.split(",") if e.strip()]
         d.labels = [x.strip() for x in self.labels.text().split(",") if x.strip()]
+        d.after = AfterScreening(
+            SendOn(str(self.send_on.currentData())), self.scheduling_link.text().strip(),
+            self.closing.toPlainText(),
+            tuple((name, edit.text()) for name, edit in self.role_edits.items()),
+            d.after.since)
         self._sync()
         self.changed.emit()
 
     def _sync(self) -> None:
+        sends = self.send_on.currentData() != SendOn.OFF.value
+        self.scheduling_link.setEnabled(sends)
+        self.closing.setEnabled(sends)
         self.amount.setEnabled(not self.budget_buttons[BudgetKind.NONE].isChecked())
         self.deadline.setEnabled(not self.no_deadline.isChecked())
         self.refresh_estimate()
