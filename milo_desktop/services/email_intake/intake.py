@@ -48,7 +48,6 @@ from milo_desktop.services.email_intake import store
 from milo_desktop.services.email_intake.mailbox import MailboxSettings
 from milo_desktop.services.email_intake.parse import (
     Attachment,
-    Bounce,
     Rejected,
     content_key,
     header_key,
