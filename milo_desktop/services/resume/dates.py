@@ -1,5 +1,6 @@
 """Date ranges as résumés write them: "Jan 2019 – Present", "2019-03 to 2021-11", "03/2019 -
-06/2020", "Summer 2018", "2015 to 2017", "Mar. '19 – Aug. '21", "since 2020", "2018".
+06/2020", "3/19–5/22", "Summer 2018", "2015 to 2017", "Mar. '19 – Aug. '21", "since 2020",
+"März 2019 – heute".
 
 A point is (year, month); a month missing from a point is January for a start and January
 for an end (the conservative reading experience.py uses: "2019–2022" is 3 years), a season is
@@ -38,6 +39,7 @@ _NOW = (r"(?:present|current(?:ly)?|now|today|ongoing|to date|date|heute|"
 POINT = (rf"(?:(?:{_MONTH_RE})\.?\s*,?\s*{_YEAR}"
          rf"|(?:{_SEASON_RE})\s+{_YEAR}"
          rf"|(?:0?[1-9]|1[0-2])\s*[/.]\s*{_YEAR4}"
+         rf"|(?:0?[1-9]|1[0-2])/\d\d(?![\d/])"
          rf"|{_YEAR4}\s*[-/.]\s*(?:0[1-9]|1[0-2])(?![\d])"
          rf"|{_YEAR4})")
 _SEP = r"\s*(?:[-–—~]+|\bto\b|\buntil\b|\btill\b|\bthrough\b|\bthru\b|\bbis\b|\bà\b|\ba\b)\s*"
@@ -81,6 +83,9 @@ def point(text: str) -> tuple[int, int] | None:
     m = re.fullmatch(rf"(\d{{1,2}})\s*[/.]\s*({_YEAR4})", p)
     if m:
         return int(m.group(2)), int(m.group(1))
+    m = re.fullmatch(r"(\d{1,2})/(\d\d)", p)
+    if m and 1 <= int(m.group(1)) <= 12:
+        return _year(m.group(2)), int(m.group(1))
     m = re.fullmatch(rf"({_YEAR4})\s*[-/.]\s*(\d\d)", p)
     if m:
         return int(m.group(1)), int(m.group(2))
@@ -129,4 +134,9 @@ def strip_spans(line: str, spans: list[Span]) -> str:
     for s in sorted(spans, key=lambda s: -s.at):
         line = line[:s.at] + " " + line[s.at + len(s.text):]
     line = re.sub(r"\(\s*\)|\[\s*\]", " ", line)
-    return re.sub(r"\s+", " ", line).strip(" \t|,;:–—-·•()")
+    line = re.sub(r"\s+", " ", line).strip(" \t|,;:–—-·•")
+    while line.endswith("(") or (line.count(")") > line.count("(") and line.endswith(")")):
+        line = line[:-1].rstrip(" \t|,;:–—-·•")  # "(" left by "(2019 – 2021)"
+    while line.startswith(")"):
+        line = line[1:].lstrip(" \t|,;:–—-·•")
+    return line

@@ -208,7 +208,7 @@ def _rtf(path: Path, name: str, size: int) -> ResumeText:
                                 f"{_mb(MAX_RTF_BYTES)} can be read. Ask for a PDF or DOCX.")
     raw, _ = decode_text(path.read_bytes())
     try:
-        text = rtf_to_text(raw, errors="replace")
+        text = str(rtf_to_text(raw, errors="replace"))  # type: ignore[no-untyped-call]
     except (ValueError, IndexError, RecursionError) as exc:
         raise ValidationProblem(f"{name} is damaged and cannot be read as an RTF file.",
                                 detail=repr(exc)) from exc

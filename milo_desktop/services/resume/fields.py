@@ -24,9 +24,8 @@ from milo_desktop.services.resume.dates import RANGE
 from milo_desktop.services.resume.sections import heading_of
 
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,24}(?![\w-])")
-_US_STATES = frozenset("""AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS
-MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC PR""".split())
-_CA_PROVINCES = frozenset("AB BC MB NB NL NS NT NU ON PE QC SK YT".split())
+_US_STATES = frozenset(["AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "DC", "PR"])
+_CA_PROVINCES = frozenset(["AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT"])
 COUNTRIES: dict[str, str] = {
     "usa": "US", "united states": "US", "u.s.a.": "US", "us": "US", "canada": "CA",
     "mexico": "MX", "méxico": "MX", "united kingdom": "GB", "uk": "GB", "england": "GB",
@@ -46,10 +45,8 @@ COUNTRIES: dict[str, str] = {
     "pakistan": "PK", "bangladesh": "BD", "indonesia": "ID", "malaysia": "MY",
     "thailand": "TH", "ukraine": "UA",
 }
-_PARTICLES = frozenset("""van der den de del della di da dos das du le la von zu bin binti al el
-ibn ter ten y e st st.""".split())
-_NOT_NAMES = frozenset("""curriculum vitae resume résumé cv page contact phone email address
-objective summary profile linkedin""".split())
+_PARTICLES = frozenset(["van", "der", "den", "de", "del", "della", "di", "da", "dos", "das", "du", "le", "la", "von", "zu", "bin", "binti", "al", "el", "ibn", "ter", "ten", "y", "e", "st", "st."])
+_NOT_NAMES = frozenset(["curriculum", "vitae", "resume", "résumé", "cv", "page", "contact", "phone", "email", "address", "objective", "summary", "profile", "linkedin"])
 _SEGMENT_SPLIT = re.compile(r"\s*(?:\||•|·|▪|●|;|\s[-–—]\s|\t)\s*")
 LABEL = re.compile(r"^\s*(name|email|e-mail|phone|mobile|cell|tel|telephone|location|address|"
                    r"city|based in)\s*[:：]\s*(.+)$", re.IGNORECASE)
@@ -138,7 +135,7 @@ def region_of(location: str | None) -> str | None:
 def find_phone(lines: Sequence[str], region: str) -> tuple[int, str] | None:
     """(line, E.164) of the first valid phone number."""
     for i, line in enumerate(lines):
-        if not re.search(r"\d{3}", line):
+        if sum(c.isdigit() for c in line) < 7:
             continue
         dates = [m.span() for m in RANGE.finditer(line)]
         for match in phonenumbers.PhoneNumberMatcher(line, region,
@@ -153,9 +150,9 @@ def find_phone(lines: Sequence[str], region: str) -> tuple[int, str] | None:
 
 def _location_segment(segment: str) -> str | None:
     seg = segment.strip(" ,.")
-    if not seg or "@" in seg or len(seg) > 60 or re.search(r"https?:|www\.|\d{3}", seg):
-        if not re.fullmatch(r"[^\d@]+,\s*[A-Z]{2}\s+\d{5}", seg):
-            return None
+    odd = not seg or "@" in seg or len(seg) > 60 or re.search(r"https?:|www\.|\d{3}", seg)
+    if odd and not re.fullmatch(r"[^\d@]+,\s*[A-Z]{2}\s+\d{5}", seg):  # "Austin, TX 78701"
+        return None
     parts = [p.strip() for p in seg.split(",")]
     if len(parts) < 2 or not all(parts):
         return seg if seg.lower() in COUNTRIES and len(seg) > 3 else None

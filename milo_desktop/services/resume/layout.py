@@ -37,41 +37,57 @@ class Box:
 
 
 def _gutter(boxes: Sequence[Box], left: float, right: float) -> float | None:
-    """The middle of the widest vertical strip between ``left`` and ``right`` that no box
-    crosses, with text on both sides; None when there is none at least GUTTER_MIN wide."""
-    if len(boxes) < 2:
-        return None
-    spans = sorted((b.x0, b.x1) for b in boxes)
-    best: tuple[float, float] | None = None
-    reach = spans[0][1]
-    for x0, x1 in spans[1:]:
-        if x0 - reach >= GUTTER_MIN and left <= (x0 + reach) / 2 <= right \
-                and (best is None or x0 - reach > best[1] - best[0]):
-            best = (reach, x0)
-        reach = max(reach, x1)
-    return None if best is None else (best[0] + best[1]) / 2
+    """Where the second column starts: a left edge between ``left`` and ``right`` that two
+    boxes or more share (columns are aligned), with text on both sides — at least a tenth
+    of the characters left of it and a quarter right of it (a column of dates beside each
+    entry is not a column) — that the fewest boxes cross, at most a quarter of them (a
+    header, a full-width section). None when the page is one column."""
+    chars = sum(len(b.text) for b in boxes) or 1
+    edges: dict[int, int] = {}
+    for b in boxes:
+        edges[round(b.x0 / 4)] = edges.get(round(b.x0 / 4), 0) + 1
+    best: tuple[int, int, float] | None = None  # (crossing, -aligned, x)
+    for key, aligned in edges.items():
+        x = min(b.x0 for b in boxes if round(b.x0 / 4) == key) - 1
+        if aligned < 2 or not left <= x <= right:
+            continue
+        lefts = [b for b in boxes if b.x1 <= x + 1]
+        rights = [b for b in boxes if b.x0 >= x]
+        if sum(len(b.text) for b in lefts) < chars / 10 \
+                or sum(len(b.text) for b in rights) < chars / 4:
+            continue
+        if lefts and x - max(b.x1 for b in lefts) < GUTTER_MIN / 2:
+            continue  # no white strip before it: words of one line, not a column
+        crossing = len(boxes) - len(lefts) - len(rights)
+        if crossing <= max(1, len(boxes) // 4):
+            candidate = (crossing, -aligned, x)
+            best = candidate if best is None or candidate < best else best
+    return None if best is None else best[2]
 
 
 def order_boxes(boxes: Sequence[Box], width: float) -> list[Box]:
     """The page's boxes in reading order (see the module's docstring)."""
     top_down = sorted(boxes, key=lambda b: (-b.y1, b.x0))
-    if not top_down:
-        return []
     # A gutter is looked for between a fifth and four fifths of the page's width.
-    left, right = width * 0.2, width * 0.8
-    gutter = _gutter(top_down, left, right)
+    gutter = _gutter(top_down, width * 0.2, width * 0.8)
     if gutter is None:
         return top_down
     out: list[Box] = []
     band: list[Box] = []
 
     def flush() -> None:
-        inner = _gutter(band, left, right)
-        if inner is None:
-            out.extend(sorted(band, key=lambda b: (-b.y1, b.x0)))
+        left_col = [b for b in band if b.x1 <= gutter]
+        right_col = [b for b in band if b.x1 > gutter]
+        if not left_col or not right_col:
+            out.extend(band)
         else:
-            out.extend(sorted((b for b in band if b.x1 <= inner), key=lambda b: -b.y1))
-            out.extend(sorted((b for b in band if b.x1 > inner), key=lambda b: -b.y1))
+            # What lies above the lower of the two columns' tops (a name beside nothing)
+            # comes first; then the left column, then the right one.
+            cut = min(max(b.y1 for b in left_col), max(b.y1 for b in right_col))
+            first = [b for b in band if b.y0 >= cut - 1]
+            out.extend(first)
+            out.extend(b for b in left_col if b not in first)
+            out.extend(b for b in right_col if b not in first)
         band.clear()
 
     for box in top_down:

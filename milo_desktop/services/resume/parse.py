@@ -20,6 +20,7 @@ overlaps counted once.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import re
 from collections.abc import Sequence
@@ -45,30 +46,8 @@ PARSER_VERSION = 1
 DEFAULT_REGION = "US"
 MAX_ITEMS = 200  # per list: a "skills" section of thousands of lines is not a résumé's
 
-_TITLE_WORDS = frozenset("""manager engineer associate developer assistant specialist analyst nurse
-driver cashier clerk supervisor lead coordinator representative technician operator designer
-consultant director intern officer administrator teacher cook chef accountant agent advisor
-adviser scientist architect programmer receptionist attendant worker handler picker packer
-loader mechanic electrician welder carpenter plumber server bartender barista host hostess
-housekeeper janitor custodian guard caregiver aide therapist pharmacist physician doctor
-dentist hygienist paramedic counselor tutor instructor professor lecturer researcher editor
-writer producer recruiter sourcer coach trainer planner buyer merchandiser stocker
-associate executive president vp vice head chief owner founder partner principal staff
-senior junior sr jr apprentice trainee volunteer secretary bookkeeper controller auditor
-paralegal lawyer attorney banker teller underwriter broker realtor estimator surveyor
-foreman superintendent dispatcher courier forklift warehouse sales marketing support
-customer service software data product project program operations logistics account
-shift store crew team member helper fellow postdoc scrum owner qa tester devops sre
-ingenieur ingenieurin entwickler entwicklerin leiter leiterin berater beraterin
-développeur developpeur ingénieur chef responsable conseiller desarrollador ingeniero
-gerente asistente enfermera enfermero medewerker""".split())
-_EMPLOYER_WORDS = frozenset("""inc inc. llc ltd ltd. limited corp corp. corporation co co.
-company group gmbh ag sa s.a. sas sarl bv b.v. nv plc pty kk k.k. oy ab as spa s.p.a. srl
-hospital clinic university college school academy institute bank foods logistics solutions
-systems technologies technology tech labs laboratories partners associates holdings
-industries international global services consulting market markets store stores restaurant
-cafe café hotel resorts airlines motors pharma health healthcare media studios agency
-foundation council department city county state federal ministry 株式会社 有限公司 公司""".split())
+_TITLE_WORDS = frozenset(["manager", "engineer", "associate", "developer", "assistant", "specialist", "analyst", "nurse", "driver", "cashier", "clerk", "supervisor", "lead", "coordinator", "representative", "technician", "operator", "designer", "consultant", "director", "intern", "officer", "administrator", "teacher", "cook", "chef", "accountant", "agent", "advisor", "adviser", "scientist", "architect", "programmer", "receptionist", "attendant", "worker", "handler", "picker", "packer", "loader", "mechanic", "electrician", "welder", "carpenter", "plumber", "server", "bartender", "barista", "host", "hostess", "housekeeper", "janitor", "custodian", "guard", "caregiver", "aide", "therapist", "pharmacist", "physician", "doctor", "dentist", "hygienist", "paramedic", "counselor", "tutor", "instructor", "professor", "lecturer", "researcher", "editor", "writer", "producer", "recruiter", "sourcer", "coach", "trainer", "planner", "buyer", "merchandiser", "stocker", "associate", "executive", "president", "vp", "vice", "head", "chief", "owner", "founder", "partner", "principal", "staff", "senior", "junior", "sr", "jr", "apprentice", "trainee", "volunteer", "secretary", "bookkeeper", "controller", "auditor", "paralegal", "lawyer", "attorney", "banker", "teller", "underwriter", "broker", "realtor", "estimator", "surveyor", "foreman", "superintendent", "dispatcher", "courier", "forklift", "warehouse", "sales", "marketing", "support", "customer", "service", "software", "data", "product", "project", "program", "operations", "logistics", "account", "shift", "store", "crew", "team", "member", "helper", "fellow", "postdoc", "scrum", "owner", "qa", "tester", "devops", "sre", "ingenieur", "ingenieurin", "entwickler", "entwicklerin", "leiter", "leiterin", "berater", "beraterin", "développeur", "developpeur", "ingénieur", "chef", "responsable", "conseiller", "desarrollador", "ingeniero", "gerente", "asistente", "enfermera", "enfermero", "medewerker"])
+_EMPLOYER_WORDS = frozenset(["inc", "inc.", "llc", "ltd", "ltd.", "limited", "corp", "corp.", "corporation", "co", "co.", "company", "group", "gmbh", "ag", "sa", "s.a.", "sas", "sarl", "bv", "b.v.", "nv", "plc", "pty", "kk", "k.k.", "oy", "ab", "as", "spa", "s.p.a.", "srl", "hospital", "clinic", "university", "college", "school", "academy", "institute", "bank", "foods", "logistics", "solutions", "systems", "technologies", "technology", "tech", "labs", "laboratories", "partners", "associates", "holdings", "industries", "international", "global", "services", "consulting", "market", "markets", "store", "stores", "restaurant", "cafe", "café", "hotel", "resorts", "airlines", "motors", "pharma", "health", "healthcare", "media", "studios", "agency", "foundation", "council", "department", "city", "county", "state", "federal", "ministry", "株式会社", "有限公司", "公司"])
 _BULLET = re.compile(r"^\s*(?:[-–•·▪●*>◦‣⁃]|\d+[.)])\s+")
 _STRONG_SPLIT = re.compile(r"\s+(?:at|@|chez|bei|en)\s+|\s*@\s*|\s*\|\s*|\s+[–—-]+\s+|\t+"
                            r"|\s*[–—]\s*")
@@ -173,10 +152,21 @@ def _value(lines: Sequence[str], index: int, text: str) -> Value:
     return Value(text.strip(), index + 1, lines[index])
 
 
+_ABBREVIATIONS = frozenset(["co", "inc", "ltd", "corp", "jr", "sr", "st", "dept", "univ", "bros", "intl", "assn", "mfg"])
+
+
+def _sentence(text: str, words: int) -> bool:
+    """More than ``words`` words ending with a full stop (not "Soap Co.", "Acme Inc.")."""
+    parts = text.split()
+    if not text.endswith(".") or len(parts) <= words:
+        return False
+    last = parts[-1].rstrip(".").lower()
+    return last not in _ABBREVIATIONS and "." not in last
+
+
 def _is_bullet(line: str) -> bool:
     text = line.strip()
-    return bool(_BULLET.match(text)) or len(text.split()) > 9 or text.endswith(".") \
-        and len(text.split()) > 3
+    return bool(_BULLET.match(text)) or len(text.split()) > 9 or _sentence(text, 3)
 
 
 def _clean(text: str) -> str:
@@ -187,7 +177,7 @@ def _is_place(part: str) -> bool:
     p = part.strip(" ()")
     if p.lower() in _PLACE_WORDS:
         return True
-    if f.region_of(p) is not None and "," in p or p.lower() in f.COUNTRIES:
+    if (f.region_of(p) is not None and "," in p) or p.lower() in f.COUNTRIES:
         return True
     return bool(re.fullmatch(r"[^\W\d_][\w .'’-]*,\s*[A-Z]{2}", p)) and f.region_of(p) is not None
 
@@ -212,6 +202,8 @@ def _title_key(title: str) -> str:
 def _parts(line: str) -> tuple[list[str], bool]:
     """A header line cut into parts; True when an " at " / "@" said title, then employer."""
     text = _clean(line)
+    # "Title (Employer)": the bracketed part is a part of its own
+    text = re.sub(r"\s*\(([^()]{2,80})\)\s*", r" | \1 | ", text).strip(" |")
     at = bool(_AT_SPLIT.search(text))
     parts = [p.strip(" ,;()") for p in _STRONG_SPLIT.split(text)]
     parts = [p for p in parts if p]
@@ -313,7 +305,7 @@ def _dated_header(line: str, spans: list[Span]) -> bool:
     if _BULLET.match(line):
         return False
     rest = strip_spans(line, spans[:1])
-    return len(rest.split()) <= 14 and not (rest.endswith(".") and len(rest.split()) > 4)
+    return len(rest.split()) <= 14 and not _sentence(rest, 4)
 
 
 def _jobs(lines: Sequence[str], ranges: list[tuple[int, int]], now: dt.date) -> list[Job]:
@@ -364,6 +356,20 @@ def _items(lines: Sequence[str], index: int, text: str, split: bool) -> list[Val
     return [_value(lines, index, p) for p in pieces if p and len(p) <= 80]
 
 
+def _unwrap(rows: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """A PDF's list lines wrapped by its layout joined again: a line listing items
+    ("Excel, Pallet") that does not end with a separator goes on on the next line
+    ("jack, SQL")."""
+    out: list[tuple[int, str]] = []
+    for i, line in rows:
+        if out and _ITEM_SPLIT.search(out[-1][1]) and not re.search(
+                r"[,;|•·▪●]\s*$", out[-1][1]) and out[-1][0] == i - 1:
+            out[-1] = (out[-1][0], f"{out[-1][1].rstrip()} {line.strip()}")
+        else:
+            out.append((i, line))
+    return out
+
+
 def _sections(lines: Sequence[str]) -> tuple[dict[str, list[tuple[int, str]]],
                                             list[tuple[int, int]], int]:
     """Lines per section key ((index, text)), the experience ranges, and where the first
@@ -373,7 +379,7 @@ def _sections(lines: Sequence[str]) -> tuple[dict[str, list[tuple[int, str]]],
     bounds = [(h.line, h.key) for h in headings] + [(len(lines), "")]
     first = headings[0].line if headings else len(lines)
     experience: list[tuple[int, int]] = []
-    for (start, key), (stop, _) in zip(bounds, bounds[1:], strict=False):
+    for (start, key), (stop, _) in itertools.pairwise(bounds):
         if key == EXPERIENCE:
             experience.append((start + 1, stop))
         else:
@@ -384,20 +390,20 @@ def _sections(lines: Sequence[str]) -> tuple[dict[str, list[tuple[int, str]]],
         m = _INLINE.match(line)
         if m is None:
             continue
-        key = heading_of(m.group(1))
-        if key in (SKILLS, LANGUAGES, CERTIFICATIONS, EDUCATION):
-            content.setdefault(key, []).append((i, m.group(2)))
+        inline = heading_of(m.group(1))
+        if inline in (SKILLS, LANGUAGES, CERTIFICATIONS, EDUCATION) and inline is not None:
+            content.setdefault(inline, []).append((i, m.group(2)))
     if not experience:  # no heading: every line outside the other known sections
         covered = {i for key, rows in content.items() if key != CONTACT for i, _ in rows}
         covered |= {h.line for h in headings}
-        start = None
+        run: int | None = None
         for i in range(len(lines) + 1):
             inside = i < len(lines) and i not in covered
-            if inside and start is None:
-                start = i
-            elif not inside and start is not None:
-                experience.append((start, i))
-                start = None
+            if inside and run is None:
+                run = i
+            elif not inside and run is not None:
+                experience.append((run, i))
+                run = None
     return content, experience, first
 
 
@@ -431,7 +437,10 @@ def parse_text(text: str, *, now: dt.date, region: str = DEFAULT_REGION, kind: s
 
     def listed(key: str, split: bool) -> tuple[Value, ...]:
         out: list[Value] = []
-        for i, line in content.get(key, []):
+        rows = content.get(key, [])
+        if split and kind == "pdf":
+            rows = _unwrap(rows)
+        for i, line in rows:
             out.extend(_items(lines, i, line, split))
         seen: set[str] = set()
         unique = []

@@ -1,5 +1,6 @@
 """Section headings of a résumé, in the styles people write them: "EXPERIENCE", "Work
-Experience:", "Professional History", "— Skills —", "Berufserfahrung", "Compétences".
+Experience:", "Professional History", "— Skills —", "S K I L L S", "Berufserfahrung",
+"Compétences".
 
 A heading is a short line (at most five words) whose words, lower-cased and without
 punctuation, name a known section; lines that say more ("Experience with forklifts") are
@@ -85,6 +86,8 @@ class Heading:
 def heading_of(line: str) -> str | None:
     """The section ``line`` names, or None when it is not a heading."""
     raw = line.strip()
+    if re.fullmatch(r"(?:\w\s{1,3})+\w", raw) and len(raw) > 4:  # "E X P E R I E N C E"
+        raw = " ".join(word.replace(" ", "") for word in re.split(r"\s{2,}", raw))
     if not raw or len(raw) > 48 or len(raw.split()) > 5:
         return None
     text = _normal(raw)
