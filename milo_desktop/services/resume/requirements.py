@@ -28,6 +28,7 @@ from milo_desktop.services.resume.experience import (
     stated_durations,
     union_months,
 )
+from milo_desktop.services.resume.parse import ParsedResume
 from milo_desktop.services.scoring import STRUCTURED, Evaluation, Evaluator, parse_amount
 from milo_desktop.services.scoring.choices import is_accepted
 from milo_desktop.services.scoring.rubric import terms
@@ -129,13 +130,31 @@ class Resume:
     entries: tuple[Entry, ...]
 
     @classmethod
-    def of(cls, text: str, now: dt.date) -> Resume:
-        return cls(text, tuple(sentences(text)), tuple(find_entries(text, now=now)))
+    def of(cls, text: str, now: dt.date, parsed: ParsedResume | None = None) -> Resume:
+        """``parsed``: the structured parse of the same text; an entry whose dates it read
+        gains the title and employer it found there when the entry's own text (the dates'
+        line and the line above) lacks them (a title below the dates, two lines above)."""
+        entries = find_entries(text, now=now)
+        if parsed is not None:
+            entries = [_with_title(e, parsed) for e in entries]
+        return cls(text, tuple(sentences(text)), tuple(entries))
 
     def best(self, wanted: Sequence[frozenset[Phrase]]) -> tuple[str, float]:
         scored = [(coverage(s, wanted), -i, s) for i, s in enumerate(self.sentences)]
         cov, _, sentence = max(scored, default=(0.0, 0, ""))
         return sentence, cov
+
+
+def _with_title(entry: Entry, parsed: ParsedResume) -> Entry:
+    for job in parsed.jobs:
+        if job.dates.value.strip() != entry.dates.strip():
+            continue
+        missing = [v.value for v in (job.title, job.employer)
+                   if v is not None and v.value not in entry.text]
+        if missing:
+            return Entry(entry.start, entry.end, "\n".join([*missing, entry.text]), entry.dates)
+        break
+    return entry
 
 
 def _eval(q: FlowQuestionSpec, passed: bool | None, value: float | str | bool | None,

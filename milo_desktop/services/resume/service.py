@@ -9,6 +9,11 @@ lost — and the ValidationProblem reaches the UI as a clear message.
 The kept copy's SHA-256 is stored on the stage result (``file_sha256``): the same file attached
 again for the same candidate, on any of their applications, is refused before anything is
 scored or kept ("This résumé is already on Dana Lopez's profile (added 3 Dec 2026)").
+
+The text is also parsed (parse.py: contact, work history with titles and dates, skills…) and
+the parse stored beside the stage result (store.py, table ``parsed_resumes``) for the
+profile. The scorer still reads the text; the parse adds each dated entry's title and
+employer when experience.py's own guess (the line above the dates) missed them.
 """
 
 from __future__ import annotations
@@ -38,7 +43,9 @@ from milo_desktop.services.connectors import Quarantine
 from milo_desktop.services.core.database import Database
 from milo_desktop.services.core.events import EventBus
 from milo_desktop.services.resume.extract import MAX_BYTES, ResumeText, extract_text
+from milo_desktop.services.resume.parse import DEFAULT_REGION, ParsedResume, parse_text
 from milo_desktop.services.resume.requirements import Resume, judge
+from milo_desktop.services.resume.store import store_parse
 from milo_desktop.services.scoring import Evaluator
 from milo_desktop.services.sync.cursors import add_quarantine
 
@@ -138,13 +145,16 @@ class ResumeOutcome:
     evaluation: StageEvaluation
     kept: Path  # the copy under <data dir>/resumes/
     text: ResumeText
+    parsed: ParsedResume | None = None
 
 
 class ResumeService:
     def __init__(self, db: Database, bus: EventBus, data_dir: str | Path,
                  applications: ApplicationsService, *,
-                 clock: Callable[[], dt.datetime] = utcnow) -> None:
+                 clock: Callable[[], dt.datetime] = utcnow,
+                 region: str = DEFAULT_REGION) -> None:
         self.db = db
+        self.region = region  # phone numbers written without a country code
         self.bus = bus
         self.folder = Path(data_dir) / "resumes"
         self.applications = applications
@@ -186,8 +196,10 @@ class ResumeService:
         except ValidationProblem as exc:
             await self._quarantine(application_id, source, kept, exc)
             raise
+        parsed = await asyncio.to_thread(parse_text, found.text, now=now.date(),
+                                         region=self.region, kind=found.kind, pages=found.pages)
         job = await self.applications.stage_job(application_id, stage_id)
-        cv = Resume.of(found.text, now.date())
+        cv = Resume.of(found.text, now.date(), parsed=parsed)
 
         made: list[StageEvaluation] = []
 
@@ -197,11 +209,16 @@ class ResumeService:
 
         advance = await self.applications.run_evaluation(job, evaluate, transcript=found.text,
                                                          recording_path=str(kept))
-        await self.db.write(lambda s: s.execute(
-            update(StageResult).where(StageResult.application_id == application_id,
-                                      StageResult.stage_id == stage_id)
-            .values(file_sha256=sha256)))
-        return ResumeOutcome(advance, made[-1], kept, found)
+
+
+        def store(s: Session) -> None:
+            s.execute(update(StageResult).where(StageResult.application_id == application_id,
+                                                StageResult.stage_id == stage_id)
+                      .values(file_sha256=sha256))
+            store_parse(s, application_id, stage_id, parsed, kept, source.name, now)
+
+        await self.db.write(store)
+        return ResumeOutcome(advance, made[-1], kept, found, parsed)
 
     async def _quarantine(self, application_id: int, source: Path, kept: Path | None,
                           problem: ValidationProblem) -> None:
