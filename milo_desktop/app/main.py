@@ -37,6 +37,10 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if args[:1] == ["sync"]:
         return sync_main(args[1:])
+    if args[:1] == ["resume"]:
+        from milo_desktop.app.resume_cli import resume_main
+
+        return resume_main(args[1:])
     opts = parse_options(args)
     if opts.screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
