@@ -28,6 +28,7 @@ from shiboken6 import isValid
 from milo_desktop.errors import EnvironmentProblem
 from milo_desktop.services.ats.views import AtsJobRow, LinkSettings
 from milo_desktop.views.context import ViewContext
+from milo_desktop.views.interviewers.apply_by_email import ApplyByEmailGroup
 from milo_desktop.views.widgets.ats_link import (
     LinkDialog,
     LinkEditor,
@@ -107,6 +108,8 @@ class IntegrationsTab(QScrollArea):
         outer = QVBoxLayout(inner)
         outer.setContentsMargins(0, 12, 0, 12)
         outer.addWidget(self.ats_box)
+        self.apply_email = ApplyByEmailGroup(ctx, inner)  # the interviewer's apply address
+        outer.addWidget(self.apply_email)
         outer.addStretch(1)
         inner.setMaximumWidth(880)
         self.setWidget(inner)
@@ -130,6 +133,7 @@ class IntegrationsTab(QScrollArea):
         self._loaded = False
         self.message.clear_message()
         self.refresh(force=True)
+        self.apply_email.load(interviewer_id)
 
     def _changed(self) -> None:
         """The ATS side changed: reload now if shown, else when the tab is shown again (a

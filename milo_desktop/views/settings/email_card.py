@@ -1,4 +1,5 @@
-"""The Email card: the SMTP server invitations, nudges and blasts are sent through.
+"""The Email card: the SMTP server invitations, nudges and blasts are sent through, and
+below it the mailbox candidates apply to (``mailbox_panel.py``, Apply via Email).
 
 Host, port, security, username, password (keychain only; left empty it keeps the saved one),
 sender address and name. Test connection and Save both run EHLO + login in the background;
@@ -11,6 +12,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -25,7 +27,9 @@ from milo_desktop.services.connectors.email.smtp import DEFAULT_PORTS, SmtpSecur
 from milo_desktop.services.core.credentials import CredentialsLocked, CredentialsUnavailable
 from milo_desktop.services.outreach import EmailIntegration, EmailState, EmailStatus
 from milo_desktop.services.outreach import check_settings as check_email_settings
+from milo_desktop.views import theme
 from milo_desktop.views.context import ViewContext
+from milo_desktop.views.settings.mailbox_panel import MailboxPanel
 from milo_desktop.views.widgets.cards import ActionCard, MessageLine
 
 SECURITY_CHOICES = ((SmtpSecurity.STARTTLS, "STARTTLS (port 587)"),
@@ -53,6 +57,13 @@ class EmailCard(ActionCard):
         self.body.addWidget(self._build_form())
         self.message = MessageLine(self)
         self.body.addWidget(self.message)
+        rule = QFrame(self)
+        rule.setFixedHeight(1)
+        rule.setStyleSheet(f"background: {theme.current().border}; border: none;")
+        self.body.addWidget(rule)
+        # Apply via Email: the mailbox candidates write to (IMAP), read by the intake.
+        self.mailbox = MailboxPanel(ctx, self)
+        self.body.addWidget(self.mailbox)
         self.set_status(self.tr("Checking…"))
 
     def _build_form(self) -> QWidget:
@@ -159,6 +170,7 @@ class EmailCard(ActionCard):
             self.show_status(await self.service.status(verify=True))
 
         self._run(self.tr("Checking the mail server…"), work, "integrations.email.load")
+        self.mailbox.refresh()
 
     def test_form(self) -> None:
         settings = self._form_settings()
