@@ -180,6 +180,9 @@ async def _run(opts: Options, log_path: str) -> int:
         from milo_desktop.app.demo import start_demo_sandbox
 
         demo_box, env = await start_demo_sandbox()
+        from milo_desktop.app.demo_mail import start_demo_mailbox
+
+        env = {**(env or {}), **await start_demo_mailbox(ws)}  # the apply-by-email mailbox
     ws.integrations = IntegrationsService(store, ws.db, bus=ws.bus, env=env)
     await _attach_ats(ws, opts, store)
     from milo_desktop.services.resume import ResumeService
@@ -219,6 +222,9 @@ async def _run(opts: Options, log_path: str) -> int:
             from milo_desktop.app.demo_ats import stop_demo_ats
 
             await loop.run_in_executor(None, stop_demo_ats)
+            from milo_desktop.app.demo_mail import stop_demo_mailbox
+
+            await loop.run_in_executor(None, stop_demo_mailbox)
         close_ui_settings(settings, opts.paths.ui_settings)
         await loop.run_in_executor(None, ws.close)
 
@@ -296,10 +302,11 @@ async def _start_background(ws: Workspace, opts: Options, window: MainWindow,
     if demo_box is not None:
         from milo_desktop.app.demo import start_demo_telephony
         from milo_desktop.app.demo_ats import running_env
+        from milo_desktop.app.demo_mail import running_env as mail_env
 
         demo = await start_demo_telephony(
             ws, opts.paths.data_dir, demo_box, factory=integrations.make_connector,
-            extra_env=running_env(),
+            extra_env={**running_env(), **mail_env()},
         )
         if window.integrations is not None:
             window.integrations.set_sync_engine(demo.background.engine)

@@ -18,9 +18,9 @@ from sqlalchemy import select
 
 from milo_desktop.enums import CandidateSource, StageKind, StageStatus
 from milo_desktop.models import Application, StageResult
+from milo_desktop.models.system import WorkspaceSetting
 from milo_desktop.sandbox.mailbox import LocalMailbox
 from milo_desktop.services.connectors.twilio.integration import IntegrationsService
-from milo_desktop.models.system import WorkspaceSetting
 from milo_desktop.services.core.credentials import SERVICE, CredentialStore
 from milo_desktop.services.email_intake.addresses import MAILBOX_KEY
 from milo_desktop.services.workspace import Workspace
