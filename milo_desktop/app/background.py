@@ -29,6 +29,7 @@ from milo_desktop.services.connectors.workable.plugin import PLUGIN as WORKABLE
 from milo_desktop.services.connectors.workable.plugin import SPEC as WORKABLE_SPEC
 from milo_desktop.services.core.credentials import CredentialStore
 from milo_desktop.services.core.supervisor import Supervisor
+from milo_desktop.services.entry.plugin import PLUGIN as ENTRY
 from milo_desktop.services.notifications.jobs import start_notification_jobs
 from milo_desktop.services.notifications.workers import record_worker_failure
 from milo_desktop.services.outreach import outreach_handlers
@@ -54,6 +55,7 @@ CONNECTORS: tuple[ConnectorPlugin, ...] = (
     LEVER,
     WORKABLE,
     BULLHORN,
+    ENTRY,
 )
 # The ATS connectors' specs, for the From ATS screen (connect, test, disconnect).
 ATS_SPECS = (GREENHOUSE_SPEC, LEVER_SPEC, WORKABLE_SPEC, BULLHORN_SPEC)

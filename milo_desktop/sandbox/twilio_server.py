@@ -29,7 +29,7 @@ from typing import Any
 
 from aiohttp import web
 
-from milo_desktop.sandbox import twilio_calls
+from milo_desktop.sandbox import twilio_calls, twilio_sms_in
 from milo_desktop.sandbox.twilio_api2010 import ACCOUNT_RE, Api2010
 from milo_desktop.sandbox.twilio_flowrun import FlowRunner, simulator_runner
 from milo_desktop.sandbox.twilio_http import (
@@ -212,6 +212,13 @@ class TwilioSandbox:
             caller_name=caller_name, answers={} if answers is None else answers,
             hang_up_at=hang_up_at, at=at, origin=self._origin(),
         )
+
+    def receive_sms(self, to_number: str, from_number: str, body: str, *,
+                    at: datetime | None = None) -> str | None:
+        """Simulate a text from ``from_number`` to ``to_number``: the flow its SmsUrl points
+        at runs (``twilio_sms_in``); returns the Execution sid, or None without a flow."""
+        return twilio_sms_in.receive_sms(self.state, to_number=to_number,
+                                         from_number=from_number, body=body, at=at)
 
     def _origin(self) -> str:
         """Where recording media is served (absolute RecordingUrl)."""

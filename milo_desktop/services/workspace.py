@@ -17,6 +17,7 @@ from milo_desktop.services.candidates.duplicates import DuplicatesService
 from milo_desktop.services.core.database import Database
 from milo_desktop.services.core.events import EventBus
 from milo_desktop.services.core.tasks import TaskRegistry
+from milo_desktop.services.entry.service import EntryService
 from milo_desktop.services.interviewers import InterviewerService
 from milo_desktop.services.notifications import NotificationService
 from milo_desktop.services.outreach import OutreachService
@@ -48,6 +49,7 @@ class Workspace:
     waiting: WaitingService = field(init=False)
     analytics: AnalyticsService = field(init=False)
     ats: AtsService = field(init=False)
+    entry: EntryService = field(init=False)  # keywords, entry points, Settings → Account
     backup_path: str | None = None  # the copy taken before migrating, if any
     sync: Any = None  # the running SyncEngine, set by the composition root when started
     supervisor: Any = None  # the background's Supervisor (its workers' states), likewise
@@ -77,6 +79,7 @@ class Workspace:
         self.analytics = AnalyticsService(self.db)
         # ATS connections are attached by the composition root (keychain, background).
         self.ats = AtsService(self.db, self.bus)
+        self.entry = EntryService(self.db, self.bus)
         self.ats.outreach = self.outreach
 
     @classmethod

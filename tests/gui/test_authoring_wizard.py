@@ -136,7 +136,11 @@ def test_from_a_template_to_create(qtbot: Any, ctx: ViewContext, sqlite_workspac
     next_step(qtbot, wizard)
 
     share = wizard.share
-    assert share.link.text() == "https://interview.milo.example/forklift-operator-nights"
+    # No web page of ours: candidates text the keyword to the interviewer's number.
+    qtbot.waitUntil(lambda: share.points is not None)
+    assert [p.words for p in share.points.points] == ["Text FORKLIFT to +1 214 555 0100"]
+    assert share.link_text() == ""
+    assert "No candidate web page" in share.page_state.text()
     assert wizard.next_button.text() == "Create interviewer"
     # Nothing blocks; what candidates will wait for is said calmly.
     assert "can't go live" not in share.readiness.text()
@@ -149,7 +153,8 @@ def test_from_a_template_to_create(qtbot: Any, ctx: ViewContext, sqlite_workspac
     qtbot.waitUntil(task.done)
     text = pypdf.PdfReader(io.BytesIO(target.read_bytes())).pages[0].extract_text()
     assert "Forklift Operator (Nights)" in text
-    assert "https://interview.milo.example/forklift-operator-nights" in text.replace("\n", "")
+    assert "Text FORKLIFT to +1 214 555 0100" in " ".join(text.split())
+    assert "http" not in text
 
     with qtbot.waitSignal(wizard.created, timeout=10_000) as created:
         click(qtbot, wizard.next_button)

@@ -19,6 +19,7 @@ from milo_desktop.models.messaging import Message
 from milo_desktop.services.connectors.email.smtp import KEY_PASSWORD
 from milo_desktop.services.connectors.twilio.integration import IntegrationsService
 from milo_desktop.services.core.credentials import SERVICE, CredentialStore
+from milo_desktop.services.links import set_account
 from milo_desktop.services.outreach import CommunicationPolicy
 from milo_desktop.services.outreach.batches import load_policy
 from milo_desktop.services.outreach.templates import template_rows
@@ -69,7 +70,9 @@ def test_invite_dialog_offers_active_interviewers_previews_and_reports(
     assert dialog.channels.text().startswith("Email (always). SMS invitations are off")
     preview = dialog.preview.toPlainText()
     assert preview.startswith("Subject: Your interview for Forklift Operator")
-    assert "Hi Ada Lovelace," in preview and "https://interview.milo.example/forklift" in preview
+    # No candidate page: the invitation says how the next stage (a résumé) starts.
+    assert "Hi Ada Lovelace," in preview and "résumé attached" in preview
+    assert "http" not in preview
     qtbot.mouseClick(dialog.invite_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.report is not None)
     # No email account is connected: nothing goes out yet, and the dialog says why.
@@ -171,6 +174,9 @@ def test_directory_invites_the_selected_candidates(
 def test_blast_dialog_counts_limits_previews_and_reports_rate_limited(
         qtbot: Any, make_ctx: Any, sqlite_workspace: Workspace) -> None:
     ws = sqlite_workspace
+    # {{link}} is offered only with a candidate page the agency hosts (Settings → Account).
+    ws.db.run_sync(lambda s: set_account(s, candidate_page="https://jobs.agency.example/apply"),
+                   write=True)
     iv = make_interviewer(ws, "Line Cook", slug="line-cook", deadline=None)
     other = make_interviewer(ws, "Prep Cook", slug="prep-cook", deadline=None)
     eve = make_candidate(ws, "Eve Adams")
@@ -192,7 +198,7 @@ def test_blast_dialog_counts_limits_previews_and_reports_rate_limited(
     assert dialog.send_button.isEnabled()
     assert dialog.preview.toPlainText() == (
         "Subject: Shifts for Line Cook\n\nHi Eve Adams, new shifts at "
-        "https://interview.milo.example/line-cook")
+        "https://jobs.agency.example/apply/line-cook")
     dialog.email_body.set_text("Hi {{nickname}}")
     dialog.update_preview()
     assert "Unknown placeholder {{nickname}}" in dialog.preview.toPlainText()

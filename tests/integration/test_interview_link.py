@@ -1,7 +1,8 @@
-"""One interview link (issue 10, point 6): the Share step, the QR poster, templates' {{link}}
-(previews, the invitation email and SMS, nudges) all give a candidate the same address — with
-the default base, with the base set under Integrations → Communication, and with the older
-wizard key a workspace may still hold."""
+"""One interview link (issue 10, point 6; issue 12, point 5): when the workspace hosts a
+candidate page, the Share step, the QR poster, templates' {{link}} (previews, the invitation
+email and SMS, nudges) all give a candidate the same address — with the address set under
+Settings → Account, with the older policy key, and with the older wizard key a workspace may
+still hold. Without an address there is no link at all (tests/integration/test_entry_links.py)."""
 
 from __future__ import annotations
 
@@ -31,7 +32,8 @@ def every_link(ws: Workspace, arun: Any, iv: int, candidate: int) -> dict[str, s
     base = arun(authoring.link_base())
     outreach = OutreachService(ws.db, ws.bus, clock=lambda: NOW)
     preview = arun(outreach.preview(TemplateKind.INVITATION, iv, candidate))
-    _title, poster_link = arun(authoring._title_and_link(iv))
+    _title, codes = arun(authoring._title_and_codes(iv))
+    poster_link = next(c.uri for c in codes if c.uri.startswith("https://"))
     pdf = arun(authoring.poster_pdf(iv))
     poster_text = pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text().replace("\n", "")
     arun(outreach.invite([candidate], iv))
@@ -57,11 +59,11 @@ def every_link(ws: Workspace, arun: Any, iv: int, candidate: int) -> dict[str, s
     }
 
 
-@pytest.mark.parametrize("setting", ["default", "policy", "legacy"])
+@pytest.mark.parametrize("setting", ["account", "policy", "legacy"])
 def test_every_producer_gives_the_same_link(workspace: Workspace, arun: Any,
                                             setting: str) -> None:
     ws = workspace
-    expected = {"default": f"https://interview.milo.example/{SLUG}",
+    expected = {"account": f"https://jobs.agency.example/candidates/{SLUG}",
                 "policy": f"https://careers.northwind.example/interview/{SLUG}",
                 "legacy": f"https://jobs.northwind.example/apply/{SLUG}"}[setting]
     policy = CommunicationPolicy(sms_enabled=True, sms_from="+15550100001")
@@ -71,16 +73,27 @@ def test_every_producer_gives_the_same_link(workspace: Workspace, arun: Any,
             link_base="https://careers.northwind.example/interview/")))
     else:
         arun(ws.outreach.save_policy(policy))
-        if setting == "legacy":  # stored by an older version; the policy has its default
+        if setting == "account":
+            arun(ws.entry.save_account("https://jobs.agency.example/candidates/", ""))
+        if setting == "legacy":  # stored by an older version; the policy has none
             ws.db.run_sync(lambda s: s.add(WorkspaceSetting(
                 key="interview_link_base", value="https://jobs.northwind.example/apply/")),
                 write=True)
             ws.db.run_sync(lambda s: _drop_policy_link(s), write=True)
+    use_link_templates(ws, arun)
     iv = make_interviewer(ws, "Forklift Operator", slug=SLUG, deadline=None,
                           stages=(StageKind.RESUME,))
     candidate = make_candidate(ws, "Ana Link", phone_e164="+15550100222")
     links = every_link(ws, arun, iv, candidate)
     assert links == dict.fromkeys(links, expected)
+
+
+def use_link_templates(ws: Workspace, arun: Any) -> None:
+    """The default templates say how the next step starts; these invitations add the link."""
+    for row in arun(ws.outreach.templates()):
+        if row.kind == TemplateKind.INVITATION:
+            arun(ws.outreach.save_template(row.id, row.subject,
+                                           row.body + " Or start here: {{link}}"))
 
 
 def _drop_policy_link(s: Any) -> None:

@@ -109,7 +109,10 @@ def test_invite_writes_application_stage_results_messages_and_outbox(
     assert [(c, p, to, st) for c, p, to, st, _b, _a in sent] == [
         ("email", "invitation", "ana@example.com", MessageStatus.QUEUED),
         ("sms", "invitation", "+15550100222", MessageStatus.QUEUED)]
-    assert "Hi Ana Phone," in sent[0][4] and "warehouse-dallas" in sent[1][4]
+    # No candidate page: each message says how the first stage (a call) starts.
+    assert "Hi Ana Phone," in sent[0][4]
+    assert "We'll call you from +1 555 010 0009 within the hour." in sent[0][4]
+    assert sent[1][4].endswith("We'll call you from +1 555 010 0009 within the hour.")
     rows = outbox(ws)
     assert [k for k, *_ in rows] == ["email", "sms", "flow_execution"]
     flow = rows[2][3]
@@ -216,8 +219,13 @@ def test_blast_limits_and_one_per_hour(workspace: Workspace, arun: Any) -> None:
     with pytest.raises(ValidationProblem, match="Write an email"):
         arun(svc.blast(apps, email_subject=" ", email_body="", sms_body=None))
 
+    # {{link}} without a candidate page (Settings → Account) is refused; nothing is queued.
+    with pytest.raises(ValidationProblem, match="no candidate page address is set"):
+        arun(svc.blast(apps, email_subject="Shifts", email_body="New shifts: {{link}}",
+                       sms_body=None))
+    assert [m for m in messages(ws) if m[1] == "blast"] == []
     first = arun(svc.blast(apps, email_subject="Shift update for {{job_title}}",
-                           email_body="Hi {{candidate_name}}, new shifts: {{link}}",
+                           email_body="Hi {{candidate_name}}, new shifts. {{next_step}}",
                            sms_body="Hi {{candidate_name}}, new shifts posted."))
     assert first.queued == 2 and first.rate_limited == [apps[2]]
     # Eve's SMS goes now; Fay's email waits for an email account.
@@ -332,7 +340,7 @@ def test_templates_are_seeded_editable_and_checked(workspace: Workspace, arun: A
     with pytest.raises(ValidationProblem, match="not part of a placeholder"):
         arun(ws.outreach.save_template(invitation.id, "Hi", "Hello {{candidate_name"))
     saved = arun(ws.outreach.save_template(invitation.id, "Join us, {{ candidate_name }}",
-                                           "Start: {{link}}"))
+                                           "Start: {{next_step}}"))
     assert saved.subject == "Join us, {{ candidate_name }}"
     iv = interviewer(ws)
     preview = arun(ws.outreach.preview(TemplateKind.INVITATION, iv))

@@ -96,7 +96,8 @@ def test_sms_and_email_invitation_each_wait_for_their_own_service(
     assert arun(worker(ws, sandbox, None).run_once()) == 1
     [body] = sms_at(sandbox, CALLER)
     assert body.startswith("Hi Ivy Cook, thanks for your interest in the Line Cook role")
-    assert body.endswith("https://interview.milo.example/line-cook")
+    # Its next stage is a résumé and no apply mailbox is set: the text says so in words.
+    assert body.endswith("Reply to this text and we'll tell you where to send your résumé.")
     # The first round also asked Twilio for delivery statuses: the sandbox delivered it.
     assert history(ws)[1][:2] == ("sms", MessageStatus.DELIVERED)
     assert history(ws)[0] == ("email", MessageStatus.QUEUED, None)

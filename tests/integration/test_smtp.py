@@ -110,9 +110,11 @@ def test_invitation_email_arrives_rendered(workspace: Workspace, arun: Any,
     assert msg["Subject"] == "Your interview for Forklift Operator (Nights)"
     assert msg["From"] == f"Acme Staffing <{USER}>"
     body = msg.get_content()
-    # The name is printed as written (its "{{link}}" is not expanded); the link is the slug's.
+    # The name is printed as written (its "{{link}}" is not expanded); no candidate page is
+    # set, so the invitation says how the next stage (the résumé) starts instead of a link.
     assert f"Hi {ODD_NAME}," in body
-    assert "https://interview.milo.example/forklift-dallas" in body
+    assert "Reply to this email with your résumé attached." in body
+    assert "http" not in body
     assert "{{" not in body.replace(ODD_NAME, "")
     [(box, status, sid, error, attempts)] = email_rows(workspace)
     assert (box, status, error, attempts) == (OutboxStatus.DONE, MessageStatus.SENT, None, 1)

@@ -34,7 +34,6 @@ from milo_desktop.models import (
     WorkspaceSetting,
 )
 from milo_desktop.services.authoring import (
-    DEFAULT_LINK_BASE,
     LINK_BASE_KEY,
     AuthoringService,
     InterviewerDraft,
@@ -43,6 +42,7 @@ from milo_desktop.services.authoring import (
 )
 from milo_desktop.services.authoring.cost import sms_segments
 from milo_desktop.services.core.events import InterviewersChanged
+from milo_desktop.services.entry.points import build_points
 from milo_desktop.services.workspace import Workspace
 from tests.factories import NOW, make_application, make_candidate, make_interviewer
 
@@ -370,7 +370,8 @@ def test_estimate_figures(svc: AuthoringService) -> None:
 
 def test_link_and_posters(svc: AuthoringService, workspace: Workspace, arun: Any) -> None:
     iid = arun(svc.create(good_draft(svc)))
-    assert arun(svc.interview_link("forklift-dallas")) == f"{DEFAULT_LINK_BASE}/forklift-dallas"
+    # No candidate page of the agency's own: no link (never a placeholder host).
+    assert arun(svc.interview_link("forklift-dallas")) is None
     workspace.db.run_sync(lambda s: s.add(WorkspaceSetting(
         key=LINK_BASE_KEY, value="https://jobs.northwind.example/apply/")), write=True)
     link = "https://jobs.northwind.example/apply/forklift-dallas"
@@ -385,8 +386,11 @@ def test_link_and_posters(svc: AuthoringService, workspace: Workspace, arun: Any
     text = reader.pages[0].extract_text()
     assert "Forklift Operator" in text and link in text.replace("\n", "")
     assert reader.pages[0].images  # the QR code
-    drafted = arun(svc.render_poster("Line Cook", "https://x.example/i/cook", "pdf"))
-    assert "Line Cook" in pypdf.PdfReader(io.BytesIO(drafted)).pages[0].extract_text()
+    drafted = arun(svc.render_poster("Line Cook", build_points(
+        0, "Line Cook", "line-cook", ("COOK", "+12145550142"), None, None, None), "pdf"))
+    drafted_text = pypdf.PdfReader(io.BytesIO(drafted)).pages[0].extract_text()
+    assert "Line Cook" in drafted_text
+    assert "Text COOK to +1 214 555 0142" in " ".join(drafted_text.split())
 
 
 def test_no_deadline_means_open_until_archived(svc: AuthoringService, workspace: Workspace,

@@ -13,12 +13,11 @@ from milo_desktop.services.authoring.draft import (
 )
 from milo_desktop.services.authoring.fetch import OFFLINE
 from milo_desktop.services.authoring.service import AuthoringService
-from milo_desktop.services.authoring.share import DEFAULT_LINK_BASE, LINK_BASE_KEY
+from milo_desktop.services.authoring.share import LINK_BASE_KEY
 from milo_desktop.services.authoring.templates import LibraryGroup, RoleTemplate
 from milo_desktop.services.authoring.validation import FieldProblem
 
 __all__ = [
-    "DEFAULT_LINK_BASE",
     "LANGUAGES",
     "LINK_BASE_KEY",
     "OFFLINE",

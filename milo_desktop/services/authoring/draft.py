@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from milo_desktop.enums import BudgetKind, QuestionKind, StageKind
+from milo_desktop.services.entry.after_settings import AfterScreening
 
 STAGE_NAMES: dict[StageKind, str] = {
     StageKind.VOICE: "Voice interview",
@@ -176,6 +177,9 @@ class InterviewerDraft:
     template_key: str | None = None  # the role template it started from, if any
     source_url: str | None = None  # the job posting it was planned from, if any
     plan_notes: list[str] = field(default_factory=list)  # what the planner found (not stored)
+    # After the screening (scheduling link, closing message) and the role details the flows
+    # read out (services/entry/after_settings.py); kept in Interviewer.settings.
+    after: AfterScreening = field(default_factory=AfterScreening)
 
     def workflow(self) -> str:
         """"Résumé → Voice", as the interviewers table shows it."""

@@ -50,6 +50,7 @@ from milo_desktop.services.authoring.validation import (
 from milo_desktop.services.budget_check import check_not_below_spent, spent_cents
 from milo_desktop.services.core.database import Database
 from milo_desktop.services.core.events import EventBus, InterviewersChanged
+from milo_desktop.services.entry.points import EntryPoints, draft_points, entry_points
 from milo_desktop.services.readiness import (
     Means,
     Readiness,
@@ -273,29 +274,43 @@ class AuthoringService:
         """Estimated cost per completed interview and the budget's capacity (cost.py)."""
         return estimate(draft)
 
-    async def link_base(self) -> str:
-        """The workspace's candidate page address (services/outreach/links.py)."""
+    async def link_base(self) -> str | None:
+        """The workspace's candidate page address, None when it hosts none
+        (services/links.py)."""
         return await self.db.read(links.link_base)
 
-    async def interview_link(self, slug: str) -> str:
-        """The candidate link, as every producer builds it (services/outreach/links.py)."""
-        return share.link_for(await self.link_base(), slug)
+    async def interview_link(self, slug: str) -> str | None:
+        """The candidate link, as every producer builds it (services/links.py)."""
+        return await self.db.read(lambda s: links.link_for(s, slug))
 
-    async def _title_and_link(self, interviewer_id: int) -> tuple[str, str]:
-        draft = await self.load_draft(interviewer_id)
-        return draft.position_title, await self.interview_link(draft.slug)
+    async def entry_points(self, draft: InterviewerDraft,
+                           interviewer_id: int | None = None) -> EntryPoints:
+        """How candidates will start with this (possibly unsaved) interviewer: its keyword
+        text, the receptionist's number, its apply address, the candidate page
+        (services/entry/points.py)."""
+        return await self.db.read(lambda s: draft_points(
+            s, interviewer_id, draft.position_title, draft.slug, draft.phone_number))
+
+    async def _title_and_codes(self, interviewer_id: int) -> tuple[str, list[share.PosterCode]]:
+        points = await self.db.write(lambda s: entry_points(s, interviewer_id))
+        return points.title, poster_codes(points)
 
     async def poster_png(self, interviewer_id: int) -> bytes:
-        """An A4 poster (PNG, 150 dpi): title, QR code of the link, the link."""
+        """An A4 poster (PNG, 150 dpi): title, a QR code per entry point, their words."""
         return await asyncio.to_thread(share.poster_png_bytes,
-                                       *await self._title_and_link(interviewer_id))
+                                       *await self._title_and_codes(interviewer_id))
 
     async def poster_pdf(self, interviewer_id: int) -> bytes:
         return await asyncio.to_thread(share.poster_pdf_bytes,
-                                       *await self._title_and_link(interviewer_id))
+                                       *await self._title_and_codes(interviewer_id))
 
-    async def render_poster(self, title: str, link: str, kind: str) -> bytes:
+    async def render_poster(self, title: str, points: EntryPoints, kind: str) -> bytes:
         """A poster for an interviewer not saved yet (the wizard's Share step): kind "png" or
         "pdf"."""
         make = share.poster_pdf_bytes if kind == "pdf" else share.poster_png_bytes
-        return await asyncio.to_thread(make, title, link)
+        return await asyncio.to_thread(make, title, poster_codes(points))
+
+
+def poster_codes(points: EntryPoints) -> list[share.PosterCode]:
+    """The poster's QR codes: one per entry point, in the order they are offered."""
+    return [share.PosterCode(p.uri, p.words) for p in points.points]

@@ -1,16 +1,20 @@
-"""Sharing an interviewer: its candidate link and a printable QR poster (PNG and PDF).
+"""Sharing an interviewer: its entry points as a printable QR poster (PNG and PDF).
 
-The link is the one ``services/outreach/links.py`` builds for every producer (the invitation
-emails and SMS, templates' ``{{link}}``): ``<base>/<slug>``, the base being the workspace's
-candidate page address (Settings → Integrations → Communication). The poster is an A4 page: "We're hiring", the position
-title, a QR code of the link and the link in words for people who type it. Pillow draws the
-PNG (it comes with fpdf2), fpdf2 writes the PDF; both use a system sans-serif font when one is
-found (DejaVu, Arial, Helvetica), else the fonts bundled with them.
+The app runs no web server, so the poster carries what works without one
+(``services/entry/points.py``): a QR code per way in — ``sms:+1…?body=KEYWORD`` (text the
+keyword), ``tel:+1…`` (call the receptionist), ``mailto:jobs+slug@…`` (email a résumé) and,
+only when the workspace hosts a candidate page, its link — each with the words under it
+("Text FORKLIFT to +1 214 555 0142") for people who type. The poster is an A4 page: "We're
+hiring", the position title and the codes. Pillow draws the PNG (it comes with fpdf2), fpdf2
+writes the PDF; both use a system sans-serif font when one is found (DejaVu, Arial,
+Helvetica), else the fonts bundled with them.
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -18,12 +22,21 @@ import segno
 from fpdf import FPDF
 from PIL import Image, ImageDraw, ImageFont
 
-from milo_desktop.services.links import DEFAULT_LINK_BASE as DEFAULT_LINK_BASE
 from milo_desktop.services.links import LEGACY_KEY, interview_link
 
-LINK_BASE_KEY = LEGACY_KEY  # older workspaces' key, read only while the policy has none
+LINK_BASE_KEY = LEGACY_KEY  # older workspaces' key, read only while the account has none
 HEADLINE = "We're hiring"
-CALL_TO_ACTION = "Scan to start your screening — on your phone, any time."
+CALL_TO_ACTION = "Scan a code to start your screening — on your phone, any time."
+NO_WAY_IN = "Ask at the front desk how to apply."
+MAX_CODES = 4
+
+
+@dataclass(frozen=True)
+class PosterCode:
+    """One QR code on the poster: what it carries and the words printed under it."""
+
+    uri: str
+    words: str
 PAGE_PX = (1240, 1754)  # A4 at 150 dpi
 INK, MUTED, ACCENT = (31, 36, 48), (107, 114, 128), (79, 70, 229)
 
@@ -43,9 +56,9 @@ _BOLD = (
 )
 
 
-def link_for(base: str, slug: str) -> str:
-    """The candidate link (``links.interview_link``: one builder for every producer)."""
-    return interview_link(base, slug)
+def link_for(base: str | None, slug: str) -> str:
+    """The candidate link (``links.interview_link``), "" when the workspace hosts no page."""
+    return interview_link(base, slug) if base else ""
 
 
 @cache
@@ -71,6 +84,13 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font: Font, width: int) -> list[
     return lines or [""]
 
 
+def _wrap_words(draw: ImageDraw.ImageDraw, text: str, font: Font, width: int) -> list[str]:
+    """Words under a code: wrapped at spaces; a long address or link at slashes."""
+    if " " not in text:
+        return _wrap_link(draw, text, font, width)
+    return _wrap(draw, text, font, width)
+
+
 def _wrap_link(draw: ImageDraw.ImageDraw, link: str, font: Font, width: int) -> list[str]:
     """A long link broken after slashes (never inside a word), to fit ``width``."""
     parts = [p + "/" for p in link.split("/")[:-1]] + [link.split("/")[-1]]
@@ -90,7 +110,7 @@ def qr_png(link: str, scale: int = 10) -> bytes:
     return buffer.getvalue()
 
 
-def poster_png_bytes(title: str, link: str) -> bytes:
+def poster_png_bytes(title: str, codes: Sequence[PosterCode]) -> bytes:
     width, height = PAGE_PX
     page = Image.new("RGB", PAGE_PX, "white")
     draw = ImageDraw.Draw(page)
@@ -114,15 +134,32 @@ def poster_png_bytes(title: str, link: str) -> bytes:
     for line in _wrap(draw, CALL_TO_ACTION, body, width - 2 * margin):
         draw.text((width // 2, y), line, font=body, fill=MUTED, anchor="ma")
         y += 46
-    room = min(width - 2 * margin, height - y - 260, 760)
-    modules = segno.make(link, error="m").symbol_size(scale=1, border=4)[0]
-    qr = Image.open(io.BytesIO(qr_png(link, scale=max(1, int(room // modules))))).convert("RGB")
-    page.paste(qr, ((width - qr.width) // 2, y + 40))
-    y += qr.height + 80
-    mono = _font(36)
-    for line in _wrap_link(draw, link, mono, width - 2 * margin):
-        draw.text((width // 2, y), line, font=mono, fill=INK, anchor="ma")
-        y += 48
+    shown = list(codes)[:MAX_CODES]
+    if not shown:
+        for line in _wrap(draw, NO_WAY_IN, body, width - 2 * margin):
+            draw.text((width // 2, y + 80), line, font=body, fill=INK, anchor="ma")
+            y += 46
+    columns = 1 if len(shown) == 1 else 2
+    rows = (len(shown) + columns - 1) // columns
+    cell_w = (width - 2 * margin) // columns
+    room = min(cell_w - 40, (height - y - 120) // max(rows, 1) - 160, 700)
+    words_font = _font(30 if columns > 1 else 36)
+    y += 50
+    for row in range(rows):
+        row_codes = shown[row * columns:(row + 1) * columns]
+        tallest = 0
+        for col, code in enumerate(row_codes):
+            x0 = margin + col * cell_w + (cell_w * (columns - len(row_codes))) // 2
+            modules = segno.make(code.uri, error="m").symbol_size(scale=1, border=4)[0]
+            qr = Image.open(io.BytesIO(qr_png(code.uri, scale=max(1, int(room // modules))))
+                            ).convert("RGB")
+            page.paste(qr, (x0 + (cell_w - qr.width) // 2, y))
+            ty = y + qr.height + 12
+            for line in _wrap_words(draw, code.words, words_font, cell_w - 30):
+                draw.text((x0 + cell_w // 2, ty), line, font=words_font, fill=INK, anchor="ma")
+                ty += 40
+            tallest = max(tallest, ty - y)
+        y += tallest + 40
     out = io.BytesIO()
     page.save(out, format="PNG", optimize=True)
     return out.getvalue()
@@ -138,7 +175,7 @@ def _same(text: str) -> str:
     return text
 
 
-def poster_pdf_bytes(title: str, link: str) -> bytes:
+def poster_pdf_bytes(title: str, codes: Sequence[PosterCode]) -> bytes:
     pdf = FPDF(format="A4", unit="mm")
     pdf.set_title(title)
     pdf.set_creator("Milo Desktop")
@@ -165,11 +202,24 @@ def poster_pdf_bytes(title: str, link: str) -> bytes:
     pdf.set_text_color(*MUTED)
     pdf.set_font(family, "", 13)
     pdf.multi_cell(0, 7, clean(CALL_TO_ACTION), align="C", new_x="LMARGIN", new_y="NEXT")
-    side = 110
-    top = pdf.get_y() + 10
-    pdf.image(io.BytesIO(qr_png(link)), x=(210 - side) / 2, y=top, w=side, h=side)
-    pdf.set_y(top + side + 10)
+    shown = list(codes)[:MAX_CODES]
+    if not shown:
+        pdf.ln(20)
+        pdf.set_text_color(*INK)
+        pdf.multi_cell(0, 8, clean(NO_WAY_IN), align="C", new_x="LMARGIN", new_y="NEXT")
+        return bytes(pdf.output())
+    columns = 1 if len(shown) == 1 else 2
+    cell_w = 180 / columns
+    side = 100 if columns == 1 else 62
+    top = pdf.get_y() + 8
     pdf.set_text_color(*INK)
-    pdf.set_font(family, "", 14)
-    pdf.multi_cell(0, 8, clean(link), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(family, "", 13 if columns == 1 else 11)
+    for index, code in enumerate(shown):
+        col, row = index % columns, index // columns
+        x0 = 15 + col * cell_w
+        y0 = top + row * (side + 26)
+        pdf.image(io.BytesIO(qr_png(code.uri)), x=x0 + (cell_w - side) / 2, y=y0, w=side,
+                  h=side)
+        pdf.set_xy(x0, y0 + side + 2)
+        pdf.multi_cell(cell_w, 6, clean(code.words), align="C")
     return bytes(pdf.output())

@@ -36,7 +36,10 @@ from milo_desktop.models import (
     Stage,
     StageResult,
 )
+from milo_desktop.models.base import utcnow
 from milo_desktop.services.authoring.draft import InterviewerDraft, QuestionDraft, StageDraft
+from milo_desktop.services.entry import after_settings
+from milo_desktop.services.entry.after_settings import AfterScreening
 from milo_desktop.services.flows.config import to_e164
 from milo_desktop.services.interviewers.rows import InterviewerNotFound
 
@@ -115,6 +118,8 @@ def _settings(base: dict[str, Any], draft: InterviewerDraft) -> dict[str, Any]:
     for key, value in (("template", draft.template_key), ("source_url", draft.source_url)):
         if value:
             out[key] = value
+    if draft.after != AfterScreening() or after_settings.AFTER_KEY in out:
+        out, _ = after_settings.merged(out, draft.after, utcnow())
     return out
 
 
@@ -164,6 +169,7 @@ def draft_of(s: Session, interviewer_id: int) -> InterviewerDraft:
         labels=[lb.name for lb in iv.labels], subscribers=[x.email for x in iv.subscribers],
         template_key=(iv.settings or {}).get("template"),
         source_url=(iv.settings or {}).get("source_url"),
+        after=after_settings.read(iv.settings),
     )
 
 

@@ -13,7 +13,9 @@ import re
 from dataclasses import dataclass
 
 from milo_desktop.enums import BudgetKind, QuestionKind
+from milo_desktop.errors import ValidationProblem
 from milo_desktop.services.authoring.draft import LANGUAGES, InterviewerDraft, QuestionDraft
+from milo_desktop.services.entry import after_settings
 from milo_desktop.services.flows.config import to_e164
 from milo_desktop.services.interviewers.rows import MAX_BUDGET_CENTS
 
@@ -221,6 +223,10 @@ def settings_problems(draft: InterviewerDraft, now: dt.datetime) -> list[FieldPr
             elif cents > MAX_BUDGET_CENTS:
                 add("budget", "That budget is too large (at most $10,000,000).")
     out.extend(_list_problems(draft))
+    try:
+        after_settings.check(draft.after)
+    except ValidationProblem as exc:
+        add("after_screening", exc.message)
     return out
 
 

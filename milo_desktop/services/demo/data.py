@@ -384,19 +384,19 @@ TEMPLATES: tuple[tuple[str, str, str, str, str], ...] = (
     ("invitation", "email", "Invitation (email)", "Next step for {{job_title}}",
      "Hi {{candidate_name}},\n\nThanks for your interest in {{job_title}}. The next step is a "
      "short "
-     "screening you can do at any time: {{link}}\n\nGood luck!"),
+     "screening:\n\n{{next_step}}\n\nGood luck!"),
     ("invitation", "sms", "Invitation (SMS)", "",
      "Hi {{candidate_name}}, thanks for applying for {{job_title}}. "
-     "Start your screening: {{link}}"),
+     "{{next_step}}"),
     ("nudge", "email", "Nudge", "Reminder: your {{job_title}} screening",
-     "Hi {{candidate_name}}, just a reminder that your screening for {{job_title}} is waiting: "
-     "{{link}}"),
+     "Hi {{candidate_name}}, just a reminder that your screening for {{job_title}} is waiting. "
+     "{{next_step}}"),
     ("final_nudge", "email", "Final nudge", "Last reminder for {{job_title}}",
      "Hi {{candidate_name}}, this is the last reminder: the screening for {{job_title}} closes "
-     "soon. {{link}}"),
+     "soon. {{next_step}}"),
     ("report_ready", "email", "Report ready", "Your {{job_title}} results",
-     "Hi {{candidate_name}}, thanks for completing the screening for {{job_title}}. Your report "
-     "is ready: {{link}}"),
+     "Hi {{candidate_name}}, thanks for completing the screening for {{job_title}}. We will "
+     "be in touch about the next step."),
 )
 
 RECEPTIONISTS: tuple[dict[str, Any], ...] = (

@@ -23,7 +23,6 @@ from typing import Any
 from milo_desktop.services.demo import data, details
 from milo_desktop.services.demo.base import IvInfo, Writer
 from milo_desktop.services.demo.data import DAY, sid
-from milo_desktop.services.links import DEFAULT_LINK_BASE, interview_link
 
 BATCH = 20_000  # candidates per round of inserts (with their applications etc.)
 JOIN_SPAN = 548 * DAY  # candidates joined over the last ~18 months
@@ -71,9 +70,9 @@ INVITE_SMS = next(t for t in data.TEMPLATES if t[0] == "invitation" and t[1] == 
 NUDGE_EMAIL = next(t for t in data.TEMPLATES if t[0] == "nudge")
 
 
-def fill(text: str, name: str, title: str, link: str) -> str:
+def fill(text: str, name: str, title: str, next_step: str) -> str:
     return (text.replace("{{candidate_name}}", name).replace("{{job_title}}", title)
-            .replace("{{link}}", link))
+            .replace("{{next_step}}", next_step))
 
 
 class People:
@@ -256,7 +255,9 @@ class People:
         A candidate who started got the invitation (delivered or opened); one who did not may
         have a bounced or failed one."""
         rng, out = self.rd, self.rows["messages"]
-        link = interview_link(DEFAULT_LINK_BASE, iv.slug)  # the demo keeps the default base
+        # The demo hosts no candidate page: messages say how the screening starts instead.
+        link = ("We'll text you the questions from our number shortly: reply to each one."
+                if iv.messaging else "Reply to this email and we'll tell you how to start.")
         sends: list[tuple[str, str, tuple[str, str, str, str, str], float]] = []
         if email:
             sends.append(("email", email, INVITE_EMAIL, invited))

@@ -16,11 +16,11 @@ from milo_desktop.errors import ValidationProblem
 from milo_desktop.models import Application, Candidate, Interviewer
 from milo_desktop.models.messaging import Message
 from milo_desktop.models.system import WorkspaceSetting
-from milo_desktop.services.links import link_for
 from milo_desktop.services.outreach import report as r
 from milo_desktop.services.outreach.budget import budget_room
 from milo_desktop.services.outreach.invitations import (
     check_accepts_new,
+    message_values,
     queue_invitation,
     reachable,
     sms_sender,
@@ -31,7 +31,6 @@ from milo_desktop.services.outreach.report import ReportBuilder
 from milo_desktop.services.outreach.templates import (
     TemplateKind,
     load_template,
-    placeholder_values,
     render,
 )
 from milo_desktop.services.readiness import (
@@ -172,12 +171,12 @@ def nudge_batch(s: Session, application_ids: Sequence[int], now: dt.datetime,
             continue
         final = app.nudges_sent + 1 >= policy.max_nudges
         kind = TemplateKind.FINAL_NUDGE if final else TemplateKind.NUDGE
-        values = placeholder_values(c.full_name, iv.position_title,
-                                    link_for(s, iv.slug))
         key = f"nudge:application:{aid}:{app.nudges_sent + 1}"
         texted = False
         if c.email:
             text = load_template(s, kind, Channel.EMAIL)
+            values = message_values(s, iv, c.full_name, c.phone_e164, Channel.EMAIL, now,
+                                    application_id=aid, policy=policy)
             queue_email(s, candidate_id=c.id, application_id=aid, purpose=kind.value,
                         to=c.email, subject=render(text.subject, values),
                         body=render(text.body, values), key=f"{key}:email", now=now,
@@ -185,6 +184,8 @@ def nudge_batch(s: Session, application_ids: Sequence[int], now: dt.datetime,
         sender = sms_sender(policy, iv)
         if policy.sms_enabled and c.phone_e164 and sender:
             text = load_template(s, kind, Channel.SMS)
+            values = message_values(s, iv, c.full_name, c.phone_e164, Channel.SMS, now,
+                                    application_id=aid, policy=policy)
             queue_sms(s, candidate_id=c.id, application_id=aid, purpose=kind.value,
                       to=c.phone_e164, from_=sender, body=render(text.body, values),
                       key=f"{key}:sms", now=now, not_before=not_before)
@@ -242,15 +243,17 @@ def blast_batch(s: Session, application_ids: Sequence[int], text: BlastText,
                       r.NO_PHONE if text.sms_body and not email else r.NO_CONTACT)
             out.skip(reason, aid)
             continue
-        values = placeholder_values(c.full_name, iv.position_title,
-                                    link_for(s, iv.slug))
         key = f"blast:{batch}:{aid}"
         if can_email:
+            values = message_values(s, iv, c.full_name, c.phone_e164, Channel.EMAIL, now,
+                                    application_id=aid, policy=policy)
             queue_email(s, candidate_id=c.id, application_id=aid, purpose="blast",
                         to=c.email or "", subject=render(text.email_subject or "", values),
                         body=render(text.email_body or "", values), key=f"{key}:email",
                         now=now, not_before=not_before)
         if can_sms:
+            values = message_values(s, iv, c.full_name, c.phone_e164, Channel.SMS, now,
+                                    application_id=aid, policy=policy)
             queue_sms(s, candidate_id=c.id, application_id=aid, purpose="blast",
                       to=c.phone_e164 or "", from_=sender, body=render(text.sms_body or "",
                                                                       values),

@@ -21,6 +21,7 @@ from milo_desktop.enums import Channel, StageKind, StageStatus
 from milo_desktop.errors import ValidationProblem
 from milo_desktop.models import Application, Candidate, Interviewer, Stage, StageResult
 from milo_desktop.services.accepting import refusal
+from milo_desktop.services.entry.points import next_step
 from milo_desktop.services.links import link_for
 from milo_desktop.services.outreach.policy import CommunicationPolicy
 from milo_desktop.services.outreach.queueing import queue_email, queue_sms
@@ -58,6 +59,31 @@ def reachable(candidate: Candidate, iv: Interviewer, policy: CommunicationPolicy
         policy.sms_enabled and candidate.phone_e164 and sms_sender(policy, iv))
 
 
+def next_stage(s: Session, iv: Interviewer, application_id: int | None) -> Stage | None:
+    """The stage a candidate does next: the first not finished (the first stage when there
+    is no application yet)."""
+    stages = list(s.scalars(select(Stage).where(Stage.interviewer_id == iv.id)
+                            .order_by(Stage.position, Stage.id)))
+    if application_id is None:
+        return stages[0] if stages else None
+    done = set(s.scalars(select(StageResult.stage_id).where(
+        StageResult.application_id == application_id,
+        StageResult.status.in_((StageStatus.COMPLETED, StageStatus.KNOCKED_OUT)))))
+    return next((st for st in stages if st.id not in done), None)
+
+
+def message_values(s: Session, iv: Interviewer, candidate_name: str, phone: str | None,
+                   channel: Channel, now: dt.datetime, *,
+                   application_id: int | None = None,
+                   policy: CommunicationPolicy | None = None) -> dict[str, str]:
+    """The placeholder values of one message to a candidate, ``{{next_step}}`` in the words
+    of its channel (``services/entry/points.py``) for the candidate's next stage."""
+    open_now = policy.is_open(now) if policy is not None else True
+    words = next_step(s, iv, next_stage(s, iv, application_id), channel,
+                      can_call=bool(phone), open_now=open_now)
+    return placeholder_values(candidate_name, iv.position_title, link_for(s, iv.slug), words)
+
+
 @dataclass(frozen=True)
 class Queued:
     emails: int = 0
@@ -83,14 +109,22 @@ def queue_invitation(s: Session, app: Application, candidate: Candidate, iv: Int
     ensure_stage_results(s, app, stages)
     not_before = policy.next_open(now)
     key = invitation_key(app.id)
-    values = placeholder_values(candidate.full_name, iv.position_title,
-                                link_for(s, iv.slug))
+    link = link_for(s, iv.slug)
+    first = stages[0] if stages else None
+    open_now = not_before <= now
+
+    def values(channel: Channel) -> dict[str, str]:
+        """The placeholders, ``{{next_step}}`` in the words of this message's channel."""
+        words = next_step(s, iv, first, channel, can_call=bool(candidate.phone_e164),
+                          open_now=open_now)
+        return placeholder_values(candidate.full_name, iv.position_title, link, words)
+
     emails = sms = 0
     if Channel.EMAIL in channels and candidate.email:
         text = load_template(s, TemplateKind.INVITATION, Channel.EMAIL, iv.email_template)
         queue_email(s, candidate_id=candidate.id, application_id=app.id, purpose="invitation",
-                    to=candidate.email, subject=render(text.subject, values),
-                    body=render(text.body, values), key=f"{key}:email", now=now,
+                    to=candidate.email, subject=render(text.subject, values(Channel.EMAIL)),
+                    body=render(text.body, values(Channel.EMAIL)), key=f"{key}:email", now=now,
                     not_before=not_before)
         emails = 1
     sender = sms_sender(policy, iv)
@@ -98,10 +132,10 @@ def queue_invitation(s: Session, app: Application, candidate: Candidate, iv: Int
         text = load_template(s, TemplateKind.INVITATION, Channel.SMS)
         sms = len(queue_sms(s, candidate_id=candidate.id, application_id=app.id,
                             purpose="invitation", to=candidate.phone_e164, from_=sender,
-                            body=render(text.body, values), key=f"{key}:sms", now=now,
+                            body=render(text.body, values(Channel.SMS)), key=f"{key}:sms",
+                            now=now,
                             not_before=not_before))
     flow = False
-    first = stages[0] if stages else None
     if first is not None and candidate.phone_e164 and (
             first.kind in PHONE_STAGES or first.kind == StageKind.FORM):
         enqueue(s, FLOW_EXECUTION, {"application_id": app.id, "stage_id": first.id,

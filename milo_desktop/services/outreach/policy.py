@@ -16,7 +16,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from milo_desktop.errors import ValidationProblem
-from milo_desktop.services.links import DEFAULT_LINK_BASE
 from milo_desktop.services.links import interview_link as _interview_link
 
 SETTING_KEY = "outreach.policy"
@@ -66,7 +65,9 @@ class CommunicationPolicy:
     timezone: str = ""  # IANA name; "" = this computer's time zone
     sms_enabled: bool = False  # invitations and nudges also by SMS when a phone is known
     sms_from: str = ""  # the Twilio number SMS come from (else the interviewer's number)
-    link_base: str = DEFAULT_LINK_BASE  # {{link}} = <link_base>/<interviewer slug>
+    # An older home of the candidate page address (now Settings → Account, services/links.py),
+    # read there while the account has none; "" = no candidate page.
+    link_base: str = ""
     extra: dict[str, Any] = field(default_factory=dict, compare=False)  # unknown keys, kept
 
     # ----- time ----------------------------------------------------------------------------
@@ -100,9 +101,9 @@ class CommunicationPolicy:
         return self.next_open(now) <= now
 
     # ----- links ---------------------------------------------------------------------------
-    def interview_link(self, slug: str) -> str:
-        """The link with this policy's base (services/outreach/links.py builds it)."""
-        return _interview_link(self.link_base, slug)
+    def interview_link(self, slug: str) -> str | None:
+        """The link with this policy's base, or None without one (services/links.py)."""
+        return _interview_link(self.link_base, slug) if self.link_base.strip() else None
 
     # ----- storage -------------------------------------------------------------------------
     def to_json(self) -> dict[str, Any]:
@@ -176,7 +177,7 @@ def check_policy(p: CommunicationPolicy) -> CommunicationPolicy:
                         "e.g. +15551234567.")
     link = p.link_base.strip()
     parts = urlsplit(link)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if link and (parts.scheme not in ("http", "https") or not parts.netloc):
         problems.append("The interview link address must be a web address such as "
                         "https://jobs.example.com/interview.")
     if problems:

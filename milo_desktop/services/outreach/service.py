@@ -41,6 +41,7 @@ from milo_desktop.services.outreach.batches import (
     load_policy,
     nudge_batch,
 )
+from milo_desktop.services.outreach.invitations import message_values
 from milo_desktop.services.outreach.policy import (
     SETTING_KEY,
     CommunicationPolicy,
@@ -157,10 +158,10 @@ class OutreachService:
             if iv is None:
                 raise ValidationProblem("This interviewer no longer exists.")
             c = s.get(Candidate, candidate_id) if candidate_id is not None else None
-            values = placeholder_values(c.full_name if c else "Alex Example", iv.position_title,
-                                        link_for(s, iv.slug))
             out = {}
             for channel in (Channel.EMAIL, Channel.SMS):
+                values = message_values(s, iv, c.full_name if c else "Alex Example",
+                                        c.phone_e164 if c else None, channel, self.clock())
                 preferred = iv.email_template if channel == Channel.EMAIL else None
                 t = load_template(s, kind, channel, preferred)
                 out[channel] = TemplateText(render(t.subject, values), render(t.body, values))
@@ -176,8 +177,8 @@ class OutreachService:
             if app is None or iv is None:
                 return placeholder_values("Alex Example", "Warehouse Associate",
                                           link_for(s, "warehouse-associate"))
-            return placeholder_values(app.candidate.full_name, iv.position_title,
-                                      link_for(s, iv.slug))
+            return message_values(s, iv, app.candidate.full_name, app.candidate.phone_e164,
+                                  Channel.EMAIL, self.clock(), application_id=app.id)
         return await self.db.read(q)
 
     # ----- whom to invite where -----------------------------------------------------------
@@ -200,7 +201,7 @@ class OutreachService:
     async def _refuse_when_off(self) -> None:
         if not (await self.policy()).enabled:
             raise ValidationProblem("Outreach is switched off in the communication policy "
-                                    "(Integrations → Communication). Switch it on to send.")
+                                    "(Outreach → Communication policy). Switch it on to send.")
 
     async def invite(self, candidate_ids: Sequence[int], interviewer_id: int, *,
                      source: CandidateSource = CandidateSource.DIRECTORY) -> OutreachReport:

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from milo_desktop.enums import StageStatus
 from milo_desktop.errors import ValidationProblem
-from milo_desktop.models import Interviewer, Receptionist, Stage, StageResult
+from milo_desktop.models import EntryRouter, Interviewer, Receptionist, Stage, StageResult
 from milo_desktop.models.base import utcnow
 from milo_desktop.services.connectors.twilio.connector import TwilioConnector
 from milo_desktop.services.connectors.twilio.publisher import (
@@ -81,6 +81,12 @@ def _store_published(s: Session, stage_id: int, flow_sid: str, digest: str,
     # A new dict: JSON columns only notice reassignment.
     stage.settings = {**(stage.settings or {}), HASH_KEY: digest, WEBHOOK_KEY: webhook,
                       "flow_published_at": utcnow().isoformat()}
+
+
+def _has_router(s: Session, number: str) -> bool:
+    return s.scalar(select(EntryRouter.id).where(EntryRouter.phone_number == number,
+                                                 EntryRouter.webhook_url.is_not(None))
+                    .limit(1)) is not None
 
 
 def forget_published(s: Session, stage_id: int) -> None:
@@ -176,7 +182,11 @@ class StageRunner:
         return await self.ensure_published(stage_id)
 
     async def route_replies(self, twilio: TwilioConnector, stage_id: int, number: str) -> None:
-        """Point ``number``'s SmsUrl at the text stage's flow (VoiceUrl kept)."""
+        """Point ``number``'s SmsUrl at the text stage's flow (VoiceUrl kept) — unless the
+        number has a text-to-apply router (services/entry/), which owns its texts and lets
+        several interviewers' text stages share it."""
+        if await self.db.read(lambda s: _has_router(s, number)):
+            return
         _, _, webhook = await self.db.read(lambda s: _published(s, stage_id))
         if not webhook:
             raise AssertionError(f"stage {stage_id} is routed before it is published")

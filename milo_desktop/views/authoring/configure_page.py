@@ -107,7 +107,8 @@ class ConfigurePage(WizardPage):
         self._slug_timer.start()
 
     def set_link_base(self, base: str) -> None:
-        self.link_base.setText(base.rstrip("/") + "/")
+        self.link_base.setText(base.rstrip("/") + "/" if base else "")
+        self.link_base.setVisible(bool(base))
 
     def set_slug_status(self, text: str, ok: bool | None) -> None:
         """"✓ Available" (ok), "Checking…" (None) or nothing (a problem shows below)."""

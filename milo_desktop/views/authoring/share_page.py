@@ -1,5 +1,8 @@
-"""Step 6, Share: the candidate link (copy), the QR poster (preview, save as PNG or PDF) and a
-summary of what Create will make. Posters render off the GUI thread."""
+"""Step 6, Share: how candidates start (text a keyword, call the receptionist, email the apply
+address, and the candidate page only when the workspace hosts one), each with Copy; the QR
+poster of those (preview, save as PNG or PDF); in demo mode "Simulate a text…"; and a summary
+of what Create will make. Posters render and the candidate page is checked off the GUI
+thread."""
 
 from __future__ import annotations
 
@@ -21,9 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from milo_desktop.enums import BudgetKind
+from milo_desktop.errors import EnvironmentProblem
 from milo_desktop.files import write_private
 from milo_desktop.services.authoring import AuthoringService, InterviewerDraft
-from milo_desktop.services.authoring.share import link_for
+from milo_desktop.services.entry.points import EntryKind, EntryPoints
 from milo_desktop.services.readiness import Readiness
 from milo_desktop.views import theme
 from milo_desktop.views.authoring.common import WizardPage, hint, questions_text, section_title
@@ -32,6 +36,8 @@ from milo_desktop.views.widgets.formatting import local_date
 
 PREVIEW_W = 250
 RENDER_DELAY_MS = 300
+KIND_WORDS = {EntryKind.TEXT: "Text", EntryKind.CALL: "Call", EntryKind.EMAIL: "Email",
+              EntryKind.LINK: "Web page"}
 
 
 class SharePage(WizardPage):
@@ -40,12 +46,27 @@ class SharePage(WizardPage):
         self.ctx = ctx
         self.service: AuthoringService = ctx.workspace.authoring
         self.draft = InterviewerDraft()
-        self.base = ""
+        self.base: str | None = None
         self.editing = False
-        self.rendered_for: tuple[str, str] | None = None
-        self.link = QLineEdit(self)
-        self.link.setReadOnly(True)
-        self.copy_button = QPushButton(self.tr("Copy link"), self)
+        self.interviewer_id: int | None = None
+        self.points: EntryPoints | None = None
+        self.rendered_for: tuple[str, tuple[str, ...]] | None = None
+        # How candidates start: one row per entry point (built when the points arrive).
+        self.ways = QVBoxLayout()
+        self.ways.setSpacing(6)
+        self.ways_state = QLabel(self.tr("Loading how candidates start…"), self)
+        self.ways_state.setWordWrap(True)
+        self.ways_state.setProperty("muted", True)
+        self.keyword_hint = hint("", self)
+        self.keyword_hint.setWordWrap(True)
+        self.page_state = QLabel(self)
+        self.page_state.setObjectName("pageState")
+        self.page_state.setWordWrap(True)
+        self.simulate_button = QPushButton(self.tr("Simulate a text…"), self)
+        self.simulate_button.setToolTip(self.tr("Demo mode: text the keyword to the number, as "
+                                                "a candidate scanning the poster would."))
+        self.simulate_button.hide()
+        self.copied: dict[str, str] = {}  # the button's text → what it copies (tests read it)
         self.preview = QLabel(self)
         self.preview.setFixedSize(PREVIEW_W, round(PREVIEW_W * 1754 / 1240))
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -68,9 +89,6 @@ class SharePage(WizardPage):
         self.readiness.setTextFormat(Qt.TextFormat.RichText)
         self.readiness.hide()
 
-        link_row = QHBoxLayout()
-        link_row.addWidget(self.link, 1)
-        link_row.addWidget(self.copy_button)
         poster_buttons = QVBoxLayout()
         poster_buttons.addWidget(self.png_button)
         poster_buttons.addWidget(self.pdf_button)
@@ -87,8 +105,12 @@ class SharePage(WizardPage):
         right.addWidget(hint(self.tr("Connect an applicant tracking system under Integrations "
                                      "to sync candidates and results."), self))
         left = QVBoxLayout()
-        left.addWidget(QLabel(self.tr("<b>Interview link</b>"), self))
-        left.addLayout(link_row)
+        left.addWidget(QLabel(self.tr("<b>How candidates start</b>"), self))
+        left.addWidget(self.ways_state)
+        left.addLayout(self.ways)
+        left.addWidget(self.keyword_hint)
+        left.addWidget(self.page_state)
+        left.addWidget(self.simulate_button, 0, Qt.AlignmentFlag.AlignLeft)
         left.addSpacing(10)
         left.addWidget(QLabel(self.tr("<b>QR poster</b>"), self))
         left.addLayout(poster)
@@ -98,23 +120,22 @@ class SharePage(WizardPage):
         columns.addLayout(right, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(section_title(self.tr("Share"), self))
-        layout.addWidget(hint(self.tr("The link goes live when you create the interviewer."),
-                              self))
+        layout.addWidget(hint(self.tr("Candidates can start as soon as you create the "
+                                      "interviewer: no web page needed."), self))
         layout.addWidget(self.notice)
         layout.addWidget(self.readiness)
         layout.addLayout(columns, 1)
 
         self._render_timer = QTimer(self, singleShot=True, interval=RENDER_DELAY_MS)
         self._render_timer.timeout.connect(self._render_preview)
-        self.copy_button.clicked.connect(self.copy_link)
+        self.simulate_button.clicked.connect(self.simulate_text)
         self.png_button.clicked.connect(lambda: self._ask_and_save("png"))
         self.pdf_button.clicked.connect(lambda: self._ask_and_save("pdf"))
 
-    def load(self, draft: InterviewerDraft, base: str, editing: bool) -> None:
+    def load(self, draft: InterviewerDraft, base: str | None, editing: bool,
+             interviewer_id: int | None = None) -> None:
         self.draft, self.base, self.editing = draft, base, editing
-        self.link.setText(self.link_text())
-        self.link.setCursorPosition(0)  # a long link shows its start (the address), not its end
-        self.link.setToolTip(self.link_text())
+        self.interviewer_id = interviewer_id
         t = theme.current()
         if editing:
             self.notice.setStyleSheet(f"color: {t.warning}; font-weight: 600;")
@@ -122,9 +143,110 @@ class SharePage(WizardPage):
                                         "already invited keep the questions they were asked."))
         self.notice.setVisible(editing)
         self.summary.setHtml(self._summary_html())
-        if self.rendered_for != (draft.position_title, self.link_text()):
+        self.ctx.spawn(self._load_points(draft), "authoring.share_points", owner=self)
+        self._check_page()
+
+    async def _load_points(self, draft: InterviewerDraft) -> None:
+        points = await self.service.entry_points(draft, self.interviewer_id)
+        self.show_points(points)
+
+    def show_points(self, points: EntryPoints) -> None:
+        self.points = points
+        while self.ways.count():
+            item = self.ways.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        self.copied.clear()
+        t = theme.current()
+        if points.problem:
+            self.ways_state.setStyleSheet(f"color: {t.warning};")
+            self.ways_state.setText(points.problem)
+            self.ways_state.show()
+        else:
+            self.ways_state.hide()
+        for point in points.points:
+            self.ways.addWidget(self._way_row(point.kind, point.words, point.target))
+        if points.keyword:
+            self.keyword_hint.setText(self.tr(
+                "{kw} is this interviewer's keyword: a text starting with it reaches this "
+                "screening, whatever the case. Change it on the interviewer's page.").format(
+                    kw=points.keyword))
+        else:
+            self.keyword_hint.setText("")
+        self.simulate_button.setVisible(
+            self.ctx.workspace.entry.can_simulate and self.interviewer_id is not None
+            and points.of(EntryKind.TEXT) is not None)
+        key = (self.draft.position_title, tuple(p.uri for p in points.points))
+        if self.rendered_for != key:
             self.preview.setText(self.tr("Rendering…"))
             self._render_timer.start()
+
+    def _way_row(self, kind: EntryKind, words: str, target: str) -> QWidget:
+        row = QWidget(self)
+        box = QHBoxLayout(row)
+        box.setContentsMargins(0, 0, 0, 0)
+        label = QLabel(self.tr(KIND_WORDS[kind]), row)
+        label.setProperty("muted", True)
+        label.setFixedWidth(70)
+        text = QLineEdit(words, row)
+        text.setReadOnly(True)
+        text.setCursorPosition(0)
+        text.setToolTip(words)
+        copy = QPushButton(self.tr("Copy"), row)
+        copy.setObjectName(f"copy_{kind.value}")
+        copy.clicked.connect(lambda _c=False, v=target: self.copy(v))
+        self.copied[copy.objectName()] = target
+        box.addWidget(label)
+        box.addWidget(text, 1)
+        box.addWidget(copy)
+        return row
+
+    def _check_page(self) -> None:
+        t = theme.current()
+        if not self.base:
+            self.page_state.setStyleSheet(f"color: {t.muted};")
+            self.page_state.setText(self.tr(
+                "No candidate web page: messages say how to start instead. If you host one, "
+                "add its address in Settings → Account."))
+            return
+        self.page_state.setStyleSheet(f"color: {t.muted};")
+        self.page_state.setText(self.tr("Checking {a}…").format(a=self.base))
+        base = self.base
+
+        async def go() -> None:
+            problem = await self.ctx.workspace.entry.page_problem(base)
+            if base != self.base:
+                return
+            tone = theme.current()
+            self.page_state.setStyleSheet(f"color: {tone.warning if problem else tone.muted};")
+            self.page_state.setText(problem or self.tr("{a} answers.").format(a=base))
+
+        self.ctx.spawn(go(), "authoring.share_page_check", owner=self)
+
+    def link_text(self) -> str:
+        """The candidate page link, "" when the workspace hosts none."""
+        point = self.points.of(EntryKind.LINK) if self.points else None
+        return point.target if point else ""
+
+    def copy(self, value: str) -> None:
+        QGuiApplication.clipboard().setText(value)
+        self.saved.setText(self.tr("Copied {v}.").format(v=value))
+
+    def simulate_text(self) -> asyncio.Task[None] | None:
+        points = self.points
+        if points is None:
+            return None
+
+        async def go() -> None:
+            try:
+                said = await self.ctx.workspace.entry.simulate_text(points)
+            except EnvironmentProblem as exc:
+                said = exc.message
+            self.saved.setText(said)
+
+        task: asyncio.Task[None] | None = self.ctx.spawn(go(), "authoring.simulate_text")
+        return task
 
     def show_readiness(self, readiness: Readiness | None, editing: bool) -> None:
         if readiness is None or not readiness.problems:
@@ -146,24 +268,20 @@ class SharePage(WizardPage):
         self.readiness.setText("<br>".join(lines))
         self.readiness.show()
 
-    def link_text(self) -> str:
-        return link_for(self.base, self.draft.slug) if self.base else ""
-
-    def copy_link(self) -> None:
-        QGuiApplication.clipboard().setText(self.link_text())
-        self.saved.setText(self.tr("Link copied."))
-
     def _render_preview(self) -> None:
-        title, link = self.draft.position_title, self.link_text()
+        points = self.points
+        if points is None:
+            return
+        title = self.draft.position_title
 
         async def go() -> None:
-            data = await self.service.render_poster(title, link, "png")
+            data = await self.service.render_poster(title, points, "png")
             pixmap = QPixmap()
             pixmap.loadFromData(data, "PNG")
             self.preview.setPixmap(pixmap.scaled(
                 self.preview.size(), Qt.AspectRatioMode.KeepAspectRatio,
                 Qt.TransformationMode.SmoothTransformation))
-            self.rendered_for = (title, link)
+            self.rendered_for = (title, tuple(p.uri for p in points.points))
 
         self.ctx.spawn(go(), "authoring.poster_preview")
 
@@ -176,10 +294,14 @@ class SharePage(WizardPage):
             self.save_poster(Path(path), kind)
 
     def save_poster(self, path: Path, kind: str) -> asyncio.Task[None]:
-        title, link = self.draft.position_title, self.link_text()
+        title, points = self.draft.position_title, self.points
 
         async def go() -> None:
-            data = await self.service.render_poster(title, link, kind)
+            if points is None:
+                self.saved.setText(self.tr("Still loading how candidates start; try again in "
+                                           "a moment."))
+                return
+            data = await self.service.render_poster(title, points, kind)
             try:
                 await asyncio.to_thread(write_private, path, data)
             except OSError as exc:

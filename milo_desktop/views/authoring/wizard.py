@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 from milo_desktop.enums import BudgetKind
 from milo_desktop.errors import EnvironmentProblem
 from milo_desktop.services.authoring import (
-    DEFAULT_LINK_BASE,
     AuthoringService,
     FieldProblem,
     InterviewerDraft,
@@ -60,7 +59,7 @@ class AuthoringWizard(StepWizard):
         self.service: AuthoringService = ctx.workspace.authoring
         self.editing_id = interviewer_id
         self.draft: InterviewerDraft = self.service.blank_draft()
-        self.base = DEFAULT_LINK_BASE
+        self.base: str | None = None  # the candidate page address, when one is hosted
         self._slug_check: tuple[str, str | None] | None = None  # (slug, problem) last checked
         self._pending_loads = 1
         self.problems: list[FieldProblem] = []
@@ -116,7 +115,7 @@ class AuthoringWizard(StepWizard):
                 self._pending_loads -= 1
                 self.status.setText("")
             self.base = await self.service.link_base()
-            self.configure.set_link_base(self.base)
+            self.configure.set_link_base(self.base or "")
             self.settings.set_templates(await self.service.email_templates())
             self.settings.set_known_labels(await self.service.label_names())
             self.means = await self.service.workspace_means()
@@ -141,7 +140,7 @@ class AuthoringWizard(StepWizard):
         """Make ``draft`` the one every page edits (a new plan, or the stored interviewer)."""
         self.draft = draft
         editing = self.editing_id is not None
-        self.configure.load(draft, self.base, editing)
+        self.configure.load(draft, self.base or "", editing)
         self.stages.load(draft)
         self.questions.load(draft)
         self.settings.load(draft)
@@ -208,7 +207,8 @@ class AuthoringWizard(StepWizard):
         elif page is self.stages:
             self.stages.load(self.draft)
         elif page is self.share:
-            self.share.load(self.draft, self.base, self.editing_id is not None)
+            self.share.load(self.draft, self.base, self.editing_id is not None,
+                            self.editing_id)
 
     def page_shown(self, index: int) -> None:
         self._changed()

@@ -30,7 +30,7 @@ from milo_desktop.services.outreach import (
     OutreachReport,
     check_blast,
 )
-from milo_desktop.services.outreach.templates import render
+from milo_desktop.services.outreach.templates import LINK, offered_placeholders, render
 from milo_desktop.views.context import ViewContext
 from milo_desktop.views.outreach.format import report_tone, schedule_text
 from milo_desktop.views.widgets.cards import MessageLine
@@ -117,13 +117,14 @@ class BlastDialog(QDialog):
             self.policy = await self.service.policy()
             first = self.application_ids[0] if self.application_ids else None
             self.values = await self.service.placeholders_for(first)
+            self.chips.offer(offered_placeholders(LINK in self.values))
         except EnvironmentProblem as exc:
             self.message.say(exc.message, "danger")
             return
         sms_on = self.policy.sms_enabled
         self.sms_body.setEnabled(sms_on)
         note = (self.tr("SMS go to candidates with a mobile number.") if sms_on else
-                self.tr("SMS is off (Integrations → Communication): only email is sent."))
+                self.tr("SMS is off (Outreach → Communication policy): only email is sent."))
         self.sms_note.setText(note + schedule_text(self.policy))
         self.update_preview()
         self._ready = True
@@ -156,11 +157,15 @@ class BlastDialog(QDialog):
         if not self.values:
             return
         parts = []
-        if subject.strip() or body.strip():
-            parts += [self.tr("Subject: {s}").format(s=render(subject, self.values)), "",
-                      render(body, self.values)]
-        if sms.strip():
-            parts += ([""] if parts else []) + [self.tr("SMS:"), render(sms, self.values)]
+        try:  # {{link}} without a candidate page is flagged here, before anything is sent
+            if subject.strip() or body.strip():
+                parts += [self.tr("Subject: {s}").format(s=render(subject, self.values)), "",
+                          render(body, self.values)]
+            if sms.strip():
+                parts += ([""] if parts else []) + [self.tr("SMS:"), render(sms, self.values)]
+        except ValidationProblem as exc:
+            self.preview.setPlainText(exc.message)
+            return
         self.preview.setPlainText("\n".join(parts))
 
     # ----- sending ------------------------------------------------------------------------

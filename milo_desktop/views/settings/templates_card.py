@@ -27,7 +27,9 @@ from milo_desktop.services.outreach import (
 )
 from milo_desktop.services.outreach.templates import (
     EMAIL_BODY_MAX,
+    LINK,
     check_text,
+    offered_placeholders,
     placeholder_values,
     render,
 )
@@ -51,6 +53,7 @@ class TemplatesCard(Card):
         self.service = service
         self.rows: list[TemplateRow] = []
         self.policy = CommunicationPolicy()
+        self.values: dict[str, str] = {}  # the example's placeholder values ({{link}} or not)
         self._busy = False
         intro = QLabel(self.tr("What candidates receive. Placeholders are filled in for each "
                                "candidate."), self)
@@ -121,18 +124,18 @@ class TemplatesCard(Card):
         row = self.current()
         if row is None:
             return
-        values = placeholder_values(EXAMPLE_CANDIDATE, EXAMPLE_TITLE,
-                                    self.policy.interview_link(EXAMPLE_SLUG))
+        values = self.values or placeholder_values(EXAMPLE_CANDIDATE, EXAMPLE_TITLE, None)
         try:
             check_text(self.subject.text() if row.channel == Channel.EMAIL else "",
                        self.text.text(), row.channel)
+            # {{link}} without a candidate page is flagged here, before anything is sent.
+            body = render(self.text.text(), values)
+            subject = render(self.subject.text(), values)
         except ValidationProblem as exc:
             self._show_preview(exc.message, "danger")
             return
-        body = render(self.text.text(), values)
         if row.channel == Channel.EMAIL:
-            body = self.tr("Subject: {subject}").format(
-                subject=render(self.subject.text(), values)) + "\n\n" + body
+            body = self.tr("Subject: {subject}").format(subject=subject) + "\n\n" + body
         self._show_preview(body, "text")
 
     def _show_preview(self, text: str, tone: str) -> None:
@@ -161,6 +164,8 @@ class TemplatesCard(Card):
     def load(self) -> None:
         async def work() -> None:
             self.policy = await self.service.policy()
+            self.values = await self.service.placeholders_for(None)
+            self.chips.offer(offered_placeholders(LINK in self.values))
             self.show_rows(await self.service.templates())
             self.loaded.emit()
         self._run(work, "outreach.templates.load")

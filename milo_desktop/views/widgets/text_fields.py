@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from milo_desktop.services.outreach import PLACEHOLDERS
+from milo_desktop.services.outreach.templates import offered_placeholders
 from milo_desktop.views import theme
 
 
@@ -116,7 +117,8 @@ class CountedText(QWidget):
 
 
 class PlaceholderChips(QWidget):
-    """"Insert: {{candidate_name}} {{job_title}} {{link}}" into whichever field had focus."""
+    """"Insert: {{candidate_name}} {{job_title}} {{next_step}}" into whichever field had
+    focus; ``{{link}}`` only once ``offer`` says the workspace has a candidate page."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -127,12 +129,20 @@ class PlaceholderChips(QWidget):
         label = QLabel(self.tr("Insert:"), self)
         label.setProperty("muted", True)
         row.addWidget(label)
+        self.chips: dict[str, QPushButton] = {}
         for name in PLACEHOLDERS:
             chip = QPushButton("{{" + name + "}}", self)
             chip.setFlat(True)
             chip.clicked.connect(lambda _c=False, n=name: self.insert(n))
             row.addWidget(chip)
+            self.chips[name] = chip
         row.addStretch(1)
+        self.offer(offered_placeholders(has_link=False))
+
+    def offer(self, names: tuple[str, ...]) -> None:
+        """Show only these placeholders (``templates.offered_placeholders``)."""
+        for name, chip in self.chips.items():
+            chip.setVisible(name in names)
 
     def follow(self, *edits: QLineEdit | QPlainTextEdit) -> None:
         for edit in edits:

@@ -1,0 +1,215 @@
+"""How a candidate starts, with no web server of ours: text a keyword to a number, call the
+receptionist, email the apply address — and, only when the workspace hosts one, open the
+candidate page. Each entry point is a URI a QR code carries (``sms:+1…?body=KEYWORD``,
+``tel:+1…``, ``mailto:jobs+slug@…``, ``https://…``) and the words printed under it.
+
+``next_step`` says in words how a candidate's next stage starts ("We'll call you from
++1 214 555 0142 within the hour"): invitations and nudges fill ``{{next_step}}`` with it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from urllib.parse import quote
+
+import phonenumbers
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from milo_desktop.enums import Channel, ReceptionistStatus, StageKind
+from milo_desktop.models import (
+    EntryKeyword,
+    Interviewer,
+    Receptionist,
+    ReceptionistInterviewer,
+    Stage,
+    WorkspaceSetting,
+)
+from milo_desktop.services.email_intake.addresses import apply_address
+from milo_desktop.services.entry.keywords import default_keyword, taken_on
+from milo_desktop.services.links import link_for
+
+TEXT_KINDS = frozenset({StageKind.SMS, StageKind.FORM})
+POLICY_KEY = "outreach.policy"  # = outreach.policy.SETTING_KEY (outreach imports us)
+
+
+def stage_number(stage: Stage, iv: Interviewer) -> str | None:
+    """The number a stage calls and texts from (= ``stages.config.stage_number``; kept here
+    because the stages package imports outreach, which imports us)."""
+    own = (stage.settings or {}).get("phone_number")
+    return (own if isinstance(own, str) and own.strip() else None) or iv.phone_number
+
+
+def default_number(s: Session) -> str | None:
+    """The workspace's SMS sender (the communication policy's), if any."""
+    row = s.get(WorkspaceSetting, POLICY_KEY)
+    value = row.value.get("sms_from") if row is not None and isinstance(row.value, dict) else None
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+class EntryKind(StrEnum):
+    TEXT = "text"
+    CALL = "call"
+    EMAIL = "email"
+    LINK = "link"
+
+
+@dataclass(frozen=True)
+class EntryPoint:
+    kind: EntryKind
+    uri: str  # what the QR code carries
+    words: str  # "Text FORKLIFT to +1 214 555 0142"
+    target: str  # the number, address or link alone (for Copy)
+
+
+@dataclass(frozen=True)
+class EntryPoints:
+    interviewer_id: int
+    title: str
+    slug: str
+    points: tuple[EntryPoint, ...]
+    keyword: str | None
+    text_number: str | None
+    problem: str | None  # why there is no way in at all, in the recruiter's words
+
+    def of(self, kind: EntryKind) -> EntryPoint | None:
+        return next((p for p in self.points if p.kind == kind), None)
+
+
+def spoken_number(e164: str) -> str:
+    """``+12145550142`` → ``+1 214 555 0142`` (international, spaces only)."""
+    try:
+        parsed = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    text = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return text.replace("-", " ")
+
+
+def text_number(s: Session, iv: Interviewer) -> str | None:
+    """The number candidates text: the first text stage's, else the interviewer's own, else
+    the workspace's SMS sender."""
+    stages = list(s.scalars(select(Stage).where(Stage.interviewer_id == iv.id)
+                            .order_by(Stage.position, Stage.id)))
+    text_stage = next((st for st in stages if st.kind in TEXT_KINDS), None)
+    own = stage_number(text_stage, iv) if text_stage is not None else iv.phone_number
+    return own or default_number(s)
+
+
+def ensure_keyword(s: Session, iv: Interviewer) -> tuple[str, str] | None:
+    """(keyword, number) of the interviewer, giving it its default keyword on its text number
+    when it has none yet, or moving it when the number changed; None without any number."""
+    number = text_number(s, iv)
+    if number is None:
+        return None
+    row = s.scalar(select(EntryKeyword).where(EntryKeyword.interviewer_id == iv.id))
+    if row is not None and row.phone_number == number:
+        return row.keyword, number
+    taken = taken_on(s, number, iv.id)
+    word = row.keyword if row is not None and row.keyword not in taken else \
+        default_keyword(iv.slug, taken)
+    if row is None:
+        s.add(EntryKeyword(interviewer_id=iv.id, phone_number=number, keyword=word))
+    else:
+        row.phone_number, row.keyword = number, word
+    s.flush()
+    return word, number
+
+
+def receptionist_number(s: Session, interviewer_id: int) -> str | None:
+    """The number of an active receptionist that routes callers to this interviewer."""
+    return s.scalar(select(Receptionist.phone_number).join(
+        ReceptionistInterviewer, ReceptionistInterviewer.receptionist_id == Receptionist.id)
+        .where(ReceptionistInterviewer.interviewer_id == interviewer_id,
+               Receptionist.status == ReceptionistStatus.LIVE,
+               Receptionist.phone_number.is_not(None))
+        .order_by(Receptionist.id).limit(1))
+
+
+def build_points(interviewer_id: int, title: str, slug: str, keyword: tuple[str, str] | None,
+                 call: str | None, address: str | None, link: str | None) -> EntryPoints:
+    """The entry points from what is known (pure: the wizard builds them for a draft)."""
+    points: list[EntryPoint] = []
+    if keyword is not None:
+        word, number = keyword
+        points.append(EntryPoint(EntryKind.TEXT, f"sms:{number}?body={quote(word)}",
+                                 f"Text {word} to {spoken_number(number)}", number))
+    if call:
+        points.append(EntryPoint(EntryKind.CALL, f"tel:{call}",
+                                 f"Call {spoken_number(call)}", call))
+    if address:
+        points.append(EntryPoint(EntryKind.EMAIL, f"mailto:{address}",
+                                 f"Email your résumé to {address}", address))
+    if link:
+        points.append(EntryPoint(EntryKind.LINK, link, link, link))
+    problem = None if points else (
+        "Candidates have no way in yet: give this interviewer a phone number (or set the SMS "
+        "sender under Outreach) so they can text a keyword, route a receptionist to it, or "
+        "set up the apply mailbox under Integrations → Email.")
+    return EntryPoints(interviewer_id, title, slug, tuple(points),
+                       keyword[0] if keyword else None, keyword[1] if keyword else None,
+                       problem)
+
+
+def entry_points(s: Session, interviewer_id: int) -> EntryPoints:
+    """Every way in for the interviewer (a write: a missing keyword gets its default)."""
+    iv = s.get(Interviewer, interviewer_id)
+    if iv is None:
+        return EntryPoints(interviewer_id, "", "", (), None, None,
+                           "This interviewer no longer exists.")
+    return build_points(iv.id, iv.position_title, iv.slug, ensure_keyword(s, iv),
+                        receptionist_number(s, iv.id), apply_address(s, iv.slug),
+                        link_for(s, iv.slug))
+
+
+def draft_points(s: Session, interviewer_id: int | None, title: str, slug: str,
+                 number: str | None) -> EntryPoints:
+    """The entry points an interviewer not saved yet (or being edited) will have: its keyword
+    as it is or will be by default, on ``number`` (else the workspace's SMS sender)."""
+    number = number or default_number(s)
+    keyword: tuple[str, str] | None = None
+    if number:
+        row = (s.scalar(select(EntryKeyword).where(EntryKeyword.interviewer_id == interviewer_id))
+               if interviewer_id is not None else None)
+        taken = taken_on(s, number, interviewer_id)
+        word = row.keyword if row is not None and row.keyword not in taken else \
+            default_keyword(slug, taken)
+        keyword = (word, number)
+    call = receptionist_number(s, interviewer_id) if interviewer_id is not None else None
+    return build_points(interviewer_id or 0, title, slug, keyword, call,
+                        apply_address(s, slug), link_for(s, slug))
+
+
+def next_step(s: Session, iv: Interviewer, stage: Stage | None, channel: Channel, *,
+              can_call: bool, open_now: bool) -> str:
+    """How ``stage`` (the candidate's next one) starts, in words for a message sent by
+    ``channel``. ``can_call``: we have the candidate's phone, so a phone or text stage starts
+    by itself; ``open_now``: messages may go out now (else "during business hours")."""
+    when = "within the hour" if open_now else "during our business hours"
+    if stage is not None and stage.kind in (StageKind.VOICE, StageKind.SMS, StageKind.FORM):
+        number = stage_number(stage, iv) or default_number(s)
+        spoken = spoken_number(number) if number else None
+        if can_call and spoken:
+            if stage.kind == StageKind.VOICE:
+                return f"We'll call you from {spoken} {when}."
+            if channel == Channel.SMS:
+                return (f"Our questions come by text from {spoken} {when}: reply to each "
+                        "one.")
+            return f"We'll text you from {spoken} {when}: reply to that text to answer."
+        kw = ensure_keyword(s, iv)
+        if kw is not None:
+            return f"To start, text {kw[0]} to {spoken_number(kw[1])}."
+    if stage is not None and stage.kind == StageKind.RESUME:
+        address = apply_address(s, iv.slug)
+        if channel == Channel.EMAIL:
+            return ("Reply to this email with your résumé attached." if address is None else
+                    f"Reply with your résumé attached, or send it to {address}.")
+        if address:
+            return f"Email your résumé to {address}."
+        return "Reply to this text and we'll tell you where to send your résumé."
+    link = link_for(s, iv.slug)
+    if link:
+        return f"Start here: {link}"
+    return ("Reply to this email and we'll tell you how to start." if channel == Channel.EMAIL
+            else "Reply to this text and we'll tell you how to start.")

@@ -1,0 +1,113 @@
+"""One router flow per number: the first word of an inbound text picks the interviewer.
+
+::
+
+    Trigger (incomingMessage) -> route (split-based-on the text)
+        STOP, HELP, START… -> opt_out (nothing sent: Twilio answers those words itself)
+        FORKLIFT…          -> kw_<interviewer id> (a thank-you text; the app starts the
+                              interviewer's text stage from this execution: intake.py)
+        anything else      -> unknown (a polite text listing the keywords)
+
+Keywords match the first word whatever its case, with punctuation around it ("forklift!",
+" Forklift please"); the regex spells each letter as ``[Ff]`` so it needs no flags, whatever
+regex dialect Studio uses. The definition's hash decides whether it is published again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from milo_desktop.services.entry.keywords import RESERVED
+from milo_desktop.services.flows.liquid import escape
+from milo_desktop.services.flows.widgets import FlowBuilder, condition
+
+BODY = "{{trigger.message.Body}}"
+CONTACT = "{{contact.channel.address}}"
+CHANNEL = "{{flow.channel.address}}"
+ROUTE = "route"
+OPT_OUT = "opt_out"
+UNKNOWN = "unknown"
+KEYWORD_PREFIX = "kw_"
+SMS_MAX = 320  # two segments: a list of keywords longer than this is cut short
+WIDGET_RE = re.compile(r"^kw_(\d+)$")
+
+
+@dataclass(frozen=True)
+class RouterEntry:
+    interviewer_id: int
+    keyword: str  # upper-case letters and digits
+    title: str  # the position title, for the texts
+    welcome: str = ""  # the text back at once ("" = the text-screening words)
+
+
+def keyword_regex(keyword: str) -> str:
+    """``FORK2`` → ``^\\W*[Ff][Oo][Rr][Kk]2([^A-Za-z0-9]|$)``."""
+    letters = "".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else re.escape(c)
+                      for c in keyword)
+    return r"^\W*" + letters + r"([^A-Za-z0-9]|$)"
+
+
+def keyword_widget(interviewer_id: int) -> str:
+    return f"{KEYWORD_PREFIX}{interviewer_id}"
+
+
+def interviewer_of_widget(name: str) -> int | None:
+    match = WIDGET_RE.match(name)
+    return int(match.group(1)) if match else None
+
+
+def unknown_text(entries: Sequence[RouterEntry], company: str = "") -> str:
+    """The reply to a text that names no keyword."""
+    if not entries:
+        return ("Thanks for your message! We're not taking applications by text right now. "
+                "Please check back soon.")
+    who = f"{company.strip()} here! " if company.strip() else ""
+    head = f"Hi! {who}To apply, text one of these words: "
+    parts: list[str] = []
+    for e in entries:
+        part = f"{e.keyword} ({e.title.strip()})" if e.title.strip() else e.keyword
+        if len(head) + len(", ".join([*parts, part])) + 1 > SMS_MAX:
+            break
+        parts.append(part)
+    return head + ", ".join(parts) + "."
+
+
+def welcome_text(entry: RouterEntry) -> str:
+    title = entry.title.strip() or "this role"
+    return (f"Thanks for your interest in {title}! Your screening starts in a moment: "
+            "we'll text you a few short questions from this number. Reply to each one.")
+
+
+def compile_router(number: str, entries: Sequence[RouterEntry],
+                   company: str = "") -> dict[str, Any]:
+    """The router flow of ``number`` for ``entries`` (keywords unique on the number)."""
+    b = FlowBuilder()
+    text = {"from": CHANNEL, "to": CONTACT}
+    b.add("Trigger", "trigger", {}, {"incomingMessage": ROUTE})
+    branches: list[tuple[str, list[dict[str, Any]]]] = [
+        (OPT_OUT, [condition("matches_any_of", BODY, ",".join(sorted(RESERVED)),
+                             "Opt-out and help words")])]
+    for e in entries:
+        branches.append((keyword_widget(e.interviewer_id),
+                         [condition("regex", BODY, keyword_regex(e.keyword), e.keyword)]))
+    b.add(ROUTE, "split-based-on", {"input": BODY}, {"noMatch": UNKNOWN}, conditions=branches)
+    b.add(OPT_OUT, "set-variables", {"variables": [{"key": "route", "value": "opt_out"}]}, {},
+          side=True)
+    for e in entries:
+        b.add(keyword_widget(e.interviewer_id), "send-message",
+              {**text, "body": escape(e.welcome or welcome_text(e))}, {}, side=True)
+    b.add(UNKNOWN, "send-message", {**text, "body": escape(unknown_text(entries, company))}, {})
+    return b.definition(f"Text to apply: {number}"[:200])
+
+
+def friendly_name(number: str) -> str:
+    return f"Milo text-to-apply router {number}"
+
+
+def definition_hash(definition: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(definition, sort_keys=True).encode()).hexdigest()
