@@ -190,3 +190,40 @@ def test_demo_button_makes_a_scored_candidate_appear(
 
         done = asyncio.ensure_future(background.stop())
         qtbot.waitUntil(done.done, timeout=WAIT)
+
+
+def test_retry_in_sync_issues_ingests_the_kept_message(
+        qtbot: Any, make_ctx: Any, sqlite_workspace: Workspace, box: LocalMailbox,
+        tmp_path: Path) -> None:
+    from milo_desktop.models import Candidate
+    from milo_desktop.services.connectors.twilio.integration import DatabaseSettings
+    from milo_desktop.services.email_intake.intake import EmailIntake
+    from milo_desktop.services.email_intake.mailbox import MailboxIntegration
+    from milo_desktop.services.resume import ResumeService
+    from milo_desktop.services.sync import SyncEngine
+    from milo_desktop.views.settings import SyncIssuesPanel
+
+    ws = sqlite_workspace
+    env = {"MILO_IMAP_URL": box.url, "MILO_IMAP_ADDRESS": "jobs@agency.example"}
+    integrations(ws, MemoryKeychain(), env)
+    ws.resumes = ResumeService(ws.db, ws.bus, tmp_path / "data", ws.applications)
+    ctx = make_ctx(ws)
+    box.append(application(to="jobs+night-shift@agency.example"))
+    mailbox = MailboxIntegration(None, DatabaseSettings(ws.db), env=env)
+    intake = EmailIntake(ws.db, mailbox.make_connector, mailbox.settings, tmp_path / "data")
+    done = __import__("asyncio").ensure_future(intake.run(lambda n: None))
+    qtbot.waitUntil(done.done, timeout=WAIT)
+    assert done.result().quarantined == 1
+    make_interviewer(ws, "Night Shift", slug="night-shift", stages=(StageKind.RESUME,))
+
+    panel = SyncIssuesPanel(ctx, SyncEngine(ws.db, ws.bus))
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.reload()
+    qtbot.waitUntil(panel.is_loaded, timeout=WAIT)
+    assert panel.model.rowCount() == 1 and panel.retry_button.isEnabled()
+    panel.retry_button.click()
+    qtbot.waitUntil(lambda: "became an application" in panel.message.text(), timeout=WAIT)
+    assert panel.model.rowCount() == 0
+    people = ws.db.run_sync(lambda s: [c.email for c in s.scalars(select(Candidate))])
+    assert people == ["dana@example.com"]

@@ -357,4 +357,20 @@ def _remove_tree(path: Path) -> None:
     path.rmdir()
 
 
-__all__ = ["EmailIntake", "RetryReport"]
+def intake_for_retry(ws: Any, env: Any = None) -> EmailIntake:
+    """An intake over an open workspace for Settings → Sync issues → Retry: no mailbox is
+    needed to read a kept message again (the workspace's résumé service knows the data
+    dir)."""
+    from milo_desktop.services.connectors.twilio.integration import DatabaseSettings
+    from milo_desktop.services.email_intake.mailbox import MailboxIntegration
+
+    folder = Path(ws.resumes.folder).parent if ws.resumes is not None else \
+        Path(tempfile.gettempdir())
+    mailbox = MailboxIntegration(None, DatabaseSettings(ws.db),
+                                 env={k: v for k, v in dict(env or {}).items()
+                                      if k.startswith("MILO_IMAP")})
+    return EmailIntake(ws.db, mailbox.make_connector, mailbox.settings, folder,
+                       resumes=ws.resumes, notifications=ws.notifications, bus=ws.bus)
+
+
+__all__ = ["EmailIntake", "RetryReport", "intake_for_retry"]

@@ -27,6 +27,9 @@ from PySide6.QtWidgets import (
 
 from milo_desktop.errors import EnvironmentProblem
 from milo_desktop.services.core.supervisor import worker_title
+from milo_desktop.services.email_intake.intake import intake_for_retry
+from milo_desktop.services.email_intake.store import RESOURCE as EMAIL_RESOURCE
+from milo_desktop.services.email_intake.store import SERVICE as EMAIL_SERVICE
 from milo_desktop.services.sync import SyncEngine, SyncIssue
 from milo_desktop.views.context import ViewContext
 from milo_desktop.views.widgets.cards import MessageLine
@@ -108,6 +111,10 @@ class SyncIssuesPanel(QDialog):
         self.payload_button = QPushButton(self.tr("Show raw payload"), self)
         self.payload_button.setCheckable(True)
         self.refresh_button = QPushButton(self.tr("Refresh"), self)
+        self.retry_button = QPushButton(self.tr("Retry"), self)
+        self.retry_button.setToolTip(self.tr(
+            "Read the selected emails again from the kept copies (after creating the "
+            "interviewer they were for, for example)."))
         self.resolve_button = QPushButton(self.tr("Mark as reviewed"), self)
         self.resolve_button.setToolTip(self.tr(
             "Hide the selected issues from this list. The records stay stored as received."))
@@ -116,6 +123,7 @@ class SyncIssuesPanel(QDialog):
         bar = QHBoxLayout()
         bar.addWidget(self.payload_button)
         bar.addWidget(self.refresh_button)
+        bar.addWidget(self.retry_button)
         bar.addWidget(self.resolve_button)
         bar.addStretch(1)
         bar.addWidget(buttons)
@@ -128,6 +136,7 @@ class SyncIssuesPanel(QDialog):
         self.payload_button.toggled.connect(self.show_payload)
         self.refresh_button.clicked.connect(self.reload)
         self.resolve_button.clicked.connect(self.resolve_selected)
+        self.retry_button.clicked.connect(self.retry_selected)
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._fill_payload())
         self.table.doubleClicked.connect(lambda _i: self.payload_button.setChecked(True))
         self._sync_buttons()
@@ -185,6 +194,12 @@ class SyncIssuesPanel(QDialog):
     def _sync_buttons(self) -> None:
         self.payload_button.setEnabled(self.current_issue() is not None)
         self.resolve_button.setEnabled(self.current_issue() is not None)
+        self.retry_button.setEnabled(bool(self._retryable()))
+
+    def _retryable(self) -> list[SyncIssue]:
+        """Selected issues that can be read again: emails kept by the mailbox intake."""
+        return [i for i in self.selected_issues()
+                if i.service == EMAIL_SERVICE and i.resource == EMAIL_RESOURCE]
 
     def selected_issues(self) -> list[SyncIssue]:
         rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
@@ -206,6 +221,33 @@ class SyncIssuesPanel(QDialog):
                              .format(n=n), "success")
 
         self.ctx.spawn(go(), "integrations.sync_issues.resolve")
+
+    def retry_selected(self) -> None:
+        issues = self._retryable()
+        if not issues:
+            return
+        env = getattr(self.ctx.workspace.integrations, "env", None)
+        intake = intake_for_retry(self.ctx.workspace, env)
+
+        async def go() -> None:
+            try:
+                report = await intake.retry([i.id for i in issues])
+            except EnvironmentProblem as exc:
+                self.message.say(exc.message, "danger")
+                return
+            await self._load()
+            words = [self.tr("{n} became an application.").format(n=report.applied)
+                     if report.applied else ""]
+            if report.still_quarantined:
+                words.append(self.tr("{n} still kept aside: {why}").format(
+                    n=report.still_quarantined, why=report.reasons[0]))
+            if report.not_retryable:
+                words.append(self.tr("{n} cannot be read again (too large to download, or "
+                                     "the kept copy is gone).").format(n=report.not_retryable))
+            self.message.say(" ".join(w for w in words if w),
+                             "warning" if report.still_quarantined else "success")
+
+        self.ctx.spawn(go(), "integrations.sync_issues.retry")
 
     # ----- state --------------------------------------------------------------------------
     def save_state(self, settings: QSettings) -> None:
