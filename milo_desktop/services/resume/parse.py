@@ -45,6 +45,8 @@ from milo_desktop.services.resume.sections import (
 PARSER_VERSION = 1
 DEFAULT_REGION = "US"
 MAX_ITEMS = 200  # per list: a "skills" section of thousands of lines is not a résumé's
+MAX_JOBS = 100
+MAX_SOURCE = 300  # characters of a provenance line kept (a 50,000-character "line" is not)
 
 _TITLE_WORDS = frozenset(["manager", "engineer", "associate", "developer", "assistant", "specialist", "analyst", "nurse", "driver", "cashier", "clerk", "supervisor", "lead", "coordinator", "representative", "technician", "operator", "designer", "consultant", "director", "intern", "officer", "administrator", "teacher", "cook", "chef", "accountant", "agent", "advisor", "adviser", "scientist", "architect", "programmer", "receptionist", "attendant", "worker", "handler", "picker", "packer", "loader", "mechanic", "electrician", "welder", "carpenter", "plumber", "server", "bartender", "barista", "host", "hostess", "housekeeper", "janitor", "custodian", "guard", "caregiver", "aide", "therapist", "pharmacist", "physician", "doctor", "dentist", "hygienist", "paramedic", "counselor", "tutor", "instructor", "professor", "lecturer", "researcher", "editor", "writer", "producer", "recruiter", "sourcer", "coach", "trainer", "planner", "buyer", "merchandiser", "stocker", "associate", "executive", "president", "vp", "vice", "head", "chief", "owner", "founder", "partner", "principal", "staff", "senior", "junior", "sr", "jr", "apprentice", "trainee", "volunteer", "secretary", "bookkeeper", "controller", "auditor", "paralegal", "lawyer", "attorney", "banker", "teller", "underwriter", "broker", "realtor", "estimator", "surveyor", "foreman", "superintendent", "dispatcher", "courier", "forklift", "warehouse", "sales", "marketing", "support", "customer", "service", "software", "data", "product", "project", "program", "operations", "logistics", "account", "shift", "store", "crew", "team", "member", "helper", "fellow", "postdoc", "scrum", "owner", "qa", "tester", "devops", "sre", "ingenieur", "ingenieurin", "entwickler", "entwicklerin", "leiter", "leiterin", "berater", "beraterin", "développeur", "developpeur", "ingénieur", "chef", "responsable", "conseiller", "desarrollador", "ingeniero", "gerente", "asistente", "enfermera", "enfermero", "medewerker"])
 _EMPLOYER_WORDS = frozenset(["inc", "inc.", "llc", "ltd", "ltd.", "limited", "corp", "corp.", "corporation", "co", "co.", "company", "group", "gmbh", "ag", "sa", "s.a.", "sas", "sarl", "bv", "b.v.", "nv", "plc", "pty", "kk", "k.k.", "oy", "ab", "as", "spa", "s.p.a.", "srl", "hospital", "clinic", "university", "college", "school", "academy", "institute", "bank", "foods", "logistics", "solutions", "systems", "technologies", "technology", "tech", "labs", "laboratories", "partners", "associates", "holdings", "industries", "international", "global", "services", "consulting", "market", "markets", "store", "stores", "restaurant", "cafe", "café", "hotel", "resorts", "airlines", "motors", "pharma", "health", "healthcare", "media", "studios", "agency", "foundation", "council", "department", "city", "county", "state", "federal", "ministry", "株式会社", "有限公司", "公司"])
@@ -149,7 +151,10 @@ class ParsedResume:
 
 
 def _value(lines: Sequence[str], index: int, text: str) -> Value:
-    return Value(text.strip(), index + 1, lines[index])
+    source = lines[index]
+    if len(source) > MAX_SOURCE:
+        source = source[:MAX_SOURCE - 1] + "…"
+    return Value(text.strip()[:MAX_SOURCE], index + 1, source)
 
 
 _ABBREVIATIONS = frozenset(["co", "inc", "ltd", "corp", "jr", "sr", "st", "dept", "univ", "bros", "intl", "assn", "mfg"])
@@ -294,7 +299,7 @@ def _job(lines: Sequence[str], i: int, span: Span, header: list[int]) -> Job:
             if others:
                 employer = max(others, key=lambda c: (_employer_score(c[1]),
                                                       -abs(kept.index(c) - best)))
-    dates = Value(span.text, i + 1, lines[i])
+    dates = _value(lines, i, span.text)
     return Job(_value(lines, title[0], title[1]) if title else None,
                _value(lines, employer[0], employer[1]) if employer else None,
                location, span.start, span.end, span.months, dates)
@@ -370,6 +375,16 @@ def _unwrap(rows: list[tuple[int, str]]) -> list[tuple[int, str]]:
     return out
 
 
+def _without(ranges: list[tuple[int, int]], line: int) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for lo, hi in ranges:
+        if lo <= line < hi:
+            out.extend(r for r in ((lo, line), (line + 1, hi)) if r[0] < r[1])
+        else:
+            out.append((lo, hi))
+    return out
+
+
 def _sections(lines: Sequence[str]) -> tuple[dict[str, list[tuple[int, str]]],
                                             list[tuple[int, int]], int]:
     """Lines per section key ((index, text)), the experience ranges, and where the first
@@ -385,13 +400,16 @@ def _sections(lines: Sequence[str]) -> tuple[dict[str, list[tuple[int, str]]],
         else:
             content.setdefault(key, []).extend(
                 (i, lines[i]) for i in range(start + 1, stop) if lines[i].strip())
-    # "Skills: Python, SQL" anywhere: an inline section
+    # "Skills: Python, SQL" anywhere: an inline section, that line belongs to it alone
     for i, line in enumerate(lines):
         m = _INLINE.match(line)
         if m is None:
             continue
         inline = heading_of(m.group(1))
         if inline in (SKILLS, LANGUAGES, CERTIFICATIONS, EDUCATION) and inline is not None:
+            for rows in content.values():
+                rows[:] = [row for row in rows if row[0] != i]
+            experience = _without(experience, i)
             content.setdefault(inline, []).append((i, m.group(2)))
     if not experience:  # no heading: every line outside the other known sections
         covered = {i for key, rows in content.items() if key != CONTACT for i, _ in rows}
@@ -433,7 +451,7 @@ def parse_text(text: str, *, now: dt.date, region: str = DEFAULT_REGION, kind: s
     if (number := f.find_phone(lines, phone_region)) is not None:
         phone = _value(lines, number[0], number[1])
 
-    jobs = _jobs(lines, experience, now)
+    jobs = _jobs(lines, experience, now)[:MAX_JOBS]
 
     def listed(key: str, split: bool) -> tuple[Value, ...]:
         out: list[Value] = []
