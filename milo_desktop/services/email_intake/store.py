@@ -20,8 +20,15 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from milo_desktop.enums import ApplicationStatus, CandidateSource, Channel, Direction, MessageStatus
-from milo_desktop.models import Application, Candidate, Interviewer, Stage
+from milo_desktop.enums import (
+    ApplicationStatus,
+    CandidateSource,
+    Channel,
+    Direction,
+    MessageStatus,
+    StageStatus,
+)
+from milo_desktop.models import Application, Candidate, Interviewer, Stage, StageResult
 from milo_desktop.models.email import EmailIntakeRecord
 from milo_desktop.models.messaging import Message, OutboxItem
 from milo_desktop.models.system import QuarantinedRecord, SyncCursor
@@ -37,7 +44,7 @@ from milo_desktop.services.connectors import Quarantine
 from milo_desktop.services.email_intake.addresses import slug_for
 from milo_desktop.services.email_intake.parse import Applicant, Attachment, Bounce, Rejected
 from milo_desktop.services.outreach.batches import load_policy
-from milo_desktop.services.outreach.invitations import ensure_stage_results, queue_invitation
+from milo_desktop.services.outreach.invitations import queue_invitation
 from milo_desktop.services.readiness import interviewer_readiness
 
 SERVICE = "email"
@@ -68,6 +75,8 @@ class Outcome:
     bounced: list[int] = field(default_factory=list)  # candidate ids whose message bounced
     seen: int = 0  # already recorded: only moved
     discard: list[str] = field(default_factory=list)  # kept raw files no longer needed
+    # What one transaction reads once (the policy, each interviewer's readiness and stages)
+    cache: dict[Any, Any] = field(default_factory=dict, repr=False)
     invited: int = 0
 
 
@@ -246,11 +255,18 @@ def _apply(s: Session, rec: EmailIntakeRecord, item: Item, account: str, a: Appl
     s.add(app)
     s.flush()
     rec.application_id = app.id
-    stages = list(s.scalars(select(Stage).where(Stage.interviewer_id == iv.id)
-                            .order_by(Stage.position, Stage.id)))
-    ensure_stage_results(s, app, stages)
-    policy = load_policy(s)
-    if policy.enabled and interviewer_readiness(s, iv).ready:
+    cache = out.cache
+    if ("stages", iv.id) not in cache:
+        cache[("stages", iv.id)] = list(s.scalars(select(Stage).where(
+            Stage.interviewer_id == iv.id).order_by(Stage.position, Stage.id)))
+        cache[("ready", iv.id)] = interviewer_readiness(s, iv).ready
+    if "policy" not in cache:
+        cache["policy"] = load_policy(s)
+    for stage in cache[("stages", iv.id)]:  # a new application: every stage not started
+        s.add(StageResult(application_id=app.id, stage_id=stage.id,
+                          status=StageStatus.NOT_STARTED))
+    policy = cache["policy"]
+    if policy.enabled and cache[("ready", iv.id)]:
         queue_invitation(s, app, c, iv, policy, now)
         out.invited += 1
     out.applied.append((c.id, iv.id, app.id, a.resumes))
