@@ -1,7 +1,7 @@
 """The contact fields of a résumé's header: name, email, phone (E.164), location.
 
-- Name: the first line near the top that reads as a person's name — two to six words of
-  letters in any script (accents, CJK, hyphens, apostrophes, particles such as "van der",
+- Name: the first line near the top that reads as a person's name — two to six words (not
+  counting particles) of letters in any script (accents, CJK, hyphens, apostrophes, particles such as "van der",
   "de la", "bin", "al-"), no digits, no "@", not a section heading, not "Curriculum Vitae";
   or a "Name:" label. A line in CJK script of two to five characters counts too.
 - Email: the first address (RFC-ish: local@domain.tld).
@@ -59,7 +59,7 @@ def _is_cjk(ch: str) -> bool:
 
 def looks_like_name(line: str) -> bool:
     text = line.strip()
-    if not text or any(ch.isdigit() for ch in text) or "@" in text or len(text) > 60:
+    if not text or any(ch.isdigit() for ch in text) or "@" in text or len(text) > 90:
         return False
     if heading_of(text) is not None:
         return False
@@ -67,7 +67,8 @@ def looks_like_name(line: str) -> bool:
     if bare and all(_is_cjk(c) or c in "・· " for c in bare):
         return 2 <= len(bare.replace(" ", "")) <= 5
     words = text.split()
-    if not 2 <= len(words) <= 6:
+    core_words = [w for w in words if w.lower().strip(".,") not in _PARTICLES]
+    if not 2 <= len(words) <= 10 or not 2 <= len(core_words) <= 6:
         return False
     if {w.lower().strip(".,") for w in words} & _NOT_NAMES:
         return False

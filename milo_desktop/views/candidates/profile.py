@@ -38,6 +38,7 @@ from milo_desktop.views.candidates.interview_card import InterviewCard, muted, w
 from milo_desktop.views.candidates.profile_nav import ProfileNavBar
 from milo_desktop.views.candidates.profile_notes import NotesPage
 from milo_desktop.views.candidates.resume_dialog import ResumeDialog
+from milo_desktop.views.candidates.resume_view import ResumeView
 from milo_desktop.views.context import ViewContext
 from milo_desktop.views.windows import Navigator
 
@@ -171,6 +172,8 @@ class ProfileDialog(QDialog):
         self.history_page = HistoryPage()
         self.history_model, self.history = self.history_page.model, self.history_page.table
         self.tabs.addTab(self.history_page, "")
+        self.resume_page = ResumeView(self.ctx)  # the parsed résumé, "Open original"
+        self.tabs.addTab(self.resume_page, self.tr("Résumé"))
 
     def _build_message(self) -> QWidget:
         """The loading / not-found / error page."""
@@ -331,6 +334,7 @@ class ProfileDialog(QDialog):
         self._fill_interviews(p)
         self.notes_page.fill(p.notes)
         self.history_page.set_rows(p.messages)
+        self.resume_page.load(self.candidate_id)
         self.tabs.setTabText(0, self.tr("Interviews ({n})").format(n=count_text(len(p.interviews))))
         self.tabs.setTabText(1, self.tr("Notes ({n})").format(n=count_text(len(p.notes))))
         self.tabs.setTabText(
