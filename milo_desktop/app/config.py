@@ -16,7 +16,7 @@ APP_AUTHOR = "Milo"
 MAX_DEMO_CANDIDATES = 1_000_000
 DEFAULT_DEMO_CANDIDATES = 3_000
 VIEWS = ("interviewers", "directory", "pipeline", "receptionists", "integrations", "wizard",
-         "analytics", "ats")
+         "analytics", "ats", "outreach")
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=_view,
         default="interviewers",
         help="interviewers | directory | pipeline | receptionists | integrations | "
-        "wizard (Create Interviewer, step 1) | analytics | ats (From ATS) | interviewer:<slug>",
+        "wizard (Create Interviewer, step 1) | analytics | ats (From ATS) | "
+        "outreach (Outreach: Waiting to send) | interviewer:<slug>",
     )
     p.add_argument(
         "--kiosk",

@@ -388,6 +388,9 @@ async def _screenshot(window: MainWindow, view: str, path: Path) -> int:
     elif view == "ats":  # Source Candidates → From ATS
         window.show_ats()
         section = window.ats
+    elif view == "outreach":  # Workspace → Outreach, on Waiting to send
+        window.show_waiting_to_send()
+        section = window.outreach
     elif view == "wizard":  # the Create Interviewer wizard's first step, over the list
         window.show_section(0)
         section = shot = window.open_create_interviewer()  # the wizard is its own window

@@ -111,7 +111,7 @@ def decide(stages: Sequence[StageNeeds], interviewer_number: str | None,
             f"The “{names[0]}” stage {does} candidates, but there is no phone number to "
             f"{'call' if kind in CALLED else 'text'} from: invited candidates would wait for "
             "good. Give the interviewer a phone number (its Settings, under Communication), "
-            "or set a default SMS sender under Integrations → Communication.",
+            "or set a default SMS sender under Outreach → Communication policy.",
             True, "phone_number", names, does))
     if not means.email_connected:
         problems.append(ReadinessProblem(

@@ -21,10 +21,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from milo_desktop import __version__
 from milo_desktop.enums import NotificationKind
 from milo_desktop.services.notifications import NotificationRow
+from milo_desktop.services.sync.outbox import OutboxChanged
 from milo_desktop.views.analytics import AnalyticsSection
 from milo_desktop.views.ats import AtsSection
 from milo_desktop.views.authoring import AuthoringWizard
@@ -33,14 +35,19 @@ from milo_desktop.views.candidates.profile import ProfileDialog
 from milo_desktop.views.context import ViewContext
 from milo_desktop.views.interviewers import InterviewersSection
 from milo_desktop.views.later_sections import LaterSection
+from milo_desktop.views.outreach import OutreachSection
 from milo_desktop.views.receptionists import PipelineSection, ReceptionistsSection
 from milo_desktop.views.settings import IntegrationsSection
+from milo_desktop.views.settings.policy_card import CommunicationCard
+from milo_desktop.views.settings.templates_card import TemplatesCard
 from milo_desktop.views.widgets.alerts import DesktopAlerts
 from milo_desktop.views.widgets.bell import NotificationBell
 from milo_desktop.views.widgets.global_search import GlobalSearch
 from milo_desktop.views.widgets.media import audio_output_problem
 from milo_desktop.views.widgets.spend_chip import SpendChip
 from milo_desktop.views.widgets.sync_status import sync_status_text, worker_status_text
+
+WAITING_COUNT_MS = 300  # the outbox publishes per row: one COUNT per burst
 
 SECTION_ROLE = Qt.ItemDataRole.UserRole + 1
 TAB_ROLE = Qt.ItemDataRole.UserRole + 2  # an entry that opens a tab of its section ("archived")
@@ -49,6 +56,7 @@ LEVEL_ROLE = Qt.ItemDataRole.UserRole + 3  # 1: drawn indented under the entry a
 
 class MainWindow(QMainWindow):
     closing = Signal()
+    _outboxChanged = Signal()
 
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__()
@@ -79,10 +87,16 @@ class MainWindow(QMainWindow):
             self.sections.append((self.tr("Integrations"), self.integrations))
         # The rest of product.md's map: visible in the sidebar, each saying it comes later.
         self.later = {key: LaterSection(key) for key in
-                      ("email", "sourcing", "outreach", "data", "settings")}
+                      ("email", "sourcing", "data", "settings")}
         # Source Candidates → From ATS: a real screen, but without a Ctrl+N of its own (those
         # count the sections above, in the order users learnt them).
         self.ats = AtsSection(ctx)
+        # Workspace → Outreach: Waiting to send, templates, sender and numbers, the policy (its
+        # cards come from Settings; screens never import each other). No Ctrl+N either.
+        self.outreach = OutreachSection(
+            ctx, templates=TemplatesCard(ctx, ctx.workspace.outreach),
+            policy=CommunicationCard(ctx, ctx.workspace.outreach))
+        self.outreach.integrationsRequested.connect(self.open_integrations)
 
         central = QWidget(self)
         outer = QVBoxLayout(central)
@@ -94,7 +108,8 @@ class MainWindow(QMainWindow):
         self.splitter.setHandleWidth(1)
         self.sidebar = self._build_sidebar()
         self.stack = QStackedWidget(self.splitter)
-        for widget in [w for _t, w in self.sections] + list(self.later.values()) + [self.ats]:
+        for widget in [w for _t, w in self.sections] + list(self.later.values()) + [self.ats,
+                                                                           self.outreach]:
             self.stack.addWidget(widget)
         self.splitter.addWidget(self.sidebar)
         self.splitter.addWidget(self.stack)
@@ -160,7 +175,7 @@ class MainWindow(QMainWindow):
         entries += [(None, self.later[k].title, later[k], None, 0)
                     for k in ("email", "sourcing")]
         entries += [(self.tr("WORKSPACE"), self.sections[4][0], 4, None, 0),
-                    (None, self.later["outreach"].title, later["outreach"], None, 0)]
+                    (None, self.outreach.title, self.outreach_index(), None, 0)]
         if self.integrations is not None:
             entries.append((None, self.sections[5][0], 5, None, 0))
         entries += [(None, self.later[k].title, later[k], None, 0) for k in ("data", "settings")]
@@ -196,7 +211,16 @@ class MainWindow(QMainWindow):
         self.db_label.setToolTip(info.location)
         self.online_label = QLabel()
         self.sync_label = QLabel()
+        # "3 waiting to send" whenever something waits; a click opens the list.
+        self.waiting_button = QPushButton(self)
+        self.waiting_button.setObjectName("waitingToSend")
+        self.waiting_button.setFlat(True)
+        self.waiting_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.waiting_button.setToolTip(self.tr("Open Outreach → Waiting to send"))
+        self.waiting_button.hide()
+        self.waiting_button.clicked.connect(self.show_waiting_to_send)
         status.addWidget(self.db_label, 1)
+        status.addPermanentWidget(self.waiting_button)
         status.addPermanentWidget(self.sync_label)
         status.addPermanentWidget(self.online_label)
         self._watch_connectivity()
@@ -206,6 +230,27 @@ class MainWindow(QMainWindow):
         self._sync_timer.timeout.connect(self.show_sync_status)
         self._sync_timer.start()
         self.show_sync_status()
+        self._waiting_timer = QTimer(self, singleShot=True, interval=WAITING_COUNT_MS)
+        self._waiting_timer.timeout.connect(self.count_waiting)
+        self.outreach.waiting.countChanged.connect(self._show_waiting)
+        changed = self._outboxChanged
+        sub = self.ctx.workspace.bus.subscribe(OutboxChanged, lambda _e: changed.emit())
+        self.destroyed.connect(lambda *_a: sub.close())
+        for signal in (self._outboxChanged, self.ctx.bridge.messagesChanged):
+            signal.connect(lambda *_a: self._waiting_timer.start())
+        self._sync_timer.timeout.connect(self.count_waiting)  # a teammate's queue, too
+
+    def count_waiting(self) -> None:
+        """Recount what waits to send (one COUNT in the background) for the status bar."""
+        async def count() -> None:
+            n = await self.ctx.workspace.waiting.count()
+            if isValid(self):
+                self._show_waiting(n)
+        self.ctx.spawn(count(), "outreach.waiting.status")
+
+    def _show_waiting(self, n: int) -> None:
+        self.waiting_button.setText(self.tr("%n waiting to send", "", n))
+        self.waiting_button.setVisible(n > 0)
 
     def show_sync_status(self) -> None:
         """Last sync per service, in the status bar ("Twilio: synced 2 min ago"), and any
@@ -357,6 +402,20 @@ class MainWindow(QMainWindow):
     def show_ats(self) -> None:
         self.show_section(self.ats_index())
 
+    def outreach_index(self) -> int:
+        """Outreach's place in the stack (after From ATS)."""
+        return self.ats_index() + 1
+
+    def show_waiting_to_send(self) -> None:
+        """Outreach → Waiting to send (the status bar's "3 waiting to send")."""
+        self.outreach.show_waiting()
+        self.show_section(self.outreach_index())
+
+    def open_integrations(self) -> None:
+        if self.integrations is not None:
+            self.show_section(next(i for i, (_t, widget) in enumerate(self.sections)
+                                   if widget is self.integrations))
+
     def _interviewers_tab(self) -> str:
         return self.interviewers.list_page.current_tab()
 
@@ -451,6 +510,7 @@ class MainWindow(QMainWindow):
         """Kick off the first loads (after the window exists, never in the constructor's caller's way)."""
         self.bell.refresh()
         self.spend.refresh()
+        self.count_waiting()
 
     def restore_state(self) -> None:
         s = self.ctx.settings
@@ -473,6 +533,7 @@ class MainWindow(QMainWindow):
         self.receptionists.restore_state()
         self.analytics.restore_state()
         self.ats.restore_state()
+        self.outreach.restore_state()
         if self.integrations is not None:
             self.integrations.restore_state()
 
@@ -487,6 +548,7 @@ class MainWindow(QMainWindow):
         self.receptionists.save_state()
         self.analytics.save_state()
         self.ats.save_state()
+        self.outreach.save_state()
         if self.integrations is not None:
             self.integrations.save_state()
         s.sync()
@@ -521,6 +583,7 @@ class MainWindow(QMainWindow):
         for _title, section in self.sections:
             section.close()  # stops their timers before the workspace goes away
         self.ats.close()
+        self.outreach.close()
         self.closing.emit()
         super().closeEvent(event)
 

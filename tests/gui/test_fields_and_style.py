@@ -30,16 +30,14 @@ from PySide6.QtWidgets import (
 )
 
 from milo_desktop.services.authoring import FieldProblem
-from milo_desktop.services.connectors.twilio.integration import IntegrationsService
-from milo_desktop.services.core.credentials import CredentialStore
 from milo_desktop.services.workspace import Workspace
 from milo_desktop.views.authoring import AuthoringWizard
 from milo_desktop.views.interviewers.dialogs import ExtendDeadlineDialog
-from milo_desktop.views.settings import IntegrationsSection
+from milo_desktop.views.outreach import OutreachSection
+from milo_desktop.views.settings.policy_card import CommunicationCard
 from milo_desktop.views.widgets import formatting
 from milo_desktop.views.widgets.banner import Banner
 from milo_desktop.views.widgets.formatting import local_date, local_day
-from tests.keychains import MemoryKeychain
 
 
 @pytest.fixture
@@ -126,25 +124,30 @@ def test_the_wheel_changes_a_field_that_has_focus(qtbot: Any, apply_theme: Any) 
     assert area.verticalScrollBar().value() == 0
 
 
-def integrations_page(qtbot: Any, make_ctx: Any, ws: Workspace) -> IntegrationsSection:
-    service = IntegrationsService(CredentialStore(MemoryKeychain()), ws.db, bus=ws.bus, env={})
-    page = IntegrationsSection(make_ctx(ws), service)
+def policy_page(qtbot: Any, make_ctx: Any, ws: Workspace) -> OutreachSection:
+    """Outreach → Communication policy (the card the main window hands the section)."""
+    ctx = make_ctx(ws)
+    page = OutreachSection(ctx, policy=CommunicationCard(ctx, ws.outreach))
     qtbot.addWidget(page)
     page.resize(1300, 900)
     page.show()
+    page.show_tab("policy")
     qtbot.waitUntil(page.is_loaded)
-    qtbot.waitUntil(lambda: not page.communication.is_busy())
+    qtbot.waitUntil(lambda: not page.communication.is_busy()
+                    and page.communication.status.text() != "")
     return page
 
 
-def test_scrolling_integrations_keeps_the_time_zone(
+def test_scrolling_the_policy_keeps_the_time_zone(
         qtbot: Any, make_ctx: Any, sqlite_workspace: Workspace, apply_theme: Any) -> None:
     apply_theme(False)
-    page = integrations_page(qtbot, make_ctx, sqlite_workspace)
+    page = policy_page(qtbot, make_ctx, sqlite_workspace)
+    page.resize(1300, 500)  # the card is taller than the page: it scrolls
     zone = page.communication.zone_combo
     zone.setCurrentIndex(zone.findData("Africa/Accra"))
-    page.scroll_area.ensureWidgetVisible(zone)
-    scroll = page.scroll_area.verticalScrollBar()
+    area = page.scroll_areas["policy"]
+    area.ensureWidgetVisible(zone)
+    scroll = area.verticalScrollBar()
     start = scroll.value()
     for _ in range(3):
         wheel(zone)
@@ -156,7 +159,7 @@ def test_scrolling_integrations_keeps_the_time_zone(
 # ----- pickers: time zones are searched, not scrolled through or typed free ------------------------
 def test_time_zones_are_found_by_any_part_of_their_name(
         qtbot: Any, make_ctx: Any, sqlite_workspace: Workspace) -> None:
-    page = integrations_page(qtbot, make_ctx, sqlite_workspace)
+    page = policy_page(qtbot, make_ctx, sqlite_workspace)
     card = page.communication
     zone = card.zone_combo
     edit = zone.lineEdit()
@@ -319,7 +322,7 @@ def test_every_date_reads_the_same_and_follows_the_locale(
     wizard.settings.load(wizard.draft)  # what showing the Settings step does
     wizard.settings.deadline.setDate(QDate(2027, 1, 7))
     assert wizard.settings.deadline.text() == "7 Jan 2027"
-    page = integrations_page(qtbot, make_ctx, sqlite_workspace)
+    page = policy_page(qtbot, make_ctx, sqlite_workspace)
     card = page.communication
     card.blackout_date.setDate(QDate(2027, 1, 7))
     assert card.blackout_date.text() == "7 Jan 2027"

@@ -54,7 +54,7 @@ def test_sms_first_without_a_number_is_flagged_saved_as_draft_and_refused_until_
     assert settings.phone.lineEdit().placeholderText() == "+12145550100 (needed)"
     assert settings.phone_hint.text() == (
         "Needed: “SMS screening”, “Voice interview” calls or texts candidates from this "
-        "number (or from the default SMS sender under Integrations → Communication). Without "
+        "number (or from the default SMS sender under Outreach → Communication policy). Without "
         "one, Create saves a draft.")
     assert "optional" not in settings.phone_hint.text()
     to_step(qtbot, wizard, 5)  # Share

@@ -25,8 +25,10 @@ from milo_desktop.services.outreach.batches import load_policy
 from milo_desktop.services.outreach.templates import template_rows
 from milo_desktop.services.workspace import Workspace
 from milo_desktop.views.candidates import DirectorySection
-from milo_desktop.views.outreach import BlastDialog, InviteDialog
+from milo_desktop.views.outreach import BlastDialog, InviteDialog, OutreachSection
 from milo_desktop.views.settings import IntegrationsSection
+from milo_desktop.views.settings.policy_card import CommunicationCard
+from milo_desktop.views.settings.templates_card import TemplatesCard
 from tests.factories import make_application, make_candidate, make_interviewer
 from tests.keychains import MemoryKeychain
 from tests.smtp_server import PASSWORD, USER, MailServer, mail_server
@@ -222,8 +224,23 @@ def section(qtbot: Any, make_ctx: Any, ws: Workspace, chain: MemoryKeychain
     widget.resize(1300, 900)
     widget.show()
     qtbot.waitUntil(widget.is_loaded)
-    qtbot.waitUntil(lambda: not (widget.email.is_busy() or widget.communication.is_busy()
-                                 or widget.templates.is_busy()))
+    qtbot.waitUntil(lambda: not widget.email.is_busy())
+    return widget
+
+
+def outreach(qtbot: Any, make_ctx: Any, ws: Workspace, tab: str) -> OutreachSection:
+    """Outreach on ``tab`` ("policy", "templates"), with the Settings cards the main window
+    hands it, once that card has loaded."""
+    ctx = make_ctx(ws)
+    widget = OutreachSection(ctx, templates=TemplatesCard(ctx, ws.outreach),
+                             policy=CommunicationCard(ctx, ws.outreach))
+    qtbot.addWidget(widget)
+    widget.resize(1300, 900)
+    widget.show()
+    widget.show_tab(tab)
+    card: Any = widget.communication if tab == "policy" else widget.templates
+    qtbot.waitUntil(lambda: not card.is_busy() and (
+        card.status.text() != "" if tab == "policy" else card.choice.count() > 0))
     return widget
 
 
@@ -277,7 +294,7 @@ def test_email_card_tests_saves_and_reloads_the_connection(
 def test_communication_card_saves_business_hours_in_a_time_zone(
         qtbot: Any, make_ctx: Any, sqlite_workspace: Workspace) -> None:
     ws = sqlite_workspace
-    widget = section(qtbot, make_ctx, ws, MemoryKeychain())
+    widget = outreach(qtbot, make_ctx, ws, "policy")
     card = widget.communication
     assert card.enabled_check.isChecked() and "On" in card.status.text()
     assert not card.start_edit.isEnabled()
@@ -307,7 +324,7 @@ def test_communication_card_saves_business_hours_in_a_time_zone(
 def test_templates_card_checks_placeholders_and_saves(
         qtbot: Any, make_ctx: Any, sqlite_workspace: Workspace) -> None:
     ws = sqlite_workspace
-    widget = section(qtbot, make_ctx, ws, MemoryKeychain())
+    widget = outreach(qtbot, make_ctx, ws, "templates")
     card = widget.templates
     assert card.choice.count() == 8 and card.choice.currentText() == "Invitation (email)"
     assert card.preview.text().startswith("Subject: Your interview for Warehouse Associate")
@@ -340,7 +357,7 @@ def test_the_sms_sender_is_picked_from_the_accounts_numbers(
     ws: Any = sqlite_workspace
     with account_sandbox("+12145550197") as box:
         ws.receptionists = ReceptionistService(ws.db, ws.bus, sandbox_publisher(box))
-        widget = section(qtbot, make_ctx, ws, MemoryKeychain())
+        widget = outreach(qtbot, make_ctx, ws, "policy")
         card = widget.communication
         qtbot.waitUntil(lambda: card.account_numbers == {"+12145550197"}, timeout=10_000)
         assert [card.sms_from_edit.itemText(i) for i in range(card.sms_from_edit.count())] \

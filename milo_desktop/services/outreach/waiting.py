@@ -40,6 +40,7 @@ FLOW_EXECUTION = "flow_execution"
 ATS_PREFIX = "ats_result."
 WAITING_STATUSES = (OutboxStatus.PENDING, OutboxStatus.SENDING)
 PAGE_SIZE = 100
+SERVICE_WIDE = frozenset({"offline", "not_connected", "auth_failed"})  # not per kind
 MAX_IDS = 5000  # one action's ids (a selection); more are refused with a message
 TITLES = {"twilio": "Twilio", "email": "Your email account", "greenhouse": "Greenhouse",
           "lever": "Lever", "workable": "Workable", "bullhorn": "Bullhorn"}
@@ -201,6 +202,17 @@ def explain(*, kind: str, status: OutboxStatus, next_try_at: dt.datetime,
     return WaitReason.DUE, "Goes out in a moment"
 
 
+def _service_state(states: dict[str, KindState], service: str | None) -> KindState | None:
+    """A kind that has not had its round yet (a stage start) shares its service's state when
+    another kind of that service found it offline, not connected or refusing the sign-in."""
+    if service is None:
+        return None
+    for kind, state in states.items():
+        if service_of(kind) == service and state.problem in SERVICE_WIDE:
+            return state
+    return None
+
+
 def _what(kind: str, purpose: str, channel: Channel | None, title: str,
           stage: StageKind | None, subject: str) -> str:
     """"Invitation to Forklift Operator by SMS", "Screening call for Forklift Operator"."""
@@ -310,7 +322,7 @@ class WaitingService:
         reason, words = explain(
             kind=r["kind"], status=r["status"], next_try_at=r["next_try_at"],
             last_error=r["last_error"], now=self.clock(), policy=policy,
-            kind_state=states.get(r["kind"]),
+            kind_state=states.get(r["kind"]) or _service_state(states, service),
             engine_status=statuses.get(service) if service else None,
             online=engine.online if engine is not None else True)
         return WaitingRow(r["id"], r["kind"], r["what"], r["candidate_id"], r["name"],

@@ -381,7 +381,7 @@ class SettingsPage(WizardPage):
             self.phone_hint.setStyleSheet(f"color: {t.warning};")
             self.phone_hint.setText(self.tr(
                 "Needed: {stages} {does} candidates from this number (or from the default SMS "
-                "sender under Integrations → Communication). Without one, Create saves a "
+                "sender under Outreach → Communication policy). Without one, Create saves a "
                 "draft.").format(stages=", ".join(f"“{n}”" for n in blocking[0].stages),
                                  does=self.tr("calls or texts") if len(blocking[0].stages) > 1
                                  else blocking[0].does))

@@ -45,9 +45,37 @@ STATUS_COLORS = {
 }
 
 
+# A bounce in a few words (the mail server's own words are on hover): what the enhanced
+# status code or the diagnostic says, else that the address does not exist (the usual bounce).
+BOUNCE_WORDS = (
+    (("5.2.2", "mailbox full", "quota", "over quota", "insufficient storage"),
+     QT_TRANSLATE_NOOP("Candidates", "the mailbox is full")),
+    (("5.7.", "spam", "blocked", "policy", "rejected by", "blacklist"),
+     QT_TRANSLATE_NOOP("Candidates", "the receiving server refused it")),
+    (("5.1.2", "host not found", "domain not found", "no mx", "nxdomain"),
+     QT_TRANSLATE_NOOP("Candidates", "the address's domain does not exist")),
+)
+BOUNCE_DEFAULT = QT_TRANSLATE_NOOP("Candidates", "the address does not exist")
+
+
+def bounce_reason(error: str | None) -> str:
+    """"the address does not exist", "the mailbox is full"… from a bounce's diagnostic."""
+    text = (error or "").lower()
+    for needles, words in BOUNCE_WORDS:
+        if any(n in text for n in needles):
+            return QCoreApplication.translate("Candidates", words)
+    return QCoreApplication.translate("Candidates", BOUNCE_DEFAULT)
+
+
 def status_text(m: MessageView) -> str:
-    """"Delivered", or for a message that cannot go out yet "Queued — connect an email
-    account to send" (services/readiness.py says why)."""
+    """"Delivered", "Bounced — the address does not exist", "Cancelled — not sent", or for a
+    message that cannot go out yet "Queued — connect an email account to send"
+    (services/readiness.py says why)."""
+    if m.status == MessageStatus.BOUNCED:
+        return QCoreApplication.translate("Candidates", "Bounced — {why}").format(
+            why=bounce_reason(m.error))
+    if m.status == MessageStatus.CANCELLED:
+        return QCoreApplication.translate("Candidates", "Cancelled — not sent")
     word = label(MESSAGE_LABELS, m.status)
     if m.waiting:
         return f"{word} — {QCoreApplication.translate('Candidates', m.waiting)}"

@@ -140,7 +140,7 @@ class InviteDialog(QDialog):
         if p.sms_enabled:
             text += self.tr(", and SMS to candidates with a mobile number")
         else:
-            text += self.tr(". SMS invitations are off (Integrations → Communication).")
+            text += self.tr(". SMS invitations are off (Outreach → Communication policy).")
         text += schedule_text(p)
         self.channels.setText(text)
 

@@ -1,5 +1,6 @@
 """Settings → Integrations: the keychain's state, the Twilio card and the Sync card (with
-its Sync issues panel). Loads on first show; everything slow runs in the background."""
+its Sync issues panel). Loads on first show; everything slow runs in the background. The
+message templates and the communication policy are shown in the Outreach section."""
 
 from __future__ import annotations
 
@@ -21,10 +22,8 @@ from milo_desktop.views.context import ViewContext
 from milo_desktop.views.settings.email_card import EmailCard
 from milo_desktop.views.settings.llm_card import LlmCard
 from milo_desktop.views.settings.notifications_card import NotificationsCard
-from milo_desktop.views.settings.policy_card import CommunicationCard
 from milo_desktop.views.settings.sync_card import SyncCard
 from milo_desktop.views.settings.sync_issues import SyncIssuesPanel
-from milo_desktop.views.settings.templates_card import TemplatesCard
 from milo_desktop.views.settings.twilio_card import TwilioCard
 from milo_desktop.views.widgets.cards import Notice
 
@@ -64,10 +63,12 @@ class IntegrationsSection(QWidget):
         self.keychain_notice.row.addWidget(self.retry_button)
         self.keychain_notice.hide()
         self.twilio = TwilioCard(ctx, integrations_service, self)
-        # Outreach: the SMTP server, the communication policy and the message templates.
+        # The SMTP server outreach sends through (its templates and policy: Outreach).
         self.email = EmailCard(ctx, integrations_service.email, self)
-        self.communication = CommunicationCard(ctx, ctx.workspace.outreach, self)
-        self.templates = TemplatesCard(ctx, ctx.workspace.outreach, self)
+        self.moved = QLabel(self.tr("Message templates, the sender, phone numbers and the "
+                                    "communication policy are in the Outreach section."), self)
+        self.moved.setWordWrap(True)
+        self.moved.setProperty("muted", True)
         self.llm = LlmCard(ctx, LlmConfig(ctx.workspace.db, integrations_service.credentials),
                            self)
         # Which notification kinds reach the bell; sound and desktop alerts on this computer.
@@ -84,8 +85,7 @@ class IntegrationsSection(QWidget):
         column.addWidget(self.keychain_notice)
         column.addWidget(self.twilio)
         column.addWidget(self.email)
-        column.addWidget(self.communication)
-        column.addWidget(self.templates)
+        column.addWidget(self.moved)
         column.addWidget(self.llm)
         column.addWidget(self.notifications)
         column.addStretch(1)
@@ -142,8 +142,6 @@ class IntegrationsSection(QWidget):
         self.ctx.spawn(self._load_keychain(), "integrations.keychain")
         self.twilio.refresh()
         self.email.refresh()
-        self.communication.load()
-        self.templates.load()
         self.llm.refresh()
         self.notifications.load()
 

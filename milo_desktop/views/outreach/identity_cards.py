@@ -1,0 +1,178 @@
+"""Outreach → Sender & phone numbers: who emails come from (the connected mail account's sender
+name and address) and the account's phone numbers with what uses each (a receptionist, a
+screening, the SMS sender of invitations). Both read in the background; connections are made
+under Integrations, which the cards point to."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QWidget
+from shiboken6 import isValid
+
+from milo_desktop.errors import EnvironmentProblem
+from milo_desktop.services.outreach import EmailState
+from milo_desktop.services.receptionists.types import NumbersState
+from milo_desktop.views.context import ViewContext
+from milo_desktop.views.widgets.cards import Card, MessageLine
+
+
+class SenderCard(Card):
+    """The sender of invitations and reminders by email (from the Email connection)."""
+
+    loaded = Signal()
+    integrationsRequested = Signal()
+
+    def __init__(self, ctx: ViewContext, parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("Sender"), parent)
+        self.ctx = ctx
+        self.sender = QLabel(self)
+        self.sender.setWordWrap(True)
+        self.sender.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.note = QLabel(self.tr(
+            "Candidates see this name and address on every invitation and reminder; replies "
+            "go to this address. The mail server itself is set up under Integrations → Email."),
+            self)
+        self.note.setWordWrap(True)
+        self.note.setProperty("muted", True)
+        self.change_button = QPushButton(self.tr("Change sender…"), self)
+        self.change_button.clicked.connect(self.integrationsRequested.emit)
+        self.message = MessageLine(self)
+        row = QHBoxLayout()
+        row.addWidget(self.sender, 1)
+        row.addWidget(self.change_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.body.addLayout(row)
+        self.body.addWidget(self.note)
+        self.body.addWidget(self.message)
+        self.set_status(self.tr("Checking…"))
+
+    def load(self) -> None:
+        integrations = self.ctx.workspace.integrations
+        if integrations is None:
+            self.show_sender(None, "")
+            return
+
+        async def work() -> None:
+            try:
+                status = await integrations.email.status()
+            except EnvironmentProblem as exc:
+                if isValid(self):
+                    self.message.say(exc.message, "danger")
+                return
+            if isValid(self):
+                s = status.settings if status.state == EmailState.CONNECTED else None
+                self.show_sender(s, status.message)
+
+        self.ctx.spawn(work(), "outreach.sender.load")
+
+    def show_sender(self, settings: object, message: str) -> None:
+        name = getattr(settings, "from_name", "") if settings is not None else ""
+        address = getattr(settings, "from_address", "") if settings is not None else ""
+        if address:
+            shown = f"{name} <{address}>" if name else address
+            self.sender.setText(self.tr("Emails come from <b>{sender}</b>.").format(
+                sender=shown.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")))
+            self.set_status(self.tr("Connected"), "success")
+            self.change_button.setText(self.tr("Change sender…"))
+        else:
+            self.sender.setText(self.tr(
+                "No email account is connected, so invitations by email wait in Waiting to "
+                "send. Connect the account you send from to choose the sender."))
+            self.set_status(self.tr("Not connected"), "warning")
+            self.change_button.setText(self.tr("Connect email…"))
+        if message:
+            self.message.say(message, "muted")
+        self.loaded.emit()
+
+
+class NumbersCard(Card):
+    """The connected Twilio account's numbers and what uses each."""
+
+    loaded = Signal()
+    integrationsRequested = Signal()
+
+    def __init__(self, ctx: ViewContext, parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("Phone numbers"), parent)
+        self.ctx = ctx
+        intro = QLabel(self.tr(
+            "The numbers of your Twilio account: candidates call or text them, and Milo texts "
+            "from them. Each number serves one receptionist or one screening."), self)
+        intro.setWordWrap(True)
+        intro.setProperty("muted", True)
+        self.body.addWidget(intro)
+        self.grid = QGridLayout()
+        self.grid.setHorizontalSpacing(24)
+        self.grid.setVerticalSpacing(8)
+        self.body.addLayout(self.grid)
+        self.message = MessageLine(self)
+        self.connect_button = QPushButton(self.tr("Connect Twilio…"), self)
+        self.connect_button.clicked.connect(self.integrationsRequested.emit)
+        self.connect_button.hide()
+        self.body.addWidget(self.message)
+        self.body.addWidget(self.connect_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.set_status(self.tr("Checking…"))
+        self.numbers: list[tuple[str, str]] = []  # (number, what uses it) as shown
+
+    def load(self) -> None:
+        async def work() -> None:
+            options = await self.ctx.workspace.receptionists.number_options()
+            policy = await self.ctx.workspace.outreach.policy()
+            if isValid(self):
+                self.show_numbers(options, policy.sms_from if policy.sms_enabled else "")
+
+        self.ctx.spawn(work(), "outreach.numbers.load")
+
+    def show_numbers(self, options: object, sms_from: str) -> None:
+        while self.grid.count():
+            item = self.grid.takeAt(0)
+            if item is not None and item.widget() is not None:
+                item.widget().deleteLater()
+        state = getattr(options, "state", NumbersState.NOT_CONNECTED)
+        numbers = getattr(options, "numbers", ())
+        self.connect_button.setVisible(state == NumbersState.NOT_CONNECTED)
+        self.numbers = []
+        if state != NumbersState.READY:
+            self.set_status(self.tr("Not connected") if state == NumbersState.NOT_CONNECTED
+                            else self.tr("Unavailable"), "warning")
+            self.message.say(self.tr(
+                "Twilio is not connected. Connect it under Integrations to see your numbers "
+                "and what uses each.") if state == NumbersState.NOT_CONNECTED
+                else getattr(options, "message", ""), "muted")
+            self.loaded.emit()
+            return
+        self.message.clear_message()
+        self.set_status(self.tr("{n} numbers").format(n=len(numbers)) if len(numbers) != 1
+                        else self.tr("1 number"), "success")
+        if not numbers:
+            self.message.say(self.tr("This Twilio account has no phone numbers yet. Buy one in "
+                                     "the Twilio console."), "muted")
+        for row, choice in enumerate(numbers):
+            uses = [_first_sentence(choice.used_by)] if choice.used_by else []
+            if sms_from and choice.e164 == sms_from:
+                uses.append(self.tr("Sends SMS invitations and reminders"))
+            what = "; ".join(uses) or self.tr("Free — not used by anything yet")
+            number = QLabel(choice.e164, self)
+            number.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            font = number.font()
+            font.setBold(True)
+            number.setFont(font)
+            used = QLabel(what, self)
+            used.setWordWrap(True)
+            used.setProperty("muted", not uses)
+            self.grid.addWidget(number, row, 0, Qt.AlignmentFlag.AlignTop)
+            self.grid.addWidget(used, row, 1)
+            self.numbers.append((choice.e164, what))
+        self.grid.setColumnStretch(1, 1)
+        self.loaded.emit()
+
+
+def _first_sentence(text: str) -> str:
+    """"+1… is used by a screening stage of the interviewer “X”." → "Used by a screening
+    stage of the interviewer “X”" (the rest of the sentence is for the wizard)."""
+    first = text.split(". ")[0].rstrip(".")
+    for marker in (" already belongs to ", " is the ", " is used by "):
+        if marker in first:
+            rest = first.split(marker, 1)[1]
+            lead = {" already belongs to ": "Answered by ", " is the ": "The ",
+                    " is used by ": "Used by "}[marker]
+            return lead + rest
+    return first
