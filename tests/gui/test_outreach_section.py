@@ -211,9 +211,9 @@ def test_sender_and_numbers_say_what_is_connected(
     ctx = make_ctx(ws)
     widget = section(qtbot, ctx)
     widget.show_tab("sender")
-    qtbot.waitUntil(lambda: widget.sender.status.text().endswith("Not connected"),
+    qtbot.waitUntil(lambda: widget.sender_card.status.text().endswith("Not connected"),
                     timeout=10_000)
-    assert widget.sender.change_button.text() == "Connect email…"
+    assert widget.sender_card.change_button.text() == "Connect email…"
     qtbot.waitUntil(lambda: widget.numbers.connect_button.isVisible(), timeout=10_000)
     assert widget.numbers.message.text().startswith("Twilio is not connected")
 
@@ -234,9 +234,9 @@ def test_sender_and_numbers_say_what_is_connected(
         assert widget.numbers.numbers == [
             ("+12145550197", "The SMS screening number of the interviewer “Line Cook”"),
             ("+12145550198", "Sends SMS invitations and reminders")]
-        qtbot.waitUntil(lambda: "Acme Staffing" in widget.sender.sender.text(),
+        qtbot.waitUntil(lambda: "Acme Staffing" in widget.sender_card.address.text(),
                         timeout=10_000)
-        assert widget.sender.sender.text() == (
+        assert widget.sender_card.address.text() == (
             "Emails come from <b>Acme Staffing &lt;jobs@agency.example&gt;</b>.")
 
 

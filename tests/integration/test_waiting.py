@@ -27,7 +27,7 @@ from milo_desktop.services.connectors.twilio import (
 from milo_desktop.services.core.paging import PageQuery
 from milo_desktop.services.outreach import CommunicationPolicy, outreach_handlers
 from milo_desktop.services.outreach.waiting import WaitingService, WaitReason
-from milo_desktop.services.sync.outbox import OutboxChanged, OutboxWorker
+from milo_desktop.services.sync.outbox import OutboxChanged, OutboxWorker, enqueue
 from milo_desktop.services.workspace import Workspace
 from tests.factories import make_candidate, make_interviewer
 from tests.smtp_server import PASSWORD, USER, free_port, mail_server
@@ -298,3 +298,21 @@ def test_pages_are_keyset_by_id_and_the_count_matches(workspace: Workspace, arun
     assert [r.candidate_name for r in second.rows] == ["Bo Chan"]
     assert second.next_cursor is None
     assert arun(service.count()) == 3
+
+
+def test_a_stage_start_shares_its_services_state_before_its_own_round(
+        workspace: Workspace, arun: Any) -> None:
+    """A screening's start (``flow_execution``) goes through Twilio like an SMS: when the SMS
+    round found Twilio unreachable, the start waits for the same reason."""
+    ws = workspace
+    cid = invite(ws, arun, sms=True)
+    app_id = ws.db.run_sync(lambda s: s.scalar(select(Message.application_id).where(
+        Message.candidate_id == cid).limit(1)))
+    ws.db.run_sync(lambda s: enqueue(s, "flow_execution", {
+        "application_id": app_id, "stage_id": None, "to": MOBILE}), write=True)
+    w = worker(ws, twilio_at(TwilioSandbox(), f"http://127.0.0.1:{free_port()}"), smtp_at(None))
+    assert arun(w.run_once()) == 0
+    by_what = {r.what: r for r in arun(waiting(ws, w).page()).rows}
+    start = by_what["Screening for Forklift Operator"]
+    assert (start.reason, start.words) == (
+        WaitReason.OFFLINE, "Offline — goes out when Twilio can be reached again")

@@ -25,9 +25,9 @@ class SenderCard(Card):
     def __init__(self, ctx: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("Sender"), parent)
         self.ctx = ctx
-        self.sender = QLabel(self)
-        self.sender.setWordWrap(True)
-        self.sender.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.address = QLabel(self)
+        self.address.setWordWrap(True)
+        self.address.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.note = QLabel(self.tr(
             "Candidates see this name and address on every invitation and reminder; replies "
             "go to this address. The mail server itself is set up under Integrations → Email."),
@@ -38,7 +38,7 @@ class SenderCard(Card):
         self.change_button.clicked.connect(self.integrationsRequested.emit)
         self.message = MessageLine(self)
         row = QHBoxLayout()
-        row.addWidget(self.sender, 1)
+        row.addWidget(self.address, 1)
         row.addWidget(self.change_button, 0, Qt.AlignmentFlag.AlignTop)
         self.body.addLayout(row)
         self.body.addWidget(self.note)
@@ -69,12 +69,12 @@ class SenderCard(Card):
         address = getattr(settings, "from_address", "") if settings is not None else ""
         if address:
             shown = f"{name} <{address}>" if name else address
-            self.sender.setText(self.tr("Emails come from <b>{sender}</b>.").format(
+            self.address.setText(self.tr("Emails come from <b>{sender}</b>.").format(
                 sender=shown.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")))
             self.set_status(self.tr("Connected"), "success")
             self.change_button.setText(self.tr("Change sender…"))
         else:
-            self.sender.setText(self.tr(
+            self.address.setText(self.tr(
                 "No email account is connected, so invitations by email wait in Waiting to "
                 "send. Connect the account you send from to choose the sender."))
             self.set_status(self.tr("Not connected"), "warning")
@@ -124,8 +124,9 @@ class NumbersCard(Card):
     def show_numbers(self, options: object, sms_from: str) -> None:
         while self.grid.count():
             item = self.grid.takeAt(0)
-            if item is not None and item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         state = getattr(options, "state", NumbersState.NOT_CONNECTED)
         numbers = getattr(options, "numbers", ())
         self.connect_button.setVisible(state == NumbersState.NOT_CONNECTED)

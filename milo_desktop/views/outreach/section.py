@@ -37,9 +37,9 @@ class OutreachSection(QWidget):
         self.templates = templates
         self.communication = policy
         self.waiting = WaitingPanel(ctx, self)
-        self.sender = SenderCard(ctx, self)
+        self.sender_card = SenderCard(ctx, self)
         self.numbers = NumbersCard(ctx, self)
-        for card in (self.sender, self.numbers):
+        for card in (self.sender_card, self.numbers):
             card.integrationsRequested.connect(self.integrationsRequested.emit)
 
         self.tabs = QTabWidget(self)
@@ -49,7 +49,7 @@ class OutreachSection(QWidget):
         self._add_tab(WAITING, self.waiting, self.tr("Waiting to send"), scroll=False)
         if templates is not None:
             self._add_tab(TEMPLATES, self._column(templates), self.tr("Templates"))
-        self._add_tab(SENDER, self._column(self.sender, self.numbers),
+        self._add_tab(SENDER, self._column(self.sender_card, self.numbers),
                       self.tr("Sender && phone numbers"))
         if policy is not None:
             self._add_tab(POLICY, self._column(policy), self.tr("Communication policy"))
@@ -116,7 +116,7 @@ class OutreachSection(QWidget):
         if key == TEMPLATES and self.templates is not None:
             self.templates.load()  # type: ignore[attr-defined]
         elif key == SENDER:
-            self.sender.load()
+            self.sender_card.load()
             self.numbers.load()
         elif key == POLICY and self.communication is not None:
             self.communication.load()  # type: ignore[attr-defined]
