@@ -180,6 +180,9 @@ async def _run(opts: Options, log_path: str) -> int:
         from milo_desktop.app.demo import start_demo_sandbox
 
         demo_box, env = await start_demo_sandbox()
+        from milo_desktop.app.demo_entry import text_simulator
+
+        ws.entry.text_simulator = text_simulator(demo_box, ws)  # "Simulate a text…"
         from milo_desktop.app.demo_mail import start_demo_mailbox
 
         env = {**(env or {}), **await start_demo_mailbox(ws)}  # the apply-by-email mailbox

@@ -5,6 +5,7 @@ demo mode the "Simulate a text…" action (the app plugs the sandbox in: ``text_
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -61,9 +62,11 @@ def _set_keyword(s: Session, interviewer_id: int, keyword: str | None) -> str:
 
 
 class EntryService:
-    def __init__(self, db: Database, bus: EventBus | None = None) -> None:
+    def __init__(self, db: Database, bus: EventBus | None = None,
+                 clock: Callable[[], dt.datetime] = utcnow) -> None:
         self.db = db
         self.bus = bus
+        self.clock = clock
         self.text_simulator: TextSimulator | None = None
 
     async def points(self, interviewer_id: int) -> EntryPoints:
@@ -108,7 +111,8 @@ class EntryService:
 
     async def save_after_screening(self, interviewer_id: int,
                                    settings: AfterScreening) -> AfterScreening:
-        saved = await self.db.write(lambda s: after.store(s, interviewer_id, settings, utcnow()))
+        now = self.clock()
+        saved = await self.db.write(lambda s: after.store(s, interviewer_id, settings, now))
         if self.bus is not None:
             self.bus.publish(InterviewersChanged((interviewer_id,)))
         return saved
@@ -125,6 +129,9 @@ class EntryService:
         text = points.of(EntryKind.TEXT)
         if self.text_simulator is None or text is None or points.keyword is None:
             raise ValidationProblem("Simulating a text needs demo mode and a keyword number.")
-        await self.text_simulator(text.target, from_number, points.keyword)
+        sid = await self.text_simulator(text.target, from_number, points.keyword)
+        if sid is None:
+            return (f"{text.target} does not take texts to apply yet: its router is published "
+                    "within a minute of opening the app. Try again shortly.")
         return (f"Texted {points.keyword} to {text.target} from {from_number}. The screening "
                 "starts within a minute: watch the interviewer's Candidates tab.")

@@ -24,7 +24,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from milo_desktop.enums import StageKind
@@ -44,6 +44,7 @@ from milo_desktop.services.core.events import (
     EventBus,
 )
 from milo_desktop.services.entry.intake import take_execution
+from milo_desktop.services.entry.points import ensure_keyword
 from milo_desktop.services.entry.router import (
     RouterEntry,
     compile_router,
@@ -113,6 +114,14 @@ def plans(s: Session, now: dt.datetime) -> list[RouterPlan]:
     return out
 
 
+def ensure_keywords(s: Session, now: dt.datetime) -> int:
+    """Give every interviewer taking candidates that has a number but no keyword yet its
+    default keyword (``points.ensure_keyword``); returns how many were given one."""
+    missing = s.scalars(select(Interviewer).where(
+        accepting_clause(now), ~exists().where(EntryKeyword.interviewer_id == Interviewer.id)))
+    return sum(ensure_keyword(s, iv) is not None for iv in list(missing))
+
+
 def _store_router(s: Session, number: str, flow_sid: str, webhook: str, digest: str) -> None:
     router = s.scalar(select(EntryRouter).where(EntryRouter.phone_number == number))
     if router is None:
@@ -163,13 +172,13 @@ class TextEntrySync:
     async def round(self, twilio: TwilioConnector,
                     progress: Progress = lambda _n: None) -> RoundResult:
         now = self.clock()
+        await self.db.write(lambda s: ensure_keywords(s, now))
         wanted = await self.db.read(lambda s: plans(s, now))
         published = 0
         for plan in wanted:
             if plan.flow_sid and plan.published_hash == plan.digest:
                 continue
-            await self.publish(twilio, plan)
-            published += 1
+            published += await self.publish(twilio, plan) is not None
         routers = await self.db.read(_router_flows)
         started = quarantined = texts = 0
         candidates: set[int] = set()
@@ -207,8 +216,15 @@ class TextEntrySync:
                             "routers published": published}, quarantined,
                            events)
 
-    async def publish(self, twilio: TwilioConnector, plan: RouterPlan) -> str:
-        """Publish one router (create, or a new revision) and point its number's texts at it."""
+    async def publish(self, twilio: TwilioConnector, plan: RouterPlan) -> str | None:
+        """Publish one router (create, or a new revision) and point its number's texts at it;
+        None when the number is not the connected account's (nothing is created then: the
+        interviewer's page says which number candidates text)."""
+        numbers = await twilio.list_numbers()
+        found = next((n for n in numbers if same_number(n.phone_number, plan.number)), None)
+        if found is None:
+            log.info("a keyword number is not in the connected Twilio account; no router")
+            return None
         name = friendly_name(plan.number)
         flow = None
         if plan.flow_sid:
@@ -218,12 +234,8 @@ class TextEntrySync:
                 flow = None
         if flow is None:
             flow = await twilio.create_flow(name, plan.definition)
-        numbers = await twilio.list_numbers()
-        found = next((n for n in numbers if same_number(n.phone_number, plan.number)), None)
-        if found is not None and found.sms_url != flow.webhook_url:
+        if found.sms_url != flow.webhook_url:
             await twilio.point_number(found.sid, found.voice_url, flow.webhook_url)
-        elif found is None:
-            log.warning("router number is not in the connected Twilio account")
         await self.db.write(lambda s: _store_router(s, plan.number, flow.sid, flow.webhook_url,
                                                     plan.digest))
         return flow.sid
