@@ -243,3 +243,29 @@ def test_hostile_text_is_bounded_and_harmless() -> None:
 def test_an_empty_resume_parses_to_nothing() -> None:
     parsed = parse_text("", now=NOW)
     assert (parsed.name, parsed.email, parsed.phone, parsed.jobs) == (None, None, None, ())
+
+
+def test_a_column_of_dates_is_read_row_by_row(tmp_path: Path) -> None:
+    """Dates in a narrow left column beside each entry: not a second column."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.core_fonts_encoding = "windows-1252"
+    pdf.add_page()
+    pdf.set_font("helvetica", size=10)
+    pdf.cell(0, 6, "Dana Lopez", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 6, "dana@example.com", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 6, "EXPERIENCE", new_x="LMARGIN", new_y="NEXT")
+    entries = [("2021 – Present", "Shift Supervisor, Lakeside Foods"),
+               ("2018 – 2021", "Line Cook, Tortuga Grill"),
+               ("2015 – 2018", "Dishwasher, Blue Harbor")]
+    for dates, header in entries:
+        pdf.cell(45, 6, dates)
+        pdf.cell(0, 6, header, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_x(55)
+        pdf.cell(0, 6, "- Kept the kitchen running on busy weekend nights.",
+                 new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(tmp_path / "dates-left.pdf"))
+    parsed = parse_file(tmp_path / "dates-left.pdf", now=NOW)
+    assert [(j.title.value if j.title else None, j.start) for j in parsed.jobs] == [
+        ("Shift Supervisor", "2021-01"), ("Line Cook", "2018-01"), ("Dishwasher", "2015-01")]

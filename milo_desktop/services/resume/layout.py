@@ -17,6 +17,7 @@ Blocking: call from a worker thread.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,11 +37,24 @@ class Box:
     text: str
 
 
+_DATED = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)|\b(?:present|current)\b", re.IGNORECASE)
+
+
+def _dates_only(boxes: Sequence[Box], top: float) -> bool:
+    """Most lines of these boxes below ``top`` (where both columns run) are short and dated
+    ("Jan 2019 – Present"): a column of dates."""
+    lines = [line for b in boxes if b.y1 <= top + 1 for line in b.text.splitlines()
+             if line.strip()]
+    dated = sum(1 for line in lines if len(line.strip()) <= 40 and _DATED.search(line))
+    return bool(lines) and dated * 5 >= len(lines) * 3
+
+
 def _gutter(boxes: Sequence[Box], left: float, right: float) -> float | None:
     """Where the second column starts: a left edge between ``left`` and ``right`` that two
-    boxes or more share (columns are aligned), with text on both sides — at least a tenth
-    of the characters left of it and a quarter right of it (a column of dates beside each
-    entry is not a column) — that the fewest boxes cross, at most a quarter of them (a
+    boxes or more share (columns are aligned), with text on both sides — at least 1/40
+    of the characters left of it (a narrow sidebar counts) and a quarter right of it,
+    neither side mostly dates (a column of dates beside each entry is read row by row) —
+    that the fewest boxes cross, at most a quarter of them (a
     header, a full-width section). None when the page is one column."""
     chars = sum(len(b.text) for b in boxes) or 1
     edges: dict[int, int] = {}
@@ -53,9 +67,12 @@ def _gutter(boxes: Sequence[Box], left: float, right: float) -> float | None:
             continue
         lefts = [b for b in boxes if b.x1 <= x + 1]
         rights = [b for b in boxes if b.x0 >= x]
-        if sum(len(b.text) for b in lefts) < chars / 10 \
+        if sum(len(b.text) for b in lefts) < chars / 40 \
                 or sum(len(b.text) for b in rights) < chars / 4:
             continue
+        top = min(max(b.y1 for b in lefts), max(b.y1 for b in rights))
+        if _dates_only(lefts, top) or _dates_only(rights, top):
+            continue  # a column of dates beside the entries: read row by row
         if lefts and x - max(b.x1 for b in lefts) < GUTTER_MIN / 2:
             continue  # no white strip before it: words of one line, not a column
         crossing = len(boxes) - len(lefts) - len(rights)
