@@ -150,3 +150,35 @@ def test_settings_are_validated_and_read_out(workspace: Workspace, arun: Any) ->
     assert arun(workspace.entry.after_screening(iv)) == saved
     assert role_text(saved, "Northwind Staffing, since 2009") == (
         "About us: Northwind Staffing, since 2009\nPay: $19 an hour\nShifts: Nights")
+
+
+def test_the_screenings_offer_the_role_details_when_asked(workspace: Workspace,
+                                                         arun: Any) -> None:
+    from milo_desktop.enums import StageKind
+    from milo_desktop.services.flows.simulator import Simulation, Trigger
+    from milo_desktop.services.stages.compiler import compile_stage
+    from milo_desktop.services.stages.config import load_stage
+    from tests.stage_runs import LICENCE, make_screening
+
+    ws = workspace
+    sms = make_screening(ws, [(StageKind.SMS, [LICENCE])])
+    voice = make_screening(ws, [(StageKind.VOICE, [LICENCE])])
+    bare = ws.db.run_sync(lambda s: load_stage(s, sms.stage_ids[0]))
+    assert bare is not None and "more_info" not in {
+        st["name"] for st in compile_stage(bare)["states"]}  # nothing to tell: not offered
+    arun(ws.entry.save_account("", "Northwind Staffing"))
+    for iv in (sms.interviewer_id, voice.interviewer_id):
+        arun(ws.entry.save_after_screening(iv, settings(SendOn.OFF)))
+    config = ws.db.run_sync(lambda s: load_stage(s, sms.stage_ids[0]))
+    assert config is not None
+    assert config.details_offer == ("Any questions about pay, shifts and us? Reply INFO and "
+                                    "we'll text you the details, or DONE to finish.")
+    run = Simulation(compile_stage(config), trigger=Trigger.REQUEST, contact=ADA,
+                     channel=NUMBER)
+    run.reply_sms("yes")  # the licence question
+    run.reply_sms("what does it pay?")
+    said = [line.text for line in run.transcript]
+    assert "About us: Northwind Staffing\nPay: $19 an hour\nShifts: Nights" in said
+    spoken = ws.db.run_sync(lambda s: load_stage(s, voice.stage_ids[0]))
+    assert spoken is not None and spoken.details_offer.startswith(
+        "Before we finish: to hear about pay, shifts and us, press 1")

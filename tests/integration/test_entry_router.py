@@ -162,3 +162,26 @@ def test_a_closed_interviewer_leaves_the_router_and_starts_nothing(
     assert "FORKLIFT" not in reply and "COOK (Line Cook)" in reply
     round_(workspace, sandbox, arun)
     assert applications(workspace) == []
+
+
+def test_asking_about_the_role_by_text_gets_its_details_and_starts_nothing(
+        sandbox: TwilioSandbox, workspace: Workspace, arun: Any) -> None:
+    from milo_desktop.services.entry.after_settings import AfterScreening, SendOn
+
+    forklift, _cook = two_on_one_number(workspace)
+    arun(workspace.entry.save_account("", "Northwind Staffing, weekly pay."))
+    arun(workspace.entry.save_after_screening(forklift, AfterScreening(
+        SendOn.OFF, "", "", (("pay", "$19 an hour"), ("shifts", "Nights, 10 pm to 6 am"),
+                             ("location", ""), ("benefits", "")))))
+    round_(workspace, sandbox, arun)
+
+    sandbox.receive_sms(NUMBER, ADA, "Forklift pay?")
+    [reply] = replies_to(sandbox, ADA)
+    assert reply == ("Forklift Operator\nAbout us: Northwind Staffing, weekly pay.\n"
+                     "Pay: $19 an hour\nShifts: Nights, 10 pm to 6 am\n"
+                     "Text FORKLIFT to start your screening.")
+    sandbox.receive_sms(NUMBER, CAROL, "hello?")
+    [listing] = replies_to(sandbox, CAROL)
+    assert listing.endswith("Add INFO for pay, shifts and more (e.g. COOK INFO).")
+    assert round_(workspace, sandbox, arun)["screenings started"] == 0
+    assert applications(workspace) == []

@@ -135,3 +135,48 @@ def role_text(after: AfterScreening, company: str = "") -> str:
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
+
+
+# What the screenings say to offer the role details (services/stages/compiler.py), by language.
+DETAILS_PROMPTS: dict[str, dict[str, str]] = {
+    "en": {
+        "voice": "Before we finish: to hear about {topics}, press 1 or say details. Otherwise, "
+                 "stay on the line.",
+        "text": "Any questions about {topics}? Reply INFO and we'll text you the details, or "
+                "DONE to finish.",
+        "topics_company": "us",
+        "and": "and",
+    },
+    "es": {
+        "voice": "Antes de terminar: para escuchar sobre {topics}, marque 1 o diga detalles. Si "
+                 "no, permanezca en la línea.",
+        "text": "¿Preguntas sobre {topics}? Responda INFO y le enviaremos los detalles, o LISTO "
+                "para terminar.",
+        "topics_company": "nosotros",
+        "and": "y",
+    },
+}
+TOPIC_WORDS = {"en": {"pay": "pay", "shifts": "shifts", "location": "location",
+                      "benefits": "benefits"},
+               "es": {"pay": "el pago", "shifts": "los turnos", "location": "el lugar",
+                      "benefits": "los beneficios"}}
+# A text reply that asks for the details: one of these words alone, or a question mentioning
+# a topic (each a ``contains`` condition of the split; Studio's case rules are UNCONFIRMED, so
+# the common spellings are listed).
+INFO_WORDS = "INFO,Info,info,DETAILS,details,DETALLES,detalles,YES,Yes,yes,SI,Si,si,SÍ,Sí,sí"
+INFO_HINTS = ("?", "pay", "Pay", "wage", "salary", "shift", "Shift", "benefit", "Benefit",
+              "where", "Where", "hour", "pago", "turno", "beneficio")
+
+
+def details_prompt(after: AfterScreening, company: str, language: str, channel: str) -> str:
+    """"Before we finish: to hear about pay, shifts and us, press 1…" ("" without details)."""
+    words = DETAILS_PROMPTS.get(language, DETAILS_PROMPTS["en"])
+    topics = [TOPIC_WORDS.get(language, TOPIC_WORDS["en"])[name] for name, value in after.role
+              if value.strip()]
+    if company.strip():
+        topics.append(words["topics_company"])
+    if not topics:
+        return ""
+    joined = topics[0] if len(topics) == 1 else \
+        ", ".join(topics[:-1]) + f" {words['and']} " + topics[-1]
+    return words[channel].format(topics=joined)

@@ -4,6 +4,8 @@
 
     Trigger (incomingMessage) -> route (split-based-on the text)
         STOP, HELP, START… -> opt_out (nothing sent: Twilio answers those words itself)
+        FORKLIFT PAY…      -> info_<interviewer id> (the role details and company information,
+                              then "Text FORKLIFT to start")
         FORKLIFT…          -> kw_<interviewer id> (a thank-you text; the app starts the
                               interviewer's text stage from this execution: intake.py)
         anything else      -> unknown (a polite text listing the keywords)
@@ -43,13 +45,35 @@ class RouterEntry:
     keyword: str  # upper-case letters and digits
     title: str  # the position title, for the texts
     welcome: str = ""  # the text back at once ("" = the text-screening words)
+    info: str = ""  # the role details and company information ("" = none to tell)
+
+
+INFO_WORDS = ("INFO", "PAY", "SHIFTS", "SHIFT", "BENEFITS", "WHERE", "DETAILS", "HOURS")
+
+
+def _letters(word: str) -> str:
+    """``Fork2`` → ``[Ff][Oo][Rr][Kk]2``: any case, no regex flags needed."""
+    return "".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else re.escape(c) for c in word)
 
 
 def keyword_regex(keyword: str) -> str:
     """``FORK2`` → ``^\\W*[Ff][Oo][Rr][Kk]2([^A-Za-z0-9]|$)``."""
-    letters = "".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else re.escape(c)
-                      for c in keyword)
-    return r"^\W*" + letters + r"([^A-Za-z0-9]|$)"
+    return r"^\W*" + _letters(keyword) + r"([^A-Za-z0-9]|$)"
+
+
+def info_regex(keyword: str) -> str:
+    """The keyword followed by a question word: "forklift pay?", "FORKLIFT info"."""
+    words = "|".join(_letters(w) for w in INFO_WORDS)
+    return r"^\W*" + _letters(keyword) + r"\W+(" + words + r")([^A-Za-z0-9]|$)"
+
+
+def info_widget(interviewer_id: int) -> str:
+    return f"info_{interviewer_id}"
+
+
+def info_text(entry: RouterEntry) -> str:
+    title = entry.title.strip() or "This role"
+    return f"{title}\n{entry.info.strip()}\nText {entry.keyword} to start your screening."
 
 
 def keyword_widget(interviewer_id: int) -> str:
@@ -68,13 +92,16 @@ def unknown_text(entries: Sequence[RouterEntry], company: str = "") -> str:
                 "Please check back soon.")
     who = f"{company.strip()} here! " if company.strip() else ""
     head = f"Hi! {who}To apply, text one of these words: "
+    informed = next((e for e in entries if e.info.strip()), None)
+    tail = (f" Add INFO for pay, shifts and more (e.g. {informed.keyword} INFO)."
+            if informed else "")
     parts: list[str] = []
     for e in entries:
         part = f"{e.keyword} ({e.title.strip()})" if e.title.strip() else e.keyword
-        if len(head) + len(", ".join([*parts, part])) + 1 > SMS_MAX:
+        if len(head) + len(", ".join([*parts, part])) + 1 + len(tail) > SMS_MAX:
             break
         parts.append(part)
-    return head + ", ".join(parts) + "."
+    return head + ", ".join(parts) + "." + tail
 
 
 def welcome_text(entry: RouterEntry) -> str:
@@ -93,12 +120,19 @@ def compile_router(number: str, entries: Sequence[RouterEntry],
         (OPT_OUT, [condition("matches_any_of", BODY, ",".join(sorted(RESERVED)),
                              "Opt-out and help words")])]
     for e in entries:
+        if e.info.strip():  # before the keyword alone: "FORKLIFT PAY" asks, it does not apply
+            branches.append((info_widget(e.interviewer_id),
+                             [condition("regex", BODY, info_regex(e.keyword),
+                                        f"{e.keyword} INFO")]))
         branches.append((keyword_widget(e.interviewer_id),
                          [condition("regex", BODY, keyword_regex(e.keyword), e.keyword)]))
     b.add(ROUTE, "split-based-on", {"input": BODY}, {"noMatch": UNKNOWN}, conditions=branches)
     b.add(OPT_OUT, "set-variables", {"variables": [{"key": "route", "value": "opt_out"}]}, {},
           side=True)
     for e in entries:
+        if e.info.strip():
+            b.add(info_widget(e.interviewer_id), "send-message",
+                  {**text, "body": escape(info_text(e))}, {}, side=True)
         b.add(keyword_widget(e.interviewer_id), "send-message",
               {**text, "body": escape(e.welcome or welcome_text(e))}, {}, side=True)
     b.add(UNKNOWN, "send-message", {**text, "body": escape(unknown_text(entries, company))}, {})

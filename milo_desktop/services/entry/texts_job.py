@@ -43,6 +43,7 @@ from milo_desktop.services.core.events import (
     Event,
     EventBus,
 )
+from milo_desktop.services.entry import after_settings
 from milo_desktop.services.entry.intake import take_execution
 from milo_desktop.services.entry.points import ensure_keyword
 from milo_desktop.services.entry.router import (
@@ -88,7 +89,9 @@ def welcome_words(kind: StageKind | None, title: str) -> str:
 
 def plans(s: Session, now: dt.datetime) -> list[RouterPlan]:
     """The router every keyword number should have now."""
-    company = str(account_settings(s).get("company_name") or "")
+    account = account_settings(s)
+    company = str(account.get("company_name") or "")
+    about = str(account.get("company_info") or "")
     rows = s.execute(select(EntryKeyword, Interviewer).join(
         Interviewer, Interviewer.id == EntryKeyword.interviewer_id)
         .where(accepting_clause(now)).order_by(EntryKeyword.keyword)).all()
@@ -96,9 +99,10 @@ def plans(s: Session, now: dt.datetime) -> list[RouterPlan]:
     for kw, iv in rows:
         first = s.scalar(select(Stage.kind).where(Stage.interviewer_id == iv.id)
                          .order_by(Stage.position, Stage.id).limit(1))
+        info = after_settings.role_text(after_settings.read(iv.settings), about)
         numbers.setdefault(kw.phone_number, []).append(
-            RouterEntry(iv.id, kw.keyword, iv.position_title, welcome_words(first,
-                                                                           iv.position_title)))
+            RouterEntry(iv.id, kw.keyword, iv.position_title,
+                        welcome_words(first, iv.position_title), info))
     for existing in s.scalars(select(EntryRouter)):
         numbers.setdefault(existing.phone_number, [])
     out = []

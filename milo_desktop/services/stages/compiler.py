@@ -28,6 +28,7 @@ from __future__ import annotations
 from typing import Any
 
 from milo_desktop.enums import StageKind
+from milo_desktop.services.entry.after_settings import INFO_HINTS, INFO_WORDS
 from milo_desktop.services.flows import naming as n
 from milo_desktop.services.flows.liquid import escape
 from milo_desktop.services.flows.voice import Speaker
@@ -50,6 +51,9 @@ GAVE_UP = "gave_up"
 RATING = n.RATING  # the optional closing 1–5 rating
 RATING_HINTS = "1, 2, 3, 4, 5, one, two, three, four, five, skip"
 RATING_WAIT_S = 3_600  # a text rating nobody answers holds the stage result this long at most
+MORE_INFO = "more_info"  # the role details on offer (services/entry/after_settings.py)
+MORE_INFO_CHECK = "more_info_check"
+DETAILS = "details"
 
 
 def greeting_expr(p: Phrases) -> str:
@@ -63,15 +67,49 @@ def _questions_then(config: StageFlowConfig, index: int) -> str:
 
 
 def _after_questions(config: StageFlowConfig) -> str:
-    """Where the last question leads: the optional rating when the stage asks it."""
+    """Where the last question leads: the role details on offer, then the optional rating
+    when the stage asks it."""
+    if config.details_offer and config.questions:
+        return MORE_INFO
+    return _after_details(config)
+
+
+def _after_details(config: StageFlowConfig) -> str:
     return RATING if config.ask_rating and config.questions else CLOSING
+
+
+def _add_details(b: FlowBuilder, config: StageFlowConfig,
+                 speaker: Speaker | None = None) -> None:
+    """The role details on offer before the end, as the receptionist's custom context is:
+    by phone "press 1 or say details", by text "reply INFO"; anything else goes on."""
+    if _after_questions(config) != MORE_INFO:
+        return
+    after = _after_details(config)
+    if speaker is not None:
+        b.add(MORE_INFO, "gather-input-on-call",
+              {**speaker.gather(escape(config.details_offer), number_of_digits=1,
+                                hints="details, more information, detalles"), "timeout": 4},
+              {"keypress": DETAILS, "speech": DETAILS, "timeout": after})
+        b.add(DETAILS, "say-play", {**speaker.speech(), "say": escape(config.details)},
+              {"audioComplete": after}, side=True)
+        return
+    text = {"from": CHANNEL, "to": CONTACT}
+    b.add(MORE_INFO, "send-and-wait-for-reply",
+          {**text, "body": escape(config.details_offer), "timeout": str(RATING_WAIT_S)},
+          {"incomingMessage": MORE_INFO_CHECK, "timeout": after})
+    reply = "{{widgets." + MORE_INFO + ".inbound.Body}}"
+    b.add(MORE_INFO_CHECK, "split-based-on", {"input": reply}, {"noMatch": after},
+          conditions=[(DETAILS, [condition("matches_any_of", reply, INFO_WORDS, "INFO")])]
+          + [(DETAILS, [condition("contains", reply, hint)]) for hint in INFO_HINTS])
+    b.add(DETAILS, "send-message", {**text, "body": escape(config.details)},
+          {"sent": after}, side=True)
 
 
 def _add_rating(b: FlowBuilder, config: StageFlowConfig, p: Phrases,
                 speaker: Speaker | None = None) -> None:
     """The optional closing rating (services/flows/rating.py): asked once, any answer or
     none leads on. By text it waits ``RATING_WAIT_S`` at most and then ends quietly."""
-    if _after_questions(config) != RATING:
+    if _after_details(config) != RATING:
         return
     if speaker is not None:
         b.add(RATING, "gather-input-on-call",
@@ -117,6 +155,7 @@ def compile_voice(config: StageFlowConfig) -> dict[str, Any]:
     for index, q in enumerate(config.questions):
         prompt = escape(" ".join(x for x in (q.prompt.strip(), spoken_hint(p, q)) if x))
         speaker.ask_question(b, q, prompt, _questions_then(config, index))
+    _add_details(b, config, speaker)
     _add_rating(b, config, p, speaker)
     b.add(CLOSING, "say-play", {**speaker.speech(), "say": escape(p.voice_closing)}, {})
     return b.definition(f"Voice screening: {title}"[:200])
@@ -158,6 +197,7 @@ def compile_text(config: StageFlowConfig) -> dict[str, Any]:
         b.add(GAVE_UP, "send-message", {**text, "body": escape(p.sms_gave_up)}, {}, side=True)
     if has_dealbreaker_checks(config.questions):
         add_knocked_out(b, config.language, text, escape)
+    _add_details(b, config)
     _add_rating(b, config, p)
     b.add(CLOSING, "send-message", {**text, "body": escape(p.sms_closing)}, {})
     label = "SMS form" if config.kind == StageKind.FORM else "SMS screening"

@@ -18,8 +18,10 @@ from sqlalchemy.orm import Session
 
 from milo_desktop.enums import StageKind
 from milo_desktop.models import Interviewer, Question, Stage, WorkspaceSetting
+from milo_desktop.services.entry import after_settings
 from milo_desktop.services.flows.checks import MAX_STATES
 from milo_desktop.services.flows.rating import asks_rating
+from milo_desktop.services.links import account_settings
 from milo_desktop.services.outreach.policy import SETTING_KEY as POLICY_KEY
 from milo_desktop.services.scoring import QuestionSpec
 from milo_desktop.services.stages.phrases import speech_for
@@ -52,6 +54,10 @@ class StageFlowConfig:
     interviewer_name: str = ""
     from_number: str | None = None  # the stage's or interviewer's own number
     ask_rating: bool = True  # end with the optional 1–5 rating (services/flows/rating.py)
+    # The role details and company information offered before the end ("what does it
+    # pay?"): the offer's words and what is read out (services/entry/after_settings.py).
+    details_offer: str = ""
+    details: str = ""
 
     @property
     def is_text(self) -> bool:
@@ -138,4 +144,16 @@ def load_stage(s: Session, stage_id: int) -> StageFlowConfig | None:
         interviewer_id=interviewer.id, interviewer_name=interviewer.name,
         from_number=stage_number(stage, interviewer),
         ask_rating=asks_rating(settings),
+        **_details(s, interviewer, StageKind(stage.kind)),
     )
+
+
+def _details(s: Session, interviewer: Interviewer, kind: StageKind) -> dict[str, str]:
+    """The role details and company information a screening offers, as the receptionist's
+    custom context is offered (nothing when neither is set)."""
+    after = after_settings.read(interviewer.settings)
+    company = str(account_settings(s).get("company_info") or "")
+    channel = "text" if kind in TEXT_KINDS else "voice"
+    offer = after_settings.details_prompt(after, company, interviewer.language or "en", channel)
+    return {"details_offer": offer, "details": after_settings.role_text(after, company)} \
+        if offer else {}
