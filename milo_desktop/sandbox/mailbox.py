@@ -19,6 +19,7 @@ from typing import Any
 
 from imapclient import IMAPClient
 from pymap.backend.dict import DictBackend
+from pymap.concurrent import Subsystem
 from pymap.imap import IMAPService
 
 DEFAULT_USER = "jobs"
@@ -57,7 +58,7 @@ class LocalMailbox:
         return self
 
     def stop(self) -> None:
-        if self._loop is not None and self._stop is not None:
+        if self._loop is not None and self._stop is not None and not self._loop.is_closed():
             self._loop.call_soon_threadsafe(self._stop.set)
         if self._thread is not None:
             self._thread.join(10)
@@ -70,7 +71,9 @@ class LocalMailbox:
         self.stop()
 
     def _run(self) -> None:
-        loop = asyncio.new_event_loop()
+        # A plain selector loop, whatever the policy says: in the app qasync's policy would
+        # hand this thread a Qt loop, which only runs on the GUI thread.
+        loop = asyncio.SelectorEventLoop()
         self._loop = loop
         try:
             loop.run_until_complete(self._serve())
@@ -92,9 +95,12 @@ class LocalMailbox:
                          tls=False, inherited_sockets=None, proxy_protocol=None,
                          passlib_cfg=None, demo_data=False, demo_user=self.user,
                          demo_password=self.password, skip_services=[])
+        # Password hashing on this loop, not pymap's default worker threads (each makes its
+        # own event loop, which under the app's qasync policy would be a Qt loop).
         backend, config = await DictBackend.init(args, invalid_user_sleep=0.0,
                                                  reject_dnsbl=False,
-                                                 disable_idle=self.disable_idle)
+                                                 disable_idle=self.disable_idle,
+                                                 cpu_subsystem=Subsystem.for_asyncio())
         config.apply_context()
         async with AsyncExitStack() as stack:
             await backend.start(stack)
