@@ -213,7 +213,8 @@ def test_sender_and_numbers_say_what_is_connected(
     widget.show_tab("sender")
     qtbot.waitUntil(lambda: widget.sender_card.status.text().endswith("Not connected"),
                     timeout=10_000)
-    assert widget.sender_card.change_button.text() == "Connect email…"
+    assert widget.sender_card.connect_button.isVisible()
+    assert not widget.sender_card.form.isVisible()  # nothing to edit without an account
     qtbot.waitUntil(lambda: widget.numbers.connect_button.isVisible(), timeout=10_000)
     assert widget.numbers.message.text().startswith("Twilio is not connected")
 
@@ -236,8 +237,24 @@ def test_sender_and_numbers_say_what_is_connected(
             ("+12145550198", "Sends SMS invitations and reminders")]
         qtbot.waitUntil(lambda: "Acme Staffing" in widget.sender_card.address.text(),
                         timeout=10_000)
-        assert widget.sender_card.address.text() == (
+        card = widget.sender_card
+        assert card.address.text() == (
             "Emails come from <b>Acme Staffing &lt;jobs@agency.example&gt;</b>.")
+        assert card.form.isVisible() and not card.connect_button.isVisible()
+        card.reply_edit.setText("not an address")
+        qtbot.mouseClick(card.save_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: card.message.tone == "danger", timeout=10_000)
+        assert "address replies go to" in card.message.text()
+        card.name_edit.setText("Acme <Recruiting>")
+        card.reply_edit.setText("recruiting@agency.example")
+        qtbot.mouseClick(card.save_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: card.message.tone == "success", timeout=10_000)
+        assert card.message.text() == "Saved. Replies go to recruiting@agency.example."
+        assert card.address.text() == ("Emails come from <b>Acme &lt;Recruiting&gt; "
+                                       "&lt;jobs@agency.example&gt;</b>.")
+        stored = ws.db.run_sync(lambda s: s.get(_smtp_setting().__class__, "smtp.settings"))
+        assert (stored.value["from_name"], stored.value["reply_to"]) == (
+            "Acme <Recruiting>", "recruiting@agency.example")
 
 
 def _smtp_setting() -> Any:

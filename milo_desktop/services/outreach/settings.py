@@ -1,6 +1,6 @@
 """Integrations → Email: the SMTP connection outreach sends through.
 
-Non-secret settings (host, port, security, username, sender) are one JSON value in
+Non-secret settings (host, port, security, username, sender, reply-to) are one JSON value in
 ``workspace_settings`` (key ``smtp.settings``), so teammates on a shared database send from the
 same account; the password lives only in the keychain (``smtp:password``, CredentialStore —
 or memory for this session when the user opted in, as for Twilio). ``connect`` tests EHLO +
@@ -63,7 +63,8 @@ class SettingsStore(Protocol):
 
 
 def check_settings(host: str, port: int | str | None, security: SmtpSecurity | str,
-                   username: str, from_address: str, from_name: str = "") -> SmtpSettings:
+                   username: str, from_address: str, from_name: str = "",
+                   reply_to: str = "") -> SmtpSettings:
     """The settings as stored, or ValidationProblem naming every problem."""
     problems = []
     host = host.strip()
@@ -87,9 +88,13 @@ def check_settings(host: str, port: int | str | None, security: SmtpSecurity | s
     name = " ".join(from_name.split())
     if len(name) > 120:
         problems.append("The sender name is at most 120 characters.")
+    replies = reply_to.strip().lower()
+    if replies and (not EMAIL_RE.match(replies) or len(replies) > 254):
+        problems.append("Enter the address replies go to, e.g. recruiting@agency.example, or "
+                        "leave it empty for replies to come to the sender address.")
     if problems:
         raise ValidationProblem(" ".join(problems))
-    return SmtpSettings(host, number, sec, username.strip(), sender, name)
+    return SmtpSettings(host, number, sec, username.strip(), sender, name, replies)
 
 
 class EmailIntegration:
@@ -110,7 +115,8 @@ class EmailIntegration:
             return check_settings(str(raw.get("host", "")), raw.get("port"),
                                   str(raw.get("security", "")), str(raw.get("username", "")),
                                   str(raw.get("from_address", "")),
-                                  str(raw.get("from_name", "")))
+                                  str(raw.get("from_name", "")),
+                                  str(raw.get("reply_to", "") or ""))
         except ValidationProblem:
             return None  # a damaged value reads as "not connected", never as a crash
 
@@ -167,14 +173,35 @@ class EmailIntegration:
             await self.credentials.set(KEY_PASSWORD, password)
         else:
             await self.credentials.delete(KEY_PASSWORD)
-        await self.settings_store.set(SETTING_KEY, {
-            "host": settings.host, "port": settings.port, "security": settings.security.value,
-            "username": settings.username, "from_address": settings.from_address,
-            "from_name": settings.from_name})
+        if not settings.reply_to:  # the Email card has no reply-to: keep Outreach's
+            kept = await self.settings()
+            settings = replace(settings, reply_to=kept.reply_to if kept else "")
+        await self._store(settings)
         if self.bus is not None:
             self.bus.publish(EmailConnectionChanged(True))
         return EmailStatus(EmailState.CONNECTED, settings, message=greeting, verified=True,
                            session_only=self.credentials.session_only)
+
+    async def save_sender(self, from_name: str, reply_to: str) -> SmtpSettings:
+        """Outreach → Sender: the name candidates see and where their replies go, kept with the
+        connection's settings (nothing to test: the server and the sign-in do not change).
+        ValidationProblem when no email account is connected or a value is wrong."""
+        current = await self.settings()
+        if current is None:
+            raise ValidationProblem("Connect the email account you send from first "
+                                    "(Integrations → Email).")
+        checked = check_settings(current.host, current.port, current.security,
+                                 current.username, current.from_address, from_name, reply_to)
+        await self._store(checked)
+        if self.bus is not None:
+            self.bus.publish(EmailConnectionChanged(True))
+        return checked
+
+    async def _store(self, settings: SmtpSettings) -> None:
+        await self.settings_store.set(SETTING_KEY, {
+            "host": settings.host, "port": settings.port, "security": settings.security.value,
+            "username": settings.username, "from_address": settings.from_address,
+            "from_name": settings.from_name, "reply_to": settings.reply_to})
 
     async def disconnect(self) -> EmailStatus:
         await self.credentials.delete(KEY_PASSWORD)

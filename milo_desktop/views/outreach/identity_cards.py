@@ -1,15 +1,28 @@
 """Outreach → Sender & phone numbers: who emails come from (the connected mail account's sender
-name and address) and the account's phone numbers with what uses each (a receptionist, a
+name and address, and where replies go) and the account's phone numbers with what uses each (a receptionist, a
 screening, the SMS sender of invitations). Both read in the background; connections are made
 under Integrations, which the cards point to."""
 
 from __future__ import annotations
 
+import html
+from collections.abc import Coroutine
+from typing import Any
+
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
 from shiboken6 import isValid
 
 from milo_desktop.errors import EnvironmentProblem
+from milo_desktop.services.connectors.email.smtp import SmtpSettings
 from milo_desktop.services.outreach import EmailState
 from milo_desktop.services.receptionists.types import NumbersState
 from milo_desktop.views.context import ViewContext
@@ -17,7 +30,8 @@ from milo_desktop.views.widgets.cards import Card, MessageLine
 
 
 class SenderCard(Card):
-    """The sender of invitations and reminders by email (from the Email connection)."""
+    """Who invitations and reminders by email come from: the sender name and where replies go
+    (kept with the Email connection, whose server and address are set under Integrations)."""
 
     loaded = Signal()
     integrationsRequested = Signal()
@@ -25,63 +39,117 @@ class SenderCard(Card):
     def __init__(self, ctx: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("Sender"), parent)
         self.ctx = ctx
+        self._busy = False
         self.address = QLabel(self)
         self.address.setWordWrap(True)
         self.address.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.note = QLabel(self.tr(
-            "Candidates see this name and address on every invitation and reminder; replies "
-            "go to this address. The mail server itself is set up under Integrations → Email."),
-            self)
-        self.note.setWordWrap(True)
-        self.note.setProperty("muted", True)
-        self.change_button = QPushButton(self.tr("Change sender…"), self)
-        self.change_button.clicked.connect(self.integrationsRequested.emit)
-        self.message = MessageLine(self)
+        self.connect_button = QPushButton(self.tr("Connect email…"), self)
+        self.connect_button.clicked.connect(self.integrationsRequested.emit)
         row = QHBoxLayout()
         row.addWidget(self.address, 1)
-        row.addWidget(self.change_button, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.connect_button, 0, Qt.AlignmentFlag.AlignTop)
         self.body.addLayout(row)
+        self.name_edit = QLineEdit(self)
+        self.name_edit.setMaxLength(120)
+        self.name_edit.setPlaceholderText(self.tr("e.g. Acme Staffing Recruiting"))
+        self.reply_edit = QLineEdit(self)
+        self.reply_edit.setMaxLength(254)
+        self.reply_edit.setPlaceholderText(self.tr("The sender address"))
+        self.form = QWidget(self)
+        fields = QFormLayout(self.form)
+        fields.setContentsMargins(0, 0, 0, 0)
+        fields.addRow(self.tr("Sender name"), self.name_edit)
+        fields.addRow(self.tr("Replies go to"), self.reply_edit)
+        self.body.addWidget(self.form)
+        self.note = QLabel(self.tr(
+            "Candidates see this name on every invitation and reminder by email. The mail "
+            "server and the address emails come from are set under Integrations → Email."), self)
+        self.note.setWordWrap(True)
+        self.note.setProperty("muted", True)
         self.body.addWidget(self.note)
-        self.body.addWidget(self.message)
+        self.message = MessageLine(self)
+        self.save_button = QPushButton(self.tr("Save sender"), self)
+        self.save_button.setProperty("primary", True)
+        self.save_button.clicked.connect(self.save)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.message, 1)
+        bottom.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignRight)
+        self.body.addLayout(bottom)
         self.set_status(self.tr("Checking…"))
+        self.form.hide()
+        self.save_button.hide()
+
+    def is_busy(self) -> bool:
+        return self._busy
 
     def load(self) -> None:
         integrations = self.ctx.workspace.integrations
         if integrations is None:
-            self.show_sender(None, "")
+            self.show_sender(None)
             return
 
         async def work() -> None:
-            try:
-                status = await integrations.email.status()
-            except EnvironmentProblem as exc:
-                if isValid(self):
-                    self.message.say(exc.message, "danger")
-                return
+            status = await integrations.email.status()
             if isValid(self):
-                s = status.settings if status.state == EmailState.CONNECTED else None
-                self.show_sender(s, status.message)
+                self.show_sender(status.settings if status.state == EmailState.CONNECTED
+                                 else None)
 
-        self.ctx.spawn(work(), "outreach.sender.load")
+        self._run(work(), "outreach.sender.load")
 
-    def show_sender(self, settings: object, message: str) -> None:
-        name = getattr(settings, "from_name", "") if settings is not None else ""
-        address = getattr(settings, "from_address", "") if settings is not None else ""
-        if address:
-            shown = f"{name} <{address}>" if name else address
+    def show_sender(self, settings: SmtpSettings | None) -> None:
+        connected = settings is not None
+        self.form.setVisible(connected)
+        self.save_button.setVisible(connected)
+        self.connect_button.setVisible(not connected)
+        if settings is not None:
+            shown = (f"{settings.from_name} <{settings.from_address}>" if settings.from_name
+                     else settings.from_address)
             self.address.setText(self.tr("Emails come from <b>{sender}</b>.").format(
-                sender=shown.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")))
+                sender=html.escape(shown)))
+            self.name_edit.setText(settings.from_name)
+            self.reply_edit.setText(settings.reply_to)
             self.set_status(self.tr("Connected"), "success")
-            self.change_button.setText(self.tr("Change sender…"))
         else:
             self.address.setText(self.tr(
                 "No email account is connected, so invitations by email wait in Waiting to "
                 "send. Connect the account you send from to choose the sender."))
             self.set_status(self.tr("Not connected"), "warning")
-            self.change_button.setText(self.tr("Connect email…"))
-        if message:
-            self.message.say(message, "muted")
         self.loaded.emit()
+
+    def save(self) -> None:
+        integrations = self.ctx.workspace.integrations
+        if integrations is None:
+            return
+        name, reply_to = self.name_edit.text(), self.reply_edit.text()
+
+        async def work() -> None:
+            saved = await integrations.email.save_sender(name, reply_to)
+            if isValid(self):
+                self.show_sender(saved)
+                self.message.say(self.tr("Saved. Replies go to {address}.").format(
+                    address=saved.reply_to or saved.from_address), "success")
+
+        self._run(work(), "outreach.sender.save")
+
+    def _run(self, work: Coroutine[Any, Any, None], name: str) -> None:
+        if self._busy:
+            work.close()
+            return
+        self._busy = True
+        self.save_button.setEnabled(False)
+
+        async def guarded() -> None:
+            try:
+                await work
+            except EnvironmentProblem as exc:
+                if isValid(self):
+                    self.message.say(exc.message, "danger")
+            finally:
+                self._busy = False
+                if isValid(self.save_button):
+                    self.save_button.setEnabled(True)
+
+        self.ctx.spawn(guarded(), name)
 
 
 class NumbersCard(Card):

@@ -55,6 +55,7 @@ class SmtpSettings:
     username: str
     from_address: str
     from_name: str = ""
+    reply_to: str = ""  # where candidates' replies go ("" : the sender address)
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,8 @@ def build_message(settings: SmtpSettings, mail: OutgoingEmail, *, utf8: bool = F
     msg["From"] = email.utils.formataddr((name, settings.from_address)) if name else \
         settings.from_address
     msg["To"] = mail.to
+    if settings.reply_to:
+        msg["Reply-To"] = settings.reply_to
     msg["Subject"] = " ".join(mail.subject.split())
     msg["Date"] = email.utils.format_datetime(now or dt.datetime.now(dt.UTC))
     msg["Message-ID"] = mail.message_id
