@@ -187,6 +187,20 @@ def test_incremental_and_rerun_ingest_nothing_twice(sqlite_workspace: Workspace,
     assert count(ws, Candidate) == 3 and count(ws, EmailIntakeRecord) == 3
 
 
+def test_a_spent_budget_holds_the_invitation_not_the_application(
+        sqlite_workspace: Workspace, box: LocalMailbox, tmp_path: Path, arun: Any) -> None:
+    from milo_desktop.enums import BudgetKind
+
+    ws = sqlite_workspace
+    setup_workspace(ws)
+    make_interviewer(ws, "Night Picker", slug="night-picker", stages=(StageKind.RESUME,),
+                     budget_kind=BudgetKind.ALL_TIME, budget_cents=0)
+    box.append(dana(1, to="jobs+night-picker@agency.example"), dana(2))
+    result = arun(make_intake(ws, box, tmp_path).run(lambda n: None))
+    assert result.count("applications") == 2 and result.count("invited") == 1
+    assert count(ws, Message, Message.purpose == "invitation") == 1  # forklift's only
+
+
 def test_same_email_other_name_is_a_possible_duplicate(sqlite_workspace: Workspace,
                                                        box: LocalMailbox, tmp_path: Path,
                                                        arun: Any) -> None:

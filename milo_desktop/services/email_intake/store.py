@@ -44,6 +44,7 @@ from milo_desktop.services.connectors import Quarantine
 from milo_desktop.services.email_intake.addresses import slug_for
 from milo_desktop.services.email_intake.parse import Applicant, Attachment, Bounce, Rejected
 from milo_desktop.services.outreach.batches import load_policy
+from milo_desktop.services.outreach.budget import budget_room
 from milo_desktop.services.outreach.invitations import queue_invitation
 from milo_desktop.services.readiness import interviewer_readiness
 
@@ -250,6 +251,8 @@ def _apply(s: Session, rec: EmailIntakeRecord, item: Item, account: str, a: Appl
         rec.application_id = app.id
         rec.reason = "Already applied to this interviewer; nothing new was created."
         return
+    # The budget is checked as an invitation would check it (before this application counts).
+    room = budget_room(s, iv, now).room
     app = Application(candidate_id=c.id, interviewer_id=iv.id, status=ApplicationStatus.PENDING,
                       source=CandidateSource.EMAIL, created_at=now, last_engaged_at=now)
     s.add(app)
@@ -266,7 +269,7 @@ def _apply(s: Session, rec: EmailIntakeRecord, item: Item, account: str, a: Appl
         s.add(StageResult(application_id=app.id, stage_id=stage.id,
                           status=StageStatus.NOT_STARTED))
     policy = cache["policy"]
-    if policy.enabled and cache[("ready", iv.id)]:
+    if policy.enabled and cache[("ready", iv.id)] and (room is None or room > 0):
         queue_invitation(s, app, c, iv, policy, now)
         out.invited += 1
     out.applied.append((c.id, iv.id, app.id, a.resumes))
