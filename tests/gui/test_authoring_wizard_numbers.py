@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 
 from milo_desktop.sandbox.twilio_server import TwilioSandbox
+from milo_desktop.services.entry.points import EntryKind
+from milo_desktop.services.links import set_account
 from milo_desktop.services.receptionists import ReceptionistService
 from milo_desktop.services.workspace import Workspace
 from milo_desktop.views.authoring import AuthoringWizard
@@ -61,7 +63,11 @@ def test_a_long_interview_link_shows_its_start(qtbot: Any, make_ctx: Any,
     qtbot.waitUntil(wizard.is_loaded, timeout=10_000)
     wizard.plan.choose_template("warehouse-associate")
     wizard.draft.slug = "warehouse-associate-night-shift-north-dallas-distribution-center"
-    wizard.share.load(wizard.draft, wizard.base, editing=False)
-    link = wizard.share.link
+    # A link exists only with a candidate page the agency hosts (Settings → Account).
+    sqlite_workspace.db.run_sync(lambda s: set_account(
+        s, candidate_page="https://jobs.agency.example/apply"), write=True)
+    wizard.share.load(wizard.draft, "https://jobs.agency.example/apply", editing=False)
+    qtbot.waitUntil(lambda: EntryKind.LINK in wizard.share.way_edits, timeout=10_000)
+    link = wizard.share.way_edits[EntryKind.LINK]
     assert link.text().endswith("/warehouse-associate-night-shift-north-dallas-distribution-center")
     assert link.cursorPosition() == 0 and link.toolTip() == link.text()

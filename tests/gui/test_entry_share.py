@@ -115,6 +115,20 @@ def test_share_step_without_demo_offers_no_simulation(qtbot: Any, make_ctx: Any,
     assert page.points is not None and page.points.of(EntryKind.TEXT) is not None
     assert page.simulate_button.isHidden()
     assert "No candidate web page" in page.page_state.text()
+    # The keyword is editable once saved: refused with the reason, then changed.
+    assert not page.keyword_row.isHidden() and page.keyword_edit.text() == "FORKLIFT"
+    page.keyword_edit.setText("stop")
+    task = page.change_keyword()
+    assert task is not None
+    qtbot.waitUntil(task.done, timeout=WAIT)
+    assert "reserve for opting in or out" in page.keyword_hint.text()
+    page.keyword_edit.setText("lift")
+    task = page.change_keyword()
+    assert task is not None
+    qtbot.waitUntil(task.done, timeout=WAIT)
+    assert page.points is not None
+    assert [p.words for p in page.points.points] == ["Text LIFT to +1 555 000 1111"]
+    assert page.saved.text() == "The keyword is now LIFT."
 
 
 def _closed_port() -> str:
@@ -131,7 +145,7 @@ def test_account_card_saves_and_warns_when_the_page_does_not_answer(
     ws = sqlite_workspace
     card = AccountCard(make_ctx(ws), ws.entry)
     qtbot.addWidget(card)
-    card.resize(900, 520)
+    card.resize(900, card.sizeHint().height())
     card.show()
     card.refresh()
     qtbot.waitUntil(lambda: card.current is not None and not card.is_busy(), timeout=WAIT)

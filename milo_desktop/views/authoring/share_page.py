@@ -59,6 +59,23 @@ class SharePage(WizardPage):
         self.ways_state.setProperty("muted", True)
         self.keyword_hint = hint("", self)
         self.keyword_hint.setWordWrap(True)
+        # The keyword, editable once the interviewer is saved (unique on its number).
+        self.keyword_edit = QLineEdit(self)
+        self.keyword_edit.setMaxLength(20)
+        self.keyword_edit.setMaximumWidth(180)
+        self.keyword_edit.setPlaceholderText(self.tr("e.g. FORKLIFT"))
+        self.keyword_button = QPushButton(self.tr("Change keyword"), self)
+        self.keyword_row = QWidget(self)
+        keyword_box = QHBoxLayout(self.keyword_row)
+        keyword_box.setContentsMargins(0, 0, 0, 0)
+        keyword_label = QLabel(self.tr("Keyword"), self.keyword_row)
+        keyword_label.setProperty("muted", True)
+        keyword_label.setFixedWidth(70)
+        keyword_box.addWidget(keyword_label)
+        keyword_box.addWidget(self.keyword_edit)
+        keyword_box.addWidget(self.keyword_button)
+        keyword_box.addStretch(1)
+        self.keyword_row.hide()
         self.page_state = QLabel(self)
         self.page_state.setObjectName("pageState")
         self.page_state.setWordWrap(True)
@@ -67,6 +84,7 @@ class SharePage(WizardPage):
                                                 "a candidate scanning the poster would."))
         self.simulate_button.hide()
         self.copied: dict[str, str] = {}  # the button's text → what it copies (tests read it)
+        self.way_edits: dict[EntryKind, QLineEdit] = {}  # each way in's words, by kind
         self.preview = QLabel(self)
         self.preview.setFixedSize(PREVIEW_W, round(PREVIEW_W * 1754 / 1240))
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -108,6 +126,7 @@ class SharePage(WizardPage):
         left.addWidget(QLabel(self.tr("<b>How candidates start</b>"), self))
         left.addWidget(self.ways_state)
         left.addLayout(self.ways)
+        left.addWidget(self.keyword_row)
         left.addWidget(self.keyword_hint)
         left.addWidget(self.page_state)
         left.addWidget(self.simulate_button, 0, Qt.AlignmentFlag.AlignLeft)
@@ -129,6 +148,8 @@ class SharePage(WizardPage):
         self._render_timer = QTimer(self, singleShot=True, interval=RENDER_DELAY_MS)
         self._render_timer.timeout.connect(self._render_preview)
         self.simulate_button.clicked.connect(self.simulate_text)
+        self.keyword_button.clicked.connect(self.change_keyword)
+        self.keyword_edit.returnPressed.connect(self.change_keyword)
         self.png_button.clicked.connect(lambda: self._ask_and_save("png"))
         self.pdf_button.clicked.connect(lambda: self._ask_and_save("pdf"))
 
@@ -158,6 +179,7 @@ class SharePage(WizardPage):
             if widget is not None:
                 widget.deleteLater()
         self.copied.clear()
+        self.way_edits.clear()
         t = theme.current()
         if points.problem:
             self.ways_state.setStyleSheet(f"color: {t.warning};")
@@ -167,11 +189,17 @@ class SharePage(WizardPage):
             self.ways_state.hide()
         for point in points.points:
             self.ways.addWidget(self._way_row(point.kind, point.words, point.target))
+        editable = points.keyword is not None and self.interviewer_id is not None
+        self.keyword_row.setVisible(editable)
         if points.keyword:
+            self.keyword_edit.setText(points.keyword)
+            self.keyword_hint.setStyleSheet("")
             self.keyword_hint.setText(self.tr(
-                "{kw} is this interviewer's keyword: a text starting with it reaches this "
-                "screening, whatever the case. Change it on the interviewer's page.").format(
-                    kw=points.keyword))
+                "A text starting with {kw} reaches this screening, in any case. Other "
+                "interviewers can share the number with their own keywords.").format(
+                    kw=points.keyword) if editable else self.tr(
+                "{kw} will be this interviewer's keyword; you can change it once it is "
+                "created.").format(kw=points.keyword))
         else:
             self.keyword_hint.setText("")
         self.simulate_button.setVisible(
@@ -193,6 +221,7 @@ class SharePage(WizardPage):
         text.setReadOnly(True)
         text.setCursorPosition(0)
         text.setToolTip(words)
+        self.way_edits[kind] = text
         copy = QPushButton(self.tr("Copy"), row)
         copy.setObjectName(f"copy_{kind.value}")
         copy.clicked.connect(lambda _c=False, v=target: self.copy(v))
@@ -201,6 +230,25 @@ class SharePage(WizardPage):
         box.addWidget(text, 1)
         box.addWidget(copy)
         return row
+
+    def change_keyword(self) -> asyncio.Task[None] | None:
+        """Save the typed keyword (validated and unique on the number by the service)."""
+        if self.interviewer_id is None:
+            return None
+        iid, word = self.interviewer_id, self.keyword_edit.text()
+
+        async def go() -> None:
+            try:
+                saved = await self.ctx.workspace.entry.set_keyword(iid, word)
+            except EnvironmentProblem as exc:
+                self.keyword_hint.setStyleSheet(f"color: {theme.current().warning};")
+                self.keyword_hint.setText(exc.message)
+                return
+            self.show_points(await self.ctx.workspace.entry.points(iid))
+            self.saved.setText(self.tr("The keyword is now {kw}.").format(kw=saved))
+
+        task: asyncio.Task[None] | None = self.ctx.spawn(go(), "authoring.change_keyword")
+        return task
 
     def _check_page(self) -> None:
         t = theme.current()
