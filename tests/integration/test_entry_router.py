@@ -185,3 +185,17 @@ def test_asking_about_the_role_by_text_gets_its_details_and_starts_nothing(
     assert listing.endswith("Add INFO for pay, shifts and more (e.g. COOK INFO).")
     assert round_(workspace, sandbox, arun)["screenings started"] == 0
     assert applications(workspace) == []
+
+
+def test_a_receptionists_number_keeps_its_texts(sandbox: TwilioSandbox, workspace: Workspace,
+                                                arun: Any) -> None:
+    from milo_desktop.enums import ReceptionistStatus
+    from milo_desktop.models import Receptionist
+
+    two_on_one_number(workspace)
+    workspace.db.run_sync(lambda s: s.add(Receptionist(
+        name="Front desk", agent_name="Ava", phone_number=NUMBER,
+        status=ReceptionistStatus.LIVE)), write=True)
+    assert round_(workspace, sandbox, arun)["routers published"] == 0
+    number = sandbox.state.number_for(NUMBER)
+    assert number is not None and number.data["sms_url"] == ""

@@ -28,7 +28,14 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from milo_desktop.enums import StageKind
-from milo_desktop.models import EntryKeyword, EntryRouter, Interviewer, Stage, SyncCursor
+from milo_desktop.models import (
+    EntryKeyword,
+    EntryRouter,
+    Interviewer,
+    Receptionist,
+    Stage,
+    SyncCursor,
+)
 from milo_desktop.models.base import utcnow
 from milo_desktop.services.accepting import accepting_clause
 from milo_desktop.services.connectors import MalformedRecord, NotFoundAtProvider
@@ -105,6 +112,10 @@ def plans(s: Session, now: dt.datetime) -> list[RouterPlan]:
                         welcome_words(first, iv.position_title), info))
     for existing in s.scalars(select(EntryRouter)):
         numbers.setdefault(existing.phone_number, [])
+    # A receptionist's number keeps its texts (its flow reads the callers' replies).
+    for taken in s.scalars(select(Receptionist.phone_number).where(
+            Receptionist.phone_number.is_not(None))):
+        numbers.pop(str(taken), None)
     out = []
     for number, entries in sorted(numbers.items()):
         definition = compile_router(number, entries, company)
