@@ -316,3 +316,24 @@ def test_a_stage_start_shares_its_services_state_before_its_own_round(
     start = by_what["Screening for Forklift Operator"]
     assert (start.reason, start.words) == (
         WaitReason.OFFLINE, "Offline — goes out when Twilio can be reached again")
+
+
+def test_a_row_being_sent_and_a_row_due_later_say_so() -> None:
+    """``explain`` over plain values (no peer needed): a row a worker holds is "Being sent
+    now"; one due later by design (a call's next attempt) says when, in words."""
+    from milo_desktop.services.outreach.waiting import explain
+
+    now = dt.datetime(2026, 12, 9, 15, 0, tzinfo=dt.UTC)
+    policy = CommunicationPolicy()
+    assert explain(kind="sms", status=OutboxStatus.SENDING, last_error=None, policy=policy,
+                   next_try_at=now + dt.timedelta(minutes=5), now=now, kind_state=None,
+                   engine_status=None) == (WaitReason.SENDING, "Being sent now")
+    reason, words = explain(kind="flow_execution", status=OutboxStatus.PENDING,
+                            last_error=None, next_try_at=now + dt.timedelta(days=1, hours=2),
+                            now=now, policy=policy, kind_state=None, engine_status=None)
+    assert reason == WaitReason.SCHEDULED and words.startswith("Scheduled for ")
+    assert words.endswith(" tomorrow")
+    reason, _ = explain(kind="sms", status=OutboxStatus.PENDING, last_error=None,
+                        next_try_at=now, now=now, policy=policy, kind_state=None,
+                        engine_status=None, online=False)
+    assert reason == WaitReason.OFFLINE  # the sync engine found the network gone
