@@ -211,7 +211,7 @@ class SyncCard(Card):
 
     # ----- issues and reconnect -------------------------------------------------------------
     def reload_issues(self) -> None:
-        self.ctx.spawn(self._load_issues(), "integrations.sync.issues_count")
+        self.ctx.spawn(self._load_issues(), "integrations.sync.issues_count", owner=self)
 
     async def _load_issues(self) -> None:
         try:
