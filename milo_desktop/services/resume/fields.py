@@ -150,7 +150,7 @@ def find_phone(lines: Sequence[str], region: str) -> tuple[int, str] | None:
 
 
 def _location_segment(segment: str) -> str | None:
-    seg = segment.strip(" ,.")
+    seg = re.sub(r"^[^\w(+]+", "", segment).strip(" ,.")  # "⌂ Lyon, France", "📍 Austin, TX"
     odd = not seg or "@" in seg or len(seg) > 60 or re.search(r"https?:|www\.|\d{3}", seg)
     if odd and not re.fullmatch(r"[^\d@]+,\s*[A-Z]{2}\s+\d{5}", seg):  # "Austin, TX 78701"
         return None

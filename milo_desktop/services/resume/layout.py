@@ -117,6 +117,23 @@ def order_boxes(boxes: Sequence[Box], width: float) -> list[Box]:
     return out
 
 
+def merge_rows(boxes: Sequence[Box]) -> list[Box]:
+    """Boxes read one after the other that are single lines on the same baseline, the second
+    to the right of the first (words a justified line spread apart, a date set right of its
+    title), joined into one line."""
+    out: list[Box] = []
+    for b in boxes:
+        last = out[-1] if out else None
+        if last is not None and "\n" not in last.text.strip() and "\n" not in b.text.strip() \
+                and abs(last.y1 - b.y1) < 2 and abs(last.y0 - b.y0) < 2 and b.x0 >= last.x1:
+            gap = "\t" if b.x0 - last.x1 > GUTTER_MIN * 2 else " "
+            out[-1] = Box(last.x0, min(last.y0, b.y0), b.x1, max(last.y1, b.y1),
+                          f"{last.text.rstrip()}{gap}{b.text.strip()}\n")
+        else:
+            out.append(b)
+    return out
+
+
 def pdf_pages(path: Path, max_pages: int) -> Iterator[list[Box]]:
     """Each page's text boxes in reading order (pdfminer.six layout analysis)."""
     from pdfminer.high_level import extract_pages
@@ -126,7 +143,7 @@ def pdf_pages(path: Path, max_pages: int) -> Iterator[list[Box]]:
     for page in extract_pages(str(path), laparams=params, maxpages=max_pages):
         boxes = [Box(el.x0, el.y0, el.x1, el.y1, el.get_text())
                  for el in page if isinstance(el, LTTextBox) and el.get_text().strip()]
-        yield order_boxes(boxes, page.width)
+        yield merge_rows(order_boxes(boxes, page.width))
 
 
 def pdf_text(path: Path, max_pages: int) -> str:

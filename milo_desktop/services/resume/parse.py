@@ -13,8 +13,9 @@ just above it, else just below it ("2019 – 2021" / "Title" / "Employer"). A he
 " at ", "@", "|", dashes and commas; a part naming a place ("Dallas, TX", "Remote") is the
 entry's location, not its employer; the part with the most job-title words is the title
 (the first part when none has any), the part with company words ("Inc", "GmbH", "Hospital")
-or else the next part is the employer. Years per title add the entries of the same title,
-overlaps counted once.
+or else the next part is the employer. A role with only a title on its dated line, after a
+role whose employer stood on a line of its own, keeps that employer (several roles at one
+employer). Years per title add the entries of the same title, overlaps counted once.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import itertools
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -170,8 +171,11 @@ def _sentence(text: str, words: int) -> bool:
 
 
 def _is_bullet(line: str) -> bool:
+    """A line of an entry's description, not of its header: a bullet, a long line, a
+    sentence, or the lower-case end of a wrapped one ("score.")."""
     text = line.strip()
-    return bool(_BULLET.match(text)) or len(text.split()) > 9 or _sentence(text, 3)
+    return bool(_BULLET.match(text)) or len(text.split()) > 9 or _sentence(text, 3) \
+        or text[:1].islower()
 
 
 def _clean(text: str) -> str:
@@ -319,10 +323,25 @@ def _jobs(lines: Sequence[str], ranges: list[tuple[int, int]], now: dt.date) -> 
         found = {i: spans for i in range(lo, hi)
                  if (spans := find_spans(lines[i], now=now)) and _dated_header(lines[i], spans)}
         dated = set(found)
+        previous: Job | None = None
         for i in sorted(found):
             header = _header_lines(lines, i, lo, hi, dated)
-            jobs.append(_job(lines, i, found[i][0], header))
+            job = _job(lines, i, found[i][0], header)
+            if previous is not None and _same_employer(previous, job, header):
+                job = replace(job, employer=previous.employer)
+            jobs.append(job)
+            previous = job
     return jobs
+
+
+def _same_employer(previous: Job, job: Job, header: list[int]) -> bool:
+    """Several roles under one employer: the employer on a line of its own above the first
+    role, each role a title on its dated line ("Cook, 2019 – 2021"). A role with no header
+    line of its own and no employer after such a one keeps that employer."""
+    first = previous.employer
+    return (job.employer is None and not header and job.title is not None
+            and first is not None and first.source.strip() == first.value
+            and previous.title is not None and previous.title.line == previous.dates.line)
 
 
 def _years(jobs: Sequence[Job]) -> tuple[TitleYears, ...]:
@@ -385,6 +404,18 @@ def _without(ranges: list[tuple[int, int]], line: int) -> list[tuple[int, int]]:
     return out
 
 
+def _unwrap_brackets(rows: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """A PDF's one-item-a-line list: a line left with an open bracket ("CPR/AED (American")
+    goes on on the next line."""
+    out: list[tuple[int, str]] = []
+    for i, line in rows:
+        if out and out[-1][1].count("(") > out[-1][1].count(")") and out[-1][0] == i - 1:
+            out[-1] = (out[-1][0], f"{out[-1][1].rstrip()} {line.strip()}")
+        else:
+            out.append((i, line))
+    return out
+
+
 def _sections(lines: Sequence[str]) -> tuple[dict[str, list[tuple[int, str]]],
                                             list[tuple[int, int]], int]:
     """Lines per section key ((index, text)), the experience ranges, and where the first
@@ -397,6 +428,15 @@ def _sections(lines: Sequence[str]) -> tuple[dict[str, list[tuple[int, str]]],
     for (start, key), (stop, _) in itertools.pairwise(bounds):
         if key == EXPERIENCE:
             experience.append((start + 1, stop))
+        elif key == SUMMARY:  # its first paragraph: entries may follow with no heading
+            rows: list[tuple[int, str]] = []
+            for i in range(start + 1, stop):
+                if not lines[i].strip():
+                    if rows:
+                        break
+                    continue
+                rows.append((i, lines[i]))
+            content.setdefault(key, []).extend(rows)
         else:
             content.setdefault(key, []).extend(
                 (i, lines[i]) for i in range(start + 1, stop) if lines[i].strip())
@@ -456,8 +496,8 @@ def parse_text(text: str, *, now: dt.date, region: str = DEFAULT_REGION, kind: s
     def listed(key: str, split: bool) -> tuple[Value, ...]:
         out: list[Value] = []
         rows = content.get(key, [])
-        if split and kind == "pdf":
-            rows = _unwrap(rows)
+        if kind == "pdf":
+            rows = _unwrap(rows) if split else _unwrap_brackets(rows)
         for i, line in rows:
             out.extend(_items(lines, i, line, split))
         seen: set[str] = set()
