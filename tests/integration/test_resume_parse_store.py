@@ -4,6 +4,7 @@ result (SQLite and PostgreSQL); the scorer gains titles the text-only guess miss
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -66,3 +67,34 @@ def test_the_parse_lends_the_scorer_a_title_two_lines_above_the_dates() -> None:
     helped, evidence = experience_months(Resume.of(text, now, parse_text(text, now=now)), wanted)
     assert plain == 0  # the text-only guess took "Blue Harbor" for the title
     assert helped == 36 and "Jan 2020 - Jan 2023" in evidence
+
+
+def test_a_scanned_pdf_is_kept_aside_with_its_reason_and_not_parsed(
+        workspace: Workspace, tmp_path: Path, arun: Any) -> None:
+    from milo_desktop.errors import ValidationProblem
+    from milo_desktop.models import QuarantinedRecord
+    from tests.resume_files import write_image_only_pdf
+
+    iv = make_interviewer(workspace, stages=(StageKind.RESUME,))
+    app = make_application(workspace, make_candidate(workspace, "Dana Lopez"), iv)
+    service = ResumeService(workspace.db, workspace.bus, tmp_path / "data",
+                            workspace.applications, clock=lambda: NOW)
+    scan = write_image_only_pdf(tmp_path / "scan.pdf")
+    try:
+        arun(service.attach(app, scan))
+    except ValidationProblem as exc:
+        assert "no text layer — scanned?" in exc.message
+    else:
+        raise AssertionError("a scanned PDF was accepted")
+
+    def read(s: Any) -> tuple[int, list[tuple[str, str]]]:
+        rows = s.scalars(select(QuarantinedRecord)).all()
+        return (len(s.scalars(select(ParsedResumeRow)).all()),
+                [(r.reason, r.payload) for r in rows])
+
+    parsed, quarantined = workspace.db.run_sync(read)
+    assert parsed == 0
+    ((reason, payload),) = quarantined
+    assert reason == "scan.pdf: This PDF has no text layer — scanned? Ask for a DOCX or text résumé."
+    kept = json.loads(payload)["kept_path"]
+    assert kept and Path(kept).read_bytes() == scan.read_bytes()  # nothing lost

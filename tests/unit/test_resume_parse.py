@@ -279,3 +279,12 @@ def test_a_column_of_dates_is_read_row_by_row(tmp_path: Path) -> None:
     parsed = parse_file(tmp_path / "dates-left.pdf", now=NOW)
     assert [(j.title.value if j.title else None, j.start) for j in parsed.jobs] == [
         ("Shift Supervisor", "2021-01"), ("Line Cook", "2018-01"), ("Dishwasher", "2015-01")]
+
+
+def test_a_huge_rtf_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    path = tmp_path / "big.rtf"
+    path.write_bytes(b"{\\rtf1\\ansi " + b"x" * (6 * 1024 * 1024) + b"}")
+    with pytest.raises(ValidationProblem) as caught:
+        parse_file(path, now=NOW)
+    assert caught.value.message == ("big.rtf is an RTF file of 6.0 MB; RTF résumés up to 5.0 MB "
+                                    "can be read. Ask for a PDF or DOCX.")
