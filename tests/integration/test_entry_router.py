@@ -199,3 +199,22 @@ def test_a_receptionists_number_keeps_its_texts(sandbox: TwilioSandbox, workspac
     assert round_(workspace, sandbox, arun)["routers published"] == 0
     number = sandbox.state.number_for(NUMBER)
     assert number is not None and number.data["sms_url"] == ""
+
+
+def test_a_resume_first_interviewer_is_told_where_to_email(
+        sandbox: TwilioSandbox, workspace: Workspace, arun: Any) -> None:
+    from milo_desktop.models import WorkspaceSetting
+    from milo_desktop.services.email_intake.addresses import MAILBOX_KEY
+    from tests.factories import make_interviewer
+
+    iid = make_interviewer(workspace, "Line Cook", slug="line-cook", phone_number=NUMBER,
+                           stages=(StageKind.RESUME,))
+    workspace.db.run_sync(lambda s: s.add(WorkspaceSetting(
+        key=MAILBOX_KEY, value={"address": "jobs@agency.example", "mode": "plus"})), write=True)
+    round_(workspace, sandbox, arun)  # its default keyword, LINE, and the router
+    sandbox.receive_sms(NUMBER, ADA, "line")
+    assert replies_to(sandbox, ADA) == [
+        "Thanks for your interest in Line Cook! To start, email your résumé to "
+        "jobs+line-cook@agency.example."]
+    round_(workspace, sandbox, arun)
+    assert applications(workspace) == [(iid, ADA, CandidateSource.PHONE)]

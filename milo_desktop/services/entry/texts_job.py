@@ -50,6 +50,7 @@ from milo_desktop.services.core.events import (
     Event,
     EventBus,
 )
+from milo_desktop.services.email_intake.addresses import apply_address
 from milo_desktop.services.entry import after_settings
 from milo_desktop.services.entry.intake import take_execution
 from milo_desktop.services.entry.points import ensure_keyword
@@ -81,15 +82,18 @@ class RouterPlan:
     published_hash: str | None
 
 
-def welcome_words(kind: StageKind | None, title: str) -> str:
+def welcome_words(kind: StageKind | None, title: str, apply_to: str | None = None) -> str:
     """What the router texts back at once, by how the interviewer's first stage starts."""
     title = title.strip() or "this role"
     if kind == StageKind.VOICE:
         return (f"Thanks for your interest in {title}! We'll call you from this number in a "
                 "few minutes for a short screening.")
     if kind == StageKind.RESUME:
-        return (f"Thanks for your interest in {title}! We'll text you in a moment to say "
-                "where to send your résumé.")
+        if apply_to:
+            return (f"Thanks for your interest in {title}! To start, email your résumé to "
+                    f"{apply_to}.")
+        return (f"Thanks for your interest in {title}! We have your number and will be in "
+                "touch about the next step.")
     return (f"Thanks for your interest in {title}! Your screening starts in a moment: we'll "
             "text you a few short questions from this number. Reply to each one.")
 
@@ -109,7 +113,8 @@ def plans(s: Session, now: dt.datetime) -> list[RouterPlan]:
         info = after_settings.role_text(after_settings.read(iv.settings), about)
         numbers.setdefault(kw.phone_number, []).append(
             RouterEntry(iv.id, kw.keyword, iv.position_title,
-                        welcome_words(first, iv.position_title), info))
+                        welcome_words(first, iv.position_title, apply_address(s, iv.slug)),
+                        info))
     for existing in s.scalars(select(EntryRouter)):
         numbers.setdefault(existing.phone_number, [])
     # A receptionist's number keeps its texts (its flow reads the callers' replies).
