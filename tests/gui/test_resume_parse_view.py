@@ -129,14 +129,18 @@ def test_render(opened: dict[str, Any], qtbot: Any, tmp_path: Path) -> None:
     assert abs(text.lightness() - background.lightness()) > 60
 
 
-def test_empty_state(qtbot: Any, make_ctx: Any, sqlite_workspace: Workspace) -> None:
+def test_empty_state(qtbot: Any, make_ctx: Any, sqlite_workspace: Workspace,
+                     tmp_path: Path) -> None:
     candidate = make_candidate(sqlite_workspace, "Dana Lopez")
     view = ResumeView(make_ctx(sqlite_workspace))
     qtbot.addWidget(view)
+    view.resize(900, 500)
     with qtbot.waitSignal(view.loaded, timeout=15_000):
         view.load(candidate)
     assert view.state_title.text() == "No résumé yet"
     assert "appears here" in view.state_hint.text()
+    assert view.stack.currentWidget() is view.state
+    view.grab().save(str(tmp_path / "resume-view-empty.png"))
 
 
 def test_format_helpers() -> None:
