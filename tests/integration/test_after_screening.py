@@ -132,7 +132,7 @@ def test_the_sweep_job_says_when_nobody_sends(workspace: Workspace, arun: Any) -
     job = AfterScreeningSweep(workspace.db)
     with pytest.raises(NotConfigured) as caught:
         arun(job.run(lambda _n: None))
-    assert caught.value.args[-1] == NOTHING_TO_SEND or NOTHING_TO_SEND in str(caught.value)
+    assert NOTHING_TO_SEND in str(caught.value)
     iv = make_interviewer(workspace, "Line Cook", slug="line-cook")
     arun(workspace.entry.save_after_screening(iv, settings(SendOn.PASS)))
     assert arun(job.run(lambda _n: None)).count("scheduling links") == 0

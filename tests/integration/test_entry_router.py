@@ -218,3 +218,28 @@ def test_a_resume_first_interviewer_is_told_where_to_email(
         "jobs+line-cook@agency.example."]
     round_(workspace, sandbox, arun)
     assert applications(workspace) == [(iid, ADA, CandidateSource.PHONE)]
+
+
+def test_an_unreadable_router_execution_is_quarantined_once(workspace: Workspace) -> None:
+    import datetime as dt
+
+    from milo_desktop.models import QuarantinedRecord
+    from milo_desktop.services.entry.intake import take_execution
+
+    now = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+    hostile = {"contact": {"channel": {"address": "\x00not-a-number"}},
+               "widgets": {"kw_1": {"Body": "x" * 10_000}}}
+    taken = workspace.db.run_sync(lambda s: take_execution(s, "FN" + "1" * 32, hostile, now),
+                                  write=True)
+    assert taken.outcome == "quarantined" and taken.application_id is None
+    again = workspace.db.run_sync(lambda s: take_execution(s, "FN" + "1" * 32, hostile, now),
+                                  write=True)
+    assert again.outcome == "quarantined"
+    rows = workspace.db.run_sync(lambda s: [(q.resource, q.reason, q.external_id, q.payload)
+                                            for q in s.scalars(select(QuarantinedRecord))])
+    [(resource, reason, sid, payload)] = rows  # kept once, raw context with it
+    assert resource == "router_executions" and sid == "FN" + "1" * 32
+    assert reason == ("Text to apply: the texter's number is missing or not in international "
+                      "format")
+    assert "not-a-number" in payload and "x" * 100 in payload
+    assert applications(workspace) == []
