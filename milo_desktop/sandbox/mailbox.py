@@ -37,12 +37,15 @@ class LocalMailbox:
     app reads (``MILO_IMAP_URL``)."""
 
     def __init__(self, user: str = DEFAULT_USER, password: str = DEFAULT_PASSWORD, *,
-                 port: int = 0, disable_idle: bool = False) -> None:
+                 port: int = 0, disable_idle: bool = False, cert_file: str | None = None,
+                 key_file: str | None = None) -> None:
         self.user = user
         self.password = password
         self.port = port or _free_port()
         self.host = "127.0.0.1"
         self.disable_idle = disable_idle
+        self.cert_file = cert_file  # with a certificate the server offers STARTTLS
+        self.key_file = key_file
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._stop: asyncio.Event | None = None
@@ -91,8 +94,9 @@ class LocalMailbox:
 
     async def _serve(self) -> None:
         self._stop = asyncio.Event()
-        args = Namespace(debug=False, host=self.host, port=str(self.port), cert=None, key=None,
-                         tls=False, inherited_sockets=None, proxy_protocol=None,
+        args = Namespace(debug=False, host=self.host, port=str(self.port), cert=self.cert_file,
+                         key=self.key_file, tls=self.cert_file is not None,
+                         inherited_sockets=None, proxy_protocol=None,
                          passlib_cfg=None, demo_data=False, demo_user=self.user,
                          demo_password=self.password, skip_services=[])
         # Password hashing on this loop, not pymap's default worker threads (each makes its

@@ -374,3 +374,54 @@ def test_idle_wakes_the_job(sqlite_workspace: Workspace, box: LocalMailbox, arun
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
     arun(go(), timeout=60)
+
+
+# ----- STARTTLS ------------------------------------------------------------------------------
+def _self_signed(folder: Path) -> tuple[str, str]:
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    start = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(start).not_valid_after(start + dt.timedelta(days=365 * 30))
+            .add_extension(x509.SubjectAlternativeName(
+                [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                           serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return str(cert_path), str(key_path)
+
+
+def test_starttls_upgrades_and_refuses_an_untrusted_certificate(tmp_path: Path,
+                                                                 arun: Any) -> None:
+    import ssl
+
+    cert, key = _self_signed(tmp_path)
+    with LocalMailbox(cert_file=cert, key_file=key) as box:
+        box.append(dana(1))
+        settings = ImapSettings(box.host, box.port, ImapSecurity.STARTTLS, box.user)
+        trusted = ssl.create_default_context(cafile=cert)
+        imap = ImapConnector(settings, box.password, timeout=10, tls_context=trusted)
+        try:
+            assert arun(imap.test()).exists == 1
+        finally:
+            arun(imap.aclose())
+        untrusted = ImapConnector(settings, box.password, timeout=10,
+                                  tls_context=ssl.create_default_context())
+        try:
+            with pytest.raises(Offline, match="certificate"):
+                arun(untrusted.test())
+        finally:
+            arun(untrusted.aclose())

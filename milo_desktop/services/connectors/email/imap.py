@@ -143,6 +143,11 @@ class ImapConnector:
         except TimeoutError as exc:
             self._drop()
             raise Offline(SERVICE, f"The mail server {where} did not answer in time.") from exc
+        except ssl.SSLCertVerificationError as exc:
+            self._drop()
+            raise Offline(SERVICE, f"The mail server {where} showed a certificate this computer "
+                                   f"does not trust ({exc.verify_message}). Check the host name, "
+                                   "or ask your IT team about the server's certificate.") from exc
         except (ssl.SSLError, ConnectionError, imaplib.IMAP4.abort, EOFError) as exc:
             self._drop()
             raise Offline(SERVICE, f"The connection to the mail server {where} was lost "
