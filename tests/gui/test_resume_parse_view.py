@@ -147,3 +147,36 @@ def test_format_helpers() -> None:
     assert month_text("2019-03") == "Mar 2019" and month_text("present") == "Present"
     assert duration_text(3) == "3 mos" and duration_text(12) == "1 yr"
     assert duration_text(25) == "2 yrs 1 mo"
+
+
+def test_an_unreadable_resume_says_why_and_opens(qtbot: Any, make_ctx: Any,
+                                                 sqlite_workspace: Workspace, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from milo_desktop.errors import ValidationProblem
+    from tests.resume_files import write_image_only_pdf
+
+    ws = sqlite_workspace
+    ctx = make_ctx(ws)
+    iv = make_interviewer(ws, stages=(StageKind.RESUME, StageKind.VOICE))
+    candidate = make_candidate(ws, "Dana Lopez")
+    app = make_application(ws, candidate, iv)
+    service = ResumeService(ws.db, ws.bus, tmp_path / "data", ws.applications,
+                            clock=lambda: NOW)
+    task = asyncio.ensure_future(service.attach(app, write_image_only_pdf(tmp_path / "scan.pdf")))
+    qtbot.waitUntil(task.done, timeout=15_000)
+    assert isinstance(task.exception(), ValidationProblem)
+    view = ResumeView(ctx)
+    qtbot.addWidget(view)
+    view.resize(900, 500)
+    with qtbot.waitSignal(view.loaded, timeout=15_000):
+        view.load(candidate)
+    assert view.state_title.text() == "This résumé could not be read"
+    assert view.state_hint.text().startswith("scan.pdf: This PDF has no text layer — scanned?")
+    assert view.state_open.isVisibleTo(view)
+    urls: list[QUrl] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl",
+                        staticmethod(lambda url: urls.append(url) or True))
+    view.state_open.click()
+    assert len(urls) == 1 and urls[0].toLocalFile().endswith("scan.pdf")
+    assert Path(urls[0].toLocalFile()).read_bytes() == (tmp_path / "scan.pdf").read_bytes()
+    view.grab().save(str(tmp_path / "resume-view-unreadable.png"))

@@ -8,13 +8,14 @@ reads a candidate's rows newest first (``parsed_resumes_of``).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from milo_desktop.models import Application, ParsedResumeRow, StageResult
+from milo_desktop.models import Application, ParsedResumeRow, QuarantinedRecord, StageResult
 from milo_desktop.services.core.database import Database
 from milo_desktop.services.resume.parse import PARSER_VERSION, ParsedResume
 
@@ -59,3 +60,44 @@ def _rows(s: Session, candidate_id: int) -> list[StoredResume]:
 async def parsed_resumes_of(db: Database, candidate_id: int) -> list[StoredResume]:
     """The candidate's parsed résumés, newest first."""
     return await db.read(lambda s: _rows(s, candidate_id))
+
+
+@dataclass(frozen=True)
+class UnreadableResume:
+    """A résumé of the candidate's that could not be read (kept aside in quarantine)."""
+
+    reason: str  # as the recruiter was told ("cv.pdf: This PDF has no text layer — …")
+    file_path: Path | None  # the kept copy, when one was made
+    file_name: str
+    received: dt.datetime
+
+
+def _unreadable(s: Session, candidate_id: int) -> list[UnreadableResume]:
+    from milo_desktop.services.resume.service import QUARANTINE_RESOURCE, QUARANTINE_SERVICE
+
+    apps = [str(a) for a in s.scalars(select(Application.id)
+                                      .where(Application.candidate_id == candidate_id))]
+    if not apps:
+        return []
+    rows = s.scalars(select(QuarantinedRecord).where(
+        QuarantinedRecord.service == QUARANTINE_SERVICE,
+        QuarantinedRecord.resource == QUARANTINE_RESOURCE,
+        QuarantinedRecord.external_id.in_(apps), QuarantinedRecord.resolved_at.is_(None))
+        .order_by(QuarantinedRecord.received_at.desc(), QuarantinedRecord.id.desc()))
+    out: list[UnreadableResume] = []
+    for row in rows:
+        try:
+            payload = json.loads(row.payload)
+        except ValueError:
+            payload = {}
+        kept = payload.get("kept_path") if isinstance(payload, dict) else None
+        original = payload.get("original_path") if isinstance(payload, dict) else None
+        out.append(UnreadableResume(row.reason, Path(kept) if kept else None,
+                                    Path(str(original or kept or "résumé")).name,
+                                    row.received_at))
+    return out
+
+
+async def unreadable_resumes_of(db: Database, candidate_id: int) -> list[UnreadableResume]:
+    """The candidate's résumés that could not be read and are not dismissed, newest first."""
+    return await db.read(lambda s: _unreadable(s, candidate_id))

@@ -28,7 +28,12 @@ from PySide6.QtWidgets import (
 
 from milo_desktop.errors import EnvironmentProblem
 from milo_desktop.services.resume.parse import Job, Value
-from milo_desktop.services.resume.store import StoredResume, parsed_resumes_of
+from milo_desktop.services.resume.store import (
+    StoredResume,
+    UnreadableResume,
+    parsed_resumes_of,
+    unreadable_resumes_of,
+)
 from milo_desktop.views import theme
 from milo_desktop.views.candidates.format import local_date
 from milo_desktop.views.candidates.interview_card import muted, wrapped
@@ -81,6 +86,7 @@ class ResumeView(QWidget):
         self.ctx = ctx
         self.resumes: list[StoredResume] = []
         self.current: StoredResume | None = None
+        self.unreadable: UnreadableResume | None = None  # shown when nothing was parsed
         self._generation = 0
         self._closed = False
         self.destroyed.connect(self._mark_closed)
@@ -100,6 +106,12 @@ class ResumeView(QWidget):
         for w in (self.state_title, self.state_hint):
             w.setAlignment(Qt.AlignmentFlag.AlignCenter)
             state.addWidget(w)
+        # an unreadable résumé (scanned, damaged) is still one click away
+        self.state_open = QPushButton(self.tr("Open original"), self.state)
+        self.state_open.clicked.connect(self.open_original)
+        self.state_open.hide()
+        state.addSpacing(8)
+        state.addWidget(self.state_open, 0, Qt.AlignmentFlag.AlignHCenter)
         state.addStretch(2)
         self.stack.addWidget(self.state)
 
@@ -148,6 +160,8 @@ class ResumeView(QWidget):
     async def _load(self, candidate_id: int, generation: int) -> None:
         try:
             found = await parsed_resumes_of(self.ctx.workspace.db, candidate_id)
+            bad = [] if found else await unreadable_resumes_of(self.ctx.workspace.db,
+                                                              candidate_id)
         except EnvironmentProblem as exc:
             if not self._closed and generation == self._generation:
                 self._state(self.tr("Could not read the résumé."), exc.message)
@@ -155,16 +169,25 @@ class ResumeView(QWidget):
             return
         if self._closed or generation != self._generation:
             return
+        self.unreadable = bad[0] if bad else None
         self.show_resumes(found)
         self.loaded.emit()
 
-    def _state(self, title: str, hint: str) -> None:
+    def _state(self, title: str, hint: str, *, can_open: bool = False) -> None:
         self.state_title.setText(title)
         self.state_hint.setText(hint)
+        self.state_open.setVisible(can_open)
         self.stack.setCurrentWidget(self.state)
 
     def show_resumes(self, resumes: list[StoredResume]) -> None:
         self.resumes = resumes
+        if not resumes and self.unreadable is not None:
+            self.current = None
+            self._state(self.tr("This résumé could not be read"),
+                        self.tr("{reason} The file is kept aside; the Résumé stage was not "
+                                "scored.").format(reason=self.unreadable.reason),
+                        can_open=self.unreadable.file_path is not None)
+            return
         if not resumes:
             self.current = None
             self._state(self.tr("No résumé yet"),
@@ -282,13 +305,17 @@ class ResumeView(QWidget):
     # ----- open original ------------------------------------------------------------------
     def open_original(self) -> bool:
         """Open the kept file with the system's viewer; says so when it is gone."""
-        if self.current is None:
+        if self.current is not None:
+            path, name = Path(self.current.file_path), self.current.file_name
+        elif self.unreadable is not None and self.unreadable.file_path is not None:
+            path, name = self.unreadable.file_path, self.unreadable.file_name
+        else:
             return False
-        path = Path(self.current.file_path)
         if not path.is_file():
             self.open_error.setText(self.tr(
-                "The original file is no longer on this computer ({file}).").format(
-                    file=self.current.file_name))
+                "The original file is no longer on this computer ({file}).").format(file=name))
+            if self.current is None:
+                self.state_hint.setText(self.open_error.text())
             self.open_error.setStyleSheet(f"color: {theme.current().danger};")
             self.open_error.show()
             return False
