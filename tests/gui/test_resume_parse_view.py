@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QLabel
 from milo_desktop.enums import StageKind
 from milo_desktop.services.resume import ResumeService
 from milo_desktop.services.workspace import Workspace
-from milo_desktop.views.candidates import open_candidate_profile
+from milo_desktop.views.candidates import ProfileDialog, open_candidate_profile
 from milo_desktop.views.candidates.resume_view import ResumeView, duration_text, month_text
 from tests.factories import NOW, make_application, make_candidate, make_interviewer
 from tests.integration.test_applications_service import add_questions
@@ -68,15 +68,25 @@ def opened(request: pytest.FixtureRequest, qtbot: Any, make_ctx: Any,
     qtbot.waitUntil(task.done, timeout=15_000)
     outcome = task.result()
     dialog = open_candidate_profile(ctx, candidate, application_id=app)
+    assert isinstance(dialog, ProfileDialog)
     qtbot.addWidget(dialog)
     dialog.resize(1440, 900)
     view: ResumeView = dialog.resume_page
     qtbot.waitUntil(lambda: view.current is not None, timeout=15_000)
     dialog.tabs.setCurrentWidget(view)
     opened_urls: list[QUrl] = []
-    monkeypatch.setattr(QDesktopServices, "openUrl",
-                        staticmethod(lambda url: opened_urls.append(url) or True))
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(_recorder(opened_urls)))
     return dict(dialog=dialog, view=view, kept=outcome.kept, urls=opened_urls)
+
+
+def _recorder(urls: list[QUrl]) -> Any:
+    """QDesktopServices.openUrl for tests: records the URL (no viewer is started)."""
+
+    def open_url(url: QUrl) -> bool:
+        urls.append(url)
+        return True
+
+    return open_url
 
 
 def _texts(view: ResumeView) -> list[str]:
@@ -174,8 +184,7 @@ def test_an_unreadable_resume_says_why_and_opens(qtbot: Any, make_ctx: Any,
     assert view.state_hint.text().startswith("scan.pdf: This PDF has no text layer — scanned?")
     assert view.state_open.isVisibleTo(view)
     urls: list[QUrl] = []
-    monkeypatch.setattr(QDesktopServices, "openUrl",
-                        staticmethod(lambda url: urls.append(url) or True))
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(_recorder(urls)))
     view.state_open.click()
     assert len(urls) == 1 and urls[0].toLocalFile().endswith("scan.pdf")
     assert Path(urls[0].toLocalFile()).read_bytes() == (tmp_path / "scan.pdf").read_bytes()
