@@ -288,3 +288,13 @@ def test_a_huge_rtf_is_refused_with_a_clear_message(tmp_path: Path) -> None:
         parse_file(path, now=NOW)
     assert caught.value.message == ("big.rtf is an RTF file of 6.0 MB; RTF résumés up to 5.0 MB "
                                     "can be read. Ask for a PDF or DOCX.")
+
+
+def test_a_wrapped_bullet_is_not_a_title_but_ios_is() -> None:
+    text = ("EXPERIENCE\nBarista, Blue Harbor\n2019 - 2021\n- Handled customer questions by phone"
+            " and email with a\nscore.\nLine Cook, Hooli\n2021 - 2022\n- Prepped.\n"
+            "iOS Developer\neBay\n2022 - Present\n")
+    parsed = parse_text(text, now=NOW)
+    assert [(j.title.value if j.title else None, j.employer.value if j.employer else None)
+            for j in parsed.jobs] == [("Barista", "Blue Harbor"), ("Line Cook", "Hooli"),
+                                      ("iOS Developer", "eBay")]

@@ -174,8 +174,9 @@ def _is_bullet(line: str) -> bool:
     """A line of an entry's description, not of its header: a bullet, a long line, a
     sentence, or the lower-case end of a wrapped one ("score.")."""
     text = line.strip()
+    first = text.split()[0].rstrip(".,;:") if text.split() else ""
     return bool(_BULLET.match(text)) or len(text.split()) > 9 or _sentence(text, 3) \
-        or text[:1].islower()
+        or (first.islower() and first.isalpha())  # not "iOS Developer", "eBay"
 
 
 def _clean(text: str) -> str:
