@@ -189,3 +189,16 @@ def test_an_unreadable_resume_says_why_and_opens(qtbot: Any, make_ctx: Any,
     assert len(urls) == 1 and urls[0].toLocalFile().endswith("scan.pdf")
     assert Path(urls[0].toLocalFile()).read_bytes() == (tmp_path / "scan.pdf").read_bytes()
     view.grab().save(str(tmp_path / "resume-view-unreadable.png"))
+
+
+def test_a_view_closed_while_loading_is_left_alone(qtbot: Any, make_ctx: Any,
+                                                   sqlite_workspace: Workspace) -> None:
+    from shiboken6 import isValid
+
+    candidate = make_candidate(sqlite_workspace, "Dana Lopez")
+    view = ResumeView(make_ctx(sqlite_workspace))
+    task = view.load(candidate)
+    view.deleteLater()
+    qtbot.waitUntil(lambda: not isValid(view), timeout=15_000)
+    qtbot.waitUntil(task.done, timeout=15_000)
+    assert task.cancelled() or task.exception() is None

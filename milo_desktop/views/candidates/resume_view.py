@@ -10,6 +10,7 @@ GUI thread; the newest is shown, and a picker appears when there are several.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import phonenumbers
 from PySide6.QtCore import Qt, QUrl, Signal
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from milo_desktop.errors import EnvironmentProblem
 from milo_desktop.services.resume.parse import Job, Value
@@ -150,12 +152,20 @@ class ResumeView(QWidget):
     def _mark_closed(self) -> None:
         self._closed = True
 
+    def _current(self, generation: int) -> bool:
+        """Still on screen (the profile may have closed while the database answered) and
+        this is the newest load."""
+        return isValid(self) and not self._closed and generation == self._generation
+
     # ----- loading ------------------------------------------------------------------------
-    def load(self, candidate_id: int) -> None:
+    def load(self, candidate_id: int) -> Any:
+        """Read the candidate's résumés in the background; the task (cancelled if this view
+        is destroyed first)."""
         self._generation += 1
         if not self.resumes:
             self._state(self.tr("Reading the résumé…"), "")
-        self.ctx.spawn(self._load(candidate_id, self._generation), "ResumeView.load")
+        return self.ctx.spawn(self._load(candidate_id, self._generation), "ResumeView.load",
+                              owner=self)
 
     async def _load(self, candidate_id: int, generation: int) -> None:
         try:
@@ -163,11 +173,11 @@ class ResumeView(QWidget):
             bad = [] if found else await unreadable_resumes_of(self.ctx.workspace.db,
                                                               candidate_id)
         except EnvironmentProblem as exc:
-            if not self._closed and generation == self._generation:
+            if self._current(generation):
                 self._state(self.tr("Could not read the résumé."), exc.message)
                 self.loaded.emit()
             return
-        if self._closed or generation != self._generation:
+        if not self._current(generation):
             return
         self.unreadable = bad[0] if bad else None
         self.show_resumes(found)
