@@ -117,9 +117,15 @@ def test_two_interviewers_share_one_number_by_keyword(
                                                (cook, BOB, CandidateSource.PHONE)]
     assert sorted(p["to"] for p in starts(workspace)) == [ADA, BOB]
 
-    # Read again (the overlap): nothing new, nothing twice.
+    # Read again (the overlap): nothing new, nothing twice — by a fresh job (a restart: its
+    # ids kept in the database) and by the same job (which does not even fetch the contexts).
     assert round_(workspace, sandbox, arun)["screenings started"] == 0
     assert len(applications(workspace)) == 2 and len(starts(workspace)) == 2
+    job = TextEntrySync(workspace.db, connector_factory(sandbox))
+    arun(job.run(lambda _n: None))
+    fetched = sandbox.faults.count("/Context$", "GET")
+    assert arun(job.run(lambda _n: None)).pulled["texts"] == 0
+    assert sandbox.faults.count("/Context$", "GET") == fetched
 
     # The text stage really starts: the outbox starts Ada's screening from the same number,
     # and the number's texts still go to the router.

@@ -71,6 +71,7 @@ SERVICE = "twilio_entry"
 RESOURCE = "router_executions"
 OVERLAP = dt.timedelta(minutes=10)  # executions may be dated a little before we saw them
 FIRST_LOOK = dt.timedelta(days=2)  # how far back a new router's executions are read
+SEEN_MAX = 10_000  # executions remembered as read in this session
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,9 @@ class TextEntrySync:
         self.connector = connector
         self.bus = bus
         self.clock = clock
+        # Executions already read this session: the overlap lists them again, and their
+        # contexts need not be fetched again (a keyword's is also kept in external_ids).
+        self._seen: dict[str, None] = {}
 
     async def run(self, progress: Progress) -> RoundResult:
         async with open_connector(self.connector, TWILIO, NOT_CONNECTED) as twilio:
@@ -213,12 +217,15 @@ class TextEntrySync:
                 if record.get("status") != "ended":
                     continue
                 sid = str(record["sid"])
+                if sid in self._seen:
+                    continue
                 try:
                     context = await twilio.execution_context(flow_sid, sid)
                 except MalformedRecord as exc:
                     context = {"unreadable": str(exc)}
                 taken = await self.db.write(functools.partial(
                     take_execution, execution_sid=sid, context=context, now=self.clock()))
+                self._remember(sid)
                 texts += taken.outcome != "already"
                 started += taken.outcome == "started"
                 quarantined += taken.outcome == "quarantined"
@@ -235,6 +242,11 @@ class TextEntrySync:
         return RoundResult({"texts": texts, "screenings started": started,
                             "routers published": published}, quarantined,
                            events)
+
+    def _remember(self, sid: str) -> None:
+        self._seen[sid] = None
+        while len(self._seen) > SEEN_MAX:  # the oldest go first (dicts keep insertion order)
+            del self._seen[next(iter(self._seen))]
 
     async def publish(self, twilio: TwilioConnector, plan: RouterPlan) -> str | None:
         """Publish one router (create, or a new revision) and point its number's texts at it;
