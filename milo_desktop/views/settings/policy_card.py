@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -124,8 +123,6 @@ class CommunicationCard(Card):
         assert sender_line is not None  # an editable combo box has one
         sender_line.setPlaceholderText(self.tr("+15551234567 (else the interviewer's number)"))
         self.account_numbers: frozenset[str] = frozenset()
-        self.link_edit = QLineEdit(self)
-        self.link_edit.setPlaceholderText("https://jobs.example.com/interview")
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow("", self.enabled_check)
@@ -137,7 +134,6 @@ class CommunicationCard(Card):
         form.addRow(self.tr("Blackout dates"), blackout)
         form.addRow(self.tr("SMS"), self.sms_check)
         form.addRow(self.tr("SMS sender"), self.sms_from_edit)
-        form.addRow(self.tr("Interview link"), self.link_edit)
         self.body.addLayout(form)
         self.save_button = QPushButton(self.tr("Save policy"), self)
         self.save_button.setProperty("primary", True)
@@ -193,8 +189,7 @@ class CommunicationCard(Card):
             nudge_cooldown_hours=self.cooldown_spin.value(), max_nudges=self.max_spin.value(),
             hours=hours, days=frozenset(i for i, b in enumerate(self.day_checks) if b.isChecked()),
             blackout_dates=tuple(sorted(self.blackout_dates())), timezone=self._zone(),
-            sms_enabled=self.sms_check.isChecked(), sms_from=self.sms_from_edit.currentText().strip(),
-            link_base=self.link_edit.text().strip())
+            sms_enabled=self.sms_check.isChecked(), sms_from=self.sms_from_edit.currentText().strip())
 
     def show_policy(self, p: CommunicationPolicy) -> None:
         self.policy = p
@@ -214,7 +209,6 @@ class CommunicationCard(Card):
         self.sms_check.setChecked(p.sms_enabled)
         self.sms_from_edit.setEditText(p.sms_from)
         self.sms_from_edit.setEnabled(p.sms_enabled)
-        self.link_edit.setText(p.link_base)
         self.summary.setText(self.tr("Sending: {when}.").format(when=hours_text(p)))
         if p.enabled:
             self.set_status(self.tr("On"), "success")
