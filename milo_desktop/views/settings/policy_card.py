@@ -1,5 +1,5 @@
 """The Communication card: the workspace's communication policy (master switch, nudges,
-business hours and blackout dates in a time zone, SMS, the interview link address)."""
+business hours and blackout dates in a time zone, SMS)."""
 
 from __future__ import annotations
 
