@@ -33,6 +33,7 @@ from milo_desktop.sandbox.mailbox import LocalMailbox
 from milo_desktop.services.connectors import AuthFailed, Offline
 from milo_desktop.services.connectors.email.imap import ImapConnector, ImapSecurity, ImapSettings
 from milo_desktop.services.connectors.twilio.integration import DatabaseSettings
+from milo_desktop.services.email_intake import store
 from milo_desktop.services.email_intake.addresses import MAILBOX_KEY
 from milo_desktop.services.email_intake.idle import idle_worker
 from milo_desktop.services.email_intake.intake import EmailIntake
@@ -232,6 +233,29 @@ def test_crash_between_commit_and_move_creates_no_second_candidate(
     assert result.count("applications") == 0
     assert count(workspace, Candidate) == 1 and count(workspace, Application) == 1
     assert box.uids() == [] and len(box.uids("Milo/Processed")) == 1
+
+
+def test_a_resume_left_unscored_by_a_stop_is_scored_by_the_next_round(
+        sqlite_workspace: Workspace, box: LocalMailbox, tmp_path: Path, arun: Any) -> None:
+    """The app stopped after the commit, before the résumé was scored (here: a round with no
+    résumé service): the raw message is kept (0600) until the next round scores it, once."""
+    ws = sqlite_workspace
+    setup_workspace(ws)
+    box.append(dana(1))
+    first = make_intake(ws, box, tmp_path)
+    first.resumes = None  # stops before scoring
+    arun(first.run(lambda n: None))
+    kept = ws.db.run_sync(lambda s: store.resumes_to_score(s))
+    assert len(kept) == 1 and Path(kept[0][1]).exists()
+    assert Path(kept[0][1]).stat().st_mode & 0o077 == 0
+    unscored = ws.db.run_sync(lambda s: s.scalar(select(StageResult.status)))
+    assert unscored == StageStatus.NOT_STARTED
+    arun(make_intake(ws, box, tmp_path).run(lambda n: None))
+    assert ws.db.run_sync(lambda s: s.scalar(select(StageResult.status))) == \
+        StageStatus.COMPLETED
+    assert ws.db.run_sync(lambda s: store.resumes_to_score(s)) == []
+    assert not Path(kept[0][1]).exists()
+    assert count(ws, Candidate) == 1 and count(ws, Application) == 1
 
 
 def test_uidvalidity_change_rereads_without_doubles(sqlite_workspace: Workspace,

@@ -27,7 +27,8 @@ async def idle_worker(factory: Callable[[], Awaitable[ImapConnector | None]],
                       wake: Callable[[], None], *, renew: float = RENEW_S,
                       retry: float = RETRY_S,
                       ready: Callable[[], None] | None = None) -> None:
-    """Run forever (cancel to stop); ``ready`` is called each time an IDLE has begun."""
+    """Run forever (cancel to stop); ``ready`` is called each time the server has accepted
+    an IDLE."""
     while True:
         imap = await factory()
         if imap is None:
@@ -39,9 +40,7 @@ async def idle_worker(factory: Callable[[], Awaitable[ImapConnector | None]],
                 await asyncio.sleep(NO_IDLE_S)
                 continue
             while True:
-                waiting = asyncio.ensure_future(imap.idle_wait(renew))
-                if ready is not None:
-                    ready()
+                waiting = asyncio.ensure_future(imap.idle_wait(renew, started=ready))
                 try:
                     news = await asyncio.shield(waiting)
                 except asyncio.CancelledError:

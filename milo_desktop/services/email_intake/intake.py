@@ -47,6 +47,7 @@ from milo_desktop.services.core.events import (
 from milo_desktop.services.email_intake import store
 from milo_desktop.services.email_intake.mailbox import MailboxSettings
 from milo_desktop.services.email_intake.parse import (
+    Applicant,
     Attachment,
     Rejected,
     content_key,
@@ -114,6 +115,7 @@ class EmailIntake:
         folder_ok = await imap.ensure_folder(processed)
         total = store.Outcome()
         await self._move_pending(imap, account, state.uidvalidity, processed, folder_ok)
+        await self._score_leftovers()
         uids = await imap.uids_after(last)
         done = 0
         for start in range(0, len(uids), PAGE):
@@ -211,14 +213,35 @@ class EmailIntake:
         if out.discard:
             await asyncio.to_thread(_unlink_all, out.discard)
         for cid, iv, app_id, resumes in out.applied:
-            for attachment in resumes:
-                if await self._attach(app_id, attachment):
-                    break  # one résumé scores the stage; the others would be refused
+            await self._score(app_id, resumes, out.kept.get(app_id))
             if self.notifications is not None:
                 try:
                     await self.notifications.email_application(cid, iv)
                 except EnvironmentProblem as exc:
                     log.info("email intake: notification skipped: %s", type(exc).__name__)
+
+    async def _score(self, app_id: int, resumes: Sequence[Attachment],
+                     kept: str | None) -> None:
+        """Score the first readable résumé, then let go of the kept raw message (kept until
+        now so that a crash before this point is finished by the next round)."""
+        if self.resumes is None:
+            return  # résumés are not scored here: the kept copy waits for an app that does
+        for attachment in resumes:
+            if await self._attach(app_id, attachment):
+                break  # one résumé scores the stage; the others would be refused
+        if kept is not None:
+            await self.db.write(lambda s: store.resume_scored(s, [app_id]))
+            await asyncio.to_thread(_unlink_all, [kept])
+
+    async def _score_leftovers(self) -> None:
+        """Applications committed in a round that stopped before their résumé was scored."""
+        if self.resumes is None:
+            return
+        for app_id, path in await self.db.read(store.resumes_to_score):
+            raw = await asyncio.to_thread(_read_file, path)
+            reading = await asyncio.to_thread(read_message, raw) if raw is not None else None
+            resumes = reading.resumes if isinstance(reading, Applicant) else ()
+            await self._score(app_id, resumes, path)
 
     async def _attach(self, application_id: int, attachment: Attachment) -> bool:
         if self.resumes is None:
@@ -325,6 +348,7 @@ def _merge(total: store.Outcome, out: store.Outcome) -> None:
     total.seen += out.seen
     total.invited += out.invited
     total.discard.extend(out.discard)
+    total.kept.update(out.kept)
 
 
 def _header_summary(header: bytes) -> dict[str, str]:

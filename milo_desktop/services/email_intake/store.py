@@ -76,6 +76,9 @@ class Outcome:
     bounced: list[int] = field(default_factory=list)  # candidate ids whose message bounced
     seen: int = 0  # already recorded: only moved
     discard: list[str] = field(default_factory=list)  # kept raw files no longer needed
+    # application id → its raw message, kept until its résumé is scored (a crash between the
+    # commit and the scoring leaves it for the next round: ``resumes_to_score``)
+    kept: dict[int, str] = field(default_factory=dict)
     # What one transaction reads once (the policy, each interviewer's readiness and stages)
     cache: dict[Any, Any] = field(default_factory=dict, repr=False)
     invited: int = 0
@@ -242,14 +245,16 @@ def _apply(s: Session, rec: EmailIntakeRecord, item: Item, account: str, a: Appl
     rec.candidate_id = c.id
     rec.outcome = APPLIED
     rec.reason = None
-    if item.raw_path:  # an application: the message itself stays in the processed folder
-        out.discard.append(item.raw_path)
-        rec.raw_path = None
+    # An application: the message itself stays in the processed folder; the kept copy is
+    # needed only until its résumé is scored.
+    rec.raw_path = None
     app = s.scalar(select(Application).where(Application.candidate_id == c.id,
                                              Application.interviewer_id == iv.id))
     if app is not None:  # already in this interviewer: one application, no second invite
         rec.application_id = app.id
         rec.reason = "Already applied to this interviewer; nothing new was created."
+        if item.raw_path:
+            out.discard.append(item.raw_path)
         return
     # The budget is checked as an invitation would check it (before this application counts).
     room = budget_room(s, iv, now).room
@@ -273,6 +278,29 @@ def _apply(s: Session, rec: EmailIntakeRecord, item: Item, account: str, a: Appl
         queue_invitation(s, app, c, iv, policy, now)
         out.invited += 1
     out.applied.append((c.id, iv.id, app.id, a.resumes))
+    if item.raw_path:
+        if a.resumes:
+            rec.raw_path = item.raw_path
+            out.kept[app.id] = item.raw_path
+        else:
+            out.discard.append(item.raw_path)
+
+
+def resumes_to_score(s: Session) -> list[tuple[int, str]]:
+    """(application id, kept raw message) of applications whose résumé was not scored yet
+    (the app stopped between the commit and the scoring)."""
+    return [(int(app_id), str(path)) for app_id, path in s.execute(
+        select(EmailIntakeRecord.application_id, EmailIntakeRecord.raw_path).where(
+            EmailIntakeRecord.outcome == APPLIED, EmailIntakeRecord.raw_path.is_not(None),
+            EmailIntakeRecord.application_id.is_not(None)).order_by(EmailIntakeRecord.id))]
+
+
+def resume_scored(s: Session, application_ids: Sequence[int]) -> None:
+    """The résumés of these applications were scored (or refused with their reason)."""
+    for rec in s.scalars(select(EmailIntakeRecord).where(
+            EmailIntakeRecord.outcome == APPLIED,
+            EmailIntakeRecord.application_id.in_(list(application_ids)))):
+        rec.raw_path = None
 
 
 def pending_moves(s: Session, account: str, uidvalidity: int) -> list[int]:
@@ -292,4 +320,5 @@ def mark_moved(s: Session, account: str, uidvalidity: int, uids: Sequence[int],
 
 __all__ = ["APPLIED", "BOUNCE", "QUARANTINED", "RESOURCE", "SERVICE", "Item", "Outcome",
            "apply_reading", "cursor_resource", "interviewer_for", "load_position",
-           "mark_moved", "pending_moves", "save_position", "store_page"]
+           "mark_moved", "pending_moves", "resume_scored", "resumes_to_score", "save_position",
+           "store_page"]

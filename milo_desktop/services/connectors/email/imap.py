@@ -305,17 +305,22 @@ class ImapConnector:
     def has_idle(self) -> bool:
         return "IDLE" in self.capabilities()
 
-    async def idle_wait(self, seconds: float) -> bool:
+    async def idle_wait(self, seconds: float,
+                        started: Callable[[], None] | None = None) -> bool:
         """IDLE for up to ``seconds`` (callers keep it under 29 minutes); True when the server
         announced new mail (EXISTS / RECENT). Checked every second, so ``interrupt()`` (from
-        any thread) ends it promptly."""
+        any thread) ends it promptly. ``started`` is called on the caller's loop once the
+        server has accepted the IDLE."""
         self._interrupt.clear()
+        loop = asyncio.get_running_loop()
 
         def q() -> bool:
             c = self._conn()
             if self._selected != self.settings.folder:
                 self._select(self.settings.folder)
             c.idle()
+            if started is not None:
+                loop.call_soon_threadsafe(started)
             news = False
             try:
                 left = seconds
