@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from milo_desktop.enums import Channel, Direction, MessageStatus, StageKind
 from milo_desktop.models import Interviewer, Stage
 from milo_desktop.models.system import WorkspaceSetting
+from milo_desktop.services.email_intake.addresses import mailbox_settings
 
 POLICY_KEY = "outreach.policy"  # = policy.SETTING_KEY
 SMTP_KEY = "smtp.settings"  # = settings.SETTING_KEY (Integrations → Email)
@@ -84,6 +85,7 @@ class Means:
 
     default_sender: str | None = None  # the communication policy's SMS sender
     email_connected: bool = False  # an email account under Integrations → Email
+    mailbox_connected: bool = False  # the apply-by-email mailbox (résumés arrive by email)
 
 
 def _text(value: object) -> str | None:
@@ -118,7 +120,8 @@ def decide(stages: Sequence[StageNeeds], interviewer_number: str | None,
             NO_EMAIL_ACCOUNT,
             "No email account is connected: invitation emails are queued and go out once you "
             "connect one under Integrations → Email.", False))
-    if any(StageKind(st.kind) == StageKind.RESUME for st in stages):
+    if any(StageKind(st.kind) == StageKind.RESUME for st in stages) \
+            and not means.mailbox_connected:
         problems.append(ReadinessProblem(
             RESUME_BY_HAND,
             "Résumés are attached by hand from each candidate's profile: candidates wait at "
@@ -132,11 +135,19 @@ def email_connected(s: Session) -> bool:
     return row is not None and isinstance(row.value, dict) and bool(_text(row.value.get("host")))
 
 
+def mailbox_connected(s: Session) -> bool:
+    """The apply-by-email mailbox is set up (its address and IMAP server saved)."""
+    value = mailbox_settings(s)
+    imap = value.get("imap") if value is not None else None
+    return bool(value is not None and _text(value.get("address")) and isinstance(imap, dict)
+                and _text(imap.get("host")))
+
+
 def workspace_means(s: Session) -> Means:
     row = s.get(WorkspaceSetting, POLICY_KEY)
     sender = row.value.get("sms_from") if row is not None and isinstance(row.value, dict) \
         else None
-    return Means(_text(sender), email_connected(s))
+    return Means(_text(sender), email_connected(s), mailbox_connected(s))
 
 
 def _own_number(settings: object) -> str | None:
