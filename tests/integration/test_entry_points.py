@@ -66,7 +66,7 @@ def with_receptionist(ws: Workspace, iv: int) -> None:
 def test_every_entry_point_is_a_uri_a_phone_opens(workspace: Workspace, arun: Any) -> None:
     ws = workspace
     iv = make_interviewer(ws, "Forklift Operator", slug=SLUG, phone_number=NUMBER,
-                          stages=(StageKind.SMS,))
+                          stages=(StageKind.VOICE,))
     with_receptionist(ws, iv)
     with_mailbox(ws)
     points = arun(ws.entry.points(iv))
@@ -99,7 +99,7 @@ def test_a_candidate_page_adds_a_link_and_nothing_else_changes(workspace: Worksp
                                                               arun: Any) -> None:
     ws = workspace
     iv = make_interviewer(ws, "Forklift Operator", slug=SLUG, phone_number=NUMBER,
-                          stages=(StageKind.SMS,))
+                          stages=(StageKind.VOICE,))
     arun(ws.entry.save_account("https://jobs.agency.example/apply/", "Northwind Staffing"))
     points = arun(ws.entry.points(iv))
     assert [p.uri for p in points.points] == [
@@ -127,7 +127,10 @@ def test_no_way_in_is_said(workspace: Workspace, arun: Any) -> None:
      "We'll text you from +1 214 555 0142 within the hour: reply to that text to answer."),
     (StageKind.SMS, Channel.SMS, True, False,
      "Our questions come by text from +1 214 555 0142 within the hour: reply to each one."),
-    (StageKind.FORM, Channel.EMAIL, False, False, "To start, text FORKLIFT to +1 214 555 0142."),
+    # The form's number carries its screening, so no keyword there (see the sender's test).
+    (StageKind.FORM, Channel.EMAIL, False, False,
+     "Reply to this email and we'll tell you how to start."),
+    (StageKind.VOICE, Channel.EMAIL, False, False, "To start, text FORKLIFT to +1 214 555 0142."),
     (StageKind.RESUME, Channel.EMAIL, True, False,
      "Reply to this email with your résumé attached."),
     (StageKind.RESUME, Channel.EMAIL, True, True,
@@ -175,3 +178,93 @@ def test_each_invitation_says_how_the_next_stage_starts(workspace: Workspace,
     assert "We'll call you from +1 214 555 0142 within the hour." in bodies[Channel.EMAIL]
     assert bodies[Channel.SMS].endswith("We'll call you from +1 214 555 0142 within the hour.")
     assert all("http" not in b for b in bodies.values())
+
+
+SENDER = "+12145550143"  # the workspace's SMS sender
+
+
+def keyword_rows(ws: Workspace) -> list[tuple[int, str, str]]:
+    from milo_desktop.models import EntryKeyword
+
+    return ws.db.run_sync(lambda s: [(k.interviewer_id, k.phone_number, k.keyword)
+                                     for k in s.scalars(select(EntryKeyword))])
+
+
+def test_the_keyword_goes_to_the_sms_sender_when_a_text_stage_uses_the_number(
+        workspace: Workspace, arun: Any) -> None:
+    ws = workspace
+    arun(ws.outreach.save_policy(CommunicationPolicy(sms_from=SENDER)))
+    iv = make_interviewer(ws, "Forklift Operator", slug=SLUG, phone_number=NUMBER,
+                          stages=(StageKind.SMS,))
+    points = arun(ws.entry.points(iv))
+    assert [(p.uri, p.words) for p in points.points] == [
+        (f"sms:{SENDER}?body=FORKLIFT", "Text FORKLIFT to +1 214 555 0143")]
+    assert points.note is None and points.problem is None
+    assert keyword_rows(ws) == [(iv, SENDER, "FORKLIFT")]
+
+    def q(s: Any) -> str:
+        stage = s.scalar(select(Stage).where(Stage.interviewer_id == iv))
+        return next_step(s, s.get(Interviewer, iv), stage, Channel.EMAIL, can_call=False,
+                         open_now=True)
+    assert ws.db.run_sync(q, write=True) == "To start, text FORKLIFT to +1 214 555 0143."
+
+
+def test_no_text_entry_point_when_both_numbers_carry_text_screenings(
+        workspace: Workspace, arun: Any) -> None:
+    from milo_desktop.enums import InterviewerStatus
+    from milo_desktop.errors import ValidationProblem
+    from milo_desktop.services.entry.points import NO_SPARE_NUMBER
+
+    ws = workspace
+    arun(ws.outreach.save_policy(CommunicationPolicy(sms_from=SENDER)))
+    iv = make_interviewer(ws, "Forklift Operator", slug=SLUG, phone_number=NUMBER,
+                          stages=(StageKind.FORM,))
+    assert arun(ws.entry.points(iv)).keyword == "FORKLIFT"  # on the sender, for now
+    # Another interviewer's text stage sends from the sender (written another way).
+    other = make_interviewer(ws, "Line Cook", slug="line-cook", stages=(StageKind.SMS,))
+
+    def own_number(s: Any) -> None:
+        stage = s.scalar(select(Stage).where(Stage.interviewer_id == other))
+        stage.settings = {"phone_number": "+1 (214) 555-0143"}
+    ws.db.run_sync(own_number, write=True)
+
+    points = arun(ws.entry.points(iv))
+    assert points.of(EntryKind.TEXT) is None and points.keyword is None
+    assert points.note == NO_SPARE_NUMBER
+    assert "spare number" in points.note and "Outreach → Communication policy" in points.note
+    assert points.problem is not None and "no way in" in points.problem  # both are said
+    assert [r for r in keyword_rows(ws) if r[0] == iv] == []  # the keyword left the number
+    with pytest.raises(ValidationProblem, match="spare number"):
+        arun(ws.entry.set_keyword(iv, "LIFT"))
+
+    # With another way in only the note stays; an archived interviewer's stage frees the
+    # sender again.
+    with_mailbox(ws)
+    points = arun(ws.entry.points(iv))
+    assert points.problem is None and points.note == NO_SPARE_NUMBER
+    ws.db.run_sync(lambda s: setattr(s.get(Interviewer, other), "status",
+                                     InterviewerStatus.ARCHIVED), write=True)
+    points = arun(ws.entry.points(iv))
+    assert points.note is None
+    text = points.of(EntryKind.TEXT)
+    assert text is not None and text.target == SENDER
+
+
+def test_the_wizards_draft_counts_its_own_text_stages(workspace: Workspace,
+                                                       arun: Any) -> None:
+    from milo_desktop.services.authoring.draft import InterviewerDraft, StageDraft
+    from milo_desktop.services.entry.points import NO_SPARE_NUMBER
+
+    ws = workspace
+    arun(ws.outreach.save_policy(CommunicationPolicy(sms_from=SENDER)))
+    draft = InterviewerDraft(name="Forklift", slug=SLUG, position_title="Forklift Operator",
+                             phone_number=NUMBER, stages=[StageDraft.new(StageKind.VOICE)])
+    points = arun(ws.authoring.entry_points(draft))
+    assert points.text_number == NUMBER and points.note is None
+    draft.stages.append(StageDraft.new(StageKind.SMS))  # sends from NUMBER
+    points = arun(ws.authoring.entry_points(draft))
+    assert points.text_number == SENDER and points.keyword == "FORKLIFT"
+    draft.stages.append(StageDraft(StageKind.FORM, settings={"phone_number": SENDER}))
+    points = arun(ws.authoring.entry_points(draft))
+    assert points.text_number is None and points.of(EntryKind.TEXT) is None
+    assert points.note == NO_SPARE_NUMBER

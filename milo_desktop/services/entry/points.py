@@ -9,6 +9,8 @@ candidate page. Each entry point is a URI a QR code carries (``sms:+1…?body=KE
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import quote
@@ -17,7 +19,7 @@ import phonenumbers
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from milo_desktop.enums import Channel, ReceptionistStatus, StageKind
+from milo_desktop.enums import Channel, InterviewerStatus, ReceptionistStatus, StageKind
 from milo_desktop.models import (
     EntryKeyword,
     Interviewer,
@@ -32,6 +34,10 @@ from milo_desktop.services.links import link_for
 
 TEXT_KINDS = frozenset({StageKind.SMS, StageKind.FORM})
 POLICY_KEY = "outreach.policy"  # = outreach.policy.SETTING_KEY (outreach imports us)
+# Why an interviewer has no keyword although it has a number: each carries a text screening.
+NO_SPARE_NUMBER = ("Texting a keyword needs a number no text screening uses: set the SMS "
+                   "sender under Outreach → Communication policy to a spare number of your "
+                   "Twilio account.")
 
 
 def stage_number(stage: Stage, iv: Interviewer) -> str | None:
@@ -46,6 +52,36 @@ def default_number(s: Session) -> str | None:
     row = s.get(WorkspaceSetting, POLICY_KEY)
     value = row.value.get("sms_from") if row is not None and isinstance(row.value, dict) else None
     return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def number_key(number: str) -> str:
+    """``number`` compared as E.164 (spaces, dashes and brackets ignored; = publisher's
+    ``same_number``)."""
+    return re.sub(r"[^\d+]", "", number)
+
+
+def text_stage_numbers(s: Session, *, except_interviewer: int | None = None) -> set[str]:
+    """The numbers (``number_key``) a text stage of a non-archived interviewer sends from.
+
+    Studio hands a reply only to executions of the flow the number's SmsUrl points at, so a
+    number a text screening uses must point at that stage's flow: it can carry no keyword
+    router. ``except_interviewer``: leave that interviewer's stored stages out (the wizard
+    passes its draft's stages instead)."""
+    stmt = (select(Stage, Interviewer).join(Interviewer, Interviewer.id == Stage.interviewer_id)
+            .where(Stage.kind.in_(TEXT_KINDS), Interviewer.status != InterviewerStatus.ARCHIVED))
+    if except_interviewer is not None:
+        stmt = stmt.where(Interviewer.id != except_interviewer)
+    fallback = default_number(s)
+    out: set[str] = set()
+    for stage, iv in s.execute(stmt).tuples():
+        number = stage_number(stage, iv) or fallback  # = stages.runner.sending_number
+        if number:
+            out.add(number_key(number))
+    return out
+
+
+def _first_free(candidates: Sequence[str | None], taken: set[str]) -> str | None:
+    return next((n for n in candidates if n and number_key(n) not in taken), None)
 
 
 class EntryKind(StrEnum):
@@ -72,6 +108,9 @@ class EntryPoints:
     keyword: str | None
     text_number: str | None
     problem: str | None  # why there is no way in at all, in the recruiter's words
+    # Why there is no text entry point although the interviewer has a number (each carries
+    # a text screening), in the recruiter's words; None otherwise.
+    note: str | None = None
 
     def of(self, kind: EntryKind) -> EntryPoint | None:
         return next((p for p in self.points if p.kind == kind), None)
@@ -87,23 +126,36 @@ def spoken_number(e164: str) -> str:
     return text.replace("-", " ")
 
 
-def text_number(s: Session, iv: Interviewer) -> str | None:
-    """The number candidates text: the first text stage's, else the interviewer's own, else
-    the workspace's SMS sender."""
-    stages = list(s.scalars(select(Stage).where(Stage.interviewer_id == iv.id)
-                            .order_by(Stage.position, Stage.id)))
-    text_stage = next((st for st in stages if st.kind in TEXT_KINDS), None)
-    own = stage_number(text_stage, iv) if text_stage is not None else iv.phone_number
-    return own or default_number(s)
+def text_number(s: Session, iv: Interviewer, blocked: set[str] | None = None) -> str | None:
+    """The number candidates text: the first of the interviewer's own number and the
+    workspace's SMS sender that no text stage uses (``text_stage_numbers``; pass it as
+    ``blocked`` when already known); None when there is none."""
+    if blocked is None:
+        blocked = text_stage_numbers(s)
+    return _first_free([iv.phone_number, default_number(s)], blocked)
 
 
-def ensure_keyword(s: Session, iv: Interviewer) -> tuple[str, str] | None:
-    """(keyword, number) of the interviewer, giving it its default keyword on its text number
-    when it has none yet, or moving it when the number changed; None without any number."""
-    number = text_number(s, iv)
-    if number is None:
+def no_keyword_note(s: Session, iv: Interviewer) -> str | None:
+    """``NO_SPARE_NUMBER`` when the interviewer has a number to text but each one carries a
+    text screening; None otherwise."""
+    numbers = [n for n in (iv.phone_number, default_number(s)) if n]
+    if not numbers or text_number(s, iv) is not None:
         return None
+    return NO_SPARE_NUMBER
+
+
+def ensure_keyword(s: Session, iv: Interviewer,
+                   blocked: set[str] | None = None) -> tuple[str, str] | None:
+    """(keyword, number) of the interviewer, giving it its default keyword on its text number
+    when it has none yet, or moving it when the number changed; None without a number no
+    text stage uses (a keyword left on such a number is removed)."""
+    number = text_number(s, iv, blocked)
     row = s.scalar(select(EntryKeyword).where(EntryKeyword.interviewer_id == iv.id))
+    if number is None:
+        if row is not None:
+            s.delete(row)
+            s.flush()
+        return None
     if row is not None and row.phone_number == number:
         return row.keyword, number
     taken = taken_on(s, number, iv.id)
@@ -128,7 +180,8 @@ def receptionist_number(s: Session, interviewer_id: int) -> str | None:
 
 
 def build_points(interviewer_id: int, title: str, slug: str, keyword: tuple[str, str] | None,
-                 call: str | None, address: str | None, link: str | None) -> EntryPoints:
+                 call: str | None, address: str | None, link: str | None,
+                 note: str | None = None) -> EntryPoints:
     """The entry points from what is known (pure: the wizard builds them for a draft)."""
     points: list[EntryPoint] = []
     if keyword is not None:
@@ -149,7 +202,7 @@ def build_points(interviewer_id: int, title: str, slug: str, keyword: tuple[str,
         "set up the apply mailbox under Integrations → Email.")
     return EntryPoints(interviewer_id, title, slug, tuple(points),
                        keyword[0] if keyword else None, keyword[1] if keyword else None,
-                       problem)
+                       problem, note if keyword is None else None)
 
 
 def entry_points(s: Session, interviewer_id: int) -> EntryPoints:
@@ -160,14 +213,26 @@ def entry_points(s: Session, interviewer_id: int) -> EntryPoints:
                            "This interviewer no longer exists.")
     return build_points(iv.id, iv.position_title, iv.slug, ensure_keyword(s, iv),
                         receptionist_number(s, iv.id), apply_address(s, iv.slug),
-                        link_for(s, iv.slug))
+                        link_for(s, iv.slug), no_keyword_note(s, iv))
 
 
 def draft_points(s: Session, interviewer_id: int | None, title: str, slug: str,
-                 number: str | None) -> EntryPoints:
+                 number: str | None,
+                 text_stages: Sequence[str | None] | None = None) -> EntryPoints:
     """The entry points an interviewer not saved yet (or being edited) will have: its keyword
-    as it is or will be by default, on ``number`` (else the workspace's SMS sender)."""
-    number = number or default_number(s)
+    as it is or will be by default, on ``number`` (else the workspace's SMS sender) unless a
+    text stage uses it. ``text_stages``: the draft's text stages' own numbers (None: the
+    draft's number); without it the interviewer's stored stages count."""
+    fallback = default_number(s)
+    if text_stages is None:
+        blocked = text_stage_numbers(s)
+    else:
+        blocked = text_stage_numbers(s, except_interviewer=interviewer_id)
+        blocked |= {number_key(n) for n in (own or number or fallback for own in text_stages)
+                    if n}
+    candidates = [number, fallback]
+    number = _first_free(candidates, blocked)
+    note = NO_SPARE_NUMBER if number is None and any(candidates) else None
     keyword: tuple[str, str] | None = None
     if number:
         row = (s.scalar(select(EntryKeyword).where(EntryKeyword.interviewer_id == interviewer_id))
@@ -178,7 +243,7 @@ def draft_points(s: Session, interviewer_id: int | None, title: str, slug: str,
         keyword = (word, number)
     call = receptionist_number(s, interviewer_id) if interviewer_id is not None else None
     return build_points(interviewer_id or 0, title, slug, keyword, call,
-                        apply_address(s, slug), link_for(s, slug))
+                        apply_address(s, slug), link_for(s, slug), note)
 
 
 def next_step(s: Session, iv: Interviewer, stage: Stage | None, channel: Channel, *,

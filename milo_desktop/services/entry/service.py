@@ -21,7 +21,13 @@ from milo_desktop.services.core.events import EventBus, InterviewersChanged
 from milo_desktop.services.entry import after
 from milo_desktop.services.entry.after_settings import AfterScreening, read
 from milo_desktop.services.entry.keywords import keyword_of, set_keyword
-from milo_desktop.services.entry.points import EntryKind, EntryPoints, entry_points, text_number
+from milo_desktop.services.entry.points import (
+    EntryKind,
+    EntryPoints,
+    entry_points,
+    no_keyword_note,
+    text_number,
+)
 from milo_desktop.services.entry.reachability import page_problem
 
 COMPANY_MAX = 2_000
@@ -56,8 +62,9 @@ def _set_keyword(s: Session, interviewer_id: int, keyword: str | None) -> str:
         raise ValidationProblem("This interviewer no longer exists.")
     number = text_number(s, iv)
     if number is None:
-        raise ValidationProblem("Give this interviewer a phone number first (or set the SMS "
-                                "sender under Outreach): candidates text its keyword to it.")
+        raise ValidationProblem(no_keyword_note(s, iv) or (
+            "Give this interviewer a phone number first (or set the SMS sender under "
+            "Outreach): candidates text its keyword to it."))
     return set_keyword(s, interviewer_id, number, keyword)
 
 

@@ -7,6 +7,9 @@ Each round:
    last publish (hash in ``entry_routers``), and the number's SmsUrl is pointed at it (its
    VoiceUrl — a receptionist's — is kept). A number whose keywords all went away keeps its
    router, which then answers every text with the polite "not taking applications" words.
+   Never on a number a text stage sends from (``points.text_stage_numbers``): Studio hands a
+   candidate's reply only to the flow the SmsUrl points at, so that number belongs to the
+   stage's flow (``StageRunner.route_replies``); a router already there is released.
 2. **Texts.** The router flows' executions created since the last round (a few minutes of
    overlap) are read; each ended one is taken once (``intake.take_execution``): the candidate
    and the application are created and the interviewer's first stage starts as an invitation
@@ -53,7 +56,7 @@ from milo_desktop.services.core.events import (
 from milo_desktop.services.email_intake.addresses import apply_address
 from milo_desktop.services.entry import after_settings
 from milo_desktop.services.entry.intake import take_execution
-from milo_desktop.services.entry.points import ensure_keyword
+from milo_desktop.services.entry.points import ensure_keyword, number_key, text_stage_numbers
 from milo_desktop.services.entry.router import (
     RouterEntry,
     compile_router,
@@ -62,7 +65,7 @@ from milo_desktop.services.entry.router import (
 )
 from milo_desktop.services.flows.checks import check_definition
 from milo_desktop.services.links import account_settings
-from milo_desktop.services.stages.runner import ConnectorFactory
+from milo_desktop.services.stages.runner import ConnectorFactory, release_router
 from milo_desktop.services.stages.studio import executions_since
 from milo_desktop.services.sync.round import Progress, RoundResult, open_connector
 
@@ -122,6 +125,10 @@ def plans(s: Session, now: dt.datetime) -> list[RouterPlan]:
     for taken in s.scalars(select(Receptionist.phone_number).where(
             Receptionist.phone_number.is_not(None))):
         numbers.pop(str(taken), None)
+    # A text stage's number keeps its texts for the stage's flow (see module doc).
+    blocked = text_stage_numbers(s)
+    for number in [n for n in numbers if number_key(n) in blocked]:
+        numbers.pop(number)
     out = []
     for number, entries in sorted(numbers.items()):
         definition = compile_router(number, entries, company)
@@ -137,10 +144,19 @@ def plans(s: Session, now: dt.datetime) -> list[RouterPlan]:
 
 def ensure_keywords(s: Session, now: dt.datetime) -> int:
     """Give every interviewer taking candidates that has a number but no keyword yet its
-    default keyword (``points.ensure_keyword``); returns how many were given one."""
-    missing = s.scalars(select(Interviewer).where(
-        accepting_clause(now), ~exists().where(EntryKeyword.interviewer_id == Interviewer.id)))
-    return sum(ensure_keyword(s, iv) is not None for iv in list(missing))
+    default keyword (``points.ensure_keyword``), move a keyword off a number a text stage
+    now uses, and release the routers on such numbers (``release_router``); returns how
+    many keywords were given or moved."""
+    blocked = text_stage_numbers(s)
+    for router in list(s.scalars(select(EntryRouter))):
+        if number_key(router.phone_number) in blocked:
+            release_router(s, router.phone_number)
+    missing = list(s.scalars(select(Interviewer).where(
+        accepting_clause(now), ~exists().where(EntryKeyword.interviewer_id == Interviewer.id))))
+    moved = [iv for kw, iv in s.execute(select(EntryKeyword, Interviewer).join(
+        Interviewer, Interviewer.id == EntryKeyword.interviewer_id)
+        .where(accepting_clause(now))).tuples() if number_key(kw.phone_number) in blocked]
+    return sum(ensure_keyword(s, iv, blocked) is not None for iv in missing + moved)
 
 
 def _store_router(s: Session, number: str, flow_sid: str, webhook: str, digest: str) -> None:

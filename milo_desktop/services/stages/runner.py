@@ -8,7 +8,8 @@ flow's sid, and executions already running finish on the revision they started w
 Text stages also need their number: Studio hands a candidate's reply to the waiting execution
 only when the number's SmsUrl points at that flow. ``route_replies`` points it (keeping the
 number's VoiceUrl) and refuses, with a message the recruiter can act on, when the number is a
-receptionist's or another text stage still has candidates answering on it.
+receptionist's or another text stage still has candidates answering on it. A text-to-apply
+router (services/entry/) never owns a text stage's number: one found there is released.
 """
 
 from __future__ import annotations
@@ -84,9 +85,18 @@ def _store_published(s: Session, stage_id: int, flow_sid: str, digest: str,
 
 
 def _has_router(s: Session, number: str) -> bool:
-    return s.scalar(select(EntryRouter.id).where(EntryRouter.phone_number == number,
-                                                 EntryRouter.webhook_url.is_not(None))
-                    .limit(1)) is not None
+    return any(same_number(r.phone_number, number) for r in s.scalars(
+        select(EntryRouter).where(EntryRouter.webhook_url.is_not(None))))
+
+
+def release_router(s: Session, number: str) -> None:
+    """The text-to-apply router on ``number`` (if any) stops owning its texts: a text stage
+    sends from it, and Studio hands a candidate's reply only to the flow the number's SmsUrl
+    points at. Its flow is kept; a cleared hash makes the job publish and point it again
+    should the number become free."""
+    for router in s.scalars(select(EntryRouter)):
+        if same_number(router.phone_number, number):
+            router.webhook_url, router.definition_hash = None, None
 
 
 def forget_published(s: Session, stage_id: int) -> None:
@@ -182,11 +192,12 @@ class StageRunner:
         return await self.ensure_published(stage_id)
 
     async def route_replies(self, twilio: TwilioConnector, stage_id: int, number: str) -> None:
-        """Point ``number``'s SmsUrl at the text stage's flow (VoiceUrl kept) — unless the
-        number has a text-to-apply router (services/entry/), which owns its texts and lets
-        several interviewers' text stages share it."""
+        """Point ``number``'s SmsUrl at the text stage's flow (VoiceUrl kept). A text-to-apply
+        router there (services/entry/) is released first: its flow would take the
+        candidate's replies, and one text stage per number is the rule (``number_taken``)."""
         if await self.db.read(lambda s: _has_router(s, number)):
-            return
+            await self.db.write(lambda s: release_router(s, number))
+            self._routed.pop(number, None)
         _, _, webhook = await self.db.read(lambda s: _published(s, stage_id))
         if not webhook:
             raise AssertionError(f"stage {stage_id} is routed before it is published")

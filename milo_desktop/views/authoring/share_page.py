@@ -181,9 +181,10 @@ class SharePage(WizardPage):
         self.copied.clear()
         self.way_edits.clear()
         t = theme.current()
-        if points.problem:
+        said = [w for w in (points.problem, points.note) if w]
+        if said:
             self.ways_state.setStyleSheet(f"color: {t.warning};")
-            self.ways_state.setText(points.problem)
+            self.ways_state.setText("\n".join(said))
             self.ways_state.show()
         else:
             self.ways_state.hide()
