@@ -335,11 +335,11 @@ def test_profile_previous_next_through_the_tab(qtbot: Any, ctx: ViewContext,
     # contact history with delivery statuses, the reason of a failure on hover
     history = dialog.history_model
     shown = {history.data(history.index(r, 4)) for r in range(history.rowCount())}
-    assert shown == {"Sent", "Delivered", "Failed", "Bounced", "Opened"}
+    assert shown == {"Sent", "Delivered", "Failed", "Bounced — the address does not exist", "Opened"}
     failed = next(r for r in range(history.rowCount())
-                  if history.data(history.index(r, 4)) == "Bounced")
-    assert history.data(history.index(failed, 4), Qt.ItemDataRole.ToolTipRole) == (
-        "Bounced: 550 mailbox unavailable")
+                  if history.data(history.index(r, 4)).startswith("Bounced"))
+    assert "550 mailbox unavailable" in history.data(history.index(failed, 4),
+                                                     Qt.ItemDataRole.ToolTipRole)
     # Attach résumé… opens H3's dialog for this interview
     assert dialog.nav.attach_button.isVisible()
     qtbot.mouseClick(dialog.nav.attach_button, Qt.MouseButton.LeftButton)
