@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from milo_desktop.models import Receptionist
 from milo_desktop.sandbox.twilio_candidates import plausible_candidates
 from milo_desktop.sandbox.twilio_server import TwilioSandbox
 from milo_desktop.services.core.logs import url_for_log
-from milo_desktop.services.demo.data import OUTREACH_NUMBER
+from milo_desktop.services.demo.data import APPLY_NUMBER, OUTREACH_NUMBER
 from milo_desktop.services.demo.resumes import send_demo_resumes
 from milo_desktop.services.flows import (
     CallerAction,
@@ -182,6 +182,13 @@ async def start_demo_telephony(
             .values(flow_sid=None)
         )
     )
+    # Candidates text keywords to a line no text screening uses (the SMS sender),
+    # set before the background's first text-to-apply round.
+    if box.state.number_for(APPLY_NUMBER) is None:
+        box.add_number(APPLY_NUMBER, "Demo apply-by-text line")
+    policy = await ws.outreach.policy()
+    if not policy.sms_from:
+        await ws.outreach.save_policy(replace(policy, sms_from=APPLY_NUMBER))
     if extra_env:
         import os
 

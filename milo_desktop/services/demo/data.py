@@ -13,6 +13,9 @@ from typing import Any
 
 DAY = 86_400.0
 OUTREACH_NUMBER = "+12145550190"  # the interviewers' screening number
+# The keyword number (the workspace's SMS sender): no text stage may use it, since Studio hands
+# a screening's replies only to the flow the number's SmsUrl points at (services/entry/).
+APPLY_NUMBER = "+12145550191"
 # Candidates get 555-0100..0189; 555-0190..0199 are the workspace's own numbers.
 STAGE_NAMES = {"resume": "Resume screening", "voice": "Voice interview",
                "sms": "SMS screening", "form": "Form screening"}

@@ -132,7 +132,8 @@ class Roles:
                 "currency": "USD",
                 "est_cost_per_interview_cents": rng.randint(45, 120) if "voice" in kinds
                 else rng.randint(5, 20),
-                "phone_number": data.OUTREACH_NUMBER if {"voice", "sms"} & set(kinds) else None,
+                "phone_number": data.OUTREACH_NUMBER if {"voice", "sms", "form"} & set(kinds)
+                else None,
                 "email_template": "Invitation (email)", "report_to_candidate": rng.random() < 0.3,
                 "ats_provider": ats,
                 "ats_job_id": str(rng.randint(4_000_000, 4_999_999)) if ats else None,
