@@ -186,6 +186,10 @@ async def _run(opts: Options, log_path: str) -> int:
         from milo_desktop.app.demo_mail import start_demo_mailbox
 
         env = {**(env or {}), **await start_demo_mailbox(ws)}  # the apply-by-email mailbox
+    elif opts.demo and opts.view == "email":  # a screenshot of Apply via Email: its mailbox
+        from milo_desktop.app.demo_mail import start_demo_mailbox
+
+        env = await start_demo_mailbox(ws)
     ws.integrations = IntegrationsService(store, ws.db, bus=ws.bus, env=env)
     await _attach_ats(ws, opts, store)
     from milo_desktop.services.resume import ResumeService
@@ -394,6 +398,9 @@ async def _screenshot(window: MainWindow, view: str, path: Path) -> int:
     elif view == "outreach":  # Workspace → Outreach, on Waiting to send
         window.show_waiting_to_send()
         section = window.outreach
+    elif view == "email":  # Source Candidates → Apply via Email
+        window.show_email_intake()
+        section = window.email_intake
     elif view == "wizard":  # the Create Interviewer wizard's first step, over the list
         window.show_section(0)
         section = shot = window.open_create_interviewer()  # the wizard is its own window

@@ -11,20 +11,10 @@ from milo_desktop.views.widgets.page_header import page_title
 
 # key → (title, what it will do). The line ends by saying when: a later release.
 LATER_SECTIONS: dict[str, tuple[str, str]] = {
-    "email": (
-        "Apply via Email",
-        "Gives each interviewer its own apply address: résumés emailed there become "
-        "candidates and are screened.",
-    ),
     "sourcing": (
         "Sourcing Engine",
         "Picks candidates to invite from the directory and your ATS, by rules and quotas you "
         "set per interviewer.",
-    ),
-    "outreach": (
-        "Outreach",
-        "Gathers message templates, phone numbers and the sender in one place (today they are "
-        "under Integrations).",
     ),
     "data": (
         "Data",

@@ -33,6 +33,7 @@ from milo_desktop.views.authoring import AuthoringWizard
 from milo_desktop.views.candidates import DirectorySection, open_candidate_profile
 from milo_desktop.views.candidates.profile import ProfileDialog
 from milo_desktop.views.context import ViewContext
+from milo_desktop.views.email_intake import EmailIntakeSection
 from milo_desktop.views.interviewers import InterviewersSection
 from milo_desktop.views.later_sections import LaterSection
 from milo_desktop.views.outreach import OutreachSection
@@ -86,8 +87,7 @@ class MainWindow(QMainWindow):
             self.integrations = IntegrationsSection(ctx, ctx.workspace.integrations)
             self.sections.append((self.tr("Integrations"), self.integrations))
         # The rest of product.md's map: visible in the sidebar, each saying it comes later.
-        self.later = {key: LaterSection(key) for key in
-                      ("email", "sourcing", "data", "settings")}
+        self.later = {key: LaterSection(key) for key in ("sourcing", "data", "settings")}
         # Source Candidates → From ATS: a real screen, but without a Ctrl+N of its own (those
         # count the sections above, in the order users learnt them).
         self.ats = AtsSection(ctx)
@@ -97,6 +97,10 @@ class MainWindow(QMainWindow):
             ctx, templates=TemplatesCard(ctx, ctx.workspace.outreach),
             policy=CommunicationCard(ctx, ctx.workspace.outreach))
         self.outreach.integrationsRequested.connect(self.open_integrations)
+        # Source Candidates → Apply via Email: the mailbox and each interviewer's address.
+        self.email_intake = EmailIntakeSection(ctx)
+        self.email_intake.integrationsRequested.connect(self.open_mailbox_settings)
+        self.email_intake.issuesRequested.connect(self.open_email_issues)
 
         central = QWidget(self)
         outer = QVBoxLayout(central)
@@ -108,8 +112,8 @@ class MainWindow(QMainWindow):
         self.splitter.setHandleWidth(1)
         self.sidebar = self._build_sidebar()
         self.stack = QStackedWidget(self.splitter)
-        for widget in [w for _t, w in self.sections] + list(self.later.values()) + [self.ats,
-                                                                           self.outreach]:
+        for widget in [w for _t, w in self.sections] + list(self.later.values()) + [
+                self.ats, self.outreach, self.email_intake]:
             self.stack.addWidget(widget)
         self.splitter.addWidget(self.sidebar)
         self.splitter.addWidget(self.stack)
@@ -172,8 +176,8 @@ class MainWindow(QMainWindow):
             (None, self.sections[3][0], 3, None, 1),  # Receptionists, of Inbound via Phone
         ]
         entries.append((None, self.ats.title, self.ats_index(), None, 0))
-        entries += [(None, self.later[k].title, later[k], None, 0)
-                    for k in ("email", "sourcing")]
+        entries += [(None, self.email_intake.title, self.email_index(), None, 0),
+                    (None, self.later["sourcing"].title, later["sourcing"], None, 0)]
         entries += [(self.tr("WORKSPACE"), self.sections[4][0], 4, None, 0),
                     (None, self.outreach.title, self.outreach_index(), None, 0)]
         if self.integrations is not None:
@@ -406,6 +410,13 @@ class MainWindow(QMainWindow):
         """Outreach's place in the stack (after From ATS)."""
         return self.ats_index() + 1
 
+    def email_index(self) -> int:
+        """Apply via Email's place in the stack (after Outreach)."""
+        return self.outreach_index() + 1
+
+    def show_email_intake(self) -> None:
+        self.show_section(self.email_index())
+
     def show_waiting_to_send(self) -> None:
         """Outreach → Waiting to send (the status bar's "3 waiting to send")."""
         self.outreach.show_waiting()
@@ -415,6 +426,22 @@ class MainWindow(QMainWindow):
         if self.integrations is not None:
             self.show_section(next(i for i, (_t, widget) in enumerate(self.sections)
                                    if widget is self.integrations))
+
+    def open_mailbox_settings(self) -> None:
+        """Integrations → Email, scrolled to the card with the mailbox (Apply via Email)."""
+        if self.integrations is None:
+            return
+        self.open_integrations()
+        integrations = self.integrations
+        QTimer.singleShot(0, integrations, lambda: integrations.scroll_area.ensureWidgetVisible(
+            integrations.email, 0, 16))
+
+    def open_email_issues(self) -> None:
+        """Integrations with Sync issues open (the mail the intake kept aside)."""
+        if self.integrations is None:
+            return
+        self.open_integrations()
+        self.integrations.open_sync_issues("email")
 
     def _interviewers_tab(self) -> str:
         return self.interviewers.list_page.current_tab()
@@ -534,6 +561,7 @@ class MainWindow(QMainWindow):
         self.analytics.restore_state()
         self.ats.restore_state()
         self.outreach.restore_state()
+        self.email_intake.restore_state()
         if self.integrations is not None:
             self.integrations.restore_state()
 
@@ -549,6 +577,7 @@ class MainWindow(QMainWindow):
         self.analytics.save_state()
         self.ats.save_state()
         self.outreach.save_state()
+        self.email_intake.save_state()
         if self.integrations is not None:
             self.integrations.save_state()
         s.sync()
@@ -584,6 +613,7 @@ class MainWindow(QMainWindow):
             section.close()  # stops their timers before the workspace goes away
         self.ats.close()
         self.outreach.close()
+        self.email_intake.close()
         self.closing.emit()
         super().closeEvent(event)
 
