@@ -27,6 +27,7 @@ from milo_desktop.views.settings.account_card import AccountCard
 from tests.stage_runs import LICENCE, NUMBER, STORY, make_screening
 
 WAIT = 30_000
+KEYWORDS = "+15550002222"  # the SMS sender: keywords are texted here, never to a text stage's
 SHOTS = os.environ.get("MILO_TEST_SHOTS")  # a folder: the tests save what they render
 
 
@@ -40,12 +41,22 @@ def sandbox() -> Iterator[TwilioSandbox]:
     sb = TwilioSandbox()
     with sb.running():
         sb.add_number(NUMBER, "Dallas line")
+        sb.add_number(KEYWORDS, "Apply line")
         yield sb
 
 
 def env_for(sb: TwilioSandbox) -> dict[str, str]:
     return {"TWILIO_ACCOUNT_SID": sb.account.sid, "TWILIO_AUTH_TOKEN": sb.account.auth_token,
             "MILO_TWILIO_API_BASE": sb.base_url, "MILO_TWILIO_STUDIO_BASE": sb.studio_base_url}
+
+
+def with_sender(ws: Workspace, number: str = KEYWORDS) -> None:
+    from milo_desktop.models import WorkspaceSetting
+    from milo_desktop.services.outreach import CommunicationPolicy
+    from milo_desktop.services.outreach.policy import SETTING_KEY
+
+    ws.db.run_sync(lambda s: s.merge(WorkspaceSetting(
+        key=SETTING_KEY, value=CommunicationPolicy(sms_from=number).to_json())), write=True)
 
 
 def share_page(qtbot: Any, ctx: Any, ws: Workspace, iid: int) -> SharePage:
@@ -67,6 +78,7 @@ def test_simulate_a_text_starts_the_screening(qtbot: Any, make_ctx: Any,
 
     apply_theme(False)
     ws = sqlite_workspace
+    with_sender(ws)
     screening = make_screening(ws, [(StageKind.SMS, [LICENCE, STORY])])
     iid = screening.interviewer_id
     ws.entry.text_simulator = text_simulator(sandbox, ws)
@@ -79,8 +91,8 @@ def test_simulate_a_text_starts_the_screening(qtbot: Any, make_ctx: Any,
             lambda s: s.scalar(select(EntryRouter.flow_sid))) is not None, timeout=WAIT)
         page = share_page(qtbot, ctx, ws, iid)
         assert page.points is not None
-        assert [p.words for p in page.points.points] == ["Text FORKLIFT to +1 555 000 1111"]
-        assert page.copied == {"copy_text": NUMBER}
+        assert [p.words for p in page.points.points] == ["Text FORKLIFT to +1 555 000 2222"]
+        assert page.copied == {"copy_text": KEYWORDS}
         assert not page.simulate_button.isHidden()
         qtbot.waitUntil(lambda: page.rendered_for is not None, timeout=WAIT)
         shot(page, "share-step-text-to-apply.png")
@@ -88,7 +100,7 @@ def test_simulate_a_text_starts_the_screening(qtbot: Any, make_ctx: Any,
         task = page.simulate_text()
         assert task is not None
         qtbot.waitUntil(task.done, timeout=WAIT)
-        assert "Texted FORKLIFT to +15550001111" in page.saved.text()
+        assert "Texted FORKLIFT to +15550002222" in page.saved.text()
 
         def started() -> bool:
             rows = ws.db.run_sync(lambda s: s.execute(
@@ -97,11 +109,24 @@ def test_simulate_a_text_starts_the_screening(qtbot: Any, make_ctx: Any,
                 .where(Application.interviewer_id == iid)).all())
             return rows == [(CandidateSource.PHONE, OutboxStatus.DONE)]
         qtbot.waitUntil(started, timeout=60_000)
-        # The screening's first text went out from the interviewer's number.
+        # The router welcomed the texter from the keyword number; the screening runs on the
+        # stage's flow, whose number (the interviewer's) now hands the replies to it.
+        from milo_desktop.models import Stage
+        from milo_desktop.services.entry.service import DEMO_TEXTER
+
+        stage_flow = ws.db.run_sync(lambda s: s.get(Stage, screening.stage_ids[0]).flow_sid)
         with sandbox.state.lock:
-            bodies = [m.data["body"] for m in sandbox.state.messages.values()
-                      if m.data["direction"] == "outbound-api"]
-        assert any("Forklift Operator" in b for b in bodies)
+            welcome = [m.data["from"] for m in sandbox.state.messages.values()
+                       if m.data["direction"] == "outbound-api"
+                       and "Forklift Operator" in m.data["body"]]
+            flows = [e.data.get("flow_sid") for e in sandbox.state.executions.values()
+                     if e.data["contact_channel_address"] == DEMO_TEXTER]
+            line = sandbox.state.number_for(NUMBER)
+            assert line is not None and line.data["sms_url"].endswith(f"/Flows/{stage_flow}")
+        assert welcome == [KEYWORDS] and stage_flow in flows
+        routers = ws.db.run_sync(lambda s: [r.phone_number for r in s.scalars(
+            select(EntryRouter).where(EntryRouter.webhook_url.is_not(None)))])
+        assert routers == [KEYWORDS]
     finally:
         done = asyncio.ensure_future(background.stop())
         qtbot.waitUntil(done.done, timeout=WAIT)
@@ -110,6 +135,7 @@ def test_simulate_a_text_starts_the_screening(qtbot: Any, make_ctx: Any,
 def test_share_step_without_demo_offers_no_simulation(qtbot: Any, make_ctx: Any,
                                                       sqlite_workspace: Workspace) -> None:
     ws = sqlite_workspace
+    with_sender(ws)
     iid = make_screening(ws, [(StageKind.SMS, [LICENCE])]).interviewer_id
     page = share_page(qtbot, make_ctx(ws), ws, iid)
     assert page.points is not None and page.points.of(EntryKind.TEXT) is not None
@@ -127,8 +153,30 @@ def test_share_step_without_demo_offers_no_simulation(qtbot: Any, make_ctx: Any,
     assert task is not None
     qtbot.waitUntil(task.done, timeout=WAIT)
     assert page.points is not None
-    assert [p.words for p in page.points.points] == ["Text LIFT to +1 555 000 1111"]
+    assert [p.words for p in page.points.points] == ["Text LIFT to +1 555 000 2222"]
     assert page.saved.text() == "The keyword is now LIFT."
+
+
+@pytest.mark.parametrize("dark", [False, True])
+def test_share_step_says_why_there_is_no_keyword(qtbot: Any, make_ctx: Any,
+                                                 sqlite_workspace: Workspace, apply_theme: Any,
+                                                 dark: bool) -> None:
+    """The interviewer's number and the SMS sender both carry text screenings: no keyword,
+    and the recruiter is told what to do."""
+    from milo_desktop.services.entry.points import NO_SPARE_NUMBER
+
+    apply_theme(dark)
+    ws = sqlite_workspace
+    with_sender(ws, NUMBER)
+    iid = make_screening(ws, [(StageKind.SMS, [LICENCE])]).interviewer_id
+    page = share_page(qtbot, make_ctx(ws), ws, iid)
+    assert page.points is not None and page.points.of(EntryKind.TEXT) is None
+    assert page.points.note == NO_SPARE_NUMBER
+    assert not page.ways_state.isHidden()
+    assert NO_SPARE_NUMBER in page.ways_state.text()
+    assert page.keyword_row.isHidden() and page.simulate_button.isHidden()
+    qtbot.waitUntil(lambda: page.rendered_for is not None, timeout=WAIT)
+    shot(page, f"share-step-no-keyword-{'dark' if dark else 'light'}.png")
 
 
 def _closed_port() -> str:

@@ -332,7 +332,7 @@ class SharePage(WizardPage):
                 Qt.TransformationMode.SmoothTransformation))
             self.rendered_for = (title, tuple(p.uri for p in points.points))
 
-        self.ctx.spawn(go(), "authoring.poster_preview")
+        self.ctx.spawn(go(), "authoring.poster_preview", owner=self)  # cancelled on close
 
     def _ask_and_save(self, kind: str) -> None:
         name = f"{self.draft.slug or 'poster'}-poster.{kind}"
