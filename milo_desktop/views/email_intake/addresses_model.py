@@ -12,8 +12,8 @@ NAME, ADDRESS, APPLICATIONS = "name", "address", "applications"
 
 
 class ApplyAddressModel(RowsTableModel[ApplyAddressRow]):
-    COLUMNS = ((NAME, "Interviewer", 300), (ADDRESS, "Apply address", 420),
-               (APPLICATIONS, f"Applications by email ({PERIOD_DAYS} days)", 240))
+    COLUMNS = ((NAME, "Interviewer", 380), (ADDRESS, "Apply address", 420),
+               (APPLICATIONS, f"Applications by email ({PERIOD_DAYS} days)", 290))
     RIGHT_ALIGNED = frozenset({APPLICATIONS})
 
     def cell(self, row: ApplyAddressRow, key: str) -> str:
@@ -28,7 +28,8 @@ class ApplyAddressModel(RowsTableModel[ApplyAddressRow]):
             return self.tr("No address for this interviewer: with aliases, give it one under "
                            "Integrations → Email → Mailbox.")
         if key == ADDRESS:
-            return self.tr("Double-click or Copy to paste it in a job ad")
+            return self.tr("{address}\nDouble-click or Copy to paste it in a job ad").format(
+                address=row.address)
         if key == NAME:
             return row.slug
         return None

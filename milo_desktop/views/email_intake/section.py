@@ -82,7 +82,7 @@ class EmailIntakeSection(QWidget):
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(1, header.ResizeMode.Stretch)  # the address, in full
-        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.overlay.show_message(self.tr("Loading…"))
 
         bar = QHBoxLayout()

@@ -51,7 +51,8 @@ class MailboxCard(Card):
         self.connect_button = QPushButton(self.tr("Connect mailbox…"), self)
         self.connect_button.setProperty("primary", True)
         buttons = QHBoxLayout()
-        buttons.addWidget(self.totals, 1)
+        buttons.addWidget(self.totals)
+        buttons.addStretch(1)  # the buttons stay at the right when the totals are hidden
         for button in (self.review_button, self.check_button, self.connect_button):
             buttons.addWidget(button)
         self.body.setSpacing(6)
