@@ -231,3 +231,40 @@ def test_connected_mailbox_says_when_it_was_checked_and_checks_now(
     finally:
         stopped = ws.tasks.spawn(engine.stop(), name="test.stop")
         qtbot.waitUntil(stopped.done, timeout=WAIT)
+
+
+def test_the_main_window_opens_the_mailbox_settings_and_sync_issues(
+        qtbot: Any, make_ctx: Any, sqlite_workspace: Workspace) -> None:
+    from milo_desktop.views.later_sections import LATER_SECTIONS
+    from milo_desktop.views.main_window import MainWindow
+
+    ws = sqlite_workspace
+    assert "email" not in LATER_SECTIONS and "outreach" not in LATER_SECTIONS
+    ws.integrations = IntegrationsService(CredentialStore(MemoryKeychain()), ws.db, bus=ws.bus,
+                                          env={})
+    window = MainWindow(make_ctx(ws))
+    qtbot.addWidget(window)
+    window.persist_state = False
+    window.resize(1440, 900)
+    window.show()
+    assert window.integrations is not None
+    window.integrations.set_sync_engine(SyncEngine(ws.db, ws.bus))
+    window.sidebar.setCurrentItem(next(
+        window.sidebar.item(i) for i in range(window.sidebar.count())
+        if window.sidebar.item(i).text() == "Apply via Email"))
+    section = window.email_intake
+    assert window.current_section() is section
+    qtbot.waitUntil(section.is_loaded, timeout=WAIT)
+    section.card.connect_button.click()
+    assert window.current_section() is window.integrations
+
+    ws.db.run_sync(lambda s: s.add(QuarantinedRecord(
+        service="email", resource="message", reason="No sender", payload="{}")), write=True)
+    window.show_email_intake()  # shown again: read again
+    qtbot.waitUntil(lambda: section.card.review_button.isVisibleTo(section), timeout=WAIT)
+    section.card.review_button.click()
+    assert window.current_section() is window.integrations
+    panel = window.integrations.issues_panel
+    assert panel is not None and panel.isVisible()
+    qtbot.waitUntil(panel.is_loaded, timeout=WAIT)
+    panel.close()

@@ -59,7 +59,7 @@ def read_overview(s: Session, now: dt.datetime, *,
     since = now - dt.timedelta(days=days)
     settings = mailbox_settings(s)
     raw = settings.get("address") if settings is not None else None
-    mailbox = raw.strip().lower() if isinstance(raw, str) and "@" in raw else None
+    mailbox = raw.strip() if isinstance(raw, str) and "@" in raw else None
     interviewers = s.execute(
         select(Interviewer.id, Interviewer.name, Interviewer.slug)
         .where(accepting_clause(now))
