@@ -232,8 +232,9 @@ class EmailIntakeSection(QWidget):
             return
         clipboard = QApplication.clipboard()
         clipboard.setText(row.address)
-        self.banner.say(self.tr("Copied {address}: paste it in the job ad for {name}.").format(
-            address=row.address, name=row.name))
+        # The banner may read rich text: the interviewer's name (free text) stays out of it.
+        self.banner.say(self.tr("Copied {address}: paste it in the job ad.").format(
+            address=row.address))
 
     def _sync_buttons(self) -> None:
         row = self.current_row()

@@ -55,6 +55,8 @@ class MailboxCard(Card):
         buttons.addStretch(1)  # the buttons stay at the right when the totals are hidden
         for button in (self.review_button, self.check_button, self.connect_button):
             buttons.addWidget(button)
+        for label in (self.address, self.state_line, self.totals):
+            label.setTextFormat(Qt.TextFormat.PlainText)  # saved values and servers' words
         self.body.setSpacing(6)
         self.body.addWidget(self.address)
         self.body.addWidget(self.state_line)
