@@ -216,6 +216,8 @@ def test_connected_mailbox_says_when_it_was_checked_and_checks_now(
     card = section.card
     assert card.connected and card.address.text() == ADDRESS
     assert card.state_line.text().startswith("Not checked yet.")
+    # nothing read by Milo yet: the totals do not say "0 emails read"
+    assert card.totals.text() == "Last 30 days: 0 applications by email"
     # the real loop against pymap: its first round runs at once, the next in an hour
     engine.start(Supervisor(ws.tasks, ws.bus))
     try:

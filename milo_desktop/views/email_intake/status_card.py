@@ -101,10 +101,15 @@ class MailboxCard(Card):
                                       "variables.")
             self.set_status(word, tone)
             self.state_line.setText(line)
-        self.totals.setText(self.tr(
-            "Last {days} days: {read} emails read · {applied} applications").format(
-                days=overview.period_days, read=count_text(overview.emails_read),
-                applied=count_text(overview.applications)))
+        # Applications by email can predate the intake (imported, or typed in): the emails
+        # Milo read are said only when there are some, never "0 read · 255 applications".
+        words = (self.tr("Last {days} days: {applied} applications by email") if
+                 overview.emails_read == 0 else
+                 self.tr("Last {days} days: {applied} applications by email · {read} emails "
+                         "read by Milo"))
+        self.totals.setText(words.format(days=overview.period_days,
+                                         read=count_text(overview.emails_read),
+                                         applied=count_text(overview.applications)))
         self.totals.setVisible(self.connected or overview.emails_read > 0)
         n = overview.needs_review
         self.review_button.setText(self.tr("1 message needs review") if n == 1 else self.tr(
