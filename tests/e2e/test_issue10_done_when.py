@@ -19,18 +19,15 @@ sync jobs being woken instead of waiting for their interval.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import random
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QModelIndex, QSettings, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QStyleOptionViewItem, QWidget
-from sqlalchemy import text
+from PySide6.QtWidgets import QApplication, QStyleOptionViewItem
 
 from milo_desktop.app.demo import SPARE_NUMBERS, DemoTelephony, start_demo_telephony
 from milo_desktop.enums import ApplicationStatus, CallReview, QuestionKind, ReceptionistStatus
@@ -38,103 +35,36 @@ from milo_desktop.sandbox.twilio_candidates import plausible_candidates
 from milo_desktop.services import figures
 from milo_desktop.services.analytics.ranges import preset_range
 from milo_desktop.services.connectors.twilio.stages_job import StageSync
-from milo_desktop.services.demo import build_demo
 from milo_desktop.services.pipeline import listing as pipeline_listing
-from milo_desktop.services.resume import ResumeService
 from milo_desktop.services.spend import PERIOD
-from milo_desktop.services.workspace import Workspace
 from milo_desktop.views.authoring import AuthoringWizard
-from milo_desktop.views.bridge import EventBridge
 from milo_desktop.views.context import ViewContext
 from milo_desktop.views.main_window import MainWindow
 from milo_desktop.views.outreach.invite_dialog import InviteDialog
 from milo_desktop.views.receptionists.ingest_dialog import IngestDialog
-from milo_desktop.views.screen_windows import ScreenWindows
 from milo_desktop.views.widgets.formatting import money_text, score_text
+from tests.e2e.walkthrough import (
+    WAIT,
+    Shots,
+    click,
+    click_cell,
+    run,
+    sql,
+    top_dialog,
+    wait_for,
+)
 
-pytestmark = pytest.mark.qt_log_ignore(
-    r"This plugin does not support (propagateSizeHints|raise|grabbing the keyboard)")
+pytestmark = [pytest.mark.usefixtures("themed_like_the_app", "collect_on_the_gui_thread"),
+              pytest.mark.qt_log_ignore(
+    r"This plugin does not support (propagateSizeHints|raise|grabbing the keyboard)")]
 
 A = ApplicationStatus
 FINISHED = (A.COMPLETED, A.KNOCKED_OUT)
-WAIT = 60_000  # ms: the machine is shared and the sync rounds run in threads
 SLOW = 180_000  # three SMS + Voice screenings on one number, one after the other
 INTERVIEWER_NUMBER, RECEPTIONIST_NUMBER = SPARE_NUMBERS[0], SPARE_NUMBERS[1]
 TITLE = "Warehouse Associate (Walkthrough)"
 LINE = "Walkthrough Front Desk"
 SQL_TIME = "%Y-%m-%d %H:%M:%S.%f"  # how SQLite stores the app's UTC times
-
-
-# ----- the app, as app/main.py composes it in demo mode -------------------------------------
-@pytest.fixture
-def ctx(qloop: Any, tmp_path: Path) -> Iterator[ViewContext]:
-    ws = Workspace.open(f"sqlite:///{tmp_path / 'demo.db'}")
-    build_demo(ws.db, candidates=200, now=dt.datetime.now(dt.UTC))
-    ws.resumes = ResumeService(ws.db, ws.bus, tmp_path, ws.applications)
-    ws.bus.bind_loop(qloop)
-    bridge = EventBridge(ws.bus)
-    settings = QSettings(str(tmp_path / "ui-state.ini"), QSettings.Format.IniFormat)
-    try:
-        yield ViewContext(ws, bridge, settings, ScreenWindows())
-    finally:
-        bridge.close()
-        ws.close()
-
-
-@pytest.fixture(autouse=True)
-def _themed_like_the_app(qapp: Any) -> Iterator[None]:
-    """The light theme, as app/main.py applies it; the application put back afterwards."""
-    from milo_desktop.views import theme
-    from milo_desktop.views.widgets import field_policy
-
-    before = (qapp.styleSheet(), qapp.palette(), qapp.style().name(), theme.current())
-    theme.apply(qapp, False)
-    yield
-    sheet, palette, style, current = before
-    field_policy.uninstall(qapp)
-    qapp.setStyleSheet(sheet)
-    qapp.setStyle(style)
-    qapp.setPalette(palette)
-    theme._current = current
-
-
-@pytest.fixture(autouse=True)
-def _collect_on_the_gui_thread() -> Iterator[None]:
-    """Free the Qt objects here, on the GUI thread (tests/gui/conftest.py says why)."""
-    yield
-    import gc
-
-    gc.collect()
-
-
-class Shots:
-    """The window after each step, for a person to look at (MILO_WALKTHROUGH_SHOTS)."""
-
-    def __init__(self, window: MainWindow) -> None:
-        folder = os.environ.get("MILO_WALKTHROUGH_SHOTS")
-        self.folder = Path(folder) if folder else None
-        self.window = window
-        self.n = 0
-        if self.folder is not None:
-            self.folder.mkdir(parents=True, exist_ok=True)
-
-    def __call__(self, name: str, widget: QWidget | None = None) -> None:
-        self.n += 1
-        if self.folder is not None:
-            QApplication.processEvents()
-            (widget or self.window).grab().save(str(self.folder / f"{self.n:02d}-{name}.png"))
-
-
-def click(qtbot: Any, button: Any) -> None:
-    assert button.isEnabled(), button.text()
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
-
-def click_cell(qtbot: Any, view: Any, index: QModelIndex,
-               modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
-    view.scrollTo(index)
-    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, modifier,
-                     view.visualRect(index).center())
 
 
 def press(qtbot: Any, window: MainWindow, keys: str) -> None:
@@ -143,43 +73,6 @@ def press(qtbot: Any, window: MainWindow, keys: str) -> None:
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=WAIT)
     QTest.keySequence(window, QKeySequence(keys))
-
-
-def run(qtbot: Any, ctx: ViewContext, coro: Any, timeout: int = WAIT) -> Any:
-    task = ctx.spawn(coro, "walkthrough.step")
-    qtbot.waitUntil(task.done, timeout=timeout)
-    return task.result()
-
-
-def wait_for(qtbot: Any, get: Callable[[], Any], want: Any, timeout: int = WAIT) -> None:
-    """Wait until ``get()`` gives ``want``; on timeout, say what it gave instead."""
-    seen: list[Any] = []
-
-    def check() -> bool:
-        seen[:] = [get()]
-        return bool(seen[0] == want)
-
-    try:
-        qtbot.waitUntil(check, timeout=timeout)
-    except qtbot.TimeoutError:
-        raise AssertionError(f"expected {want!r}, still {seen[0]!r}") from None
-
-
-def sql(ws: Workspace, query: str, **params: Any) -> list[Any]:
-    return ws.db.run_sync(lambda s: list(s.execute(text(query), params).all()))
-
-
-def dialog_of(kind: type) -> Callable[[], Any]:
-    def find() -> Any:
-        return next((w for w in QApplication.topLevelWidgets()
-                     if isinstance(w, kind) and w.isVisible()), None)
-    return find
-
-
-def top_dialog(qtbot: Any, kind: type) -> Any:
-    find = dialog_of(kind)
-    qtbot.waitUntil(lambda: find() is not None, timeout=WAIT)
-    return find()
 
 
 # ----- the walk -------------------------------------------------------------------------------
