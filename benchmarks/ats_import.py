@@ -26,14 +26,13 @@ import json
 import multiprocessing as mp
 import shutil
 import sqlite3
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-TICK_MS = 10
+from heartbeat import Heartbeat  # benchmarks/heartbeat.py (this script's folder)
 
 
 def _serve(n: int, conn: Any) -> None:
@@ -58,32 +57,6 @@ def _serve(n: int, conn: Any) -> None:
             box.stop_thread()
             conn.send("bye")
             return
-
-
-class Heartbeat:
-    def __init__(self) -> None:
-        from PySide6.QtCore import Qt, QTimer
-
-        self.timer = QTimer()
-        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self.timer.setInterval(TICK_MS)
-        self.timer.timeout.connect(self._tick)
-        self.late: list[float] = []
-        self._last = 0.0
-
-    def _tick(self) -> None:
-        now = time.perf_counter()
-        if self._last:
-            self.late.append(max(0.0, (now - self._last) * 1000 - TICK_MS))
-        self._last = now
-
-    def start(self) -> None:
-        self._last = 0.0
-        self.late.clear()
-        self.timer.start()
-
-    def stop(self) -> None:
-        self.timer.stop()
 
 
 def raw_rows_per_s(n: int, folder: Path) -> float:
@@ -145,7 +118,6 @@ async def measure(url: str, base: str, creds: dict[str, str], conn: Any,
     second = await job.run(lambda done: None)
     incremental = time.perf_counter() - started
     await loop.run_in_executor(None, ws.close)
-    late = sorted(beat.late) or [0.0]
     return {
         "candidates": n,
         "imported": first.count("candidates"),
@@ -154,9 +126,7 @@ async def measure(url: str, base: str, creds: dict[str, str], conn: Any,
         "requests": requests,
         "incremental_ms": round(incremental * 1000, 1),
         "incremental_pulled": second.count("candidates"),
-        "heartbeat_p99_ms": round(late[min(len(late) - 1, int(len(late) * 0.99))], 1),
-        "heartbeat_max_ms": round(late[-1], 1),
-        "heartbeat_median_ms": round(statistics.median(late), 1),
+        **beat.figures(),
     }
 
 

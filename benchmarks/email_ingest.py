@@ -23,7 +23,6 @@ import json
 import multiprocessing as mp
 import random
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -32,7 +31,8 @@ from email.policy import SMTP
 from pathlib import Path
 from typing import Any
 
-TICK_MS = 10
+from heartbeat import Heartbeat  # benchmarks/heartbeat.py (this script's folder)
+
 INTERVIEWERS = 10
 FIRST = ["Ana", "Ben", "Chloé", "Dev", "Eun-ji", "Farah", "Goran", "Hana", "Ivan", "Jamal",
          "Kofi", "Lena", "Mateo", "Nia", "Omar", "Priya", "Quinn", "Rosa", "Sven", "Tariq"]
@@ -109,32 +109,6 @@ def _serve(n: int, conn: Any) -> None:
     conn.send("bye")
 
 
-class Heartbeat:
-    def __init__(self) -> None:
-        from PySide6.QtCore import Qt, QTimer
-
-        self.timer = QTimer()
-        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self.timer.setInterval(TICK_MS)
-        self.timer.timeout.connect(self._tick)
-        self.late: list[float] = []
-        self._last = 0.0
-
-    def _tick(self) -> None:
-        now = time.perf_counter()
-        if self._last:
-            self.late.append(max(0.0, (now - self._last) * 1000 - TICK_MS))
-        self._last = now
-
-    def start(self) -> None:
-        self._last = 0.0
-        self.late.clear()
-        self.timer.start()
-
-    def stop(self) -> None:
-        self.timer.stop()
-
-
 def _prepare(ws: Any) -> None:
     from milo_desktop.enums import InterviewerStatus, QuestionKind, StageKind
     from milo_desktop.models import Interviewer, Question, Stage
@@ -193,7 +167,6 @@ async def measure(url: str, imap_url: str, folder: Path, n: int) -> dict[str, An
                     StageResult.status == StageStatus.COMPLETED)) or 0))
     people, scored = await ws.db.read(counts)
     await loop.run_in_executor(None, ws.close)
-    late = sorted(beat.late) or [0.0]
     return {
         "messages": n,
         "ingested": result.count("emails"),
@@ -204,9 +177,7 @@ async def measure(url: str, imap_url: str, folder: Path, n: int) -> dict[str, An
         "ingest_s": round(took, 2),
         "emails_per_s": round(result.count("emails") / took, 1),
         "resumes_per_s": round(scored / took, 1),
-        "heartbeat_p99_ms": round(late[min(len(late) - 1, int(len(late) * 0.99))], 1),
-        "heartbeat_max_ms": round(late[-1], 1),
-        "heartbeat_median_ms": round(statistics.median(late), 1),
+        **beat.figures(),
     }
 
 
