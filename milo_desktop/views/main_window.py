@@ -55,6 +55,14 @@ TAB_ROLE = Qt.ItemDataRole.UserRole + 2  # an entry that opens a tab of its sect
 LEVEL_ROLE = Qt.ItemDataRole.UserRole + 3  # 1: drawn indented under the entry above
 
 
+def _section_key(widget: QWidget | None) -> str:
+    """A section's name in the UI state: its class (and a placeholder's key), so a saved
+    section is found again when sections are added before it."""
+    if widget is None:
+        return ""
+    return f"{type(widget).__name__}:{getattr(widget, 'key', '') or ''}"
+
+
 class MainWindow(QMainWindow):
     closing = Signal()
     _outboxChanged = Signal()
@@ -549,10 +557,17 @@ class MainWindow(QMainWindow):
         splitter = s.value("window/splitter")
         if isinstance(splitter, QByteArray | bytes) and splitter:
             self.splitter.restoreState(QByteArray(splitter))
-        try:
-            section = int(str(s.value("window/section", 0)))
-        except ValueError:  # ui-state.ini edited by hand: the first section
-            section = 0
+        # The section by its key (stable when sections are added); else the older file's
+        # place in the stack.
+        keys = [_section_key(self.stack.widget(i)) for i in range(self.stack.count())]
+        saved = str(s.value("window/section_key", "") or "")
+        if saved in keys:
+            section = keys.index(saved)
+        else:
+            try:
+                section = int(str(s.value("window/section", 0)))
+            except ValueError:  # ui-state.ini edited by hand: the first section
+                section = 0
         self.show_section(section)
         self.interviewers.restore_state()
         self.directory.restore_state()
@@ -570,6 +585,7 @@ class MainWindow(QMainWindow):
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/splitter", self.splitter.saveState())
         s.setValue("window/section", self.stack.currentIndex())
+        s.setValue("window/section_key", _section_key(self.stack.currentWidget()))
         self.interviewers.save_state()
         self.directory.save_state()
         self.pipeline.save_state()

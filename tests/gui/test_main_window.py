@@ -165,6 +165,22 @@ def test_a_hand_edited_section_setting_opens_the_first_section(
     assert window.current_section() is window.interviewers
 
 
+def test_the_saved_section_is_found_by_its_key_when_sections_move(
+    qtbot, make_ctx, sqlite_workspace: Workspace
+) -> None:
+    """Sections added before it (From ATS, Outreach, Apply via Email did) shift the stack:
+    the section is saved by its key, so the user comes back to the same one."""
+    ctx = make_ctx(sqlite_workspace)
+    window = _window(qtbot, ctx)
+    window.show_section(window.stack.indexOf(window.outreach))
+    assert window.current_section() is window.outreach
+    window.save_state()
+    window.close()
+    ctx.settings.setValue("window/section", 1)  # where an older release kept another section
+    again = _window(qtbot, make_ctx(sqlite_workspace))
+    assert again.current_section() is again.outreach
+
+
 def test_new_notification_is_announced_and_badged(
     qtbot, make_ctx, sqlite_workspace: Workspace
 ) -> None:
