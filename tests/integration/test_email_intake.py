@@ -449,3 +449,86 @@ def test_starttls_upgrades_and_refuses_an_untrusted_certificate(tmp_path: Path,
                 arun(untrusted.test())
         finally:
             arun(untrusted.aclose())
+
+
+class _TlsFront:
+    """TLS from the first byte in front of the plain local mailbox (pymap offers STARTTLS
+    only), as a port-993 server is: each connection is wrapped and piped both ways."""
+
+    def __init__(self, target: tuple[str, int], cert: str, key: str) -> None:
+        import socket
+        import ssl
+        import threading
+
+        self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.context.load_cert_chain(cert, key)
+        self.target = target
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.open = True
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        import socket
+        import ssl
+        import threading
+
+        while self.open:
+            try:
+                raw, _ = self.listener.accept()
+            except OSError:
+                return
+            try:
+                client = self.context.wrap_socket(raw, server_side=True)
+            except (ssl.SSLError, OSError):  # the client refused our certificate
+                raw.close()
+                continue
+            upstream = socket.create_connection(self.target)
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(a: Any, b: Any) -> None:
+        try:
+            while data := a.recv(65536):
+                b.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (a, b):
+                try:
+                    sock.close()
+                except OSError:
+                    pass
+
+    def close(self) -> None:
+        self.open = False
+        self.listener.close()
+
+
+def test_implicit_tls_from_the_first_byte_and_its_certificate_checked(
+        tmp_path: Path, box: LocalMailbox, arun: Any) -> None:
+    """``imaps://`` (port 993 style): TLS before the greeting; an untrusted certificate is
+    refused with words about the certificate."""
+    import ssl
+
+    cert, key = _self_signed(tmp_path)
+    box.append(dana(1))
+    front = _TlsFront((box.host, box.port), cert, key)
+    try:
+        settings = ImapSettings("127.0.0.1", front.port, ImapSecurity.TLS, box.user)
+        imap = ImapConnector(settings, box.password, timeout=10,
+                             tls_context=ssl.create_default_context(cafile=cert))
+        try:
+            assert arun(imap.test()).exists == 1
+        finally:
+            arun(imap.aclose())
+        untrusted = ImapConnector(settings, box.password, timeout=10,
+                                  tls_context=ssl.create_default_context())
+        try:
+            with pytest.raises(Offline, match="certificate"):
+                arun(untrusted.test())
+        finally:
+            arun(untrusted.aclose())
+    finally:
+        front.close()
