@@ -33,6 +33,7 @@ from milo_desktop.views.widgets.csv_import_dialog import open_csv_import
 from milo_desktop.views.widgets.data_table import DataTable
 from milo_desktop.views.widgets.formatting import count_text
 from milo_desktop.views.widgets.page_header import hint, page_title, section_title
+from milo_desktop.views.widgets.reload_gate import ReloadGate
 
 KEY = "ats/jobs"
 CHANGES_DELAY_MS = 200  # a sync round publishes in bursts: one reload per burst
@@ -51,9 +52,7 @@ class AtsSection(QWidget):
         self.ctx = ctx
         self.ats = ctx.workspace.ats
         self.title = self.tr("From ATS")
-        self._started = False
         self._loaded = False
-        self._stale = False  # changed while hidden: reload when shown again
         self._generation = 0
         self.connections: list[AtsConnectionView] = []
         self.cards: dict[str, AtsCard] = {}
@@ -123,15 +122,12 @@ class AtsSection(QWidget):
         layout.addWidget(self.banner)
         layout.addWidget(self.table, 1)
 
-        self._reload_timer = QTimer(self, singleShot=True, interval=CHANGES_DELAY_MS)
-        self._reload_timer.timeout.connect(self.reload)
+        self.gate = ReloadGate(self, self.reload, burst_ms=CHANGES_DELAY_MS, fresh_ms=FRESH_MS)
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.reload)
-        self._fresh_timer = QTimer(self, interval=FRESH_MS)
-        self._fresh_timer.timeout.connect(lambda: self.reload() if self.isVisible() else None)
         for signal in (ctx.bridge.atsChanged, ctx.bridge.syncStatusChanged,
                        ctx.bridge.interviewersChanged, ctx.bridge.applicationsChanged):
-            signal.connect(self._changed)
+            signal.connect(self.gate.changed)
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
         self.service_filter.activated.connect(lambda _i: self.reload())
         self.link_button.clicked.connect(lambda: self.open_link(self.current_job()))
@@ -145,29 +141,13 @@ class AtsSection(QWidget):
     # ----- loading ----------------------------------------------------------------------------
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
-        if self._started and self._stale:
-            self.reload()
-        self.start()
+        self.gate.shown()
 
     def start(self) -> None:
-        if not self._started:
-            self._started = True
-            self._fresh_timer.start()
-            self.reload()
-
-    def _changed(self, *_args: Any) -> None:
-        """Something the screen shows may have changed: reload once per burst while shown
-        (a steady stream of events must not hold the reload off: the timer is not
-        restarted), on the next show otherwise."""
-        if not self._started:
-            return
-        if not self.isVisible():
-            self._stale = True
-        elif not self._reload_timer.isActive():
-            self._reload_timer.start()
+        self.gate.start()
 
     def reload(self) -> None:
-        self._stale = False
+        self.gate.reloading()
         self._generation += 1
         generation = self._generation
         service = self.service_filter.currentData()

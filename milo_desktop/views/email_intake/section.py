@@ -33,6 +33,7 @@ from milo_desktop.views.email_intake.status_card import MailboxCard
 from milo_desktop.views.widgets.banner import Banner, run_reporting
 from milo_desktop.views.widgets.data_table import DataTable
 from milo_desktop.views.widgets.page_header import hint, page_title, section_title
+from milo_desktop.views.widgets.reload_gate import ReloadGate
 
 KEY = "email/addresses"
 CHANGES_DELAY_MS = 200  # one reload per burst of events
@@ -63,9 +64,7 @@ class EmailIntakeSection(QWidget):
         self.demo = env.get(ENV_DEMO) == "1"  # demo mode's local mailbox
         self.overview: EmailIntakeOverview | None = None
         self.mailbox_status: MailboxStatus | None = None
-        self._started = False
         self._loaded = False
-        self._stale = False
         self._generation = 0
 
         self.card = MailboxCard(self)
@@ -103,13 +102,12 @@ class EmailIntakeSection(QWidget):
         layout.addWidget(self.banner)
         layout.addWidget(self.table, 1)
 
-        self._reload_timer = QTimer(self, singleShot=True, interval=CHANGES_DELAY_MS)
-        self._reload_timer.timeout.connect(self.reload)
+        self.gate = ReloadGate(self, self.reload, burst_ms=CHANGES_DELAY_MS)
         self._tick = QTimer(self, interval=TICK_MS)
         self._tick.timeout.connect(self.show_card)
         for signal in (ctx.bridge.candidatesChanged, ctx.bridge.applicationsChanged,
                        ctx.bridge.interviewersChanged):
-            signal.connect(self._changed)
+            signal.connect(self.gate.changed)
         ctx.bridge.syncStatusChanged.connect(self._sync_changed)
         self.card.connectRequested.connect(self.integrationsRequested.emit)
         self.card.reviewRequested.connect(self.issuesRequested.emit)
@@ -122,10 +120,8 @@ class EmailIntakeSection(QWidget):
     # ----- loading ----------------------------------------------------------------------------
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
-        if self._started:
-            # The mailbox may have been connected in Integrations meanwhile (no event says so).
-            self.reload()
-        self.start()
+        # The mailbox may have been connected in Integrations meanwhile (no event says so).
+        self.gate.shown(always=True)
         self._tick.start()
 
     def hideEvent(self, event: Any) -> None:
@@ -133,29 +129,19 @@ class EmailIntakeSection(QWidget):
         self._tick.stop()
 
     def start(self) -> None:
-        if not self._started:
-            self._started = True
-            self.reload()
+        self.gate.start()
 
     def is_loaded(self) -> bool:
         return self._loaded
-
-    def _changed(self, *_args: Any) -> None:
-        if not self._started:
-            return
-        if not self.isVisible():
-            self._stale = True
-        elif not self._reload_timer.isActive():
-            self._reload_timer.start()  # not restarted: a steady stream still reloads
 
     def _sync_changed(self, service: str) -> None:
         if service != SERVICE:
             return
         self.show_card()  # "Checking…" at once; the counts follow with the reload
-        self._changed()
+        self.gate.changed()
 
     def reload(self) -> None:
-        self._stale = False
+        self.gate.reloading()
         self._generation += 1
         generation = self._generation
 
@@ -248,7 +234,7 @@ class EmailIntakeSection(QWidget):
         self.table.restore_layout(settings or self.ctx.settings, KEY)
 
     def closeEvent(self, event: Any) -> None:
-        self._reload_timer.stop()
+        self.gate.stop()
         self._tick.stop()
         super().closeEvent(event)
 

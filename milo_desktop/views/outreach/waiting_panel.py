@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 from shiboken6 import isValid
 
@@ -22,6 +22,7 @@ from milo_desktop.views.widgets.banner import Banner, run_reporting
 from milo_desktop.views.widgets.data_table import DataTable
 from milo_desktop.views.widgets.formatting import count_text
 from milo_desktop.views.widgets.page_header import hint, section_title
+from milo_desktop.views.widgets.reload_gate import ReloadGate
 
 KEY = "outreach/waiting"
 CHANGES_DELAY_MS = 250  # the outbox publishes per row: one reload per burst
@@ -39,8 +40,6 @@ class WaitingPanel(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.service: WaitingService = ctx.workspace.waiting
-        self._started = False
-        self._stale = False
         self._loaded = False
         self.total = 0
         self.undo_ids: tuple[int, ...] = ()  # the last cancel, for Undo (this session)
@@ -81,17 +80,14 @@ class WaitingPanel(QWidget):
         layout.addWidget(self.banner)
         layout.addWidget(self.table, 1)
 
-        self._reload_timer = QTimer(self, singleShot=True, interval=CHANGES_DELAY_MS)
-        self._reload_timer.timeout.connect(self.reload)
-        self._fresh_timer = QTimer(self, interval=FRESH_MS)
-        self._fresh_timer.timeout.connect(lambda: self.reload() if self.isVisible() else None)
+        self.gate = ReloadGate(self, self.reload, burst_ms=CHANGES_DELAY_MS, fresh_ms=FRESH_MS)
         changed = self._outboxChanged
         sub = ctx.workspace.bus.subscribe(OutboxChanged, lambda _e: changed.emit())
         self.destroyed.connect(lambda *_a: sub.close())
-        self._outboxChanged.connect(self._changed)
+        self._outboxChanged.connect(self.gate.changed)
         for signal in (ctx.bridge.messagesChanged, ctx.bridge.syncStatusChanged,
                        ctx.bridge.connectivityChanged):
-            signal.connect(self._changed)
+            signal.connect(self.gate.changed)
         self.model.firstPageLoaded.connect(self._first_page)
         self.model.loadFailed.connect(lambda why: self.banner.say(
             self.tr("Waiting to send could not be loaded: {why}").format(why=why), True))
@@ -104,30 +100,17 @@ class WaitingPanel(QWidget):
     # ----- loading --------------------------------------------------------------------------
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
-        if self._started and self._stale:
-            self.reload()
-        self.start()
+        self.gate.shown()
 
     def start(self) -> None:
-        if not self._started:
-            self._started = True
-            self._fresh_timer.start()
-            self.reload()
+        self.gate.start()
 
     def is_loaded(self) -> bool:
         return self._loaded
 
-    def _changed(self, *_args: Any) -> None:
-        if not self._started:
-            return
-        if not self.isVisible():
-            self._stale = True
-        elif not self._reload_timer.isActive():
-            self._reload_timer.start()
-
     def reload(self) -> None:
         """The first page again (the selection kept by id), and the total."""
-        self._stale = False
+        self.gate.reloading()
         self._keep = self.selected_ids()
         self.model.reload()
         self.ctx.spawn(self._count(), "outreach.waiting.count")
@@ -227,6 +210,5 @@ class WaitingPanel(QWidget):
         self.table.restore_layout(self.ctx.settings, KEY)
 
     def closeEvent(self, event: Any) -> None:
-        self._fresh_timer.stop()
-        self._reload_timer.stop()
+        self.gate.stop()
         super().closeEvent(event)
