@@ -430,25 +430,33 @@ def _self_signed(folder: Path) -> tuple[str, str]:
 
 def test_starttls_upgrades_and_refuses_an_untrusted_certificate(tmp_path: Path,
                                                                  arun: Any) -> None:
-    import ssl
 
     cert, key = _self_signed(tmp_path)
     with LocalMailbox(cert_file=cert, key_file=key) as box:
         box.append(dana(1))
         settings = ImapSettings(box.host, box.port, ImapSecurity.STARTTLS, box.user)
-        trusted = ssl.create_default_context(cafile=cert)
-        imap = ImapConnector(settings, box.password, timeout=10, tls_context=trusted)
-        try:
-            assert arun(imap.test()).exists == 1
-        finally:
-            arun(imap.aclose())
-        untrusted = ImapConnector(settings, box.password, timeout=10,
-                                  tls_context=ssl.create_default_context())
-        try:
-            with pytest.raises(Offline, match="certificate"):
-                arun(untrusted.test())
-        finally:
-            arun(untrusted.aclose())
+        _trusts_only_its_certificate(settings, box.password, cert, arun)
+
+
+def _trusts_only_its_certificate(settings: ImapSettings, password: str, cert: str,
+                                 arun: Any) -> None:
+    """Signs in when the certificate is trusted; refused, with words about the certificate,
+    when it is not."""
+    import ssl
+
+    imap = ImapConnector(settings, password, timeout=10,
+                         tls_context=ssl.create_default_context(cafile=cert))
+    try:
+        assert arun(imap.test()).exists == 1
+    finally:
+        arun(imap.aclose())
+    untrusted = ImapConnector(settings, password, timeout=10,
+                              tls_context=ssl.create_default_context())
+    try:
+        with pytest.raises(Offline, match="certificate"):
+            arun(untrusted.test())
+    finally:
+        arun(untrusted.aclose())
 
 
 class _TlsFront:
@@ -510,25 +518,11 @@ def test_implicit_tls_from_the_first_byte_and_its_certificate_checked(
         tmp_path: Path, box: LocalMailbox, arun: Any) -> None:
     """``imaps://`` (port 993 style): TLS before the greeting; an untrusted certificate is
     refused with words about the certificate."""
-    import ssl
-
     cert, key = _self_signed(tmp_path)
     box.append(dana(1))
     front = _TlsFront((box.host, box.port), cert, key)
     try:
         settings = ImapSettings("127.0.0.1", front.port, ImapSecurity.TLS, box.user)
-        imap = ImapConnector(settings, box.password, timeout=10,
-                             tls_context=ssl.create_default_context(cafile=cert))
-        try:
-            assert arun(imap.test()).exists == 1
-        finally:
-            arun(imap.aclose())
-        untrusted = ImapConnector(settings, box.password, timeout=10,
-                                  tls_context=ssl.create_default_context())
-        try:
-            with pytest.raises(Offline, match="certificate"):
-                arun(untrusted.test())
-        finally:
-            arun(untrusted.aclose())
+        _trusts_only_its_certificate(settings, box.password, cert, arun)
     finally:
         front.close()
