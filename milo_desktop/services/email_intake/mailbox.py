@@ -35,13 +35,13 @@ from milo_desktop.services.core.credentials import (
     CredentialsUnavailable,
 )
 from milo_desktop.services.email_intake.addresses import MAILBOX_KEY
+from milo_desktop.services.outreach.settings import HOST_RE  # one rule for mail servers
 
 ENV_URL = "MILO_IMAP_URL"
 ENV_ADDRESS = "MILO_IMAP_ADDRESS"
 ENV_POLL = "MILO_IMAP_POLL_SECONDS"
 DEFAULT_PROCESSED = "Milo/Processed"
 DEFAULT_MAX_MB = 25
-HOST_RE = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$|^\[[0-9A-Fa-f:.]+\]$")
 EMAIL_RE = re.compile(r"^[^@\s<>\"+]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
 
 
