@@ -6,7 +6,10 @@ could not move yet; then page through the new UIDs: RFC822.SIZE, BODYSTRUCTURE a
 first, oversized mail quarantined without downloading it, the rest downloaded and read
 (``parse.read_message``, off the loop's thread), stored with the cursor in one transaction
 (``store.store_page``), and only then moved to the processed folder (MOVE, or COPY + \\Deleted
-+ EXPUNGE, or the ``$MiloProcessed`` flag when the folder cannot be used). After the commit
++ EXPUNGE, or the ``$MiloProcessed`` flag when the folder cannot be made or refuses the
+messages). A message carrying that flag is never read again: it stays in the folder, so a
+round whose cursor starts below it (a UIDVALIDITY change, a workspace restored from a backup)
+would otherwise download it again. After the commit
 each new application's résumé goes to its Résumé stage (``ResumeService.attach_detailed``)
 and the "application by email" notification is raised.
 
@@ -35,7 +38,8 @@ from milo_desktop.files import private_dir, write_private
 from milo_desktop.models.base import utcnow
 from milo_desktop.models.email import EmailIntakeRecord
 from milo_desktop.models.system import QuarantinedRecord
-from milo_desktop.services.connectors.email.imap import ImapConnector, MessageMeta
+from milo_desktop.services.connectors import ProviderError
+from milo_desktop.services.connectors.email.imap import PROCESSED_FLAG, ImapConnector, MessageMeta
 from milo_desktop.services.core.database import Database
 from milo_desktop.services.core.events import (
     ApplicationsChanged,
@@ -117,10 +121,12 @@ class EmailIntake:
         await self._move_pending(imap, account, state.uidvalidity, processed, folder_ok)
         await self._score_leftovers()
         uids = await imap.uids_after(last)
-        done = 0
+        done = read = 0
         for start in range(0, len(uids), PAGE):
             page = uids[start:start + PAGE]
-            metas = await imap.meta(page)
+            metas = {u: m for u, m in (await imap.meta(page)).items()
+                     if PROCESSED_FLAG.encode() not in m.flags}
+            read += len(metas)
             items = await self._read_page(imap, account, state.uidvalidity, page, metas,
                                           max_bytes)
             now = self.clock()
@@ -133,7 +139,7 @@ class EmailIntake:
             done += len(page)
             progress(done)
         return RoundResult(
-            pulled={"emails": len(uids), "applications": len(total.applied),
+            pulled={"emails": read, "applications": len(total.applied),
                     "new people": len(total.created), "bounces": len(total.bounced),
                     "invited": total.invited},
             quarantined=total.quarantined, events=self._events(total))
@@ -201,9 +207,15 @@ class EmailIntake:
             return
         if self.before_move is not None:
             self.before_move(uids)
+        moved = False
         if folder_ok:
-            await imap.move(uids, processed)
-        else:
+            try:
+                await imap.move(uids, processed)
+                moved = True
+            except ProviderError as exc:  # e.g. the folder was deleted since the round began
+                log.info("email intake: the processed folder refused the messages; "
+                         "flagged instead (%s)", exc.message)
+        if not moved:
             await imap.flag(uids)
         now = self.clock()
         await self.db.write(lambda s: store.mark_moved(s, account, uidvalidity, uids, now))

@@ -288,16 +288,6 @@ class ImapConnector:
         if wanted:
             await self._call(lambda: self._conn().add_flags(wanted, [flag.encode()]))
 
-    async def processed_flagged(self, uids: Sequence[int]) -> set[int]:
-        """Which of ``uids`` already carry the processed flag."""
-        if not uids:
-            return set()
-
-        def q() -> set[int]:
-            got = self._conn().get_flags(list(uids))
-            return {int(u) for u, f in got.items() if PROCESSED_FLAG.encode() in f}
-        return await self._call(q)
-
     async def append(self, raw: bytes, folder: str | None = None) -> None:
         """APPEND a message (the demo's "Send a test application")."""
         await self._call(lambda: self._conn().append(folder or self.settings.folder, raw))
