@@ -50,6 +50,8 @@ class Candidate(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)  # "joined"
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     erase_requested_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Texted STOP (or a carrier said so): nothing more is texted to them until START.
+    sms_opted_out_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     applications: Mapped[list[Application]] = relationship(back_populates="candidate")
 
@@ -142,6 +144,7 @@ class StageResult(Base):
     # SHA-256 of a kept file's content (a résumé): the same file is never added twice.
     file_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
     external_sid: Mapped[str | None] = mapped_column(String(40), index=True)  # flow execution
+    flow_sid: Mapped[str | None] = mapped_column(String(34))  # the flow it runs on
     # The candidate's own rating of the screening, 1–5, from the optional closing question
     # (None: not asked, skipped or unreadable). Never part of the score.
     rating: Mapped[int | None] = mapped_column(SmallInteger)

@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from milo_desktop.sandbox.twilio_outbound import ScriptWriter
+from milo_desktop.sandbox.twilio_outbound import ScriptWriter, own_name
 from milo_desktop.services.flows import CallerAction, Keys, ScriptedCaller, Silence, Speech
 from milo_desktop.services.flows.naming import RATING, RETRY_SUFFIX
 
@@ -33,8 +33,9 @@ RATINGS = (5,) * 9 + (4,) * 6 + (3,) * 3 + (2, 1) + (None,) * 2
 
 
 def _question_widgets(definition: Mapping[str, Any], kind: str) -> list[Mapping[str, Any]]:
+    """The question widgets (``q_<id>``, or ``s<stage>_q_<id>`` inside a number's flow)."""
     return [s for s in definition.get("states", [])
-            if s.get("type") == kind and str(s.get("name", "")).startswith("q_")
+            if s.get("type") == kind and own_name(str(s.get("name", ""))).startswith("q_")
             and not str(s.get("name", "")).endswith(RETRY_SUFFIX)]
 
 
@@ -84,15 +85,16 @@ def plausible_candidates(seed: int = 11, *, no_show: float = 0.1,
             body = str((state.get("properties") or {}).get("body") or "")
             replies[state["name"]] = _texted(rng, body, rng.random() >= says_no)
         for state in definition.get("states", []):
-            if state.get("name") == RATING:
+            name = str(state.get("name", ""))
+            if own_name(name) == RATING:
                 rating = rates.choice(RATINGS)
                 if state.get("type") == "send-and-wait-for-reply":
-                    replies[RATING] = "skip" if rating is None else str(rating)
+                    replies[name] = "skip" if rating is None else str(rating)
                 elif rating is None:
-                    answers[RATING] = Silence() if rates.random() < 0.5 else Speech("skip")
+                    answers[name] = Silence() if rates.random() < 0.5 else Speech("skip")
                 else:
-                    answers[RATING] = (Keys(str(rating)) if rates.random() < 0.6
-                                       else Speech(f"{rating}"))
+                    answers[name] = (Keys(str(rating)) if rates.random() < 0.6
+                                     else Speech(f"{rating}"))
         return ScriptedCaller(number=number, answers=answers, sms_replies=replies)
 
     return write

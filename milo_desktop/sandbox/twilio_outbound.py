@@ -20,6 +20,7 @@ Each stretch of a run (until it waits, or ends) is dated so that it ends at the 
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -84,6 +85,15 @@ class _Run:
     wait_until: datetime | None = None
 
 
+_STAGE_PREFIX = re.compile(r"^s\d+_(.+)$")
+
+
+def own_name(widget: str) -> str:
+    """``s12_q_7`` → ``q_7``: a stage's widget as named in its own flow."""
+    match = _STAGE_PREFIX.match(widget)
+    return match.group(1) if match else widget
+
+
 class Outbound:
     """Plays outbound executions over a SandboxState (call under ``state.lock``)."""
 
@@ -143,21 +153,24 @@ class Outbound:
         return {}
 
     def _play(self, run: _Run) -> None:
-        """Answer prompts until the run ends or waits for a reply that is not coming."""
+        """Answer prompts until the run ends or waits for a reply that is not coming. A
+        screening inside a number's flow has its widgets named ``s<stage id>_<name>``: the
+        script answers them by either name."""
         sim, caller = run.sim, run.caller
         while (prompt := sim.current_prompt()) is not None:
+            own = own_name(prompt.widget)
             if prompt.kind == "sms":
-                reply = caller.sms_replies.get(prompt.widget)
+                reply = caller.sms_replies.get(prompt.widget, caller.sms_replies.get(own))
                 if run.never or not run.routed or reply is None:
                     wait = int(str(self._props(run, prompt.widget).get("timeout")
                                    or DEFAULT_REPLY_WAIT))
                     run.wait_until = later(self.state.clock(), wait)
                     return
                 sim.reply_sms(reply)
-            elif prompt.widget == caller.hang_up_at:
+            elif caller.hang_up_at in (prompt.widget, own):
                 sim.hang_up()
             else:
-                sim.act(caller.answers.get(prompt.widget, caller.default))
+                sim.act(caller.answers.get(prompt.widget, caller.answers.get(own, caller.default)))
 
     def _advance(self, run: _Run) -> None:
         self._play(run)

@@ -27,7 +27,7 @@ from milo_desktop.views.settings.account_card import AccountCard
 from tests.stage_runs import LICENCE, NUMBER, STORY, make_screening
 
 WAIT = 30_000
-KEYWORDS = "+15550002222"  # the SMS sender: keywords are texted here, never to a text stage's
+KEYWORDS = "+15550002222"  # the SMS sender: keywords of interviewers without a number
 SHOTS = os.environ.get("MILO_TEST_SHOTS")  # a folder: the tests save what they render
 
 
@@ -91,8 +91,9 @@ def test_simulate_a_text_starts_the_screening(qtbot: Any, make_ctx: Any,
             lambda s: s.scalar(select(EntryRouter.flow_sid))) is not None, timeout=WAIT)
         page = share_page(qtbot, ctx, ws, iid)
         assert page.points is not None
-        assert [p.words for p in page.points.points] == ["Text FORKLIFT to +1 555 000 2222"]
-        assert page.copied == {"copy_text": KEYWORDS}
+        # On the interviewer's own line, beside its text screening (one flow per number).
+        assert [p.words for p in page.points.points] == ["Text FORKLIFT to +1 555 000 1111"]
+        assert page.copied == {"copy_text": NUMBER}
         assert not page.simulate_button.isHidden()
         qtbot.waitUntil(lambda: page.rendered_for is not None, timeout=WAIT)
         shot(page, "share-step-text-to-apply.png")
@@ -100,7 +101,7 @@ def test_simulate_a_text_starts_the_screening(qtbot: Any, make_ctx: Any,
         task = page.simulate_text()
         assert task is not None
         qtbot.waitUntil(task.done, timeout=WAIT)
-        assert "Texted FORKLIFT to +15550002222" in page.saved.text()
+        assert f"Texted FORKLIFT to {NUMBER}" in page.saved.text()
 
         def started() -> bool:
             rows = ws.db.run_sync(lambda s: s.execute(
@@ -109,8 +110,8 @@ def test_simulate_a_text_starts_the_screening(qtbot: Any, make_ctx: Any,
                 .where(Application.interviewer_id == iid)).all())
             return rows == [(CandidateSource.PHONE, OutboxStatus.DONE)]
         qtbot.waitUntil(started, timeout=60_000)
-        # The router welcomed the texter from the keyword number; the screening runs on the
-        # stage's flow, whose number (the interviewer's) now hands the replies to it.
+        # The line's flow welcomed the texter, then ran the screening: the keyword router
+        # and the text stage share the line's one flow, which its texts reach.
         from milo_desktop.models import Stage
         from milo_desktop.services.entry.service import DEMO_TEXTER
 
@@ -123,10 +124,10 @@ def test_simulate_a_text_starts_the_screening(qtbot: Any, make_ctx: Any,
                      if e.data["contact_channel_address"] == DEMO_TEXTER]
             line = sandbox.state.number_for(NUMBER)
             assert line is not None and line.data["sms_url"].endswith(f"/Flows/{stage_flow}")
-        assert welcome == [KEYWORDS] and stage_flow in flows
+        assert welcome == [NUMBER] and set(flows) == {stage_flow}
         routers = ws.db.run_sync(lambda s: [r.phone_number for r in s.scalars(
             select(EntryRouter).where(EntryRouter.webhook_url.is_not(None)))])
-        assert routers == [KEYWORDS]
+        assert routers == [NUMBER]
     finally:
         done = asyncio.ensure_future(background.stop())
         qtbot.waitUntil(done.done, timeout=WAIT)
@@ -153,7 +154,7 @@ def test_share_step_without_demo_offers_no_simulation(qtbot: Any, make_ctx: Any,
     assert task is not None
     qtbot.waitUntil(task.done, timeout=WAIT)
     assert page.points is not None
-    assert [p.words for p in page.points.points] == ["Text LIFT to +1 555 000 2222"]
+    assert [p.words for p in page.points.points] == ["Text LIFT to +1 555 000 1111"]
     assert page.saved.text() == "The keyword is now LIFT."
 
 
@@ -161,14 +162,19 @@ def test_share_step_without_demo_offers_no_simulation(qtbot: Any, make_ctx: Any,
 def test_share_step_says_why_there_is_no_keyword(qtbot: Any, make_ctx: Any,
                                                  sqlite_workspace: Workspace, apply_theme: Any,
                                                  dark: bool) -> None:
-    """The interviewer's number and the SMS sender both carry text screenings: no keyword,
-    and the recruiter is told what to do."""
+    """A receptionist answers on the interviewer's number, which is also the SMS sender: no
+    keyword, and the recruiter is told what to do."""
+    from milo_desktop.enums import ReceptionistStatus
+    from milo_desktop.models import Receptionist
     from milo_desktop.services.entry.points import NO_SPARE_NUMBER
 
     apply_theme(dark)
     ws = sqlite_workspace
     with_sender(ws, NUMBER)
     iid = make_screening(ws, [(StageKind.SMS, [LICENCE])]).interviewer_id
+    ws.db.run_sync(lambda s: s.add(Receptionist(
+        name="Front desk", agent_name="Ava", phone_number=NUMBER,
+        status=ReceptionistStatus.LIVE)), write=True)
     page = share_page(qtbot, make_ctx(ws), ws, iid)
     assert page.points is not None and page.points.of(EntryKind.TEXT) is None
     assert page.points.note == NO_SPARE_NUMBER

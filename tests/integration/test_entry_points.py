@@ -127,9 +127,8 @@ def test_no_way_in_is_said(workspace: Workspace, arun: Any) -> None:
      "We'll text you from +1 214 555 0142 within the hour: reply to that text to answer."),
     (StageKind.SMS, Channel.SMS, True, False,
      "Our questions come by text from +1 214 555 0142 within the hour: reply to each one."),
-    # The form's number carries its screening, so no keyword there (see the sender's test).
-    (StageKind.FORM, Channel.EMAIL, False, False,
-     "Reply to this email and we'll tell you how to start."),
+    # Without the candidate's phone: the keyword, on the number the form also texts from.
+    (StageKind.FORM, Channel.EMAIL, False, False, "To start, text FORKLIFT to +1 214 555 0142."),
     (StageKind.VOICE, Channel.EMAIL, False, False, "To start, text FORKLIFT to +1 214 555 0142."),
     (StageKind.RESUME, Channel.EMAIL, True, False,
      "Reply to this email with your résumé attached."),
@@ -190,70 +189,73 @@ def keyword_rows(ws: Workspace) -> list[tuple[int, str, str]]:
                                      for k in s.scalars(select(EntryKeyword))])
 
 
-def test_the_keyword_goes_to_the_sms_sender_when_a_text_stage_uses_the_number(
+def test_the_keyword_shares_the_number_its_text_stage_sends_from(
         workspace: Workspace, arun: Any) -> None:
+    """One flow per number holds the keyword router and the text screenings
+    (services/entry/number_flow.py), so a text stage's number carries keywords too."""
     ws = workspace
     arun(ws.outreach.save_policy(CommunicationPolicy(sms_from=SENDER)))
     iv = make_interviewer(ws, "Forklift Operator", slug=SLUG, phone_number=NUMBER,
                           stages=(StageKind.SMS,))
+    other = make_interviewer(ws, "Line Cook", slug="line-cook", stages=(StageKind.FORM,))
     points = arun(ws.entry.points(iv))
     assert [(p.uri, p.words) for p in points.points] == [
-        (f"sms:{SENDER}?body=FORKLIFT", "Text FORKLIFT to +1 214 555 0143")]
+        (f"sms:{NUMBER}?body=FORKLIFT", "Text FORKLIFT to +1 214 555 0142")]
     assert points.note is None and points.problem is None
-    assert keyword_rows(ws) == [(iv, SENDER, "FORKLIFT")]
+    cook = arun(ws.entry.points(other))  # no number of its own: the workspace's sender
+    assert cook.keyword == "LINE" and cook.text_number == SENDER
+    assert sorted(keyword_rows(ws)) == sorted([(iv, NUMBER, "FORKLIFT"),
+                                               (other, SENDER, "LINE")])
 
     def q(s: Any) -> str:
         stage = s.scalar(select(Stage).where(Stage.interviewer_id == iv))
         return next_step(s, s.get(Interviewer, iv), stage, Channel.EMAIL, can_call=False,
                          open_now=True)
-    assert ws.db.run_sync(q, write=True) == "To start, text FORKLIFT to +1 214 555 0143."
+    assert ws.db.run_sync(q, write=True) == "To start, text FORKLIFT to +1 214 555 0142."
 
 
-def test_no_text_entry_point_when_both_numbers_carry_text_screenings(
+def test_no_text_entry_point_when_a_receptionist_answers_on_both_numbers(
         workspace: Workspace, arun: Any) -> None:
-    from milo_desktop.enums import InterviewerStatus
+    from milo_desktop.enums import ReceptionistStatus
     from milo_desktop.errors import ValidationProblem
+    from milo_desktop.models import Receptionist
     from milo_desktop.services.entry.points import NO_SPARE_NUMBER
 
     ws = workspace
     arun(ws.outreach.save_policy(CommunicationPolicy(sms_from=SENDER)))
     iv = make_interviewer(ws, "Forklift Operator", slug=SLUG, phone_number=NUMBER,
                           stages=(StageKind.FORM,))
-    assert arun(ws.entry.points(iv)).keyword == "FORKLIFT"  # on the sender, for now
-    # Another interviewer's text stage sends from the sender (written another way).
-    other = make_interviewer(ws, "Line Cook", slug="line-cook", stages=(StageKind.SMS,))
+    assert arun(ws.entry.points(iv)).text_number == NUMBER
 
-    def own_number(s: Any) -> None:
-        stage = s.scalar(select(Stage).where(Stage.interviewer_id == other))
-        stage.settings = {"phone_number": "+1 (214) 555-0143"}
-    ws.db.run_sync(own_number, write=True)
-
+    def answer_on(number: str) -> Any:
+        def write(s: Any) -> None:
+            s.add(Receptionist(name=f"Desk {number[-2:]}", agent_name="Ava",
+                               phone_number=number, status=ReceptionistStatus.LIVE))
+        return write
+    # A receptionist takes the interviewer's number: the keyword moves to the sender.
+    ws.db.run_sync(answer_on(NUMBER), write=True)
+    points = arun(ws.entry.points(iv))
+    assert points.text_number == SENDER and points.keyword == "FORKLIFT"
+    assert keyword_rows(ws) == [(iv, SENDER, "FORKLIFT")]
+    # and one on the sender too: no text entry point, and the recruiter is told why.
+    ws.db.run_sync(answer_on(SENDER), write=True)
     points = arun(ws.entry.points(iv))
     assert points.of(EntryKind.TEXT) is None and points.keyword is None
     assert points.note == NO_SPARE_NUMBER
     assert "spare number" in points.note and "Outreach → Communication policy" in points.note
     assert points.problem is not None and "no way in" in points.problem  # both are said
-    assert [r for r in keyword_rows(ws) if r[0] == iv] == []  # the keyword left the number
+    assert keyword_rows(ws) == []  # the keyword left the number
     with pytest.raises(ValidationProblem, match="spare number"):
         arun(ws.entry.set_keyword(iv, "LIFT"))
-
-    # With another way in only the note stays; an archived interviewer's stage frees the
-    # sender again.
+    # With another way in only the note stays.
     with_mailbox(ws)
     points = arun(ws.entry.points(iv))
     assert points.problem is None and points.note == NO_SPARE_NUMBER
-    ws.db.run_sync(lambda s: setattr(s.get(Interviewer, other), "status",
-                                     InterviewerStatus.ARCHIVED), write=True)
-    points = arun(ws.entry.points(iv))
-    assert points.note is None
-    text = points.of(EntryKind.TEXT)
-    assert text is not None and text.target == SENDER
 
 
-def test_the_wizards_draft_counts_its_own_text_stages(workspace: Workspace,
-                                                       arun: Any) -> None:
+def test_the_wizards_draft_keeps_its_keyword_beside_its_text_stages(workspace: Workspace,
+                                                                    arun: Any) -> None:
     from milo_desktop.services.authoring.draft import InterviewerDraft, StageDraft
-    from milo_desktop.services.entry.points import NO_SPARE_NUMBER
 
     ws = workspace
     arun(ws.outreach.save_policy(CommunicationPolicy(sms_from=SENDER)))
@@ -261,10 +263,8 @@ def test_the_wizards_draft_counts_its_own_text_stages(workspace: Workspace,
                              phone_number=NUMBER, stages=[StageDraft.new(StageKind.VOICE)])
     points = arun(ws.authoring.entry_points(draft))
     assert points.text_number == NUMBER and points.note is None
-    draft.stages.append(StageDraft.new(StageKind.SMS))  # sends from NUMBER
-    points = arun(ws.authoring.entry_points(draft))
-    assert points.text_number == SENDER and points.keyword == "FORKLIFT"
+    draft.stages.append(StageDraft.new(StageKind.SMS))  # sends from NUMBER too
     draft.stages.append(StageDraft(StageKind.FORM, settings={"phone_number": SENDER}))
     points = arun(ws.authoring.entry_points(draft))
-    assert points.text_number is None and points.of(EntryKind.TEXT) is None
-    assert points.note == NO_SPARE_NUMBER
+    assert points.text_number == NUMBER and points.keyword == "FORKLIFT"
+    assert points.note is None

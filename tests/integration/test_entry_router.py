@@ -1,8 +1,9 @@
-"""Text to apply: one router flow per number, compiled and published to the sandbox Twilio over
-real sockets, and inbound texts driven through it — two interviewers sharing one number, an
-unknown keyword, STOP — then the app's job turning keyword texts into screenings once. A
-number a text stage sends from never gets a router (Studio would hand the candidate's replies
-to it instead of the screening): the keywords go to the workspace's SMS sender."""
+"""Text to apply: one flow per number (the keyword router and the text screenings sent from
+it), compiled and published to the sandbox Twilio over real sockets, and inbound texts driven
+through it — two interviewers sharing one number, an unknown keyword, STOP — then the app's
+job turning keyword texts into screenings once. Keywords and any number of text screenings
+share a number: each screening runs inside the number's flow, which the number's texts reach
+(Studio hands a candidate's replies only to the flow on the SmsUrl)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from milo_desktop.enums import CandidateSource, InterviewerStatus, StageKind
-from milo_desktop.models import Application, Candidate, EntryRouter, Interviewer, OutboxItem
+from milo_desktop.models import (
+    Application,
+    Candidate,
+    EntryRouter,
+    Interviewer,
+    OutboxItem,
+    Stage,
+)
 from milo_desktop.sandbox.twilio_server import TwilioSandbox
 from milo_desktop.services.entry.keywords import set_keyword
 from milo_desktop.services.entry.texts_job import TextEntrySync
@@ -70,15 +78,20 @@ def two_on_one_number(ws: Workspace, arun: Any) -> tuple[int, int]:
 
 
 def stage_webhook(ws: Workspace, interviewer_id: int) -> str:
-    """The published flow's webhook of the interviewer's first stage."""
+    """The webhook of the flow the interviewer's first stage runs in (its number's)."""
     from milo_desktop.models import Stage
-    from milo_desktop.services.stages.runner import WEBHOOK_KEY
 
     def q(s: Any) -> str:
         stage = s.scalar(select(Stage).where(Stage.interviewer_id == interviewer_id)
                          .order_by(Stage.position))
-        return str(stage.settings[WEBHOOK_KEY])
+        return str(s.scalar(select(EntryRouter.webhook_url).where(
+            EntryRouter.flow_sid == stage.flow_sid)))
     return ws.db.run_sync(q)
+
+
+def router_of(ws: Workspace, number: str) -> EntryRouter | None:
+    return ws.db.run_sync(lambda s: s.scalar(select(EntryRouter).where(
+        EntryRouter.phone_number == number)))
 
 
 def the_router(ws: Workspace) -> EntryRouter:
@@ -118,9 +131,10 @@ def starts(ws: Workspace) -> list[dict[str, Any]]:
 def test_router_is_published_once_and_takes_the_numbers_texts(
         sandbox: TwilioSandbox, workspace: Workspace, arun: Any) -> None:
     two_on_one_number(workspace, arun)
-    assert round_(workspace, sandbox, arun)["routers published"] == 1
-    router = workspace.db.run_sync(lambda s: s.scalar(select(EntryRouter)))
-    assert router.phone_number == KEYWORDS and router.flow_sid
+    # The keyword number's, and each text screening's number's.
+    assert round_(workspace, sandbox, arun)["routers published"] == 3
+    router = router_of(workspace, KEYWORDS)
+    assert router is not None and router.flow_sid
     number = sandbox.state.number_for(KEYWORDS)
     assert number is not None
     assert number.data["sms_url"] == router.webhook_url
@@ -165,9 +179,10 @@ def test_two_interviewers_share_one_number_by_keyword(
     r = rig(workspace, sandbox, tmp_path)
     assert arun(r.worker.run_once()) == 2
     assert len(executions_to(sandbox, ADA)) == 2  # the router's, then the screening's
-    router = workspace.db.run_sync(lambda s: s.scalar(select(EntryRouter)))
+    router = router_of(workspace, KEYWORDS)
     keywords = sandbox.state.number_for(KEYWORDS)
-    assert keywords is not None and keywords.data["sms_url"] == router.webhook_url
+    assert router is not None and keywords is not None
+    assert keywords.data["sms_url"] == router.webhook_url
     for line, iid in ((NUMBER, forklift), (COOK_LINE, cook)):
         number = sandbox.state.number_for(line)
         assert number is not None and number.data["sms_url"] == stage_webhook(workspace, iid)
@@ -197,7 +212,8 @@ def test_a_closed_interviewer_leaves_the_router_and_starts_nothing(
     def close(s: Any) -> None:
         s.get(Interviewer, forklift).status = InterviewerStatus.ARCHIVED
     workspace.db.run_sync(close, write=True)
-    assert round_(workspace, sandbox, arun)["routers published"] == 1  # a new revision
+    # New revisions: the keyword number's (no FORKLIFT) and NUMBER's (no forklift screening).
+    assert round_(workspace, sandbox, arun)["routers published"] == 2
 
     sandbox.receive_sms(KEYWORDS, ADA, "forklift")
     [reply] = replies_to(sandbox, ADA)
@@ -238,7 +254,8 @@ def test_a_receptionists_number_keeps_its_texts(sandbox: TwilioSandbox, workspac
     workspace.db.run_sync(lambda s: s.add(Receptionist(
         name="Front desk", agent_name="Ava", phone_number=KEYWORDS,
         status=ReceptionistStatus.LIVE)), write=True)
-    assert round_(workspace, sandbox, arun)["routers published"] == 0
+    round_(workspace, sandbox, arun)  # the text screenings' numbers get their flows
+    assert router_of(workspace, KEYWORDS) is None
     number = sandbox.state.number_for(KEYWORDS)
     assert number is not None and number.data["sms_url"] == ""
 
@@ -287,28 +304,6 @@ def test_an_unreadable_router_execution_is_quarantined_once(workspace: Workspace
     assert applications(workspace) == []
 
 
-def _set_kind(ws: Workspace, stage_id: int, kind: StageKind) -> None:
-    from milo_desktop.models import Stage
-
-    def write(s: Any) -> None:
-        s.get(Stage, stage_id).kind = kind
-    ws.db.run_sync(write, write=True)
-
-
-def _router_on_the_stage_number(ws: Workspace, sb: TwilioSandbox, arun: Any) -> Any:
-    """An SMS screening on NUMBER whose number got a router while its stage was a voice one
-    (as every text stage's number did before this rule): the router row and its SmsUrl."""
-    screening = make_screening(ws, [(StageKind.SMS, [LICENCE])])
-    _set_kind(ws, screening.stage_ids[0], StageKind.VOICE)
-    assert round_(ws, sb, arun)["routers published"] == 1
-    router = the_router(ws)
-    assert router.phone_number == NUMBER
-    number = sb.state.number_for(NUMBER)
-    assert number is not None and number.data["sms_url"] == router.webhook_url
-    _set_kind(ws, screening.stage_ids[0], StageKind.SMS)
-    return screening
-
-
 def keyword_rows(ws: Workspace) -> list[tuple[int, str, str]]:
     from milo_desktop.models import EntryKeyword
 
@@ -316,58 +311,140 @@ def keyword_rows(ws: Workspace) -> list[tuple[int, str, str]]:
                                      for k in s.scalars(select(EntryKeyword))])
 
 
-def test_a_text_stages_number_never_gets_a_router_and_the_keyword_goes_to_the_sender(
+def both_on_one_number(ws: Workspace) -> tuple[Any, Any]:
+    """Forklift and Line Cook: each with a text screening sent from NUMBER, and their
+    keywords on NUMBER too (no other number anywhere)."""
+    forklift = make_screening(ws, [(StageKind.SMS, [LICENCE, STORY])])
+    cook = make_screening(ws, [(StageKind.FORM, [STORY])], phone_number=NUMBER)
+
+    def write(s: Any) -> None:
+        s.get(Interviewer, cook.interviewer_id).position_title = "Line Cook"
+        set_keyword(s, forklift.interviewer_id, NUMBER, "forklift")
+        set_keyword(s, cook.interviewer_id, NUMBER, "cook")
+    ws.db.run_sync(write, write=True)
+    return forklift, cook
+
+
+def test_keywords_and_two_text_screenings_share_one_number(
         sandbox: TwilioSandbox, workspace: Workspace, arun: Any, tmp_path: Path) -> None:
+    from milo_desktop.enums import StageStatus
+    from milo_desktop.services.flows import ScriptedCaller
+    from tests.stage_runs import result_of
+
+    ws = workspace
+    forklift, cook = both_on_one_number(ws)
+    assert round_(ws, sandbox, arun)["routers published"] == 1  # one flow for NUMBER
+    assert sorted(r[2] for r in keyword_rows(ws)) == ["COOK", "FORKLIFT"]
+    assert {r[1] for r in keyword_rows(ws)} == {NUMBER}
+    router = router_of(ws, NUMBER)
+    assert router is not None
+    number = sandbox.state.number_for(NUMBER)
+    assert number is not None and number.data["sms_url"] == router.webhook_url
+
+    # Ada texts FORKLIFT, Bob texts COOK, to the same number; each screening then runs in
+    # that number's flow and its replies count for the right stage.
+    sandbox.candidates.script(ScriptedCaller(ADA, sms_replies={
+        forklift.widget(0, 0): "yes", forklift.widget(0, 1): "Three years on reach trucks.",
+        "rating": "5"}))
+    sandbox.candidates.script(ScriptedCaller(BOB, sms_replies={
+        cook.widget(0, 0): "Two years on the grill line.", "rating": "4"}))
+    sandbox.receive_sms(NUMBER, ADA, "Forklift")
+    sandbox.receive_sms(NUMBER, BOB, "cook please")
+    assert "Forklift Operator" in replies_to(sandbox, ADA)[0]
+    assert "Line Cook" in replies_to(sandbox, BOB)[0]
+    assert round_(ws, sandbox, arun)["screenings started"] == 2
+    r = rig(ws, sandbox, tmp_path)
+    assert arun(r.worker.run_once()) == 2
+    assert arun(r.sync.run(lambda _n: None)).pulled["screenings"] == 2
+    apps = dict(ws.db.run_sync(lambda s: [
+        (a.interviewer_id, a.id) for a in s.scalars(select(Application))]))
+    ada_app, bob_app = apps[forklift.interviewer_id], apps[cook.interviewer_id]
+    ada = result_of(ws, ada_app, forklift.stage_ids[0])
+    bob = result_of(ws, bob_app, cook.stage_ids[0])
+    assert ada.status == StageStatus.COMPLETED and ada.rating == 5
+    assert bob.status == StageStatus.COMPLETED and bob.rating == 4
+    assert "Three years on reach trucks." in ada.transcript
+    assert "grill line" in bob.transcript and "reach trucks" not in bob.transcript
+    # One flow on Twilio for the number, and every text went to and from it.
+    assert ws.db.run_sync(lambda s: {st.flow_sid for st in s.scalars(
+        select(Stage).where(Stage.id.in_(forklift.stage_ids + cook.stage_ids)))}) == {
+        router.flow_sid}
+    with sandbox.state.lock:
+        senders = {m.data["from"] for m in sandbox.state.messages.values()
+                   if m.data["direction"] != "inbound"}
+    assert senders == {NUMBER}
+
+
+def test_a_second_screening_on_the_same_number_waits_for_the_first(
+        sandbox: TwilioSandbox, workspace: Workspace, arun: Any, tmp_path: Path) -> None:
+    """Twilio keeps one conversation per contact and number: a candidate invited to two
+    text screenings sent from one number answers them one after the other."""
+    from milo_desktop.enums import OutboxStatus, StageStatus
+    from milo_desktop.services.flows import ScriptedCaller
+    from tests.stage_runs import invite, result_of
+
+    ws = workspace
+    forklift, cook = both_on_one_number(ws)
+    sandbox.candidates.script(ScriptedCaller(ADA, sms_replies={
+        forklift.widget(0, 0): "yes", forklift.widget(0, 1): "Pallets, three years.",
+        cook.widget(0, 0): "Prep cook for a year.", "rating": "5"}))
+    first = invite(ws, forklift, "Ada Lovelace", ADA)
+    second = invite(ws, cook, "Ada Lovelace", ADA)
+    r = rig(ws, sandbox, tmp_path)
+    assert arun(r.worker.run_once()) == 1
+    assert len(executions_to(sandbox, ADA)) == 1
+    waiting = ws.db.run_sync(lambda s: [(o.status, o.last_error, o.attempts) for o in s.scalars(
+        select(OutboxItem).where(OutboxItem.kind == FLOW_EXECUTION,
+                                 OutboxItem.status != OutboxStatus.DONE))])
+    [(status, why, _)] = waiting
+    assert status == OutboxStatus.PENDING
+    assert why is not None and "finishes the “" in why and "same number" in why
+
+    # The first screening's answers are read back; then the second starts and completes.
+    assert arun(r.sync.run(lambda _n: None)).pulled["screenings"] == 1
+    assert result_of(ws, first, forklift.stage_ids[0]).status == StageStatus.COMPLETED
+    ws.db.run_sync(lambda s: s.execute(update(OutboxItem).values(
+        next_try_at=OutboxItem.created_at)), write=True)  # its retry time has come
+    assert arun(r.worker.run_once()) == 1
+    assert arun(r.sync.run(lambda _n: None)).pulled["screenings"] == 1
+    done = result_of(ws, second, cook.stage_ids[0])
+    assert done.status == StageStatus.COMPLETED and "Prep cook" in done.transcript
+    assert len(executions_to(sandbox, ADA)) == 2
+
+
+def test_stop_opts_the_texter_out_and_start_back_in(
+        sandbox: TwilioSandbox, workspace: Workspace, arun: Any, tmp_path: Path) -> None:
+    from milo_desktop.models import Message
     from tests.stage_runs import invite
 
     ws = workspace
-    screening = _router_on_the_stage_number(ws, sandbox, arun)
-    iid = screening.interviewer_id
-    # The round releases the router (its number sends a text screening) and publishes none;
-    # with no other number the keyword is gone.
-    assert round_(ws, sandbox, arun)["routers published"] == 0
-    router = the_router(ws)
-    assert router.webhook_url is None and router.definition_hash is None
-    assert keyword_rows(ws) == []
+    forklift, _cook = both_on_one_number(ws)
+    round_(ws, sandbox, arun)
+    invite(ws, forklift, "Ada Lovelace", ADA)
+    sandbox.receive_sms(NUMBER, ADA, "STOP")
+    assert replies_to(sandbox, ADA) == []  # Twilio answers STOP itself
+    assert round_(ws, sandbox, arun)["screenings started"] == 0
 
-    # The screening starts from NUMBER, whose texts now reach the stage's flow.
-    invite(ws, screening, "Ada Lovelace", ADA)
-    assert arun(rig(ws, sandbox, tmp_path).worker.run_once()) == 1
-    number = sandbox.state.number_for(NUMBER)
-    assert number is not None and number.data["sms_url"] == stage_webhook(ws, iid)
-
-    # With an SMS sender the keyword goes there, with its router; NUMBER stays the stage's.
-    with_sender(ws, arun)
-    assert round_(ws, sandbox, arun)["routers published"] == 1
-    assert keyword_rows(ws) == [(iid, KEYWORDS, "FORKLIFT")]
-    routers = ws.db.run_sync(lambda s: [(r.phone_number, r.webhook_url is not None)
-                                        for r in s.scalars(select(EntryRouter)
-                                                           .order_by(EntryRouter.id))])
-    assert routers == [(NUMBER, False), (KEYWORDS, True)]
-    assert number.data["sms_url"] == stage_webhook(ws, iid)
-    keywords = sandbox.state.number_for(KEYWORDS)
-    assert keywords is not None and keywords.data["sms_url"] == ws.db.run_sync(
-        lambda s: s.scalar(select(EntryRouter.webhook_url).where(
-            EntryRouter.phone_number == KEYWORDS)))
-    sandbox.receive_sms(KEYWORDS, BOB, "forklift")
-    assert "Forklift Operator" in replies_to(sandbox, BOB)[0]
-
-
-def test_route_replies_takes_the_number_from_a_router_left_there(
-        sandbox: TwilioSandbox, workspace: Workspace, arun: Any, tmp_path: Path) -> None:
-    from tests.stage_runs import invite
-
-    ws = workspace
-    screening = _router_on_the_stage_number(ws, sandbox, arun)
-    # No text-to-apply round in between: the screening's start itself releases the router.
-    invite(ws, screening, "Ada Lovelace", ADA)
-    assert arun(rig(ws, sandbox, tmp_path).worker.run_once()) == 1
-    webhook = stage_webhook(ws, screening.interviewer_id)
-    number = sandbox.state.number_for(NUMBER)
-    assert number is not None and number.data["sms_url"] == webhook
-    router = the_router(ws)
-    assert router.webhook_url is None
-    # and the job does not take it back
-    assert round_(ws, sandbox, arun)["routers published"] == 0
-    assert number.data["sms_url"] == webhook
-    assert starts(ws)[0]["to"] == ADA
+    def state(s: Any) -> tuple[Any, list[tuple[str, str]]]:
+        c = s.scalar(select(Candidate).where(Candidate.phone_e164 == ADA))
+        history = [(m.purpose, m.body) for m in s.scalars(
+            select(Message).where(Message.candidate_id == c.id).order_by(Message.id))]
+        return c.sms_opted_out_at, history
+    opted, history = ws.db.run_sync(state)
+    assert opted is not None and ("opt_out", "STOP") in history
+    # Nothing is texted to her now: the screening is refused with the reason.
+    before = len(executions_to(sandbox, ADA))  # her STOP's, through the router
+    r = rig(ws, sandbox, tmp_path)
+    arun(r.worker.run_once())
+    assert len(executions_to(sandbox, ADA)) == before
+    why = ws.db.run_sync(lambda s: s.scalar(select(OutboxItem.last_error).where(
+        OutboxItem.kind == FLOW_EXECUTION)))
+    assert why is not None and "opted out of texts" in why
+    # START brings her back (once per text: reading again changes nothing).
+    sandbox.receive_sms(NUMBER, ADA, "start")
+    round_(ws, sandbox, arun)
+    round_(ws, sandbox, arun)
+    opted, history = ws.db.run_sync(state)
+    assert opted is None
+    assert [h for h in history if h[0].startswith("opt_")] == [("opt_out", "STOP"),
+                                                               ("opt_in", "start")]

@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import select, update
 
 from milo_desktop.enums import ApplicationStatus, OutboxStatus, StageKind, StageStatus
-from milo_desktop.models import Application, OutboxItem, Question, Stage
+from milo_desktop.models import Application, EntryRouter, OutboxItem, Question, Stage
 from milo_desktop.sandbox.twilio_contract import Spec
 from milo_desktop.sandbox.twilio_server import TwilioSandbox
 from milo_desktop.services.flows import Keys, ScriptedCaller, Speech
@@ -258,10 +258,15 @@ def test_text_stage_points_its_number_replies_at_the_flow_and_keeps_the_voice_ur
     sandbox.candidates.script(ScriptedCaller(ADA, sms_replies={
         screening.widget(0, 0): "three years", screening.widget(0, 1): "1", "rating": "5"}))
     assert arun(rig(workspace, sandbox, tmp_path).worker.run_once()) == 1
-    flow_sid, settings = flow_of(workspace, screening.stage_ids[0])
+    flow_sid, _ = flow_of(workspace, screening.stage_ids[0])
+    # A text stage runs inside its number's flow (the keyword router's too).
+    router_flow, webhook = workspace.db.run_sync(lambda s: s.execute(
+        select(EntryRouter.flow_sid, EntryRouter.webhook_url)
+        .where(EntryRouter.phone_number == NUMBER)).one())
+    assert flow_sid == router_flow
     with sandbox.state.lock:
-        assert number.data["sms_url"] == settings["flow_webhook"]
-        assert settings["flow_webhook"].endswith(f"/Flows/{flow_sid}")
+        assert number.data["sms_url"] == webhook
+        assert webhook.endswith(f"/Flows/{flow_sid}")
         assert number.data["voice_url"] == voice_url
         [sid] = executions_to(sandbox, ADA)
         assert sandbox.state.executions[sid].data["status"] == "ended"

@@ -1,7 +1,7 @@
-"""Demo mode's text to apply: the keyword is texted to the demo's apply-by-text line (the
-workspace's SMS sender), never to the screening line its text stages send from, and
-"Simulate a text…" still starts the text screening from the screening line, whose texts reach
-the stage's flow (Studio hands a candidate's replies only to the flow on the SmsUrl)."""
+"""Demo mode's text to apply: the keyword is texted to the interviewer's own line — the same
+number its text screening sends from, whose one flow holds both (number_flow.py) — and
+"Simulate a text…" starts the text screening there; the line's texts reach that flow
+(Studio hands a candidate's replies only to the flow on the SmsUrl)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,6 @@ from milo_desktop.services.entry.points import EntryKind
 from milo_desktop.services.entry.service import DEMO_TEXTER
 from milo_desktop.services.entry.texts_job import SERVICE as ENTRY_JOB
 from milo_desktop.services.stages.handler import FLOW_EXECUTION
-from milo_desktop.services.stages.runner import WEBHOOK_KEY
 from milo_desktop.services.workspace import Workspace
 from tests.stage_runs import LICENCE, STORY, make_screening
 
@@ -52,8 +51,8 @@ def test_simulate_a_text_starts_the_text_screening_in_the_demo(tmp_path: Path,
             ws.entry.text_simulator = text_simulator(demo.sandbox, ws)
             try:
                 sender = (await ws.outreach.policy()).sms_from
-                await until("the apply line's router", lambda s: s.scalar(
-                    select(EntryRouter.flow_sid).where(EntryRouter.phone_number == APPLY_NUMBER,
+                await until("the screening line's flow", lambda s: s.scalar(
+                    select(EntryRouter.flow_sid).where(EntryRouter.phone_number == OUTREACH_NUMBER,
                                                        EntryRouter.webhook_url.is_not(None))),
                     demo)
                 points = await ws.entry.points(iid)
@@ -67,8 +66,10 @@ def test_simulate_a_text_starts_the_text_screening_in_the_demo(tmp_path: Path,
                                == Application.id)).all()
                     return rows == [(CandidateSource.PHONE, OutboxStatus.DONE)]
                 await until("the screening's start", started, demo)
-                webhook = await ws.db.read(lambda s: s.get(
-                    Stage, screening.stage_ids[0]).settings[WEBHOOK_KEY])
+                webhook, stage_flow = await ws.db.read(lambda s: (s.scalar(
+                    select(EntryRouter.webhook_url).where(
+                        EntryRouter.phone_number == OUTREACH_NUMBER)),
+                    s.get(Stage, screening.stage_ids[0]).flow_sid))
                 with demo.sandbox.state.lock:
                     line = demo.sandbox.state.number_for(OUTREACH_NUMBER)
                     sms_url = line.data["sms_url"] if line is not None else None
@@ -77,7 +78,7 @@ def test_simulate_a_text_starts_the_text_screening_in_the_demo(tmp_path: Path,
                              and m.data["direction"] == "outbound-api"]
                 routers = await ws.db.read(lambda s: [r.phone_number for r in s.scalars(
                     select(EntryRouter).where(EntryRouter.webhook_url.is_not(None)))])
-                return sender, points, said, webhook, sms_url, froms, routers
+                return sender, points, said, (webhook, stage_flow), sms_url, froms, routers
             finally:
                 await demo.stop()
                 await ws.tasks.drain()
@@ -85,10 +86,14 @@ def test_simulate_a_text_starts_the_text_screening_in_the_demo(tmp_path: Path,
         sender, points, said, webhook, sms_url, froms, routers = arun(scenario(), timeout=120)
         assert sender == APPLY_NUMBER
         text = points.of(EntryKind.TEXT)
-        assert text is not None and text.target == APPLY_NUMBER
-        assert said.startswith(f"Texted {points.keyword} to {APPLY_NUMBER}")
-        assert routers == [APPLY_NUMBER]  # none on the screening line
-        assert sms_url == webhook  # the screening's replies reach its flow
+        # The keyword lives on the interviewer's own line, beside its text screening.
+        assert text is not None and text.target == OUTREACH_NUMBER
+        assert said.startswith(f"Texted {points.keyword} to {OUTREACH_NUMBER}")
+        webhook, stage_flow = webhook
+        # One flow per number: the screening runs inside its line's flow, which the line's
+        # texts reach.
+        assert OUTREACH_NUMBER in routers
+        assert sms_url == webhook and webhook.endswith(f"/Flows/{stage_flow}")
         assert OUTREACH_NUMBER in froms  # its questions come from the screening line
     finally:
         ws.close()

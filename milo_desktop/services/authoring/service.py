@@ -51,7 +51,6 @@ from milo_desktop.services.budget_check import check_not_below_spent, spent_cent
 from milo_desktop.services.core.database import Database
 from milo_desktop.services.core.events import EventBus, InterviewersChanged
 from milo_desktop.services.entry.points import (
-    TEXT_KINDS,
     EntryPoints,
     draft_points,
     entry_points,
@@ -293,11 +292,8 @@ class AuthoringService:
         """How candidates will start with this (possibly unsaved) interviewer: its keyword
         text, the receptionist's number, its apply address, the candidate page
         (services/entry/points.py)."""
-        text_stages = [_own_number(st.settings) for st in draft.stages
-                       if st.kind in TEXT_KINDS]
         return await self.db.read(lambda s: draft_points(
-            s, interviewer_id, draft.position_title, draft.slug, draft.phone_number,
-            text_stages))
+            s, interviewer_id, draft.position_title, draft.slug, draft.phone_number))
 
     async def _title_and_codes(self, interviewer_id: int) -> tuple[str, list[share.PosterCode]]:
         points = await self.db.write(lambda s: entry_points(s, interviewer_id))
@@ -322,9 +318,3 @@ class AuthoringService:
 def poster_codes(points: EntryPoints) -> list[share.PosterCode]:
     """The poster's QR codes: one per entry point, in the order they are offered."""
     return [share.PosterCode(p.uri, p.words) for p in points.points]
-
-
-def _own_number(settings: dict[str, object]) -> str | None:
-    """A draft stage's own number (``settings["phone_number"]``), if it has one."""
-    own = settings.get("phone_number")
-    return own.strip() if isinstance(own, str) and own.strip() else None

@@ -19,7 +19,7 @@ import phonenumbers
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from milo_desktop.enums import Channel, InterviewerStatus, ReceptionistStatus, StageKind
+from milo_desktop.enums import Channel, ReceptionistStatus, StageKind
 from milo_desktop.models import (
     EntryKeyword,
     Interviewer,
@@ -34,8 +34,8 @@ from milo_desktop.services.links import link_for
 
 TEXT_KINDS = frozenset({StageKind.SMS, StageKind.FORM})
 POLICY_KEY = "outreach.policy"  # = outreach.policy.SETTING_KEY (outreach imports us)
-# Why an interviewer has no keyword although it has a number: each carries a text screening.
-NO_SPARE_NUMBER = ("Texting a keyword needs a number no text screening uses: set the SMS "
+# Why an interviewer has no keyword although it has a number: a receptionist answers on each.
+NO_SPARE_NUMBER = ("Texting a keyword needs a number no receptionist answers on: set the SMS "
                    "sender under Outreach → Communication policy to a spare number of your "
                    "Twilio account.")
 
@@ -60,24 +60,12 @@ def number_key(number: str) -> str:
     return re.sub(r"[^\d+]", "", number)
 
 
-def text_stage_numbers(s: Session, *, except_interviewer: int | None = None) -> set[str]:
-    """The numbers (``number_key``) a text stage of a non-archived interviewer sends from.
-
-    Studio hands a reply only to executions of the flow the number's SmsUrl points at, so a
-    number a text screening uses must point at that stage's flow: it can carry no keyword
-    router. ``except_interviewer``: leave that interviewer's stored stages out (the wizard
-    passes its draft's stages instead)."""
-    stmt = (select(Stage, Interviewer).join(Interviewer, Interviewer.id == Stage.interviewer_id)
-            .where(Stage.kind.in_(TEXT_KINDS), Interviewer.status != InterviewerStatus.ARCHIVED))
-    if except_interviewer is not None:
-        stmt = stmt.where(Interviewer.id != except_interviewer)
-    fallback = default_number(s)
-    out: set[str] = set()
-    for stage, iv in s.execute(stmt).tuples():
-        number = stage_number(stage, iv) or fallback  # = stages.runner.sending_number
-        if number:
-            out.add(number_key(number))
-    return out
+def receptionist_numbers(s: Session) -> set[str]:
+    """The numbers (``number_key``) a receptionist answers on: its flow reads the texts sent
+    to it, so they carry no keyword. (Text screenings share their number with keywords: the
+    number's one flow holds both, services/entry/number_flow.py.)"""
+    return {number_key(str(n)) for n in s.scalars(select(Receptionist.phone_number).where(
+        Receptionist.phone_number.is_not(None)))}
 
 
 def _first_free(candidates: Sequence[str | None], taken: set[str]) -> str | None:
@@ -128,16 +116,16 @@ def spoken_number(e164: str) -> str:
 
 def text_number(s: Session, iv: Interviewer, blocked: set[str] | None = None) -> str | None:
     """The number candidates text: the first of the interviewer's own number and the
-    workspace's SMS sender that no text stage uses (``text_stage_numbers``; pass it as
-    ``blocked`` when already known); None when there is none."""
+    workspace's SMS sender that no receptionist answers on (``receptionist_numbers``; pass
+    it as ``blocked`` when already known); None when there is none."""
     if blocked is None:
-        blocked = text_stage_numbers(s)
+        blocked = receptionist_numbers(s)
     return _first_free([iv.phone_number, default_number(s)], blocked)
 
 
 def no_keyword_note(s: Session, iv: Interviewer) -> str | None:
-    """``NO_SPARE_NUMBER`` when the interviewer has a number to text but each one carries a
-    text screening; None otherwise."""
+    """``NO_SPARE_NUMBER`` when the interviewer has a number to text but a receptionist
+    answers on each; None otherwise."""
     numbers = [n for n in (iv.phone_number, default_number(s)) if n]
     if not numbers or text_number(s, iv) is not None:
         return None
@@ -148,7 +136,7 @@ def ensure_keyword(s: Session, iv: Interviewer,
                    blocked: set[str] | None = None) -> tuple[str, str] | None:
     """(keyword, number) of the interviewer, giving it its default keyword on its text number
     when it has none yet, or moving it when the number changed; None without a number no
-    text stage uses (a keyword left on such a number is removed)."""
+    receptionist answers on (a keyword left on such a number is removed)."""
     number = text_number(s, iv, blocked)
     row = s.scalar(select(EntryKeyword).where(EntryKeyword.interviewer_id == iv.id))
     if number is None:
@@ -217,21 +205,12 @@ def entry_points(s: Session, interviewer_id: int) -> EntryPoints:
 
 
 def draft_points(s: Session, interviewer_id: int | None, title: str, slug: str,
-                 number: str | None,
-                 text_stages: Sequence[str | None] | None = None) -> EntryPoints:
+                 number: str | None) -> EntryPoints:
     """The entry points an interviewer not saved yet (or being edited) will have: its keyword
     as it is or will be by default, on ``number`` (else the workspace's SMS sender) unless a
-    text stage uses it. ``text_stages``: the draft's text stages' own numbers (None: the
-    draft's number); without it the interviewer's stored stages count."""
-    fallback = default_number(s)
-    if text_stages is None:
-        blocked = text_stage_numbers(s)
-    else:
-        blocked = text_stage_numbers(s, except_interviewer=interviewer_id)
-        blocked |= {number_key(n) for n in (own or number or fallback for own in text_stages)
-                    if n}
-    candidates = [number, fallback]
-    number = _first_free(candidates, blocked)
+    receptionist answers on it."""
+    candidates = [number, default_number(s)]
+    number = _first_free(candidates, receptionist_numbers(s))
     note = NO_SPARE_NUMBER if number is None and any(candidates) else None
     keyword: tuple[str, str] | None = None
     if number:

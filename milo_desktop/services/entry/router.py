@@ -85,12 +85,19 @@ def interviewer_of_widget(name: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def unknown_text(entries: Sequence[RouterEntry], company: str = "") -> str:
-    """The reply to a text that names no keyword."""
+def unknown_text(entries: Sequence[RouterEntry], company: str = "",
+                 screening_titles: Sequence[str] = ()) -> str:
+    """The reply to a text that names no keyword (and, on a number that sends screenings,
+    is no reply to one of their questions)."""
+    who = f"{company.strip()} here! " if company.strip() else ""
     if not entries:
+        titles = sorted({t.strip() for t in screening_titles if t.strip()})
+        if titles:
+            named = ", ".join(titles) if len(", ".join(titles)) <= 120 else "our open positions"
+            return (f"Thanks for your message! {who}This number sends the screening questions "
+                    f"for {named}. If you applied, your questions will arrive here by text.")
         return ("Thanks for your message! We're not taking applications by text right now. "
                 "Please check back soon.")
-    who = f"{company.strip()} here! " if company.strip() else ""
     head = f"Hi! {who}To apply, text one of these words: "
     informed = next((e for e in entries if e.info.strip()), None)
     tail = (f" Add INFO for pay, shifts and more (e.g. {informed.keyword} INFO)."
@@ -110,9 +117,11 @@ def welcome_text(entry: RouterEntry) -> str:
             "we'll text you a few short questions from this number. Reply to each one.")
 
 
-def compile_router(number: str, entries: Sequence[RouterEntry],
-                   company: str = "") -> dict[str, Any]:
-    """The router flow of ``number`` for ``entries`` (keywords unique on the number)."""
+def compile_router(number: str, entries: Sequence[RouterEntry], company: str = "",
+                   screening_titles: Sequence[str] = ()) -> dict[str, Any]:
+    """The router flow of ``number`` for ``entries`` (keywords unique on the number);
+    ``screening_titles``: the positions whose text screenings the number sends
+    (number_flow.py), named to someone who texts it something else."""
     b = FlowBuilder()
     text = {"from": CHANNEL, "to": CONTACT}
     b.add("Trigger", "trigger", {}, {"incomingMessage": ROUTE})
@@ -135,12 +144,13 @@ def compile_router(number: str, entries: Sequence[RouterEntry],
                   {**text, "body": escape(info_text(e))}, {}, side=True)
         b.add(keyword_widget(e.interviewer_id), "send-message",
               {**text, "body": escape(e.welcome or welcome_text(e))}, {}, side=True)
-    b.add(UNKNOWN, "send-message", {**text, "body": escape(unknown_text(entries, company))}, {})
+    unknown = unknown_text(entries, company, screening_titles)
+    b.add(UNKNOWN, "send-message", {**text, "body": escape(unknown)}, {})
     return b.definition(f"Text to apply: {number}"[:200])
 
 
 def friendly_name(number: str) -> str:
-    return f"Milo text-to-apply router {number}"
+    return f"Milo · texts to {number} (apply by keyword, text screenings)"
 
 
 def definition_hash(definition: dict[str, Any]) -> str:

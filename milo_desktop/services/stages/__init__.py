@@ -3,8 +3,8 @@ started as one outbound execution per candidate, and synced back into stage resu
 
 - ``compile_stage(StageFlowConfig)`` → the Studio definition (voice, SMS, SMS form);
   ``load_stage(session, stage_id)`` builds the config from the database.
-- ``StageRunner(db, connector_factory)``: ``ensure_published(stage_id)`` (only when changed),
-  ``route_replies`` (a text stage's number → its flow).
+- ``StageRunner(db, connector_factory)``: ``ensure_published(stage_id)`` (only when changed;
+  a text stage's flow is its number's: services/entry/number_flow.py).
 - ``FlowExecutionHandler``: the outbox handler for rows of kind ``FLOW_EXECUTION``;
   ``enqueue_execution(session, application_id, stage_id, to)`` queues a start.
 - The sync job reading executions back is Twilio's: ``connectors/twilio/stages_job.py``.

@@ -2,10 +2,13 @@
 
 Outbox rows of kind ``flow_execution`` carry ``{"application_id", "stage_id", "to"}`` (the
 invitation queues the first stage's, the stage sync the next stage's and the retries of a
-call nobody answered). ``send`` makes sure the stage's flow is published (and, for a text
-stage, that replies to its number reach the flow), POSTs the execution with To = the
+call nobody answered). ``send`` makes sure the stage's flow is published (for a text stage,
+its number's flow, which replies to the number reach), POSTs the execution with To = the
 candidate and From = the stage's number, and records it on the stage result (in_progress,
-``external_sid``) and the application (in_progress, started). The execution carries the row's
+``external_sid`` and the flow it runs on) and the application (in_progress, started). A text
+stage waits while the candidate is still answering another text screening from the same
+number: Twilio keeps one conversation per contact and number, and the replies would go to
+the first. The execution carries the row's
 idempotency key in its Parameters, so ``find_sent`` recognises exactly the execution a
 crashed send started (listing the flow's executions since the row was queued) and records it
 then; a second execution is never started for one row.
@@ -92,6 +95,7 @@ class StartPlan:
     from_number: str | None
     is_text: bool
     greeting: str
+    busy: str | None = None  # why a text stage waits: another screening on the number
 
 
 def plan_start(s: Session, application_id: int, stage_id: int) -> StartPlan:
@@ -114,12 +118,40 @@ def plan_start(s: Session, application_id: int, stage_id: int) -> StartPlan:
     candidate = s.get(Candidate, app.candidate_id)
     interviewer = s.get(Interviewer, app.interviewer_id)
     language = interviewer.language if interviewer is not None else "en"
-    return StartPlan(running, sending_number(s, stage_id), stage.kind in TEXT_KINDS,
-                     greeting(language, candidate.full_name if candidate else ""))
+    number = sending_number(s, stage_id)
+    is_text = stage.kind in TEXT_KINDS
+    if is_text and candidate is not None and candidate.sms_opted_out_at is not None:
+        raise StageNotRunnable("The candidate opted out of texts (replied STOP), so the text "
+                               "screening was not started.")
+    busy = (_texting(s, candidate, stage_id, number)
+            if is_text and number and candidate is not None and running is None else None)
+    return StartPlan(running, number, is_text,
+                     greeting(language, candidate.full_name if candidate else ""), busy)
+
+
+def _texting(s: Session, candidate: Candidate, stage_id: int, number: str) -> str | None:
+    """Why another text screening to the candidate's phone (whichever candidate record it
+    is under) holds ``number`` now (None: none does)."""
+    same_person = (Candidate.phone_e164 == candidate.phone_e164 if candidate.phone_e164
+                   else Candidate.id == candidate.id)
+    rows = s.execute(
+        select(StageResult.stage_id, Stage.name, Interviewer.name)
+        .join(Application, StageResult.application_id == Application.id)
+        .join(Candidate, Application.candidate_id == Candidate.id)
+        .join(Stage, StageResult.stage_id == Stage.id)
+        .join(Interviewer, Application.interviewer_id == Interviewer.id)
+        .where(same_person, StageResult.stage_id != stage_id,
+               StageResult.status == StageStatus.IN_PROGRESS,
+               StageResult.external_sid.is_not(None), Stage.kind.in_(TEXT_KINDS))).all()
+    for other_id, stage_name, interviewer_name in rows:
+        if same_number(sending_number(s, other_id) or "", number):
+            return (f"Waits until the candidate finishes the “{stage_name}” screening of "
+                    f"“{interviewer_name}”, texted from the same number.")
+    return None
 
 
 def record_started(s: Session, application_id: int, stage_id: int, execution_sid: str,
-                   now: dt.datetime) -> bool:
+                   now: dt.datetime, flow_sid: str | None = None) -> bool:
     """The stage is in progress with ``execution_sid``; the application has started. False
     when the stage finished meanwhile (nothing is changed then)."""
     app = s.get(Application, application_id)
@@ -138,6 +170,7 @@ def record_started(s: Session, application_id: int, stage_id: int, execution_sid
         result.status = StageStatus.IN_PROGRESS
     result.started_at = result.started_at or now
     result.external_sid = execution_sid
+    result.flow_sid = flow_sid or s.scalar(select(Stage.flow_sid).where(Stage.id == stage_id))
     if app.status == ApplicationStatus.PENDING:
         app.status = ApplicationStatus.IN_PROGRESS
     app.started_at = app.started_at or now
@@ -200,6 +233,8 @@ class FlowExecutionHandler:
         plan = await self.db.read(lambda s: plan_start(s, app_id, stage_id))
         if plan.running_sid:
             return plan.running_sid  # a second row for a stage already running
+        if plan.busy:
+            raise NotSent(plan.busy, waits=True)
         if not plan.from_number:
             raise StageNotRunnable(
                 "There is no number to call or text from. Give the interviewer a phone number, "
@@ -210,32 +245,31 @@ class FlowExecutionHandler:
         }
         try:
             async with self._connection() as twilio:
-                sid = await self._start(twilio, stage_id, to, plan, parameters)
+                sid, flow_sid = await self._start(twilio, stage_id, to, plan, parameters)
         except TwilioNotConnected as exc:  # disconnected between two rounds: wait
             raise NotSent(exc.message) from exc
-        await self._record(app_id, stage_id, sid)
+        await self._record(app_id, stage_id, sid, flow_sid)
         return sid
 
     async def _start(self, twilio: TwilioConnector, stage_id: int, to: str, plan: StartPlan,
-                     parameters: dict[str, object]) -> str:
+                     parameters: dict[str, object]) -> tuple[str, str]:
+        """(the execution's sid, the flow it runs on)."""
         flow_sid = await self.runner.ensure_published(stage_id)
         try:
-            return await self._post(twilio, stage_id, flow_sid, to, plan, parameters)
+            return await self._post(twilio, flow_sid, to, plan, parameters), flow_sid
         except NotFoundAtProvider:
             # The flow was deleted in the Twilio console: publish it again, once.
             log.info("stage %s: flow %s is gone on Twilio; republishing", stage_id, flow_sid)
             flow_sid = await self.runner.republish(stage_id)
         try:
-            return await self._post(twilio, stage_id, flow_sid, to, plan, parameters)
+            return await self._post(twilio, flow_sid, to, plan, parameters), flow_sid
         except NotFoundAtProvider as exc:
             raise NotSent("Twilio does not find the screening's flow just published; "
                           "trying again later.") from exc
 
-    async def _post(self, twilio: TwilioConnector, stage_id: int, flow_sid: str, to: str,
+    async def _post(self, twilio: TwilioConnector, flow_sid: str, to: str,
                     plan: StartPlan, parameters: dict[str, object]) -> str:
         assert plan.from_number is not None
-        if plan.is_text:
-            await self.runner.route_replies(twilio, stage_id, plan.from_number)
         try:
             return await start_execution(twilio, flow_sid, to, plan.from_number, parameters)
         except TwilioRestException as exc:
@@ -266,15 +300,16 @@ class FlowExecutionHandler:
                         continue
                     params = await execution_parameters(twilio, flow_sid, record["sid"])
                     if params.get("outbox_key") == row.idempotency_key:
-                        await self._record(app_id, stage_id, record["sid"])
+                        await self._record(app_id, stage_id, record["sid"], flow_sid)
                         return str(record["sid"])
             except NotFoundAtProvider:
                 return None  # the flow is gone, and its executions with it
         return None
 
-    async def _record(self, app_id: int, stage_id: int, sid: str) -> None:
+    async def _record(self, app_id: int, stage_id: int, sid: str, flow_sid: str) -> None:
         now = self.clock()
-        changed = await self.db.write(lambda s: record_started(s, app_id, stage_id, sid, now))
+        changed = await self.db.write(
+            lambda s: record_started(s, app_id, stage_id, sid, now, flow_sid))
         if changed and self.bus is not None:
             self.bus.publish(ApplicationsChanged((app_id,)))
 

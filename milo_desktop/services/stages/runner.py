@@ -5,11 +5,12 @@
 in ``Stage.settings["flow_hash"]``, the flow in ``Stage.flow_sid``); a new revision keeps the
 flow's sid, and executions already running finish on the revision they started with.
 
-Text stages also need their number: Studio hands a candidate's reply to the waiting execution
-only when the number's SmsUrl points at that flow. ``route_replies`` points it (keeping the
-number's VoiceUrl) and refuses, with a message the recruiter can act on, when the number is a
-receptionist's or another text stage still has candidates answering on it. A text-to-apply
-router (services/entry/) never owns a text stage's number: one found there is released.
+Text stages run inside their number's flow instead (services/entry/number_flow.py): Studio
+hands a candidate's reply to the waiting execution only when the number's SmsUrl points at the
+execution's flow, so one flow per number holds the keyword router and every text screening
+sent from it, and any number of text stages share a number. ``ensure_published`` publishes
+that flow (``number_flows.publish_number``, which also points the number's texts at it) and
+refuses, with a message the recruiter can act on, a number a receptionist answers on.
 """
 
 from __future__ import annotations
@@ -23,9 +24,8 @@ from collections.abc import Awaitable, Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from milo_desktop.enums import StageStatus
 from milo_desktop.errors import ValidationProblem
-from milo_desktop.models import EntryRouter, Interviewer, Receptionist, Stage, StageResult
+from milo_desktop.models import Interviewer, Receptionist, Stage
 from milo_desktop.models.base import utcnow
 from milo_desktop.services.connectors.twilio.connector import TwilioConnector
 from milo_desktop.services.connectors.twilio.publisher import (
@@ -36,10 +36,12 @@ from milo_desktop.services.connectors.twilio.publisher import (
 )
 from milo_desktop.services.connectors.twilio.retry import SERVICE
 from milo_desktop.services.core.database import Database
+
+# As a module: number_flows compiles stages (this package), so its names are read at call time.
+from milo_desktop.services.entry import number_flows
 from milo_desktop.services.flows.checks import check_definition
 from milo_desktop.services.stages.compiler import compile_stage
 from milo_desktop.services.stages.config import (
-    TEXT_KINDS,
     StageFlowConfig,
     default_number,
     load_stage,
@@ -84,21 +86,6 @@ def _store_published(s: Session, stage_id: int, flow_sid: str, digest: str,
                       "flow_published_at": utcnow().isoformat()}
 
 
-def _has_router(s: Session, number: str) -> bool:
-    return any(same_number(r.phone_number, number) for r in s.scalars(
-        select(EntryRouter).where(EntryRouter.webhook_url.is_not(None))))
-
-
-def release_router(s: Session, number: str) -> None:
-    """The text-to-apply router on ``number`` (if any) stops owning its texts: a text stage
-    sends from it, and Studio hands a candidate's reply only to the flow the number's SmsUrl
-    points at. Its flow is kept; a cleared hash makes the job publish and point it again
-    should the number become free."""
-    for router in s.scalars(select(EntryRouter)):
-        if same_number(router.phone_number, number):
-            router.webhook_url, router.definition_hash = None, None
-
-
 def forget_published(s: Session, stage_id: int) -> None:
     """Make the next ``ensure_published`` publish again (the flow is gone on Twilio)."""
     stage = s.get(Stage, stage_id)
@@ -118,25 +105,14 @@ def sending_number(s: Session, stage_id: int) -> str | None:
     return stage_number(stage, interviewer) or default_number(s)
 
 
-def number_taken(s: Session, stage_id: int, number: str) -> str | None:
-    """Why text replies to ``number`` cannot come to this stage's flow now (None: they can)."""
-    receptionist = s.scalar(select(Receptionist.name).where(
-        Receptionist.phone_number == number))
-    if receptionist is not None:
-        return (f"{number} answers for the receptionist “{receptionist}”, so text replies "
-                "cannot reach this screening. Give the stage or its interviewer another number.")
-    busy = s.execute(
-        select(Stage.id, Stage.name, Interviewer.name).join(
-            Interviewer, Stage.interviewer_id == Interviewer.id).join(
-            StageResult, StageResult.stage_id == Stage.id)
-        .where(Stage.id != stage_id, Stage.kind.in_(TEXT_KINDS),
-               StageResult.status == StageStatus.IN_PROGRESS,
-               StageResult.external_sid.is_not(None)).distinct()).all()
-    for other_id, stage_name, interviewer_name in busy:
-        if same_number(sending_number(s, other_id) or "", number):
-            return (f"{number} is collecting text replies for the “{stage_name}” stage of "
-                    f"“{interviewer_name}” while candidates are still answering. Give this "
-                    "stage its own number (or wait until they finish).")
+def receptionist_problem(s: Session, number: str) -> str | None:
+    """Why a text stage cannot send from ``number`` (None: it can)."""
+    for name, phone in s.execute(select(Receptionist.name, Receptionist.phone_number).where(
+            Receptionist.phone_number.is_not(None))).tuples():
+        if same_number(str(phone), number):
+            return (f"{number} answers for the receptionist “{name}”, so text replies "
+                    "cannot reach this screening. Give the stage or its interviewer another "
+                    "number.")
     return None
 
 
@@ -148,7 +124,6 @@ class StageRunner:
         self.connector_factory = connector_factory
         self.publisher = TwilioPublisher(connector_factory)
         self._locks: dict[int, asyncio.Lock] = {}
-        self._routed: dict[str, str] = {}  # number → webhook pointed at in this session
 
     async def config(self, stage_id: int) -> StageFlowConfig:
         """The stage's flow configuration; StageNotRunnable when it cannot be run."""
@@ -171,8 +146,12 @@ class StageRunner:
 
     async def ensure_published(self, stage_id: int) -> str:
         """The stage's published flow sid, publishing (create or update) when the stage
-        changed since its last publish. Raises StageNotRunnable, TwilioNotConnected and the
-        connector's AuthFailed / Offline / ServiceUnavailable."""
+        changed since its last publish; a text stage's is its number's flow. Raises
+        StageNotRunnable, TwilioNotConnected and the connector's AuthFailed / Offline /
+        ServiceUnavailable."""
+        config = await self.config(stage_id)
+        if config.is_text:
+            return await self._number_flow(config)
         lock = self._locks.setdefault(stage_id, asyncio.Lock())
         async with lock:  # two sends for one stage must not create two flows
             config, definition = await self.definition(stage_id)
@@ -186,36 +165,46 @@ class StageRunner:
             log.info("stage %s published as flow %s", stage_id, sid)
             return sid
 
-    async def republish(self, stage_id: int) -> str:
-        """Publish afresh (the stored flow is gone on Twilio)."""
-        await self.db.write(lambda s: forget_published(s, stage_id))
-        return await self.ensure_published(stage_id)
-
-    async def route_replies(self, twilio: TwilioConnector, stage_id: int, number: str) -> None:
-        """Point ``number``'s SmsUrl at the text stage's flow (VoiceUrl kept). A text-to-apply
-        router there (services/entry/) is released first: its flow would take the
-        candidate's replies, and one text stage per number is the rule (``number_taken``)."""
-        if await self.db.read(lambda s: _has_router(s, number)):
-            await self.db.write(lambda s: release_router(s, number))
-            self._routed.pop(number, None)
-        _, _, webhook = await self.db.read(lambda s: _published(s, stage_id))
-        if not webhook:
-            raise AssertionError(f"stage {stage_id} is routed before it is published")
-        if self._routed.get(number) == webhook:
-            return
-        problem = await self.db.read(lambda s: number_taken(s, stage_id, number))
+    async def _number_flow(self, config: StageFlowConfig) -> str:
+        """The flow of the number a text stage sends from, published when it changed."""
+        stage_id = config.stage_id
+        number = await self.db.read(lambda s: sending_number(s, stage_id))
+        if not number:
+            raise StageNotRunnable(
+                "There is no number to text from. Give the interviewer a phone number, or "
+                "set the SMS sender under Outreach.")
+        problem = await self.db.read(lambda s: receptionist_problem(s, number))
         if problem:
             raise StageNotRunnable(problem)
-        numbers = await twilio.list_numbers()
-        found = next((x for x in numbers if same_number(x.phone_number, number)), None)
-        if found is None:
+        now = utcnow()
+        found = await self.db.read(lambda s: number_flows.plans(s, now, only=[number]))
+        plan = found[0] if found else None
+        if plan is not None and stage_id in plan.left_out:
+            raise StageNotRunnable(plan.left_out[stage_id])
+        stage_flow = await self.db.read(lambda s: _published(s, stage_id)[0])
+        if plan is not None and plan.current and stage_flow == plan.flow_sid:
+            return str(plan.flow_sid)
+        twilio = await self.connector()
+        try:
+            published = await number_flows.publish_number(self.db, twilio, number, now)
+        finally:
+            await twilio.aclose()
+        if published is None or published.flow_sid is None:
             raise StageNotRunnable(
                 f"{number} is not a phone number of the connected Twilio account. Choose one "
                 "of the account's numbers for this interviewer.")
-        if found.sms_url != webhook:
-            await twilio.point_number(found.sid, found.voice_url, webhook)
-            log.info("text replies to %s now reach stage %s", number, stage_id)
-        self._routed[number] = webhook
+        if stage_id not in published.stage_ids:
+            raise StageNotRunnable(published.left_out.get(stage_id) or (
+                f"The stage could not be added to the flow of {number}."))
+        return published.flow_sid
+
+    async def republish(self, stage_id: int) -> str:
+        """Publish afresh (the stored flow is gone on Twilio)."""
+        flow_sid = await self.db.read(lambda s: _published(s, stage_id)[0])
+        if flow_sid:
+            await self.db.write(lambda s: number_flows.forget_flow(s, flow_sid))
+        await self.db.write(lambda s: forget_published(s, stage_id))
+        return await self.ensure_published(stage_id)
 
     async def connector(self) -> TwilioConnector:
         """A fresh connector (the caller closes it); TwilioNotConnected without credentials."""

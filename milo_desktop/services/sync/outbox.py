@@ -124,12 +124,15 @@ def _row(item: OutboxItem) -> OutboxRow:
 # ----- what handlers raise --------------------------------------------------------------------
 class NotSent(Exception):
     """Certainly not sent: back to pending. ``problem`` (Offline / AuthFailed /
-    ServiceUnavailable) pauses the kind for this round."""
+    ServiceUnavailable) pauses the kind for this round; ``waits``: not yet, for a reason
+    that passes by itself (the try does not count towards giving up)."""
 
-    def __init__(self, message: str, *, problem: ConnectorProblem | None = None) -> None:
+    def __init__(self, message: str, *, problem: ConnectorProblem | None = None,
+                 waits: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.problem = problem
+        self.waits = waits
 
 
 class MaybeSent(Exception):
@@ -423,7 +426,7 @@ class OutboxWorker:
             return 0
         except NotSent as exc:
             problem = exc.problem
-            waits = isinstance(problem, (Offline, AuthFailed))
+            waits = exc.waits or isinstance(problem, (Offline, AuthFailed))
             await self._retry_or_fail(row, attempts, exc.message, now, counts=not waits)
             if problem is not None and isinstance(problem, PAUSING):
                 raise _Paused(problem) from exc

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from milo_desktop.enums import ApplicationStatus, SpendKind, StageKind, StageStatus
@@ -56,6 +56,7 @@ from milo_desktop.services.connectors.twilio.connector import TwilioConnector
 from milo_desktop.services.connectors.twilio.retry import SERVICE as TWILIO
 from milo_desktop.services.core.database import Database
 from milo_desktop.services.core.events import ApplicationsChanged, EventBus, SpendChanged
+from milo_desktop.services.entry.number_flow import stage_context
 from milo_desktop.services.stages.collect import BadContext, CollectedRun, Cost, collect
 from milo_desktop.services.stages.compiler import compile_stage
 from milo_desktop.services.stages.config import RUNNABLE, load_stage
@@ -95,7 +96,8 @@ class Watched:
 
 def _watched(s: Session) -> list[Watched]:
     rows = s.execute(
-        select(StageResult, Stage.kind, Stage.flow_sid, Application.interviewer_id,
+        select(StageResult, Stage.kind,
+               func.coalesce(StageResult.flow_sid, Stage.flow_sid), Application.interviewer_id,
                Interviewer.days_to_complete, Candidate.phone_e164)
         .join(Stage, StageResult.stage_id == Stage.id)
         .join(Application, StageResult.application_id == Application.id)
@@ -234,6 +236,8 @@ class StageSync:
         config = await self.db.read(lambda s: load_stage(s, w.stage_id))
         if config is None:
             return  # the stage was deleted (its results with it)
+        if config.is_text and isinstance(context, dict):  # its number's flow: our widgets
+            context = stage_context(context, w.stage_id)
         try:
             run = await collect(twilio, self.data_dir, context, compile_stage(config),
                                 config.questions)
