@@ -163,3 +163,25 @@ def test_an_invitation_with_nothing_to_send_fails_with_a_reason(
     status, error = ws.db.run_sync(lambda s: s.execute(select(
         OutboxItem.status, OutboxItem.last_error)).one())
     assert status == OutboxStatus.FAILED and error.startswith("Nothing to send")
+
+
+def test_no_text_goes_to_a_candidate_who_opted_out(
+        workspace: Workspace, arun: Any, sandbox: TwilioSandbox, server: MailServer) -> None:
+    """STOP (recorded from the number's flow, services/entry/intake.py) keeps every text
+    from going out; the email still goes, and the history says why the text did not."""
+    from milo_desktop.models import Candidate
+    from milo_desktop.services.outreach.handlers import OPTED_OUT
+
+    ws = workspace
+    enable_sms(ws, arun)
+    iv = make_interviewer(ws, "Line Cook", slug="line-cook", deadline=None)
+    cid = make_candidate(ws, "Ivy Cook", "ivy@example.com", phone_e164=CALLER)
+    ws.db.run_sync(lambda s: setattr(s.get(Candidate, cid), "sms_opted_out_at",
+                                     dt.datetime(2026, 11, 30, tzinfo=dt.UTC)), write=True)
+    assert arun(ws.outreach.invite([cid], iv)).queued == 1
+    arun(worker(ws, sandbox, server).run_once())
+    assert sms_at(sandbox, CALLER) == [] and len(server.messages()) == 1
+    rows = ws.db.run_sync(lambda s: [(m.channel.value, m.status, m.error) for m in
+                                     s.scalars(select(Message).order_by(Message.id))])
+    assert ("sms", MessageStatus.FAILED, OPTED_OUT) in rows
+    assert ("email", MessageStatus.SENT, None) in rows

@@ -70,6 +70,24 @@ DELIVERY = {"delivered": MessageStatus.DELIVERED, "read": MessageStatus.DELIVERE
             "undelivered": MessageStatus.FAILED, "failed": MessageStatus.FAILED}
 
 
+# Twilio's "Attempt to send to unsubscribed recipient": the number texted STOP to ours.
+UNSUBSCRIBED = "21610"
+OPTED_OUT = ("Not sent: the candidate opted out of texts (replied STOP). They can text START "
+             "to opt back in.")
+
+
+def opted_out(s: Session, phone: str) -> bool:
+    """Whether a candidate with this phone opted out of texts."""
+    return s.scalar(select(Candidate.id).where(
+        Candidate.phone_e164 == phone, Candidate.sms_opted_out_at.is_not(None)).limit(1)) is not None
+
+
+def mark_opted_out(s: Session, phone: str) -> None:
+    for c in s.scalars(select(Candidate).where(Candidate.phone_e164 == phone,
+                                               Candidate.sms_opted_out_at.is_(None))):
+        c.sms_opted_out_at = utcnow()
+
+
 class SmsHandler:
     """Twilio SMS (``kind == "sms"``), one connector per round."""
 
@@ -106,13 +124,19 @@ class SmsHandler:
 
     async def send(self, row: OutboxRow) -> str:
         p = row.payload
+        to = str(p["to"])
+        if await self.db.read(lambda s: opted_out(s, to)):
+            raise Refused(OPTED_OUT)
         try:
-            msg = await self._connector().send_sms(p["to"], p["from"], p["body"])
+            msg = await self._connector().send_sms(to, p["from"], p["body"])
         except TwilioRestException as exc:  # a 5xx: sends are not retried (it may have left)
             raise MaybeSent(str(exc.msg)) from exc
         except ProviderError as exc:
             if exc.server_side:
                 raise MaybeSent(exc.message) from exc
+            if str(exc.code) == UNSUBSCRIBED:  # they texted STOP where we did not see it
+                await self.db.write(lambda s: mark_opted_out(s, to))
+                raise Refused(OPTED_OUT) from exc
             raise Refused(f"Twilio refused the message ({exc.code or exc.status}): "
                           f"{_twilio_message(exc)}") from exc
         return msg.sid
