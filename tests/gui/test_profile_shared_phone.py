@@ -30,3 +30,21 @@ def test_the_profile_flags_a_shared_phone_number(qtbot: Any, make_ctx: Any,
     other.show()
     qtbot.waitUntil(other.is_loaded)
     assert not other.shared_phone.isVisible()
+
+
+def test_the_profile_says_the_candidate_texted_stop(qtbot: Any, make_ctx: Any,
+                                                    sqlite_workspace: Workspace) -> None:
+    import datetime as dt
+
+    from milo_desktop.models import Candidate
+
+    ws = sqlite_workspace
+    liz = make_candidate(ws, "Elizabeth Kumar", "liz@mail.example", phone_e164=PHONE)
+    ws.db.run_sync(lambda s: setattr(s.get(Candidate, liz), "sms_opted_out_at",
+                                     dt.datetime(2026, 11, 30, 15, tzinfo=dt.UTC)), write=True)
+    dialog = ProfileDialog(make_ctx(ws), liz)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(dialog.is_loaded)
+    assert "No texts: replied STOP on " in dialog.facts.text()
+    assert dialog.phone.text() and "STOP" not in dialog.phone.text()  # Copy copies the number

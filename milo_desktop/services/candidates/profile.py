@@ -143,6 +143,7 @@ def _load_profile(s: Session, candidate_id: int) -> CandidateProfile:
         messages,
         shares_phone_with(s, c),
         at_ats(s, c.id),
+        c.sms_opted_out_at,
     )
 
 

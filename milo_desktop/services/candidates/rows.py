@@ -159,3 +159,5 @@ class CandidateProfile:
     # Where the person is at the connected ATSs: ("greenhouse", "Forklift Operator",
     # "Phone Screen", "active" / "rejected" / "hired" / "removed"), one per ATS application.
     at_ats: tuple[tuple[str, str, str | None, str], ...] = ()
+    # When they texted STOP (no text goes to them until START), None when they did not.
+    sms_opted_out_at: dt.datetime | None = None

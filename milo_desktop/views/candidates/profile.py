@@ -326,6 +326,9 @@ class ProfileDialog(QDialog):
             where = job + (f" ({stage})" if stage else "")
             facts.append(self.tr("At {ats}: {job}{status}").format(
                 ats=provider.title(), job=where, status=states.get(status, "")))
+        if p.sms_opted_out_at is not None:
+            facts.append(self.tr("No texts: replied STOP on {date}").format(
+                date=local_date(p.sms_opted_out_at)))
         self.facts.setText("  ·  ".join(facts))
         self.shared_phone.setText(self.tr("⚠ Shares a phone number with {names}.").format(
             names=", ".join(p.shares_phone_with)) if p.shares_phone_with else "")
