@@ -7,13 +7,19 @@ for an end (the conservative reading experience.py uses: "2019–2022" is 3 year
 its first month (spring 3, summer 6, fall/autumn 9, winter 12). "Present" and its synonyms end
 at ``now`` (injected: nothing here reads the clock). A lone season or year ("Summer 2018")
 is a range of its own: three months for a season, one year for a year.
+
+Labels between the points are separators ("Mar 2019 To: Present", "2019 End: 2021"); "Since:
+2020" is a range. A range may be split over two lines — "From: Mar 2019" over "To: Present", or
+a layout's wrap ("… | 2022 to" over "2024") — and ``find_spans_across`` reads it as one, set on
+its first line.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 _MONTH_NAMES = {
     "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4,
@@ -42,11 +48,15 @@ POINT = (rf"(?:(?:{_MONTH_RE})\.?\s*,?\s*{_YEAR}"
          rf"|(?:0?[1-9]|1[0-2])/\d\d(?![\d/])"
          rf"|{_YEAR4}\s*[-/.]\s*(?:0[1-9]|1[0-2])(?![\d])"
          rf"|{_YEAR4})")
-_SEP = r"\s*(?:[-–—~]+|\bto\b|\buntil\b|\btill\b|\bthrough\b|\bthru\b|\bbis\b|\bà\b|\ba\b)\s*"
+_SEP = (r"\s*(?:[-–—~]+|(?:\bto\b|\buntil\b|\btill\b|\bthrough\b|\bthru\b|\bbis\b|\bhasta\b"
+        r"|\bà\b|\ba\b|\bend(?:ed)?\b(?=\s*:))\s*:?)\s*")
 RANGE = re.compile(
-    rf"(?<![\w/.])(?:(?P<since>since|seit|depuis|desde)\s+(?P<from>{POINT})"
+    rf"(?<![\w/.])(?:(?P<since>since|seit|depuis|desde)\s*:?\s*(?P<from>{POINT})"
     rf"|(?P<start>{POINT}){_SEP}(?P<end>{POINT}|{_NOW}))(?![\w/])",
     re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
+_LETTERS = re.compile(r"[^\W\d_]{2,}")
+_CONTINUATION = 40  # characters: the second line of a split range holds little else
 LONE = re.compile(rf"(?<![\w/.])(?P<season>{_SEASON_RE})\s+(?P<year>{_YEAR})(?![\w/])",
                   re.IGNORECASE)
 
@@ -61,6 +71,7 @@ class Span:
     months: int
     text: str
     at: int  # where the text starts in its line
+    through: int = 0  # lines after its own that it runs onto (a range split over two)
 
 
 def _year(text: str) -> int:
@@ -127,6 +138,32 @@ def find_spans(line: str, *, now: dt.date) -> list[Span]:
         end = (start[0] + (start[1] + 2) // 12, (start[1] + 2) % 12 + 1)
         out.append(Span(_iso(start), _iso(end), 3, m.group(0).strip(), m.start()))
     return sorted(out, key=lambda s: s.at)
+
+
+def find_spans_across(lines: Sequence[str], *, now: dt.date) -> dict[int, list[Span]]:
+    """The date ranges of each line (by index, lines without any left out), with a range
+    split over two lines read as one on the first: neither line has a range alone, and the
+    two joined by a space hold one that starts on the first and ends on the second — which
+    takes a separator or a label between the points ("From: Mar 2019" / "To: Present",
+    "2022 to" / "2024"), so two lone years on two lines stay apart."""
+    out: dict[int, list[Span]] = {}
+    alone = [find_spans(line, now=now) if _DIGIT.search(line) else [] for line in lines]
+    i = 0
+    while i < len(lines):
+        if alone[i]:
+            out[i] = alone[i]
+        elif i + 1 < len(lines) and not alone[i + 1] and _DIGIT.search(lines[i]) \
+                and 0 < len(second := lines[i + 1].strip()) <= _CONTINUATION:
+            first = lines[i].rstrip()
+            joined = f"{first} {second}"
+            split = [s for s in find_spans(joined, now=now)
+                     if s.at < len(first) < s.at + len(s.text)
+                     and not _LETTERS.search(joined[s.at + len(s.text):])]
+            if split:
+                out[i] = [replace(split[0], through=1)]
+                i += 1  # the second line is this range's end, not a line of its own
+        i += 1
+    return out
 
 
 def strip_spans(line: str, spans: list[Span]) -> str:

@@ -7,13 +7,19 @@ Nothing here reads the clock: "Present" ends at ``now``, which callers pass (the
 injected clock, the CLI today).
 
 Work history: in the experience section (or, without one, outside the other known
-sections) every line with a date range starts an entry. Its title and employer are on the
-same line ("Title | Employer | 2019 – 2021", a table row), else on the one or two short lines
-just above it, else just below it ("2019 – 2021" / "Title" / "Employer"). A header is cut at
-" at ", "@", "|", dashes and commas; a part naming a place ("Dallas, TX", "Remote") is the
-entry's location, not its employer; the part with the most job-title words is the title
-(the first part when none has any), the part with company words ("Inc", "GmbH", "Hospital")
-or else the next part is the employer. A role with only a title on its dated line, after a
+sections) every line with a date range starts an entry — a range split over two lines
+("From: Mar 2019" / "To: Present", a wrapped "2022 to" / "2024") counts on its first line, a
+label before it ("Dates:", "From:") is not part of the header. Its title and employer are on
+the same line ("Title | Employer | 2019 – 2021", a table row), else on the one or two short
+lines just above it, else (nothing there, or only a place) just below it ("2019 – 2021" /
+"Title" / "Employer"); contact details are never a header. A header is cut at " at ", "@",
+"|", dashes and commas, except before a qualifier of how the job was held ("Cook - Night
+Shift", "Cook (Part-time)"), which stays with the title; a part naming a place ("Dallas, TX",
+"Remote") is the entry's location, not its employer; the part with the most job-title words
+is the title, the part with company words ("Inc", "GmbH", "Hospital") or else the nearest
+part is the employer. Where the words cannot tell (no known word either way), the layout
+the résumé's other entries were read in decides (a résumé lays all its entries out one
+way), else the first part is the title. A role with only a title on its dated line, after a
 role whose employer stood on a line of its own, keeps that employer (several roles at one
 employer). Years per title add the entries of the same title, overlaps counted once.
 """
@@ -24,13 +30,14 @@ import datetime as dt
 import itertools
 import json
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from milo_desktop.services.resume import fields as f
-from milo_desktop.services.resume.dates import Span, find_spans, strip_spans
+from milo_desktop.services.resume.dates import Span, find_spans_across, strip_spans
 from milo_desktop.services.resume.sections import (
     CERTIFICATIONS,
     CONTACT,
@@ -57,6 +64,27 @@ _STRONG_SPLIT = re.compile(r"\s+(?:at|@|chez|bei|en)\s+|\s*@\s*|\s*\|\s*|\s+[–
 _AT_SPLIT = re.compile(r"\s+(?:at|chez|bei)\s+|\s*@\s*")
 _ITEM_SPLIT = re.compile(r"\s*(?:,|;|\||•|·|▪|●|/\s)\s*")
 _PLACE_WORDS = frozenset({"remote", "hybrid", "on-site", "onsite", "home office"})
+# How a job was held: the kind of contract, the shift ("Night Shift", "Part-time", "PRN").
+_QUALIFIER = (r"(?:full|part)[- ]?time|contract(?:or)?|contract[- ]to[- ]hire|temp(?:orary)?"
+              r"|seasonal|freelance|internship|per[- ]diem|prn|casual|permanent|fixed[- ]term"
+              r"|locum|on[- ]call|relief|interim|apprenticeship|self[- ]employed"
+              r"|(?:day|night|evening|overnight|weekend|graveyard|swing|morning|afternoon"
+              r"|rotating|1st|2nd|3rd|first|second|third)\s+shifts?"
+              r"|nights|weekends|evenings|overnights|teilzeit|vollzeit|befristet|aushilfe"
+              r"|temps\s+(?:partiel|plein)|cdd|cdi|intérim|saisonnier|medio\s+tiempo"
+              r"|tiempo\s+completo|temporal|tijdelijk")
+_QUALIFIED = re.compile(
+    rf"(?:\s+[-–—]+\s+|\s*[–—]\s*|\s*,\s*)(?:{_QUALIFIER})(?:\s*[,/&]\s*(?:{_QUALIFIER}))*"
+    rf"(?=\s*(?:$|[|,;(\t]|\s[-–—@]|\s+at\s))"
+    rf"|\s*\(\s*(?:{_QUALIFIER})(?:\s*[,/&]\s*(?:{_QUALIFIER}))*\s*\)", re.IGNORECASE)
+# separators inside a qualified part, hidden from the cutting and put back after it
+_HIDE = str.maketrans({"-": "\ue000", "–": "\ue001", "—": "\ue002", ",": "\ue003",
+                       "(": "\ue004", ")": "\ue005", "/": "\ue006", "&": "\ue007"})
+_SHOW = str.maketrans({str(v): chr(k) for k, v in _HIDE.items()})
+# a label before an entry's dates: "Dates: 2019 – 2021", "From: Mar 2019", "Start 2019"
+_DATE_LABEL = re.compile(r"\b(?:(?:dates?|period|duration|tenure|employed|zeitraum|période"
+                         r"|periode|periodo|fechas)\s*[:：]|(?:from|start(?:ed)?|von|du|desde)"
+                         r"\s*[:：]?)\s*$", re.IGNORECASE)
 _INLINE = re.compile(r"^\s*([^:：]{3,40})\s*[:：]\s*(\S.*)$")
 
 
@@ -151,8 +179,10 @@ class ParsedResume:
 # ----------------------------------------------------------------------------- helpers
 
 
-def _value(lines: Sequence[str], index: int, text: str) -> Value:
-    source = lines[index]
+def _value(lines: Sequence[str], index: int, text: str, through: int = 0) -> Value:
+    """``through``: lines after ``index`` the value runs onto (a range split over two lines);
+    its source is those lines too, one under the other."""
+    source = "\n".join(lines[index:index + through + 1])
     if len(source) > MAX_SOURCE:
         source = source[:MAX_SOURCE - 1] + "…"
     return Value(text.strip()[:MAX_SOURCE], index + 1, source)
@@ -210,8 +240,10 @@ def _title_key(title: str) -> str:
 
 
 def _parts(line: str) -> tuple[list[str], bool]:
-    """A header line cut into parts; True when an " at " / "@" said title, then employer."""
-    text = _clean(line)
+    """A header line cut into parts; True when an " at " / "@" said title, then employer. A
+    qualifier after a dash, a comma or in brackets stays with the part before it ("Cook -
+    Night Shift", "Cook (Part-time)"): it says how the job was held, not where."""
+    text = _QUALIFIED.sub(lambda m: m.group(0).translate(_HIDE), _clean(line))
     # "Title (Employer)": the bracketed part is a part of its own
     text = re.sub(r"\s*\(([^()]{2,80})\)\s*", r" | \1 | ", text).strip(" |")
     at = bool(_AT_SPLIT.search(text))
@@ -227,87 +259,152 @@ def _parts(line: str) -> tuple[list[str], bool]:
             else:
                 merged.append(piece)
         parts = merged
-    return parts, at
+    return [p.translate(_SHOW) for p in parts], at
 
 
 # ----------------------------------------------------------------------------- jobs
 
 
-def _header_lines(lines: Sequence[str], i: int, lo: int, hi: int,
-                  dated: set[int]) -> list[int]:
-    """The short lines just above entry line ``i`` (else just below) that hold its title
-    and employer."""
-    above: list[int] = []
-    j = i - 1
-    while j >= lo and len(above) < 2:
-        text = lines[j].strip()
-        if not text:
-            if above:
-                break
-            j -= 1
-            continue
-        if j in dated or _is_bullet(text) or heading_of(text) is not None:
-            break
-        above.insert(0, j)
-        j -= 1
-    if above:
-        return above
-    below: list[int] = []
-    j = i + 1
-    while j < hi and len(below) < 2:
-        text = lines[j].strip()
-        if not text:
-            if below:
-                break
-            j += 1
-            continue
-        if j in dated or _is_bullet(text) or heading_of(text) is not None:
-            break
-        below.append(j)
-        j += 1
-    return below
+def _contact(text: str) -> bool:
+    """Contact details (an email, a phone number, "Phone: …"): never an entry's header."""
+    return bool(f.EMAIL.search(text) or f.LABEL.match(text)) or sum(
+        c.isdigit() for c in text) >= 7
 
 
-def _job(lines: Sequence[str], i: int, span: Span, header: list[int]) -> Job:
-    rest = strip_spans(lines[i], [span])
-    candidates: list[tuple[int, str, bool]] = []  # (line, part, after "at")
+def _near(lines: Sequence[str], j: int, step: int, bound: int, dated: set[int]) -> list[int]:
+    """Up to two short lines from ``j`` on, going up (``step`` -1) or down (1) to ``bound``,
+    that may hold an entry's title and employer: blank lines before the first are passed;
+    a blank line after it, a dated line, a description line, a heading or contact details
+    end them."""
+    found: list[int] = []
+    while (j >= bound if step < 0 else j < bound) and len(found) < 2:
+        text = lines[j].strip()
+        if not text:
+            if found:
+                break
+        elif j in dated or _is_bullet(text) or heading_of(text) is not None or _contact(text):
+            break
+        else:
+            found.append(j)
+        j += step
+    return sorted(found)
+
+
+@dataclass(frozen=True)
+class _Part:
+    """A piece of an entry's header: its line, its text, and its slot — the line relative to
+    the dated one and its place on that line — which says how the résumé lays entries out."""
+
+    line: int
+    text: str
+    slot: tuple[int, int]
+    after_at: bool  # after " at " / "@": the employer
+
+
+@dataclass(frozen=True)
+class _Entry:
+    line: int  # the dated line
+    span: Span
+    header: list[int]
+    parts: list[_Part]  # places left out
+    location: Value | None
+
+    @property
+    def layout(self) -> tuple[tuple[int, int], ...]:
+        return tuple(p.slot for p in self.parts)
+
+
+def _label_free(line: str, span: Span) -> str:
+    """The dated line without its range and a label before it ("Dates: 2019 – 2021")."""
+    before = _DATE_LABEL.sub("", line[:span.at])
+    return strip_spans(before + " " * (span.at - len(before)) + line[span.at:], [span])
+
+
+def _entry(lines: Sequence[str], i: int, span: Span, header: list[int]) -> _Entry:
+    rest = _label_free(lines[i], span)
     sources = ([i] if re.search(r"[^\W\d_]{2,}", rest) else []) + header
     if sources and sources[0] == i and len(_parts(rest)[0]) >= 2:
         sources = [i]  # title and employer both on the dated line
-    for k in sources:
-        text = rest if k == i else lines[k]
-        parts, at = _parts(text)
-        for n, part in enumerate(parts):
-            candidates.append((k, part, at and n > 0))
     location: Value | None = None
-    kept: list[tuple[int, str, bool]] = []
-    for k, part, after_at in candidates:
-        if _is_place(part):
-            if location is None:
-                location = _value(lines, k, part)
-        elif re.search(r"[^\W\d_]", part):
-            kept.append((k, part, after_at))
-    title: tuple[int, str, bool] | None = None
-    employer: tuple[int, str, bool] | None = None
-    if kept:
-        after = [c for c in kept if c[2]]
-        if after:
-            employer = after[0]
-            before = [c for c in kept if not c[2] and c[0] == employer[0]]
-            title = before[-1] if before else None
-        else:
-            scores = [(_title_score(p) - _employer_score(p), -n) for n, (_, p, _) in
-                      enumerate(kept)]
-            best = max(range(len(kept)), key=lambda n: scores[n])
-            title = kept[best]
-            others = [c for c in kept if c is not title]
-            if others:
-                employer = max(others, key=lambda c: (_employer_score(c[1]),
-                                                      -abs(kept.index(c) - best)))
-    dates = _value(lines, i, span.text)
-    return Job(_value(lines, title[0], title[1]) if title else None,
-               _value(lines, employer[0], employer[1]) if employer else None,
-               location, span.start, span.end, span.months, dates)
+    kept: list[_Part] = []
+    for k in sources:
+        parts, at = _parts(rest if k == i else lines[k])
+        for n, part in enumerate(parts):
+            if _is_place(part):
+                if location is None:
+                    location = _value(lines, k, part)
+            elif re.search(r"[^\W\d_]", part):
+                kept.append(_Part(k, part, (k - i, n), at and n > 0))
+    return _Entry(i, span, header, kept, location)
+
+
+_Roles = tuple[_Part | None, _Part | None]
+
+
+def _by_words(entry: _Entry) -> tuple[_Roles, list[_Part]]:
+    """Title and employer by their words, and the parts the words could not tell apart for
+    the title (one part when they could): " at " says employer; else the part with the most
+    job-title words (less company words) is the title — the first of those tied — and the
+    employer the one with the most company words, else the nearest."""
+    kept = entry.parts
+    if not kept:
+        return (None, None), []
+    after = [c for c in kept if c.after_at]
+    if after:
+        before = [c for c in kept if not c.after_at and c.line == after[0].line]
+        return (before[-1] if before else None, after[0]), [after[0]]
+    scores = [_title_score(c.text) - _employer_score(c.text) for c in kept]
+    tied = [c for c, score in zip(kept, scores, strict=True) if score == max(scores)]
+    return (tied[0], _employer_beside(kept, tied[0])), tied
+
+
+def _employer_beside(kept: list[_Part], title: _Part, prefer: tuple[int, int] | None = None
+                     ) -> _Part | None:
+    others = [c for c in kept if c is not title]
+    if not others:
+        return None
+    at = kept.index(title)
+    return max(others, key=lambda c: (_employer_score(c.text), c.slot == prefer,
+                                      -abs(kept.index(c) - at)))
+
+
+def _roles(entries: list[_Entry]) -> list[_Roles]:
+    """Title and employer of each entry. A résumé lays its entries out one way, so where an
+    entry's words cannot tell its title from its employer ("Alpine Ski Resort" over
+    "Stylist"), the slots its other entries' words decided settle it: first those of
+    entries with the same slots, then any entry's title slot."""
+    decided = [_by_words(e) for e in entries]
+    same: Counter[tuple[Any, ...]] = Counter()
+    title_slots: Counter[tuple[int, int]] = Counter()
+    for entry, ((title, employer), tied) in zip(entries, decided, strict=True):
+        if title is not None and len(tied) == 1:
+            same[(entry.layout, title.slot, employer.slot if employer else None)] += 1
+            title_slots[title.slot] += 1
+    out: list[_Roles] = []
+    for entry, (roles, tied) in zip(entries, decided, strict=True):
+        if len(tied) > 1:
+            slots = {c.slot: c for c in tied}
+            votes = [(n, key) for key, n in same.items()
+                     if key[0] == entry.layout and key[1] in slots]
+            if votes:
+                _, (_, title_slot, employer_slot) = max(votes)
+                title = slots[title_slot]
+                roles = (title, _employer_beside(entry.parts, title, employer_slot))
+            elif any(slot in title_slots for slot in slots):
+                title = slots[max((s for s in slots if s in title_slots),
+                                  key=lambda s: title_slots[s])]
+                roles = (title, _employer_beside(entry.parts, title))
+        out.append(roles)
+    return out
+
+
+def _job(lines: Sequence[str], entry: _Entry, roles: _Roles) -> Job:
+    title, employer = roles
+    span = entry.span
+    dates = _value(lines, entry.line, span.text, through=span.through)
+    return Job(_value(lines, title.line, title.text) if title else None,
+               _value(lines, employer.line, employer.text) if employer else None,
+               entry.location, span.start, span.end, span.months, dates)
 
 
 def _dated_header(line: str, spans: list[Span]) -> bool:
@@ -319,19 +416,30 @@ def _dated_header(line: str, spans: list[Span]) -> bool:
 
 
 def _jobs(lines: Sequence[str], ranges: list[tuple[int, int]], now: dt.date) -> list[Job]:
-    jobs: list[Job] = []
-    for lo, hi in ranges:
-        found = {i: spans for i in range(lo, hi)
-                 if (spans := find_spans(lines[i], now=now)) and _dated_header(lines[i], spans)}
-        dated = set(found)
-        previous: Job | None = None
+    entries: list[tuple[int, _Entry]] = []  # (experience range, entry)
+    for n, (lo, hi) in enumerate(ranges):
+        found = {lo + k: spans for k, spans in find_spans_across(lines[lo:hi], now=now).items()
+                 if _dated_header(lines[lo + k], spans)}
+        dated = set(found) | {i + 1 for i, spans in found.items() if spans[0].through}
         for i in sorted(found):
-            header = _header_lines(lines, i, lo, hi, dated)
-            job = _job(lines, i, found[i][0], header)
-            if previous is not None and _same_employer(previous, job, header):
-                job = replace(job, employer=previous.employer)
-            jobs.append(job)
-            previous = job
+            # the title and employer just above the dates, else (nothing but a place there)
+            # just below them and the line their range runs onto
+            span = found[i][0]
+            above = _near(lines, i - 1, -1, lo, dated)
+            entry = _entry(lines, i, span, above)
+            if all(p.line == i for p in entry.parts):
+                below = _near(lines, i + 1 + span.through, 1, hi, dated)
+                entry = _entry(lines, i, span, above + below) if below else entry
+            entries.append((n, entry))
+    jobs: list[Job] = []
+    previous: tuple[int, Job] | None = None
+    for (n, entry), roles in zip(entries, _roles([e for _, e in entries]), strict=True):
+        job = _job(lines, entry, roles)
+        if previous is not None and previous[0] == n and \
+                _same_employer(previous[1], job, entry.header):
+            job = replace(job, employer=previous[1].employer)
+        jobs.append(job)
+        previous = (n, job)
     return jobs
 
 
