@@ -5,9 +5,9 @@ and returns their ``Expected`` fields. Layouts vary independently of each other:
 (one-column PDF, two-column PDF with a sidebar, DOCX paragraphs, DOCX with the experience in a
 table, DOCX with the contact block and sidebar in text boxes, TXT in several encodings, RTF),
 heading style (UPPERCASE, "Work Experience:", "Professional History", "— Skills —"), how an
-entry's title, employer and dates are arranged (six arrangements), date styles (ten), phone
-styles per country, names from many languages (accents, particles, CJK, hyphens,
-apostrophes). The vocabulary is wide on purpose and was written from job boards, not from
+entry's title, employer and dates are arranged (fourteen arrangements, five more held out),
+date styles (twelve), phone styles per country, names from many languages (accents,
+particles, CJK, hyphens, apostrophes). The vocabulary is wide on purpose and was written from job boards, not from
 the parser's word lists: some titles and employers carry none of the words the parser
 looks for.
 
@@ -103,11 +103,16 @@ DATE_STYLES = ["mon", "month", "iso", "slash", "year", "apostrophe", "season", "
                "since", "mon_dot", "german", "compact"]
 ARRANGEMENTS = ["title_comma_employer/dates", "one_line_pipes", "dates/title/employer",
                 "employer_place/title_dates", "title_at_employer_parens", "title/employer/dates",
-                "employer_comma_title/dates", "title_parens_employer_dates", "tabbed_dates"]
+                "employer_comma_title/dates", "title_parens_employer_dates", "tabbed_dates",
+                # the first held-out set: the parser was fixed against these, so they joined
+                # the development corpus (docs/performance.md)
+                "employer_dates/title", "from_to_lines", "title_pipe_employer_place_dates",
+                "dates_colon_title_employer", "title_dash_qualifier/employer/dates"]
 # Arrangements kept out of the parser's development: only ``generate(held_out=True)`` uses
 # them, and the parser was not changed after seeing its figures on them (docs/performance.md).
-HELD_OUT_ARRANGEMENTS = ["employer_dates/title", "from_to_lines", "title_pipe_employer_place_dates",
-                         "dates_colon_title_employer", "title_dash_qualifier/employer/dates"]
+HELD_OUT_ARRANGEMENTS = ["dates_pipe_title_comma_employer", "employer_caps/title_tab_dates",
+                         "employer_city_dash_title/dates", "title_comma_employer_month_parens",
+                         "employer/title_pipe_numbered_dates"]
 KINDS = ["pdf", "pdf2col", "docx", "docx_table", "docx_textbox", "txt", "rtf"]
 
 
@@ -269,7 +274,27 @@ def _entry_lines(rng: random.Random, arrangement: str, job: ExpectedJob, dates: 
     if arrangement == "title_dash_qualifier/employer/dates":
         job.title = f"{t} - {rng.choice(['Night Shift', 'Part-time', 'Contract', 'Seasonal'])}"
         return [job.title, e, dates, *duties]
+    if arrangement == "dates_pipe_title_comma_employer":
+        return [f"{dates} | {t}, {e}", *duties]
+    if arrangement == "employer_caps/title_tab_dates":  # dates in a right-aligned column
+        return [e.upper(), f"{t}\t{dates}", *duties]
+    if arrangement == "employer_city_dash_title/dates":
+        return [f"{e} ({place.split(',')[0]}) — {t}", dates, *duties]
+    if arrangement == "title_comma_employer_month_parens":
+        return [f"{t}, {e} ({_month_year(job.start)} – {_month_year(job.end)})", *duties]
+    if arrangement == "employer/title_pipe_numbered_dates":
+        return [e, f"{t} | {_numbered(job.start)} - {_numbered(job.end)}", *duties]
     return [t, e, dates, *duties]
+
+
+def _month_year(point: str) -> str:
+    """"2019-03" as "Mar 2019", "present" as "Present"."""
+    return "Present" if point == "present" else f"{MONTHS[int(point[5:]) - 1]} {point[:4]}"
+
+
+def _numbered(point: str) -> str:
+    """"2019-03" as "03/2019", "present" as "Present"."""
+    return "Present" if point == "present" else f"{point[5:]}/{point[:4]}"
 
 
 def build(rng: random.Random, index: int, held_out: bool = False) -> Expected:

@@ -154,6 +154,16 @@ def test_a_place_alone_above_the_dates_leaves_the_title_below() -> None:
     assert job.title is not None and (job.title.line, job.title.source) == (6, "Electrician")
 
 
+def test_separators_do_not_make_a_header_line_long() -> None:
+    """A header wrapped before its dates is a header, not a description line: its "|" and
+    "&" are not words."""
+    text = ("EXPERIENCE\nPharmacy Technician | Pine & Oak | Manchester, United Kingdom |\n"
+            "Dezember 2023 – Januar 2025\n- Counted pills.\n")
+    (job,) = parse_text(text, now=NOW).jobs
+    assert _roles(job) == ("Pharmacy Technician", "Pine & Oak")
+    assert job.location is not None and job.location.value == "Manchester, United Kingdom"
+
+
 def _roles(job: Job) -> tuple[str | None, str | None]:
     return (job.title.value if job.title else None,
             job.employer.value if job.employer else None)

@@ -63,6 +63,7 @@ _STRONG_SPLIT = re.compile(r"\s+(?:at|@|chez|bei|en)\s+|\s*@\s*|\s*\|\s*|\s+[–
                            r"|\s*[–—]\s*")
 _AT_SPLIT = re.compile(r"\s+(?:at|chez|bei)\s+|\s*@\s*")
 _ITEM_SPLIT = re.compile(r"\s*(?:,|;|\||•|·|▪|●|/\s)\s*")
+_WORDLIKE = re.compile(r"[^\W_]")
 _PLACE_WORDS = frozenset({"remote", "hybrid", "on-site", "onsite", "home office"})
 # How a job was held: the kind of contract, the shift ("Night Shift", "Part-time", "PRN").
 _QUALIFIER = (r"(?:full|part)[- ]?time|contract(?:or)?|contract[- ]to[- ]hire|temp(?:orary)?"
@@ -201,11 +202,13 @@ def _sentence(text: str, words: int) -> bool:
 
 
 def _is_bullet(line: str) -> bool:
-    """A line of an entry's description, not of its header: a bullet, a long line, a
+    """A line of an entry's description, not of its header: a bullet, a long line (in
+    words: the "|" and "&" of "Cook | Pine & Oak | Manchester, United Kingdom |" are not), a
     sentence, or the lower-case end of a wrapped one ("score.")."""
     text = line.strip()
     first = text.split()[0].rstrip(".,;:") if text.split() else ""
-    return bool(_BULLET.match(text)) or len(text.split()) > 9 or _sentence(text, 3) \
+    words = sum(1 for w in text.split() if _WORDLIKE.search(w))
+    return bool(_BULLET.match(text)) or words > 9 or _sentence(text, 3) \
         or (first.islower() and first.isalpha())  # not "iOS Developer", "eBay"
 
 
@@ -371,29 +374,23 @@ def _employer_beside(kept: list[_Part], title: _Part, prefer: tuple[int, int] | 
 def _roles(entries: list[_Entry]) -> list[_Roles]:
     """Title and employer of each entry. A résumé lays its entries out one way, so where an
     entry's words cannot tell its title from its employer ("Alpine Ski Resort" over
-    "Stylist"), the slots its other entries' words decided settle it: first those of
-    entries with the same slots, then any entry's title slot."""
+    "Stylist"), the slots its other entries laid out the same way were decided in settle it
+    (entries laid out otherwise say nothing: a block of roles under one employer is not
+    read like the entries around it)."""
     decided = [_by_words(e) for e in entries]
     same: Counter[tuple[Any, ...]] = Counter()
-    title_slots: Counter[tuple[int, int]] = Counter()
     for entry, ((title, employer), tied) in zip(entries, decided, strict=True):
         if title is not None and len(tied) == 1:
             same[(entry.layout, title.slot, employer.slot if employer else None)] += 1
-            title_slots[title.slot] += 1
     out: list[_Roles] = []
     for entry, (roles, tied) in zip(entries, decided, strict=True):
-        if len(tied) > 1:
-            slots = {c.slot: c for c in tied}
-            votes = [(n, key) for key, n in same.items()
-                     if key[0] == entry.layout and key[1] in slots]
-            if votes:
-                _, (_, title_slot, employer_slot) = max(votes)
-                title = slots[title_slot]
-                roles = (title, _employer_beside(entry.parts, title, employer_slot))
-            elif any(slot in title_slots for slot in slots):
-                title = slots[max((s for s in slots if s in title_slots),
-                                  key=lambda s: title_slots[s])]
-                roles = (title, _employer_beside(entry.parts, title))
+        slots = {c.slot: c for c in tied}
+        votes = [(n, key) for key, n in same.items()
+                 if len(tied) > 1 and key[0] == entry.layout and key[1] in slots]
+        if votes:
+            _, (_, title_slot, employer_slot) = max(votes)
+            title = slots[title_slot]
+            roles = (title, _employer_beside(entry.parts, title, employer_slot))
         out.append(roles)
     return out
 
