@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 
 from milo_desktop.services.resume.dates import find_spans, find_spans_across
+from milo_desktop.services.resume.experience import find_entries
 from milo_desktop.services.resume.parse import Job, parse_text
 
 NOW = dt.date(2026, 12, 7)
@@ -42,6 +43,16 @@ def test_a_range_split_over_from_and_to_lines_is_one_range_on_its_first_line() -
     dates = parsed.jobs[0].dates
     assert (dates.line, dates.value) == (4, "Mar 2019 To: Present")
     assert dates.source == "From: Mar 2019\nTo: Present"  # both lines it was read from
+
+
+def test_a_split_range_is_experience_too() -> None:
+    """Requirements ("2 years of …") count it, and find it by the dates the parse reports."""
+    text = "EXPERIENCE\nForklift Operator\nAcme Logistics\nFrom: Mar 2019\nTo: Mar 2021\n- Drove."
+    (entry,) = find_entries(text, now=NOW)
+    assert entry.months == 24 and "- Drove." in entry.text
+    assert entry.dates == parse_text(text, now=NOW).jobs[0].dates.value
+    (same_line,) = find_entries("Cook, Hooli, Jan 2019 To: Jan 2020", now=NOW)
+    assert same_line.months == 12
 
 
 def test_two_lone_points_on_two_lines_are_not_a_range() -> None:

@@ -6,6 +6,9 @@ warehouse experience"). Entries are the ranges with the text that follows them u
 next range (plus the title line just before), so a requirement can ask how long the
 candidate did *something*: the union of the entries that mention it, overlaps counted once.
 
+A range split over two lines ("From: Mar 2019" over "To: Present") is an entry too, on its
+first line.
+
 Durations: a year alone means January of it as a start and January as an end, so
 "2019–2022" is 3 years (the conservative reading); "Present" / "Current" is today.
 """
@@ -17,6 +20,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from milo_desktop.services.resume.dates import find_spans_across
 from milo_desktop.services.scoring.amounts import find_quantities
 from milo_desktop.services.scoring.text import tokens
 from milo_desktop.services.scoring.units import TIME
@@ -29,7 +33,7 @@ _YEAR = r"(?:19[5-9]\d|20\d\d)"
 _POINT = (rf"(?:{_MONTH_WORD}\s*,?\s*{_YEAR}|(?:0?[1-9]|1[0-2])\s*[/.-]\s*{_YEAR}|"
           rf"{_YEAR}\s*[/.-]\s*(?:0?[1-9]|1[0-2])(?!\d)|{_YEAR})")
 _NOW_WORDS = r"(?:present|current(?:ly)?|now|today|ongoing|date)"
-_SEP = r"\s*(?:[-–—]+|to|until|till|through|thru)\s*"
+_SEP = r"\s*(?:[-–—]+|(?:to|until|till|through|thru)\s*:?)\s*"  # "Jan 2019 To: Present"
 RANGE = re.compile(rf"(?<![\w/])(?P<start>{_POINT}){_SEP}(?P<end>{_POINT}|{_NOW_WORDS})"
                    rf"(?![\w/])", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+|\s+[•·▪●]\s+")
@@ -73,19 +77,37 @@ def _bare(line: str) -> bool:
     return len(re.findall(r"[A-Za-z]{2,}", RANGE.sub(" ", line))) <= 1
 
 
+def _split_ranges(lines: list[str], now: dt.date) -> dict[int, tuple[int, int, str]]:
+    """Ranges split over two lines ("From: Mar 2019" / "To: Present", a wrapped "2022 to" /
+    "2024"; dates.find_spans_across), by their first line: (start, end, text as the
+    structured parse reports it)."""
+    today = now.year * 12 + now.month - 1
+    out: dict[int, tuple[int, int, str]] = {}
+    for i, spans in find_spans_across(lines, now=now).items():
+        span = spans[0]
+        if span.through and not RANGE.search(lines[i]):
+            start = int(span.start[:4]) * 12 + int(span.start[5:]) - 1
+            end = today if span.end == "present" else \
+                int(span.end[:4]) * 12 + int(span.end[5:]) - 1
+            out[i] = (start, end, span.text)
+    return out
+
+
 def find_entries(text: str, *, now: dt.date) -> list[Entry]:
     """Every dated entry of the résumé, in the order written (ranges that end before they
     start, or lie in the future, are left out: typos, not experience)."""
     lines = text.split("\n")
-    located: list[tuple[int, re.Match[str]]] = []
+    located: list[tuple[int, int | None, int | None, str]] = []  # line, start, end, text
+    split = _split_ranges(lines, now) if "\n" in text else {}
     for i, line in enumerate(lines):
         for m in RANGE.finditer(line):
-            located.append((i, m))
+            located.append((i, _month_index(m.group("start"), now=now),
+                            _month_index(m.group("end"), now=now), m.group(0)))
+        if i in split:
+            located.append((i, *split[i]))
     today = now.year * 12 + now.month - 1
     entries: list[Entry] = []
-    for k, (i, m) in enumerate(located):
-        start = _month_index(m.group("start"), now=now)
-        end = _month_index(m.group("end"), now=now)
+    for k, (i, start, end, written) in enumerate(located):
         if start is None or end is None or end < start or start > today:
             continue
         end = min(end, today)
@@ -97,7 +119,7 @@ def find_entries(text: str, *, now: dt.date) -> list[Entry]:
                 and lines[stop - 1].strip() and not RANGE.search(lines[stop - 1]):
             stop -= 1  # that line is the next entry's title
         body = "\n".join(lines[first:max(stop, i + 1)])
-        entries.append(Entry(start, end, body, m.group(0)))
+        entries.append(Entry(start, end, body, written))
     return entries
 
 
