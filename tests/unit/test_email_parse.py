@@ -262,3 +262,19 @@ def test_docx_resume_is_recognised(tmp_path: Path) -> None:
     got = read_message(raw)
     assert isinstance(got, Applicant)
     assert [a.kind for a in got.resumes] == ["docx"]
+
+
+def test_every_document_is_kept_once_each_by_content() -> None:
+    """Not only the first three: a résumé, its copy under another name (once), a cover letter,
+    a certificate, notes; a photo is no document."""
+    cv, letter = pdf_bytes(), pdf_bytes(["Dear hiring manager,"])
+    raw = application(attachments=[
+        ("Cover letter.pdf", "application/pdf", letter), ("CV.pdf", "application/pdf", cv),
+        ("CV copy.pdf", "application/pdf", cv), ("photo.jpg", "image/jpeg", b"\xff\xd8\xff"),
+        ("certificate.txt", "text/plain", b"Forklift certified"),
+        ("notes.rtf", "application/rtf", b"{\\rtf1 notes}"),
+        ("more.txt", "text/plain", b"more")])
+    got = read_message(raw)
+    assert isinstance(got, Applicant)
+    assert [a.name for a in got.resumes] == ["Cover letter.pdf", "CV.pdf", "certificate.txt",
+                                             "notes.rtf", "more.txt"]

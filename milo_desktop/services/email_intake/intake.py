@@ -10,8 +10,10 @@ first, oversized mail quarantined without downloading it, the rest downloaded an
 messages). A message carrying that flag is never read again: it stays in the folder, so a
 round whose cursor starts below it (a UIDVALIDITY change, a workspace restored from a backup)
 would otherwise download it again. After the commit
-each new application's résumé goes to its Résumé stage (``ResumeService.attach_detailed``)
-and the "application by email" notification is raised.
+each new application's résumé — the attachment that reads most as one (``files.rank``) —
+goes to its Résumé stage (``ResumeService.attach_detailed``), every other attachment is kept
+as a file on the profile (``files.keep``), and the "application by email" notification is
+raised.
 
 Quarantined messages keep their raw bytes in ``<data dir>/email-intake/`` (0600); ``retry``
 reads such a file again (Settings → Sync issues → Retry).
@@ -48,7 +50,7 @@ from milo_desktop.services.core.events import (
     InterviewersChanged,
     MessagesChanged,
 )
-from milo_desktop.services.email_intake import store
+from milo_desktop.services.email_intake import files, store
 from milo_desktop.services.email_intake.mailbox import MailboxSettings
 from milo_desktop.services.email_intake.parse import (
     Applicant,
@@ -234,13 +236,19 @@ class EmailIntake:
 
     async def _score(self, app_id: int, resumes: Sequence[Attachment],
                      kept: str | None) -> None:
-        """Score the first readable résumé, then let go of the kept raw message (kept until
-        now so that a crash before this point is finished by the next round)."""
+        """Score the attachment that reads most as a résumé (``files.rank``: not the cover
+        letter that came first), keep every attachment not yet on the profile as a file, then
+        let go of the kept raw message (kept until now so that a crash before this point is
+        finished by the next round: each step is safe to repeat)."""
         if self.resumes is None:
             return  # résumés are not scored here: the kept copy waits for an app that does
-        for attachment in resumes:
-            if await self._attach(app_id, attachment):
-                break  # one résumé scores the stage; the others would be refused
+        ranked = await asyncio.to_thread(files.rank, resumes, self.clock().date(),
+                                         self.folder / "tmp")
+        if ranked:
+            await self._attach(app_id, ranked[0])  # one résumé scores the stage
+            apps, scored = await self.db.read(lambda s: files.on_profile_of(s, app_id))
+            await asyncio.to_thread(files.keep, Path(self.resumes.folder), app_id, apps,
+                                    scored, ranked)
         if kept is not None:
             await self.db.write(lambda s: store.resume_scored(s, [app_id]))
             await asyncio.to_thread(_unlink_all, [kept])
@@ -255,16 +263,14 @@ class EmailIntake:
             resumes = reading.resumes if isinstance(reading, Applicant) else ()
             await self._score(app_id, resumes, path)
 
-    async def _attach(self, application_id: int, attachment: Attachment) -> bool:
+    async def _attach(self, application_id: int, attachment: Attachment) -> None:
         if self.resumes is None:
-            return False
+            return
         tmp = await asyncio.to_thread(self._temp_file, attachment)
         try:
             await self.resumes.attach_detailed(application_id, tmp / attachment.name)
-            return True
         except EnvironmentProblem as exc:  # quarantined by the résumé service, with its reason
             log.info("email intake: a résumé was not scored (%s)", type(exc).__name__)
-            return False
         finally:
             await asyncio.to_thread(_remove_tree, tmp)
 

@@ -52,6 +52,8 @@ class Applicant:
     recipients: tuple[str, ...]  # To / Cc / Delivered-To addresses, lower-cased
     message_key: str
     subject: str
+    # every PDF / DOCX / TXT / RTF attachment, once each (by content), in the message's order;
+    # files.rank picks the one the Résumé stage scores
     resumes: tuple[Attachment, ...] = ()
 
 
@@ -183,6 +185,7 @@ def _read(raw: bytes, region: str) -> Reading:
     if _header(msg, "X-Spam-Flag").strip().upper() == "YES":
         return reject("spam", "The mail server marked this message as spam.")
     resumes: list[Attachment] = []
+    seen: set[bytes] = set()
     for part in parts:
         pt = part.get_content_type()
         if pt in ("application/pkcs7-mime", "application/x-pkcs7-mime", "multipart/encrypted",
@@ -210,6 +213,10 @@ def _read(raw: bytes, region: str) -> Reading:
             continue  # a logo, a photo: not a résumé, nothing to refuse
         if not name:
             name = f"resume.{kind}"
+        digest = hashlib.sha256(data).digest()
+        if digest in seen:
+            continue  # the same file attached twice: one copy
+        seen.add(digest)
         problem = _attachment_problem(name, kind, data)
         if problem:
             return reject("attachment", problem)
@@ -219,7 +226,7 @@ def _read(raw: bytes, region: str) -> Reading:
         name = _raw_display_name(raw) or name
     return Applicant(" ".join(name.replace('"', " ").split())[:200], sender,
                      _phone(msg, region), tuple(dict.fromkeys(_recipients(msg))), key,
-                     info.get("subject", ""), tuple(resumes[:3]))
+                     info.get("subject", ""), tuple(resumes))
 
 
 def _raw_display_name(raw: bytes) -> str | None:

@@ -1,7 +1,8 @@
 """The candidate's parsed résumé, shown as a résumé: a header (name, contact, location) and
 sections (Experience with titles, employers and dates; Skills; Education; Certifications;
 Languages), with "Open original" one click away. Every field's tooltip says the line of the
-file it was read from.
+file it was read from. The other documents of emailed applications (a cover letter, a
+certificate) are listed below it ("Also sent"), each opened with one click.
 
 ``ResumeView.load(candidate_id)`` reads the candidate's parsed résumés (newest first) off the
 GUI thread; the newest is shown, and a picker appears when there are several.
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from milo_desktop.errors import EnvironmentProblem
+from milo_desktop.services.email_intake.files import KeptFile, files_of
 from milo_desktop.services.resume.parse import Job, Value
 from milo_desktop.services.resume.store import (
     StoredResume,
@@ -96,6 +98,14 @@ class ResumeView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
+        # "Also sent": the other documents of emailed applications (cover letter,
+        # certificate), one click each, under the résumé or its empty state
+        self.kept_files: list[KeptFile] = []
+        self.files = QWidget(self)
+        self.files_layout = QHBoxLayout(self.files)
+        self.files_layout.setContentsMargins(4, 4, 14, 8)
+        self.files.hide()
+        layout.addWidget(self.files)
 
         self.state = QWidget(self)  # loading / empty / error
         state = QVBoxLayout(self.state)
@@ -172,6 +182,9 @@ class ResumeView(QWidget):
             found = await parsed_resumes_of(self.ctx.workspace.db, candidate_id)
             bad = [] if found else await unreadable_resumes_of(self.ctx.workspace.db,
                                                               candidate_id)
+            service = self.ctx.workspace.resumes
+            kept = await files_of(self.ctx.workspace.db, Path(service.folder),
+                                  candidate_id) if service is not None else []
         except EnvironmentProblem as exc:
             if self._current(generation):
                 self._state(self.tr("Could not read the résumé."), exc.message)
@@ -181,6 +194,7 @@ class ResumeView(QWidget):
             return
         self.unreadable = bad[0] if bad else None
         self.show_resumes(found)
+        self.show_files(kept)
         self.loaded.emit()
 
     def _state(self, title: str, hint: str, *, can_open: bool = False) -> None:
@@ -311,6 +325,26 @@ class ResumeView(QWidget):
                 employer.setToolTip(_source_tip(job.employer))
             layout.addWidget(employer)
         return box
+
+    def show_files(self, kept: list[KeptFile]) -> None:
+        self.kept_files = kept
+        while (item := self.files_layout.takeAt(0)) is not None:
+            if (w := item.widget()) is not None:
+                w.deleteLater()
+        self.files.setVisible(bool(kept))
+        if not kept:
+            return
+        self.files_layout.addWidget(muted(QLabel(self.tr("Also sent:"), self.files)))
+        for f in kept:
+            button = QPushButton(f.name, self.files)
+            button.setObjectName("keptFile")
+            button.setToolTip(self.tr("Open {file}").format(file=f.name))
+            button.clicked.connect(lambda _=False, path=f.path: self._open_file(path))
+            self.files_layout.addWidget(button)
+        self.files_layout.addStretch(1)
+
+    def _open_file(self, path: Path) -> bool:
+        return path.is_file() and bool(QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))))
 
     # ----- open original ------------------------------------------------------------------
     def open_original(self) -> bool:
