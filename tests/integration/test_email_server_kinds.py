@@ -145,6 +145,20 @@ def test_a_folder_the_server_will_not_create_means_flagged_never_read_again(
         assert _flagged(box) == first + later
 
 
+def test_a_mailbox_that_will_not_create_the_folder_still_connects(
+        sqlite_workspace: Workspace, arun: Any) -> None:
+    with LocalMailbox(can_create=False) as box:
+        box.append(dana(1))
+        mailbox = MailboxIntegration(CredentialStore(), DatabaseSettings(sqlite_workspace.db))
+        status = arun(mailbox.connect(imap_settings(box), box.password, ADDRESS))
+        assert status.state == MailboxState.CONNECTED
+        assert status.message == (
+            "Connected. 1 message waiting in INBOX. The mail server will not create the "
+            "folder “Milo/Processed”, so processed messages stay in INBOX, flagged "
+            "$MiloProcessed; choose a folder that exists to move them there.")
+        assert arun(mailbox.make_connector()) is not None  # saved
+
+
 def test_a_server_without_move_copies_and_expunges(sqlite_workspace: Workspace,
                                                   tmp_path: Path, arun: Any) -> None:
     setup_workspace(sqlite_workspace)

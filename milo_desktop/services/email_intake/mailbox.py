@@ -233,7 +233,9 @@ class MailboxIntegration:
                       mode: str = "plus", aliases: Mapping[str, str] | None = None,
                       max_mb: int = DEFAULT_MAX_MB) -> MailboxStatus:
         """Test, then store (secret in the keychain). Raises AuthFailed / Offline / the
-        keychain's problems / ValidationProblem; nothing is stored then."""
+        keychain's problems / ValidationProblem; nothing is stored then. A processed folder
+        the server will not create is no refusal: the status says messages will be flagged
+        $MiloProcessed instead."""
         public = check_address(address)
         secret = secret or await self._secret()
         if not secret:
@@ -241,11 +243,7 @@ class MailboxIntegration:
         connector = ImapConnector(imap, secret, timeout=self.timeout)
         try:
             state = await connector.test()
-            if not await connector.ensure_folder(imap.processed_folder):
-                raise ValidationProblem(
-                    f"The mail server will not create the folder “{imap.processed_folder}”. "
-                    "Processed messages will be flagged $MiloProcessed instead; choose a "
-                    "folder that exists to move them.")
+            folder_ok = await connector.ensure_folder(imap.processed_folder)
         finally:
             await connector.aclose()
         if self.credentials is None:
@@ -261,8 +259,13 @@ class MailboxIntegration:
                      "username": imap.username, "auth": imap.auth.value,
                      "folder": imap.folder, "processed_folder": imap.processed_folder}})
         await self.settings_store.set(MAILBOX_KEY, value)
-        return MailboxStatus(MailboxState.CONNECTED, await self.settings(),
-                             message=_waiting(state.exists, imap.folder), waiting=state.exists)
+        message = _waiting(state.exists, imap.folder)
+        if not folder_ok:  # connected all the same: the intake flags instead of moving
+            message += (f" The mail server will not create the folder “{imap.processed_folder}"
+                        f"”, so processed messages stay in {imap.folder}, flagged "
+                        "$MiloProcessed; choose a folder that exists to move them there.")
+        return MailboxStatus(MailboxState.CONNECTED, await self.settings(), message=message,
+                             waiting=state.exists)
 
     async def disconnect(self) -> MailboxStatus:
         """Forget the connection (the address and aliases stay: posters already carry them)."""
