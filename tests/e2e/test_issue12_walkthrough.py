@@ -27,8 +27,8 @@ Steps that are not UI gestures are direct calls: a mail client APPENDing to the 
 the sandbox's scripted candidates answering, the network going away and coming back, and the
 text and stage sync jobs woken instead of waiting for their interval.
 
-What the walk found wrong in the app is a test of its own at the end of this module, named
-for the defect, failing until the app is fixed (the walk goes around it).
+What the walk found wrong in the app (since fixed) is a test of its own at the end of this
+module, so it stays fixed.
 
 ``MILO_WALKTHROUGH_SHOTS=<dir>``: a PNG of the main window (1600×1000) after each step.
 """
@@ -786,13 +786,12 @@ def invite_one(qtbot: Any, window: MainWindow, ctx: ViewContext, iid: int,
     return int(cid), str(email), str(phone)
 
 
-# ----- defects found by the walk: each fails until the app is fixed ------------------------------
+# ----- defects the walk found (fixed): each keeps its fix --------------------------------------
 def test_templates_offer_link_once_the_candidate_page_is_saved(
         qtbot: Any, app: DemoApp, candidate_page: CandidatePage) -> None:
-    """Outreach → Templates, once shown, keeps hiding the {{link}} chip after the candidate
-    page is saved under Integrations → Account: the card loads once per session
-    (OutreachSection._load_current skips a tab in ``_shown``) and saving the account publishes
-    nothing (EntryService.save_account) that would make it load again."""
+    """Outreach → Templates, once shown, offers the {{link}} chip as soon as the candidate page
+    is saved under Integrations → Account (saving publishes AccountChanged, and the section
+    loads its templates again) — it used to keep hiding it until the app restarted."""
     window = app.window
     templates = open_templates(qtbot, window)
     assert not templates.chips.chips["link"].isVisibleTo(templates)
@@ -809,21 +808,17 @@ def test_templates_offer_link_once_the_candidate_page_is_saved(
 
 def test_a_texter_is_named_on_the_candidates_tab(
         qtbot: Any, ctx: ViewContext, app: DemoApp) -> None:
-    """Someone who texts a keyword becomes a candidate with no name (entry/intake.py: take,
-    ``Candidate(full_name="", …)``), and the interviewer's Candidates tab draws their Profile
-    cell empty (views/interviewers/delegates.py: profile_lines: the name, then email and
-    location, all empty): a blank row, before and after the screening. Their phone number is
-    all the app knows, so the cell should show at least that."""
+    """Someone who texts a keyword becomes a candidate with no name (entry/intake.py); the
+    interviewer's Candidates tab names them by their phone number (candidates.display_name)
+    instead of drawing a blank Profile cell."""
     row = simulate_a_text(qtbot, app, ctx, pick(ctx.workspace, "sms"))
     first, second, _icon = profile_lines(row)
     assert first.strip() or second.strip(), "the texter's Profile cell is blank"
 
 
 def test_the_status_bar_names_every_service_in_words(qtbot: Any, app: DemoApp) -> None:
-    """The status bar names services by their job's key when SERVICE_NAMES
-    (views/widgets/sync_status.py: sync_status_text) has no entry: "After_Screening: not
-    connected", "Twilio_Entry: synced just now" (``str.title()`` of after_screening and
-    twilio_entry)."""
+    """The status bar names every service in words (services/sync/names.py): "Text to
+    apply", "After screening" — never a job's key such as "Twilio_Entry"."""
     label = app.window.sync_label
     qtbot.waitUntil(lambda: "Email:" in label.text(), timeout=WAIT)
     assert "_" not in label.text(), label.text()

@@ -126,7 +126,7 @@ def test_offline_invitations_wait_then_go_out_exactly_once_when_the_peers_come_b
     assert ("Ivy Cook", "Invitation to Forklift Operator by SMS", WaitReason.OFFLINE,
             "Offline — goes out when Twilio can be reached again") in listed
     assert ("Ann Lee", "Invitation to Forklift Operator by email", WaitReason.OFFLINE,
-            "Offline — goes out when Your email account can be reached again") in listed
+            "Offline — goes out when your email account can be reached again") in listed
     assert arun(w.run_once()) == 0  # still offline: still nothing lost or failed
     statuses = ws.db.run_sync(lambda s: set(s.scalars(select(OutboxItem.status))))
     assert statuses <= {OutboxStatus.PENDING, OutboxStatus.SENDING}

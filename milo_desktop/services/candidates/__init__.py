@@ -19,6 +19,7 @@ from milo_desktop.services.candidates.rows import (
     NoteView,
     StageResultView,
     WorkflowStep,
+    display_name,
     format_phone,
 )
 from milo_desktop.services.candidates.service import CandidateService
@@ -38,6 +39,7 @@ __all__ = [
     "NoteView",
     "StageResultView",
     "WorkflowStep",
+    "display_name",
     "format_phone",
     "local_day_start",
 ]

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from milo_desktop.models import Application, Candidate
 from milo_desktop.services import search
-from milo_desktop.services.candidates.rows import CandidateRow
+from milo_desktop.services.candidates.rows import CandidateRow, display_name
 from milo_desktop.services.core.database import Database
 from milo_desktop.services.core.paging import Cursor, Page, PageQuery, keyset_after, page_from
 
@@ -97,7 +97,9 @@ def _rows(s: Session, stmt: Select[Any], params: Mapping[str, Any]) -> list[Cand
         counted = conn.execute(_INTERVIEW_COUNTS, {"ids": [r[0] for r in found]})
         counts = dict(counted.tuples().all())
     return [
-        CandidateRow(cid, name, email, phone, location, source, joined, counts.get(cid, 0), key)
+        # Someone who only texted a keyword has no name yet: their number stands in for it.
+        CandidateRow(cid, name or display_name(name, phone, email), email, phone, location,
+                     source, joined, counts.get(cid, 0), key)
         for cid, name, email, phone, location, source, joined, key in found
     ]
 

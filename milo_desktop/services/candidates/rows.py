@@ -40,6 +40,14 @@ def format_phone(e164: str | None) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
+def display_name(full_name: str | None, phone_e164: str | None = None,
+                 email: str | None = None) -> str:
+    """How a person is named on screen: their name, else what we know of them — someone
+    who only texted a keyword is their phone number ("+1 214-555-0123")."""
+    return (full_name or "").strip() or format_phone(phone_e164) or (email or "") or \
+        "Unnamed candidate"
+
+
 @dataclass(frozen=True)
 class CandidateRow:
     """One directory row."""

@@ -38,6 +38,12 @@ class AtsChanged(Event):
 
 
 @dataclass(frozen=True)
+class AccountChanged(Event):
+    """The workspace's account settings (candidate page, company information) changed:
+    what offers ``{{link}}`` or reads the company out must look again."""
+
+
+@dataclass(frozen=True)
 class InterviewersChanged(Event):
     ids: tuple[int, ...] = ()
 

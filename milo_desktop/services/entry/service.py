@@ -17,7 +17,7 @@ from milo_desktop.models import Interviewer
 from milo_desktop.models.base import utcnow
 from milo_desktop.services import links
 from milo_desktop.services.core.database import Database
-from milo_desktop.services.core.events import EventBus, InterviewersChanged
+from milo_desktop.services.core.events import AccountChanged, EventBus, InterviewersChanged
 from milo_desktop.services.entry import after
 from milo_desktop.services.entry.after_settings import AfterScreening, read
 from milo_desktop.services.entry.keywords import keyword_of, set_keyword
@@ -99,8 +99,11 @@ class EntryService:
         return await self.db.read(_account)
 
     async def save_account(self, candidate_page: str, company_info: str) -> AccountSettings:
-        return await self.db.write(functools.partial(
+        saved = await self.db.write(functools.partial(
             _save_account, candidate_page=candidate_page, company_info=company_info))
+        if self.bus is not None:
+            self.bus.publish(AccountChanged())
+        return saved
 
     async def page_problem(self, address: str | None = None) -> str | None:
         """Whether the candidate page (``address``, else the saved one) answers: None, or

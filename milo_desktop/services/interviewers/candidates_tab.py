@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from milo_desktop.enums import StageStatus
 from milo_desktop.models import Application, Candidate, Stage, StageResult
 from milo_desktop.models.base import UTCDateTime
+from milo_desktop.services.candidates.rows import display_name
 from milo_desktop.services.core.database import Database
 from milo_desktop.services.core.paging import Cursor, Page, PageQuery, keyset_after, page_from
 from milo_desktop.services.figures import status_counts
@@ -162,7 +163,7 @@ class CandidatesTabMixin:
 _ROW_COLUMNS = (Application.id, Application.candidate_id, Application.status,
                 Application.score, Application.has_notes, Application.created_at,
                 Application.last_engaged_at, Candidate.full_name, Candidate.email,
-                Candidate.location)
+                Candidate.location, Candidate.phone_e164)
 
 
 def _rows(s: Session, interviewer_id: int, raw: Sequence[Any]) -> tuple[CandidateRow, ...]:
@@ -179,7 +180,8 @@ def _rows(s: Session, interviewer_id: int, raw: Sequence[Any]) -> tuple[Candidat
             cells[(aid, sid)] = StageCell(sid, st, score, passed, total)
     return tuple(
         CandidateRow(
-            id=r.id, candidate_id=r.candidate_id, name=r.full_name, email=r.email,
+            id=r.id, candidate_id=r.candidate_id,
+            name=display_name(r.full_name, r.phone_e164, r.email), email=r.email,
             location=r.location, status=r.status, score=r.score, has_notes=r.has_notes,
             created_at=r.created_at, last_engaged_at=r.last_engaged_at,
             stages=tuple(cells.get((r.id, sid)) for sid in stage_ids),

@@ -40,6 +40,7 @@ from milo_desktop.services.sync.engine import (
     SyncStatus,
     SyncStatusChanged,
 )
+from milo_desktop.services.sync.names import service_name
 
 DEADLINE_WINDOW = dt.timedelta(days=7)
 DEADLINE_EVERY_S = 4 * 3600.0
@@ -48,7 +49,6 @@ EPISODES_KEY = "notifications.sync_failures"
 # Our own bugs are the supervisor's to report (once per episode, services/notifications/
 # workers.py): here only what the user must act on.
 FAILING = frozenset({ServiceState.AUTH_FAILED})
-SERVICE_NAMES = {"twilio": "Twilio", "twilio_stages": "Twilio screenings"}
 
 
 # ----- deadlines ------------------------------------------------------------------------------
@@ -115,10 +115,6 @@ class DeadlineCheck:
 
 
 # ----- sync failures --------------------------------------------------------------------------
-def service_name(service: str) -> str:
-    return SERVICE_NAMES.get(service, service.replace("_", " ").title())
-
-
 def _episodes(s: Session) -> tuple[WorkspaceSetting | None, dict[str, object]]:
     row = s.get(WorkspaceSetting, EPISODES_KEY)
     value = dict(row.value) if row is not None and isinstance(row.value, dict) else {}

@@ -118,6 +118,12 @@ def service_of(kind: str) -> str | None:
     return None
 
 
+def _mid(title: str) -> str:
+    """A title inside a sentence: "Your email account" → "your email account" (names such
+    as Twilio keep their capital)."""
+    return "your" + title[4:] if title.startswith("Your ") else title
+
+
 def title_of(service: str) -> str:
     return TITLES.get(service, service.replace("_", " ").title())
 
@@ -164,7 +170,7 @@ def explain(*, kind: str, status: OutboxStatus, next_try_at: dt.datetime,
     if not problem and service and not online:
         problem = "offline"
     if problem == "offline":
-        return WaitReason.OFFLINE, (f"Offline — goes out when {title} can be reached again"
+        return WaitReason.OFFLINE, (f"Offline — goes out when {_mid(title)} can be reached again"
                                     if title else "Offline — goes out when you are back online")
     if problem == "not_connected":
         if service == "email":

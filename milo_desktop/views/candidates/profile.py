@@ -25,6 +25,7 @@ from milo_desktop.errors import EnvironmentProblem
 from milo_desktop.services.candidates import (
     CandidateNotFound,
     CandidateProfile,
+    display_name,
 )
 from milo_desktop.views import theme
 from milo_desktop.views.candidates.format import (
@@ -303,8 +304,9 @@ class ProfileDialog(QDialog):
 
     def show_profile(self, p: CandidateProfile) -> None:
         self.profile = p
-        self.setWindowTitle(self.tr("{name} — Candidate").format(name=p.full_name))
-        self.name.setText(p.full_name)
+        name = display_name(p.full_name, p.phone_e164, p.email)
+        self.setWindowTitle(self.tr("{name} — Candidate").format(name=name))
+        self.name.setText(name)
         self.email.setText(p.email or self.tr("No email"))
         self.copy_email.setVisible(bool(p.email))
         self.phone.setText(p.phone_display or self.tr("No phone"))

@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
+from milo_desktop.services.core.events import AccountChanged
 from milo_desktop.views.context import ViewContext
 from milo_desktop.views.outreach.identity_cards import NumbersCard, SenderCard
 from milo_desktop.views.outreach.waiting_panel import WaitingPanel
@@ -28,6 +29,7 @@ class OutreachSection(QWidget):
 
     loaded = Signal()
     integrationsRequested = Signal()  # "Connect email…", "Connect Twilio…"
+    _accountChanged = Signal()  # from the bus's thread-safe callback to the GUI thread
 
     def __init__(self, ctx: ViewContext, *, templates: QWidget | None = None,
                  policy: QWidget | None = None, parent: QWidget | None = None) -> None:
@@ -65,6 +67,12 @@ class OutreachSection(QWidget):
         self.waiting.loaded.connect(self.loaded.emit)
         self.waiting.countChanged.connect(self._show_count)
         self.tabs.currentChanged.connect(lambda _i: self._load_current())
+        # The templates offer {{link}} only while a candidate page is set (Settings →
+        # Account): a saved change makes them load again, now or when next shown.
+        changed = self._accountChanged
+        sub = ctx.workspace.bus.subscribe(AccountChanged, lambda _e: changed.emit())
+        self.destroyed.connect(lambda *_a: sub.close())
+        self._accountChanged.connect(self._account_changed)
 
     def _add_tab(self, key: str, widget: QWidget, title: str, *, scroll: bool = True) -> None:
         if scroll:
@@ -120,6 +128,10 @@ class OutreachSection(QWidget):
             self.numbers.load()
         elif key == POLICY and self.communication is not None:
             self.communication.load()  # type: ignore[attr-defined]
+
+    def _account_changed(self) -> None:
+        self._shown.discard(TEMPLATES)
+        self._load_current()
 
     def reload(self) -> None:
         """Everything again (after a connection changed)."""

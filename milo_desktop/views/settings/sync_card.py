@@ -18,9 +18,9 @@ from milo_desktop.services.sync import (
     SyncIssue,
     SyncStatus,
 )
+from milo_desktop.services.sync.names import service_name
 from milo_desktop.views import theme
 from milo_desktop.views.context import ViewContext
-from milo_desktop.views.settings.sync_issues import service_name
 from milo_desktop.views.widgets.cards import Card, MessageLine
 from milo_desktop.views.widgets.formatting import ago_text, local_datetime
 

@@ -31,12 +31,12 @@ from milo_desktop.services.email_intake.intake import intake_for_retry
 from milo_desktop.services.email_intake.store import RESOURCE as EMAIL_RESOURCE
 from milo_desktop.services.email_intake.store import SERVICE as EMAIL_SERVICE
 from milo_desktop.services.sync import SyncEngine, SyncIssue
+from milo_desktop.services.sync.names import service_name
 from milo_desktop.views.context import ViewContext
 from milo_desktop.views.widgets.cards import MessageLine
 from milo_desktop.views.widgets.data_table import DataTable
 from milo_desktop.views.widgets.formatting import local_datetime
 from milo_desktop.views.widgets.rows_model import RowsTableModel
-from milo_desktop.views.widgets.sync_status import SERVICE_NAMES
 
 KEY = "integrations/syncIssues"
 WORKER_RESOURCE = "worker"  # a supervised worker's failure (services/notifications/workers.py)
@@ -45,9 +45,6 @@ COLUMNS = (("service", "Service", 90), ("resource", "Resource", 130),
            ("reason", "Reason", 420), ("received", "Received", 170),
            ("external_id", "Record", 260))
 
-
-def service_name(service: str) -> str:
-    return SERVICE_NAMES.get(service, service.title())
 
 
 def pretty_payload(payload: str) -> str:

@@ -6,9 +6,8 @@ from PySide6.QtCore import QCoreApplication
 
 from milo_desktop.services.core.supervisor import WorkerState, WorkerStatus, worker_title
 from milo_desktop.services.sync.engine import ServiceState, SyncStatus
+from milo_desktop.services.sync.names import service_name
 from milo_desktop.views.widgets.formatting import ago_text
-
-SERVICE_NAMES = {"twilio": "Twilio", "twilio_stages": "Twilio screenings", "resume": "Résumés"}
 
 
 def _tr(text: str) -> str:
@@ -16,7 +15,7 @@ def _tr(text: str) -> str:
 
 
 def sync_status_text(status: SyncStatus) -> str:
-    name = SERVICE_NAMES.get(status.service, status.service.title())
+    name = service_name(status.service)
     state = status.state
     if state == ServiceState.SYNCING:
         detail = _tr("syncing… %n").replace("%n", str(status.done)) if status.done else _tr("syncing…")
