@@ -11,12 +11,11 @@ Definitions the screens rely on:
   (the Analytics screens read the same functions): completion = of the candidates who started,
   the share who completed every stage (a knock-out is not a completion); spend = what the
   providers reported, in total, and for a daily budget today's (since local midnight).
-* Aggregates are computed in SQL for the page's rows only, by grouped queries on indexed
-  columns. The "most candidates" sort needs one grouped count over all applications (a single
-  index scan; see the report in tests/benchmarks for its cost).
+* Candidates, started, completed, CSAT and spend in total are read from ``interviewer_figures``,
+  kept current by the database in the same transaction as every write that changes them
+  (models/figures.py); today's spend is summed per page over the day's rows.
 """
 
-from milo_desktop.services.interviewers.figures import _AggregateCache as _AggregateCache
 from milo_desktop.services.interviewers.rows import (
     CANDIDATE_SORTS,
     FINISHED,

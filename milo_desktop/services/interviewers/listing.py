@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from milo_desktop.enums import StageKind
 from milo_desktop.models import (
     Interviewer,
+    InterviewerFigures,
     InterviewerLabel,
     InterviewerSubscriber,
     Label,
@@ -22,8 +23,7 @@ from milo_desktop.models import (
 from milo_desktop.models.base import UTCDateTime
 from milo_desktop.services.core.database import Database
 from milo_desktop.services.core.paging import Cursor, Page, PageQuery, keyset_after, page_from
-from milo_desktop.services.interviewers.csat import csat_by_interviewer
-from milo_desktop.services.interviewers.figures import FiguresMixin
+from milo_desktop.services.interviewers.figures import kept_figures
 from milo_desktop.services.interviewers.helpers import (
     _FAR_FUTURE,
     _effective_status,
@@ -43,7 +43,7 @@ from milo_desktop.services.interviewers.rows import (
 )
 
 
-class ListingMixin(FiguresMixin):
+class ListingMixin:
     """Listing and reading interviewers (the service's ``db`` and ``clock``)."""
 
     db: Database
@@ -77,10 +77,12 @@ class ListingMixin(FiguresMixin):
             where = _filters(self.db.dialect, filters.get("search", ""), filters.get("labels", ()))
             if where:
                 stmt = stmt.where(*where)
-            if query.sort == "candidates":
-                return self._page_by_candidates(s, stmt, query, after, now)
             key: SQLColumnExpression[Any]
-            if query.sort == "recent":
+            if query.sort == "candidates":  # the kept count (models/figures.py)
+                stmt = stmt.outerjoin(InterviewerFigures,
+                                      InterviewerFigures.interviewer_id == Interviewer.id)
+                key = func.coalesce(InterviewerFigures.candidates, 0)
+            elif query.sort == "recent":
                 key = Interviewer.created_at
             elif query.sort == "name":
                 key = func.lower(Interviewer.name)
@@ -110,21 +112,6 @@ class ListingMixin(FiguresMixin):
 
         return await self.db.read(q)
 
-    def _page_by_candidates(self, s: Session, stmt: Any, query: PageQuery,
-                            after: Cursor | None, now: dt.datetime) -> Page[InterviewerRow]:
-        """"Most candidates": the keyset is applied to counts from the aggregate cache. A
-        workspace has hundreds of interviewers at most, so ordering their ids here is cheap;
-        counting their applications is not, and the cache pays for it once."""
-        ids = list(s.scalars(stmt))
-        aggs = self._aggregates(s, ids, now)
-        keyed = sorted(((aggs[i].total, i) for i in ids), reverse=query.descending)
-        if after is not None:
-            cursor = tuple(after)
-            keyed = [k for k in keyed if (k < cursor if query.descending else k > cursor)]
-        paged = page_from(keyed, query.limit, lambda k: k)
-        rows = self._rows(s, [i for _, i in paged.rows], now)
-        return Page(tuple(rows[i] for _, i in paged.rows if i in rows), paged.next_cursor)
-
     def _rows(self, s: Session, ids: list[int], now: dt.datetime) -> dict[int, InterviewerRow]:
         """Build rows with their aggregates: a handful of grouped queries over ``ids`` only."""
         if not ids:
@@ -136,7 +123,7 @@ class ListingMixin(FiguresMixin):
             .order_by(Stage.interviewer_id, Stage.position)
         ):
             workflow[iid].append(kind)
-        aggs = self._aggregates(s, ids, now)
+        aggs = kept_figures(s, ids, now)
         labels: dict[int, list[LabelRow]] = defaultdict(list)
         for iid, lid, name, color, kind in s.execute(
             select(InterviewerLabel.interviewer_id, Label.id, Label.name, Label.color, Label.kind)
@@ -152,7 +139,6 @@ class ListingMixin(FiguresMixin):
                 .group_by(InterviewerSubscriber.interviewer_id)
             )
         }
-        csat = csat_by_interviewer(s, ids)
         out: dict[int, InterviewerRow] = {}
         for iv in s.execute(select(Interviewer).where(Interviewer.id.in_(ids))).scalars():
             agg = aggs[iv.id]
@@ -162,8 +148,8 @@ class ListingMixin(FiguresMixin):
                 workflow=tuple(workflow[iv.id]), candidates=agg.total,
                 started=agg.started, completed=agg.completed, ats_provider=iv.ats_provider,
                 ats_synced_at=iv.ats_synced_at,
-                csat=csat[iv.id].mean if iv.id in csat else None,
-                csat_count=csat[iv.id].count if iv.id in csat else 0,
+                csat=agg.csat.mean if agg.csat else None,
+                csat_count=agg.csat.count if agg.csat else 0,
                 spend_micros=agg.spend_micros,
                 spend_today_micros=agg.spend_today_micros, budget_kind=iv.budget_kind,
                 budget_cents=iv.budget_cents, currency=iv.currency,

@@ -1,5 +1,5 @@
 """``InterviewerService``: the listing, Candidates tab and actions mixins over one database,
-bus, clock and figures cache."""
+bus and clock. The table's figures are kept by the database (interviewers/figures.py)."""
 
 from __future__ import annotations
 
@@ -8,16 +8,9 @@ from collections.abc import Callable
 
 from milo_desktop.models.base import utcnow
 from milo_desktop.services.core.database import Database
-from milo_desktop.services.core.events import (
-    ApplicationsChanged,
-    CandidatesChanged,
-    EventBus,
-    InterviewersChanged,
-    SpendChanged,
-)
+from milo_desktop.services.core.events import EventBus
 from milo_desktop.services.interviewers.actions import ActionsMixin
 from milo_desktop.services.interviewers.candidates_tab import CandidatesTabMixin
-from milo_desktop.services.interviewers.figures import _AggregateCache
 from milo_desktop.services.interviewers.listing import ListingMixin
 
 
@@ -28,14 +21,3 @@ class InterviewerService(ListingMixin, CandidatesTabMixin, ActionsMixin):
         self.db = db
         self.bus = bus
         self.clock: Callable[[], dt.datetime] = utcnow  # tests pin time here
-        self._cache = _AggregateCache()
-        # Candidate events don't say which interviewers they touch: drop everything.
-        bus.subscribe(CandidatesChanged, lambda e: self._cache.drop())
-        # A stage finished by sync, a review decision: started and completed counts move.
-        bus.subscribe(ApplicationsChanged, lambda e: self._cache.drop())
-        bus.subscribe(SpendChanged, lambda e: self._cache.drop())
-        bus.subscribe(InterviewersChanged, lambda e: self._cache.drop(e.ids))
-
-    def forget_aggregates(self) -> None:
-        """Drop cached counts and spend (after bulk imports that publish no events)."""
-        self._cache.drop()

@@ -1,0 +1,41 @@
+"""Per-interviewer figures kept current by the database (migration 0015).
+
+``InterviewerFigures`` holds, for each interviewer with any application, rating or spend, the
+figures the Interviewers table shows on every page: its candidates (applications) by status,
+how many started and completed (``services/figures.py`` defines both), the sum and count of
+its CSAT ratings and its spend in total. Triggers on ``applications``, ``stage_results``,
+``stages`` and ``spend`` update the row in the same statement as the write that changes a
+figure, whichever code path makes it (ORM, Core, bulk COPY, cascades), so a page reads one
+row per interviewer instead of counting a million applications. No application code writes
+this table.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, ForeignKey, Integer
+from sqlalchemy.orm import Mapped, mapped_column
+
+from milo_desktop.models.base import Base
+
+# The application statuses with a count of their own, as stored (enums.ApplicationStatus).
+FIGURE_STATUSES = ("pending", "in_progress", "evaluating", "completed", "shortlisted",
+                   "dismissed", "knocked_out")
+
+
+class InterviewerFigures(Base):
+    __tablename__ = "interviewer_figures"
+    interviewer_id: Mapped[int] = mapped_column(
+        ForeignKey("interviewers.id", ondelete="CASCADE"), primary_key=True)
+    candidates: Mapped[int] = mapped_column(Integer, default=0)
+    started: Mapped[int] = mapped_column(Integer, default=0)
+    completed: Mapped[int] = mapped_column(Integer, default=0)
+    status_pending: Mapped[int] = mapped_column(Integer, default=0)
+    status_in_progress: Mapped[int] = mapped_column(Integer, default=0)
+    status_evaluating: Mapped[int] = mapped_column(Integer, default=0)
+    status_completed: Mapped[int] = mapped_column(Integer, default=0)
+    status_shortlisted: Mapped[int] = mapped_column(Integer, default=0)
+    status_dismissed: Mapped[int] = mapped_column(Integer, default=0)
+    status_knocked_out: Mapped[int] = mapped_column(Integer, default=0)
+    rating_count: Mapped[int] = mapped_column(Integer, default=0)
+    rating_sum: Mapped[int] = mapped_column(BigInteger, default=0)
+    spend_micros: Mapped[int] = mapped_column(BigInteger, default=0)
