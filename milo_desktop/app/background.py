@@ -33,6 +33,7 @@ from milo_desktop.services.entry.plugin import PLUGIN as ENTRY
 from milo_desktop.services.notifications.jobs import start_notification_jobs
 from milo_desktop.services.notifications.workers import record_worker_failure
 from milo_desktop.services.outreach import outreach_handlers
+from milo_desktop.services.privacy import privacy_worker
 from milo_desktop.services.sync.engine import ServiceState, SyncEngine
 from milo_desktop.services.sync.outbox import OutboxHandler, OutboxWorker
 from milo_desktop.services.sync.plugin import (
@@ -168,7 +169,8 @@ def build_background(
     supervisor = Supervisor(ws.tasks, ws.bus, on_episode=on_episode)
     return Background(
         ws, engine, outbox, supervisor, made,
-        workers=[w for part in parts.values() for w in part.workers],
+        workers=[*(w for part in parts.values() for w in part.workers),
+                 privacy_worker(ws, ctx.data_dir)],  # due erasures and retention, daily
         chores=[c for part in parts.values() for c in part.chores],
         closers=[c for part in parts.values() for c in part.closers],
     )

@@ -41,6 +41,10 @@ def main(argv: list[str] | None = None) -> int:
         from milo_desktop.app.resume_cli import resume_main
 
         return resume_main(args[1:])
+    if args[:1] == ["erase"]:
+        from milo_desktop.app.erase_cli import erase_main
+
+        return erase_main(args[1:])
     opts = parse_options(args)
     if opts.screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

@@ -1,4 +1,10 @@
-"""Privacy: erasure requests, retention rules (filled by the privacy work; may stay empty)
+"""Privacy: erasure requests, retention rules (no schema change)
+
+An erasure request is ``candidates.erase_requested_at`` (in the baseline; every reader
+already leaves such people out) and runs once the grace period has passed since it; the
+grace period, the retention rule and the exports folder are one ``workspace_settings`` row
+(``privacy``); the note an erasure leaves is an ``audit_log`` row. So this revision only
+keeps its place in the chain.
 
 Revision ID: 0013_privacy
 Revises: 0012_number_flows
