@@ -63,6 +63,7 @@ from milo_desktop.services.readiness import (
     workspace_means,
 )
 from milo_desktop.services.receptionists.types import InterviewerChoice
+from milo_desktop.services.workspace_settings import ai_defaults, branding
 
 
 class AuthoringService:
@@ -73,6 +74,8 @@ class AuthoringService:
         self.clock = clock  # tests pin time here
         # (connect, read) seconds for job-posting fetches; tests shorten them.
         self.fetch_timeouts: tuple[float, float] = (CONNECT_TIMEOUT_S, READ_TIMEOUT_S)
+        # What new drafts start with (Settings → AI defaults; AiDefaultsService keeps it).
+        self.ai_defaults = ai_defaults.AiDefaults()
 
     # ----- planning -----------------------------------------------------------------------
     @cached_property
@@ -86,7 +89,7 @@ class AuthoringService:
     def _finish(self, draft: InterviewerDraft) -> InterviewerDraft:
         draft.deadline = draft.deadline or self.default_deadline()
         draft.slug = draft.slug or slugify(draft.position_title)
-        return draft
+        return ai_defaults.apply(draft, self.ai_defaults, self._library)
 
     def default_deadline(self) -> dt.datetime:
         """A month from now, at the end of that day (UTC)."""
@@ -295,9 +298,16 @@ class AuthoringService:
         return await self.db.read(lambda s: draft_points(
             s, interviewer_id, draft.position_title, draft.slug, draft.phone_number))
 
-    async def _title_and_codes(self, interviewer_id: int) -> tuple[str, list[share.PosterCode]]:
+    async def _title_and_codes(self, interviewer_id: int
+                               ) -> tuple[str, list[share.PosterCode], share.PosterBrand]:
         points = await self.db.write(lambda s: entry_points(s, interviewer_id))
-        return points.title, poster_codes(points)
+        return points.title, poster_codes(points), await self.poster_brand()
+
+    async def poster_brand(self) -> share.PosterBrand:
+        """Settings → Account's company name, brand colour and logo, for the poster."""
+        brand = await self.db.read(branding.read_branding)
+        logo = await asyncio.to_thread(branding.logo_bytes, brand)
+        return share.PosterBrand(brand.company_name, brand.rgb, logo)
 
     async def poster_png(self, interviewer_id: int) -> bytes:
         """An A4 poster (PNG, 150 dpi): title, a QR code per entry point, their words."""
@@ -312,7 +322,8 @@ class AuthoringService:
         """A poster for an interviewer not saved yet (the wizard's Share step): kind "png" or
         "pdf"."""
         make = share.poster_pdf_bytes if kind == "pdf" else share.poster_png_bytes
-        return await asyncio.to_thread(make, title, poster_codes(points))
+        return await asyncio.to_thread(make, title, poster_codes(points),
+                                       await self.poster_brand())
 
 
 def poster_codes(points: EntryPoints) -> list[share.PosterCode]:

@@ -5,7 +5,8 @@ The app runs no web server, so the poster carries what works without one
 keyword), ``tel:+1…`` (call the receptionist), ``mailto:jobs+slug@…`` (email a résumé) and,
 only when the workspace hosts a candidate page, its link — each with the words under it
 ("Text FORKLIFT to +1 214 555 0142") for people who type. The poster is an A4 page: "We're
-hiring", the position title and the codes. Pillow draws the PNG (it comes with fpdf2), fpdf2
+hiring" ("Northwind Staffing is hiring" with a company name), the position title and the codes,
+in the agency's brand colour and with its logo when Settings → Account has them (``PosterBrand``). Pillow draws the PNG (it comes with fpdf2), fpdf2
 writes the PDF; both use a system sans-serif font when one is found (DejaVu, Arial,
 Helvetica), else the fonts bundled with them.
 """
@@ -37,6 +38,18 @@ class PosterCode:
 
     uri: str
     words: str
+
+
+@dataclass(frozen=True)
+class PosterBrand:
+    """Settings → Account's branding as the poster uses it (the defaults: Milo's own)."""
+
+    company_name: str = ""
+    color: tuple[int, int, int] = (79, 70, 229)
+    logo: tuple[str, bytes] | None = None  # ("PNG" | "JPEG" | "SVG", bytes)
+
+    def headline(self) -> str:
+        return f"{self.company_name} is hiring" if self.company_name else HEADLINE
 PAGE_PX = (1240, 1754)  # A4 at 150 dpi
 INK, MUTED, ACCENT = (31, 36, 48), (107, 114, 128), (79, 70, 229)
 
@@ -110,15 +123,33 @@ def qr_png(link: str, scale: int = 10) -> bytes:
     return buffer.getvalue()
 
 
-def poster_png_bytes(title: str, codes: Sequence[PosterCode]) -> bytes:
+def _raster_logo(brand: PosterBrand, height: int) -> Image.Image | None:
+    """The logo scaled to ``height`` pixels (PNG / JPEG; Pillow cannot draw SVG)."""
+    if brand.logo is None or brand.logo[0] == "SVG":
+        return None
+    try:
+        logo = Image.open(io.BytesIO(brand.logo[1])).convert("RGBA")
+    except OSError:
+        return None
+    scale = height / logo.height
+    return logo.resize((max(1, int(logo.width * scale)), height))
+
+
+def poster_png_bytes(title: str, codes: Sequence[PosterCode],
+                     brand: PosterBrand = PosterBrand()) -> bytes:
     width, height = PAGE_PX
     page = Image.new("RGB", PAGE_PX, "white")
     draw = ImageDraw.Draw(page)
     margin = 110
-    draw.rectangle((0, 0, width, 26), fill=ACCENT)
+    draw.rectangle((0, 0, width, 26), fill=brand.color)
     y = 150
+    logo = _raster_logo(brand, 90)
+    if logo is not None:
+        page.paste(logo, ((width - logo.width) // 2, 50), logo)
+        y = 170
     head = _font(46, bold=True)
-    draw.text((width // 2, y), HEADLINE.upper(), font=head, fill=ACCENT, anchor="ma")
+    draw.text((width // 2, y), brand.headline().upper(), font=head, fill=brand.color,
+              anchor="ma")
     y += 110
     size = 92
     lines = _wrap(draw, title, _font(size, True), width - 2 * margin)
@@ -175,7 +206,8 @@ def _same(text: str) -> str:
     return text
 
 
-def poster_pdf_bytes(title: str, codes: Sequence[PosterCode]) -> bytes:
+def poster_pdf_bytes(title: str, codes: Sequence[PosterCode],
+                     brand: PosterBrand = PosterBrand()) -> bytes:
     pdf = FPDF(format="A4", unit="mm")
     pdf.set_title(title)
     pdf.set_creator("Milo Desktop")
@@ -188,12 +220,20 @@ def poster_pdf_bytes(title: str, codes: Sequence[PosterCode]) -> bytes:
         family, clean = "Poster", _same
     else:
         family, clean = "Helvetica", _latin1
-    pdf.set_fill_color(*ACCENT)
+    pdf.set_fill_color(*brand.color)
     pdf.rect(0, 0, 210, 4, style="F")
     pdf.set_y(28)
-    pdf.set_text_color(*ACCENT)
+    if brand.logo is not None:
+        try:
+            pdf.image(io.BytesIO(brand.logo[1]), x=90, y=10, h=15, keep_aspect_ratio=True,
+                      w=30)
+            pdf.set_y(30)
+        except Exception:
+            pass
+    pdf.set_text_color(*brand.color)
     pdf.set_font(family, "B", 16)
-    pdf.cell(0, 10, clean(HEADLINE.upper()), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 10, clean(brand.headline().upper()), align="C", new_x="LMARGIN",
+             new_y="NEXT")
     pdf.ln(6)
     pdf.set_text_color(*INK)
     pdf.set_font(family, "B", 32 if len(title) <= 40 else 24)

@@ -60,6 +60,7 @@ from milo_desktop.services.sync.outbox import (
     Refused,
     Unresolvable,
 )
+from milo_desktop.services.workspace_settings.branding import branded_email, read_branding
 
 log = logging.getLogger(__name__)
 RECONCILE_SKEW = dt.timedelta(minutes=10)  # clock difference tolerated between us and Twilio
@@ -241,7 +242,9 @@ class EmailHandler:
         smtp = self.smtp
         p = row.payload
         message_id = p.get("message_id") or new_message_id(smtp.settings.from_address)
-        mail = OutgoingEmail(p["to"], p.get("subject", ""), p.get("body", ""), message_id)
+        # Settings → Account's company name and colour: the email's header and footer.
+        text, page = branded_email(await self.db.read(read_branding), p.get("body", ""))
+        mail = OutgoingEmail(p["to"], p.get("subject", ""), text, message_id, page)
 
         async def before_data() -> None:
             await self._mark(row, message_id=message_id, data_started_at=utcnow().isoformat())

@@ -64,6 +64,7 @@ class OutgoingEmail:
     subject: str
     body: str
     message_id: str  # "<…@domain>", generated when the email is queued (stable across tries)
+    html: str = ""  # an HTML alternative (the company's header and footer), or none
 
 
 class MessageDeferred(ConnectorProblem):
@@ -97,9 +98,10 @@ def new_message_id(from_address: str) -> str:
 
 def build_message(settings: SmtpSettings, mail: OutgoingEmail, *, utf8: bool = False,
                   now: dt.datetime | None = None) -> EmailMessage:
-    """A plain-text message. Header values are flattened to one line, so a subject or name
-    with line breaks cannot add headers; non-ASCII text is MIME-encoded unless ``utf8``
-    (SMTPUTF8: only needed for non-ASCII addresses)."""
+    """A plain-text message, with its HTML alternative when given. Header values are
+    flattened to one line, so a subject or name with line breaks cannot add headers;
+    non-ASCII text is MIME-encoded unless ``utf8`` (SMTPUTF8: only needed for non-ASCII
+    addresses)."""
     msg = EmailMessage(policy=email.policy.SMTPUTF8 if utf8 else email.policy.SMTP)
     name = " ".join(settings.from_name.split())
     msg["From"] = email.utils.formataddr((name, settings.from_address)) if name else \
@@ -111,6 +113,8 @@ def build_message(settings: SmtpSettings, mail: OutgoingEmail, *, utf8: bool = F
     msg["Date"] = email.utils.format_datetime(now or dt.datetime.now(dt.UTC))
     msg["Message-ID"] = mail.message_id
     msg.set_content(mail.body)
+    if mail.html:
+        msg.add_alternative(mail.html, subtype="html")
     return msg
 
 
