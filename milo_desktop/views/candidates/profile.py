@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtCore import QByteArray, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
     QLayout,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QStackedWidget,
@@ -27,6 +29,7 @@ from milo_desktop.services.candidates import (
     CandidateProfile,
     display_name,
 )
+from milo_desktop.services.privacy import PrivacyService
 from milo_desktop.views import theme
 from milo_desktop.views.candidates.format import (
     SOURCE_LABELS,
@@ -41,6 +44,7 @@ from milo_desktop.views.candidates.profile_notes import NotesPage
 from milo_desktop.views.candidates.resume_dialog import ResumeDialog
 from milo_desktop.views.candidates.resume_view import ResumeView
 from milo_desktop.views.context import ViewContext
+from milo_desktop.views.privacy.erase_dialog import EraseDialog
 from milo_desktop.views.windows import Navigator
 
 _open: dict[tuple[int, int], ProfileDialog] = {}  # (workspace, candidate) -> its window
@@ -98,6 +102,8 @@ class ProfileDialog(QDialog):
         self.application_id = application_id
         self.neighbours: dict[int, Any] = {}  # step (-1, 1) -> the row there, once probed
         self.resume_dialog: QDialog | None = None
+        self.erase_dialog: QDialog | None = None
+        self.last_export: Path | None = None  # the zip "Export data…" wrote
         self.profile: CandidateProfile | None = None
         self._closed = False
         self._generation = 0
@@ -147,6 +153,15 @@ class ProfileDialog(QDialog):
         contact.addSpacing(14)
         self.phone, self.copy_phone = self._copyable(contact, self.tr("Copy phone"))
         contact.addStretch(1)
+        # Privacy: the person's data as a zip, and erasure (after the grace period).
+        self.export_data = QPushButton(self.tr("Export data…"), self.content)
+        self.export_data.setToolTip(self.tr("Everything held about them, with their files, "
+                                            "zipped into the exports folder"))
+        self.export_data.clicked.connect(self._export_data)
+        self.erase_data = QPushButton(self.tr("Erase personal data…"), self.content)
+        self.erase_data.clicked.connect(self._erase_data)
+        contact.addWidget(self.export_data)
+        contact.addWidget(self.erase_data)
         outer.addLayout(contact)
         self.facts = muted(wrapped("", self.content, selectable=False))
         outer.addWidget(self.facts)
@@ -414,6 +429,39 @@ class ProfileDialog(QDialog):
         mine = {i.application_id for i in self.profile.interviews} if self.profile else set()
         if not ids or mine & set(ids):
             self.reload()
+
+    # ----- privacy ------------------------------------------------------------------------
+    def _export_data(self) -> None:
+        self.export_data.setEnabled(False)
+        self.ctx.spawn(self._export(), "ProfileDialog.export_data")
+
+    async def _export(self) -> None:
+        try:
+            path = await PrivacyService.for_workspace(self.ctx.workspace).export(
+                self.candidate_id)
+        except EnvironmentProblem as exc:
+            if not self._closed:
+                self.export_data.setEnabled(True)
+                QMessageBox.warning(self, self.tr("Export data"), exc.message)
+            return
+        if self._closed:
+            return
+        self.export_data.setEnabled(True)
+        self.last_export = path
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("Export data"),
+                          self.tr("Everything held about them was written to {path} "
+                                  "(readable only by you).").format(path=path),
+                          QMessageBox.StandardButton.Close, self)
+        show = box.addButton(self.tr("Show in folder"), QMessageBox.ButtonRole.ActionRole)
+        show.clicked.connect(
+            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent))))
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    def _erase_data(self) -> None:
+        name = self.name.text() or self.tr("this candidate")
+        self.erase_dialog = EraseDialog(self.ctx, self.candidate_id, name, self)
+        self.erase_dialog.open()
 
     # ----- lifetime -----------------------------------------------------------------------
     def done(self, result: int) -> None:
