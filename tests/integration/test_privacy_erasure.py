@@ -347,3 +347,38 @@ def test_the_cli_requests_and_erases_now(tmp_path: Path, capsys: Any) -> None:
     finally:
         ws.close()
     assert _scan_files(tmp_path) == []
+
+
+class _Stop(Exception):
+    pass
+
+
+def test_the_background_runs_due_erasures_daily(workspace: Workspace, data: Path,
+                                                arun: Any) -> None:
+    """The worker ``build_background`` registers runs what is due at start, then sleeps a
+    day; a request still in its grace period is left alone."""
+    from milo_desktop.app.background import build_background
+    from milo_desktop.services.privacy import PRIVACY_WORKER, PrivacyJob
+
+    due = make_candidate(workspace, NAME, EMAIL, phone_e164=PHONE)
+    waiting = make_candidate(workspace, "Maren Holt", "maren@example.com")
+    clock = Clock(T0)
+    privacy = PrivacyService(workspace.db, workspace.bus, data, clock=clock)
+    arun(privacy.request(due))
+    clock.now = T0 + dt.timedelta(days=45)
+    arun(privacy.request(waiting))
+    clock.now = T0 + dt.timedelta(days=61)
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        raise _Stop
+
+    with pytest.raises(_Stop):
+        arun(PrivacyJob(privacy, sleep=sleep).run_forever())
+    assert slept == [24 * 3600.0]
+    assert workspace.db.run_sync(lambda s: s.get(Candidate, due)) is None
+    assert [p.candidate_id for p in arun(privacy.pending())] == [waiting]
+
+    background = build_background(workspace, data, store=None, env={})
+    assert PRIVACY_WORKER in [name for name, _worker in background.workers]

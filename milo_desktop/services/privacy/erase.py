@@ -15,8 +15,8 @@ What a person leaves behind, table by table (``models/``):
   raw messages kept for review; ``merge_log`` rows where they were the merged person;
 * ``notifications`` and ``audit_log`` rows whose text names them.
 
-The search index goes with the rows: FTS5's delete triggers on SQLite (then ``optimize``, so
-no segment keeps the old terms) and pg_trgm's GIN indexes on PostgreSQL (VACUUM). On SQLite
+The search index goes with the rows: FTS5's delete triggers on SQLite (then ``optimize``, once
+per batch, so no segment keeps the old terms) and pg_trgm's GIN indexes on PostgreSQL (VACUUM). On SQLite
 the transaction runs with ``secure_delete`` so freed cells are zeroed, and the WAL is
 checkpointed and truncated afterwards: the bytes leave the files, not only the tables.
 
@@ -204,9 +204,6 @@ def erase_rows(s: Session, candidate_id: int, *, reason: str, kept_mail: Iterabl
         _mentions(Notification.title, needles), _mentions(Notification.body, needles))))
     s.execute(delete(AuditEntry).where(_mentions(AuditEntry.detail, needles)))
     s.execute(delete(Candidate).where(Candidate.id == candidate_id))  # the cascades: above
-    if sqlite:
-        # FTS5 keeps a deleted row's terms in older segments until they merge: merge now.
-        s.execute(text("INSERT INTO candidates_fts(candidates_fts) VALUES ('optimize')"))
     # A Résumé stage keeps its file in ``recording_path`` too: recordings are the audio.
     audio = [p for p in (*recordings, *call_recordings) if Path(p).parent.name == "recordings"]
     erased = Erased(candidate_id, reason, applications=len(app_ids), recordings=len(audio),
@@ -277,11 +274,21 @@ def remove_files(paths: Iterable[str | os.PathLike[str]]) -> int:
     return removed
 
 
+def merge_search_index(s: Session) -> None:
+    """SQLite, inside ``db.write``: FTS5 keeps a deleted row's trigrams in older segments
+    until they merge; ``optimize`` merges them all now (once per batch of erasures: it
+    rewrites the whole index)."""
+    if s.get_bind().dialect.name == "sqlite":
+        s.execute(text("PRAGMA secure_delete = ON"))
+        s.execute(text("INSERT INTO candidates_fts(candidates_fts) VALUES ('optimize')"))
+        s.execute(text("PRAGMA secure_delete = OFF"))
+
+
 def compact(db: Database) -> None:
-    """After erasures: the bytes out of the database files too. SQLite: checkpoint the WAL
-    and truncate it (old frames held the rows). PostgreSQL: VACUUM the touched tables so the
-    dead rows and their trigram index entries go. Blocking; best effort (a busy reader only
-    delays the checkpoint until the next one)."""
+    """After erasures and ``merge_search_index``: the bytes out of the database files too.
+    SQLite: checkpoint the WAL and truncate it (old frames held the rows). PostgreSQL: VACUUM
+    the touched tables so the dead rows and their trigram index entries go. Blocking; best
+    effort (a busy reader only delays the checkpoint until the next one)."""
     if db.dialect == "sqlite":
         with db.engine.connect() as conn:
             conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))

@@ -166,7 +166,7 @@ class PrivacyService:
         exports = self.exports_dir(settings)
         await asyncio.to_thread(self._remove_files, done, exports)
         if compact:
-            await asyncio.to_thread(erase.compact, self.db)
+            await self.compact()
         self.bus.publish(CandidatesChanged((candidate_id,)))
         log.info("privacy: %s", done.note())
         return done
@@ -199,8 +199,13 @@ class PrivacyService:
                 if erased is not None:
                     done.append(erased)
         if done:
-            await asyncio.to_thread(erase.compact, self.db)
+            await self.compact()
         return done
+
+    async def compact(self) -> None:
+        """The search index merged (on the writer, like any write) and the WAL truncated."""
+        await self.db.write(erase.merge_search_index)
+        await asyncio.to_thread(erase.compact, self.db)
 
     # ----- retention --------------------------------------------------------------------------
     async def dry_run(self, months: int | None = None) -> retention.DryRun:
