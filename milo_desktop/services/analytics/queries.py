@@ -30,8 +30,12 @@ from sqlalchemy import (
     func,
     literal_column,
     select,
+    text,
 )
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import TextClause
+from sqlalchemy.sql.expression import Executable
 
 from milo_desktop.enums import SpendKind
 from milo_desktop.models import Application, Candidate, Interviewer, SpendEntry
@@ -115,6 +119,25 @@ def totals_in(s: Session, f: AnalyticsFilter) -> Totals:
 
 
 # ----- series ----------------------------------------------------------------------------------
+_TIME_INDEX = {"created_at": "ix_applications_created", "started_at": "ix_applications_started",
+               "completed_at": "ix_applications_completed"}  # migration 0004, leading by time
+
+
+def _indexed_by(stmt: Select[Any], index: str) -> TextClause:
+    """``stmt`` (over ``applications``) read through ``index`` on SQLite (``INDEXED BY``, which
+    SQLAlchemy cannot render), its parameters and their types kept.
+
+    The sampled statistics the demo builder leaves (``analysis_limit``) make SQLite count
+    "started in a week" by skip-scanning ix_applications_funnel — a seek per interviewer ×
+    source × status, ~1,400 a bucket, 0.8 s for a year of weeks at 1M — instead of the
+    covering index that leads with the time."""
+    compiled = stmt.compile(dialect=sqlite.dialect(paramstyle="named"))
+    table = A.__tablename__
+    sql = str(compiled).replace(f"FROM {table}", f"FROM {table} INDEXED BY {index}", 1)
+    return text(sql).bindparams(*(bindparam(name, b.value, type_=b.type)
+                                  for b, name in compiled.bind_names.items()))
+
+
 def _per_bucket(s: Session, f: AnalyticsFilter, bucket: Bucket, column: Any,
                 where: tuple[ColumnElement[bool], ...],
                 *aggregates: ColumnElement[Any]) -> list[tuple[int, ...]]:
@@ -125,7 +148,10 @@ def _per_bucket(s: Session, f: AnalyticsFilter, bucket: Bucket, column: Any,
     number of buckets — a UNION of 53 weekly selects took longer to compile than to run."""
     lo, hi = bindparam("lo", type_=UTCDateTime), bindparam("hi", type_=UTCDateTime)
     stmt = _scoped(select(*aggregates).select_from(A).where(column >= lo, column < hi, *where), f)
-    return [tuple(int(v or 0) for v in s.execute(stmt, {"lo": b_lo, "hi": b_hi}).one())
+    run: Executable = stmt
+    if f.interviewer_id is None and _dialect(s) == "sqlite":
+        run = _indexed_by(stmt, _TIME_INDEX[column.key])
+    return [tuple(int(v or 0) for v in s.execute(run, {"lo": b_lo, "hi": b_hi}).one())
             for _d, b_lo, b_hi in bucket_bounds(f.start, f.end, bucket)]
 
 
