@@ -68,6 +68,7 @@ async def measure(url: str, runs: int) -> dict[str, object]:
     from milo_desktop.views.analytics import AnalyticsSection
     from milo_desktop.views.bridge import EventBridge
     from milo_desktop.views.context import ViewContext
+    from milo_desktop.views.screen_windows import ScreenWindows
 
     app = QApplication.instance()
     assert isinstance(app, QApplication)
@@ -81,7 +82,7 @@ async def measure(url: str, runs: int) -> dict[str, object]:
             QSettings.Format.IniFormat,
         )
         settings.clear()
-        ctx = ViewContext(ws, EventBridge(ws.bus), settings)
+        ctx = ViewContext(ws, EventBridge(ws.bus), settings, ScreenWindows())
         section = AnalyticsSection(ctx)
         section.resize(1230, 830)  # its share of the 1440×900 window
         section.show()

@@ -8,8 +8,8 @@ from milo_desktop.models.email import EmailIntakeRecord
 from milo_desktop.models.entities import *  # noqa: F403  (registers the tables)
 from milo_desktop.models.entities import __all__ as _entities
 from milo_desktop.models.entry import EntryKeyword, EntryRouter
-from milo_desktop.models.figures import InterviewerFigures
+from milo_desktop.models.figures import ApplicationDay, CompletionDay, InterviewerFigures
 from milo_desktop.models.resume import ParsedResumeRow
 
-__all__ = ["Base", "EmailIntakeRecord", "EntryKeyword", "EntryRouter", "InterviewerFigures",
-           "ParsedResumeRow", *_entities]
+__all__ = ["ApplicationDay", "Base", "CompletionDay", "EmailIntakeRecord", "EntryKeyword",
+           "EntryRouter", "InterviewerFigures", "ParsedResumeRow", *_entities]

@@ -19,6 +19,7 @@ cover the filters (migration 0004), so every count reads one index range.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import (
@@ -38,7 +39,14 @@ from sqlalchemy.sql.elements import TextClause
 from sqlalchemy.sql.expression import Executable
 
 from milo_desktop.enums import SpendKind
-from milo_desktop.models import Application, Candidate, Interviewer, SpendEntry
+from milo_desktop.models import (
+    Application,
+    ApplicationDay,
+    Candidate,
+    CompletionDay,
+    Interviewer,
+    SpendEntry,
+)
 from milo_desktop.models.base import UTCDateTime
 from milo_desktop.services.analytics.figures import (
     ActivityPoint,
@@ -51,6 +59,7 @@ from milo_desktop.services.analytics.series import (
     Bucket,
     bucket_bounds,
     bucket_of_day,
+    bucket_start,
     bucket_starts,
     day_key,
     parse_key,
@@ -138,40 +147,122 @@ def _indexed_by(stmt: Select[Any], index: str) -> TextClause:
                                   for b, name in compiled.bind_names.items()))
 
 
-def _per_bucket(s: Session, f: AnalyticsFilter, bucket: Bucket, column: Any,
-                where: tuple[ColumnElement[bool], ...],
-                *aggregates: ColumnElement[Any]) -> list[tuple[int, ...]]:
-    """``aggregates`` over the rows whose ``column`` falls in each bucket, in bucket order.
+def _per_span(s: Session, f: AnalyticsFilter, spans: list[tuple[dt.datetime, dt.datetime]],
+              column: Any, where: tuple[ColumnElement[bool], ...],
+              *aggregates: ColumnElement[Any]) -> list[tuple[int, ...]]:
+    """``aggregates`` over the rows whose ``column`` falls in each span, in order.
 
-    One small statement, run once per bucket with the bucket's bounds: each run is an index
-    range walk of ``column``, and the statement is compiled (and prepared) once whatever the
-    number of buckets — a UNION of 53 weekly selects took longer to compile than to run."""
+    One small statement, run once per span with its bounds: each run is an index range walk
+    of ``column``, and the statement is compiled (and prepared) once whatever the number of
+    buckets — a UNION of 53 weekly selects took longer to compile than to run."""
     lo, hi = bindparam("lo", type_=UTCDateTime), bindparam("hi", type_=UTCDateTime)
     stmt = _scoped(select(*aggregates).select_from(A).where(column >= lo, column < hi, *where), f)
     run: Executable = stmt
     if f.interviewer_id is None and _dialect(s) == "sqlite":
         run = _indexed_by(stmt, _TIME_INDEX[column.key])
     return [tuple(int(v or 0) for v in s.execute(run, {"lo": b_lo, "hi": b_hi}).one())
-            for _d, b_lo, b_hi in bucket_bounds(f.start, f.end, bucket)]
+            for b_lo, b_hi in spans]
+
+
+def _raw_series(s: Session, f: AnalyticsFilter, spans: list[tuple[dt.datetime, dt.datetime]],
+                series: tuple[str, ...]) -> list[dict[str, int]]:
+    """The asked series counted from ``applications`` over each span (the walk per span)."""
+    out: list[dict[str, int]] = [{} for _ in spans]
+    if "invited" in series:
+        for row, (n,) in zip(out, _per_span(s, f, spans, A.created_at, (), func.count()),
+                             strict=True):
+            row["invited"] = n
+    if "started" in series:
+        for row, (n,) in zip(out, _per_span(s, f, spans, A.started_at, (), func.count()),
+                             strict=True):
+            row["started"] = n
+    if "completed" in series:
+        from_start = case((A.started_at >= f.start, 1))  # NULL (never started) is not counted
+        for row, (n, m) in zip(out, _per_span(s, f, spans, A.completed_at,
+                                              (completed_application(),),
+                                              func.count(), func.count(from_start)),
+                               strict=True):
+            row["completed"], row["started_completed"] = n, m
+    return out
+
+
+def _utc_midnight_after(moment: dt.datetime) -> dt.datetime:
+    day = moment.astimezone(dt.UTC)
+    floor = dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+    return floor if floor == day else floor + dt.timedelta(days=1)
+
+
+def _utc_midnight_before(moment: dt.datetime) -> dt.datetime:
+    day = moment.astimezone(dt.UTC)
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
+def _kept_days(s: Session, f: AnalyticsFilter, lo: dt.datetime, hi: dt.datetime,
+               series: tuple[str, ...]) -> dict[dt.date, dict[str, int]]:
+    """The asked series per whole UTC day of [lo, hi) from the kept tables (migration 0015).
+
+    Completions that started on the range's first, partial day at or after ``f.start`` are
+    not told apart by their started day: those few are read from ``applications``."""
+    days: dict[dt.date, dict[str, int]] = defaultdict(dict)
+    first, last = lo.date(), hi.date()
+    if "invited" in series or "started" in series:
+        for day, invited, started in s.execute(
+            select(ApplicationDay.day, ApplicationDay.invited, ApplicationDay.started)
+            .where(ApplicationDay.day >= first, ApplicationDay.day < last)
+        ):
+            days[day] |= {"invited": invited, "started": started}
+    if "completed" in series:
+        started_from = _utc_midnight_after(f.start)
+        cd = CompletionDay
+        for day, n, m in s.execute(
+            select(cd.completed_day, func.sum(cd.n),
+                   func.sum(case((cd.started_day >= started_from.date(), cd.n), else_=0)))
+            .where(cd.completed_day >= first, cd.completed_day < last)
+            .group_by(cd.completed_day)
+        ):
+            days[day] |= {"completed": int(n), "started_completed": int(m or 0)}
+        if started_from != f.start:  # the range starts mid-day (UTC)
+            for (done,) in s.execute(
+                select(A.completed_at).where(
+                    _in(A.started_at, f.start, started_from),
+                    _in(A.completed_at, lo, hi), completed_application())
+            ):
+                row = days[done.astimezone(dt.UTC).date()]
+                row["started_completed"] = row.get("started_completed", 0) + 1
+    return days
 
 
 def activity_in(s: Session, f: AnalyticsFilter, bucket: Bucket,
                 series: tuple[str, ...] = SERIES) -> dict[str, list[int]]:
     """Counts per bucket of the asked series: "invited" (created_at), "started"
     (started_at), "completed" (completed_at), and with "completed" also "started_completed"
-    (those of them that started in the range), read in the same walk."""
-    out: dict[str, list[int]] = {}
-    if "invited" in series:
-        out["invited"] = [n for (n,) in _per_bucket(s, f, bucket, A.created_at, (), func.count())]
-    if "started" in series:
-        out["started"] = [n for (n,) in _per_bucket(s, f, bucket, A.started_at, (), func.count())]
-    if "completed" in series:
-        from_start = case((A.started_at >= f.start, 1))  # NULL (never started) is not counted
-        rows = _per_bucket(s, f, bucket, A.completed_at, (completed_application(),),
-                           func.count(), func.count(from_start))
-        out["completed"] = [n for n, _ in rows]
-        out["started_completed"] = [m for _, m in rows]
-    return out
+    (those of them that started in the range), read in the same walk.
+
+    For all interviewers the whole UTC days of the range are read from the per-day tables
+    the database keeps (``application_days``, ``completion_days``: a few hundred rows for a
+    year) and only the partial days at the ends (a range from local midnight) are counted
+    from ``applications``; one interviewer's counts walk its rows."""
+    names = [n for n in (*SERIES, "started_completed") if n in series
+             or (n == "started_completed" and "completed" in series)]
+    bounds = bucket_bounds(f.start, f.end, bucket)
+    whole_lo, whole_hi = _utc_midnight_after(f.start), _utc_midnight_before(f.end)
+    if f.interviewer_id is not None or whole_lo >= whole_hi:
+        counted = _raw_series(s, f, [(lo, hi) for _d, lo, hi in bounds], series)
+        return {n: [row[n] for row in counted] for n in names}
+    edges = [(lo, min(hi, whole_lo)) for _d, lo, hi in bounds if lo < whole_lo]
+    edges += [(max(lo, whole_hi), hi) for _d, lo, hi in bounds if hi > whole_hi]
+    per_day = _kept_days(s, f, whole_lo, whole_hi, series)
+    totals = [dict.fromkeys(names, 0) for _ in bounds]
+    index = {d: i for i, (d, _lo, _hi) in enumerate(bounds)}
+    for day, row in per_day.items():
+        target = totals[index[bucket_start(day, bucket)]]
+        for n in names:
+            target[n] += row.get(n, 0)
+    for (lo, _hi), row in zip(edges, _raw_series(s, f, edges, series), strict=True):
+        target = totals[index[bucket_start(lo.astimezone(dt.UTC).date(), bucket)]]
+        for n in names:
+            target[n] += row[n]
+    return {n: [row[n] for row in totals] for n in names}
 
 
 def activity_points(f: AnalyticsFilter, bucket: Bucket,
