@@ -16,7 +16,7 @@ APP_AUTHOR = "Milo"
 MAX_DEMO_CANDIDATES = 1_000_000
 DEFAULT_DEMO_CANDIDATES = 3_000
 VIEWS = ("interviewers", "directory", "pipeline", "receptionists", "integrations", "wizard",
-         "analytics", "ats", "outreach", "email")
+         "analytics", "ats", "outreach", "email", "data", "settings")
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
         default="interviewers",
         help="interviewers | directory | pipeline | receptionists | integrations | "
         "wizard (Create Interviewer, step 1) | analytics | ats (From ATS) | "
-        "outreach (Outreach: Waiting to send) | email (Apply via Email) | interviewer:<slug>",
+        "outreach (Outreach: Waiting to send) | email (Apply via Email) | data | "
+        "settings (Settings: Account) | interviewer:<slug>",
     )
     p.add_argument(
         "--kiosk",

@@ -405,6 +405,9 @@ async def _screenshot(window: MainWindow, view: str, path: Path) -> int:
     elif view == "email":  # Source Candidates → Apply via Email
         window.show_email_intake()
         section = window.email_intake
+    elif view in ("data", "settings"):  # Workspace → Data, Workspace → Settings (Account)
+        window.show_section(len(window.sections) + list(window.later).index(view))
+        section = window.later[view]
     elif view == "wizard":  # the Create Interviewer wizard's first step, over the list
         window.show_section(0)
         section = shot = window.open_create_interviewer()  # the wizard is its own window

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QByteArray, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QPainter, QShortcut
 from PySide6.QtNetwork import QNetworkInformation
@@ -33,6 +35,7 @@ from milo_desktop.views.authoring import AuthoringWizard
 from milo_desktop.views.candidates import DirectorySection, open_candidate_profile
 from milo_desktop.views.candidates.profile import ProfileDialog
 from milo_desktop.views.context import ViewContext
+from milo_desktop.views.data import DataSection
 from milo_desktop.views.email_intake import EmailIntakeSection
 from milo_desktop.views.interviewers import InterviewersSection
 from milo_desktop.views.later_sections import LaterSection
@@ -47,6 +50,7 @@ from milo_desktop.views.widgets.global_search import GlobalSearch
 from milo_desktop.views.widgets.media import audio_output_problem
 from milo_desktop.views.widgets.spend_chip import SpendChip
 from milo_desktop.views.widgets.sync_status import sync_status_text, worker_status_text
+from milo_desktop.views.workspace_settings import SettingsSection
 
 WAITING_COUNT_MS = 300  # the outbox publishes per row: one COUNT per burst
 
@@ -95,7 +99,9 @@ class MainWindow(QMainWindow):
             self.integrations = IntegrationsSection(ctx, ctx.workspace.integrations)
             self.sections.append((self.tr("Integrations"), self.integrations))
         # The rest of product.md's map: visible in the sidebar, each saying it comes later.
-        self.later = {key: LaterSection(key) for key in ("sourcing", "data", "settings")}
+        # Workspace → Data and → Settings; the Sourcing Engine comes later.
+        self.later: dict[str, Any] = {"sourcing": LaterSection("sourcing"),
+                                      "data": DataSection(ctx), "settings": SettingsSection(ctx)}
         # Source Candidates → From ATS: a real screen, but without a Ctrl+N of its own (those
         # count the sections above, in the order users learnt them).
         self.ats = AtsSection(ctx)

@@ -298,10 +298,9 @@ class AuthoringService:
         return await self.db.read(lambda s: draft_points(
             s, interviewer_id, draft.position_title, draft.slug, draft.phone_number))
 
-    async def _title_and_codes(self, interviewer_id: int
-                               ) -> tuple[str, list[share.PosterCode], share.PosterBrand]:
+    async def _title_and_codes(self, interviewer_id: int) -> tuple[str, list[share.PosterCode]]:
         points = await self.db.write(lambda s: entry_points(s, interviewer_id))
-        return points.title, poster_codes(points), await self.poster_brand()
+        return points.title, poster_codes(points)
 
     async def poster_brand(self) -> share.PosterBrand:
         """Settings → Account's company name, brand colour and logo, for the poster."""
@@ -312,11 +311,13 @@ class AuthoringService:
     async def poster_png(self, interviewer_id: int) -> bytes:
         """An A4 poster (PNG, 150 dpi): title, a QR code per entry point, their words."""
         return await asyncio.to_thread(share.poster_png_bytes,
-                                       *await self._title_and_codes(interviewer_id))
+                                       *await self._title_and_codes(interviewer_id),
+                                       await self.poster_brand())
 
     async def poster_pdf(self, interviewer_id: int) -> bytes:
         return await asyncio.to_thread(share.poster_pdf_bytes,
-                                       *await self._title_and_codes(interviewer_id))
+                                       *await self._title_and_codes(interviewer_id),
+                                       await self.poster_brand())
 
     async def render_poster(self, title: str, points: EntryPoints, kind: str) -> bytes:
         """A poster for an interviewer not saved yet (the wizard's Share step): kind "png" or

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, UnidentifiedImageError
 from sqlalchemy.orm import Session
 
 from milo_desktop.errors import ValidationProblem
@@ -73,6 +72,8 @@ def check_logo(name: str, data: bytes) -> str:
         if "<svg" not in head or "<!entity" in head:
             raise ValidationProblem("This file is not an SVG image.")
         return kind
+    from PIL import Image, UnidentifiedImageError  # only here: not on the way to the window
+
     try:
         with Image.open(io.BytesIO(data)) as image:
             found, size = image.format, image.size

@@ -19,7 +19,7 @@ from milo_desktop.services.core.credentials import CredentialState
 from milo_desktop.services.scoring.llm_config import LlmConfig
 from milo_desktop.services.sync import ServiceState, SyncEngine, SyncStatusChanged
 from milo_desktop.views.context import ViewContext
-from milo_desktop.views.settings.account_card import AccountCard
+from milo_desktop.views.settings.account_card import AccountPointer
 from milo_desktop.views.settings.email_card import EmailCard
 from milo_desktop.views.settings.llm_card import LlmCard
 from milo_desktop.views.settings.notifications_card import NotificationsCard
@@ -63,8 +63,8 @@ class IntegrationsSection(QWidget):
         self.keychain_notice.row.addWidget(self.session_button)
         self.keychain_notice.row.addWidget(self.retry_button)
         self.keychain_notice.hide()
-        # Settings → Account: the candidate page address and the company information.
-        self.account = AccountCard(ctx, ctx.workspace.entry, self)
+        # The candidate page address and the company information are in Settings → Account.
+        self.account = AccountPointer(self)
         self.twilio = TwilioCard(ctx, integrations_service, self)
         # The SMTP server outreach sends through (its templates and policy: Outreach).
         self.email = EmailCard(ctx, integrations_service.email, self)
@@ -144,7 +144,6 @@ class IntegrationsSection(QWidget):
 
     def reload(self) -> None:
         self.ctx.spawn(self._load_keychain(), "integrations.keychain")
-        self.account.refresh()
         self.twilio.refresh()
         self.email.refresh()
         self.llm.refresh()
