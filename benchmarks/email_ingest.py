@@ -12,6 +12,10 @@ each page written by the workspace's single writer thread, résumés read and sc
 - resumes_per_s      résumés read and scored per second over the same time
 - heartbeat_p99_ms / heartbeat_max_ms   the GUI timer's lateness during the ingest
                                         (targets < 50 / < 100)
+- load_1m            the machine's 1-minute load average before and after the ingest: the
+                     heartbeat's maximum is set by whichever thread holds the interpreter
+                     lock being preempted, so it follows the machine's load (see
+                     docs/performance.md)
 """
 
 from __future__ import annotations
@@ -155,11 +159,13 @@ async def measure(url: str, imap_url: str, folder: Path, n: int) -> dict[str, An
     settle_heap()
     defer_full_collections()
     beat = Heartbeat()
+    load_before = _load()
     beat.start()
     started = time.perf_counter()
     result = await job.run(lambda done: None)
     took = time.perf_counter() - started
     beat.stop()
+    load_after = _load()
 
     def counts(s: Any) -> tuple[int, int]:
         return (int(s.scalar(select(func.count()).select_from(Candidate)) or 0),
@@ -178,7 +184,15 @@ async def measure(url: str, imap_url: str, folder: Path, n: int) -> dict[str, An
         "emails_per_s": round(result.count("emails") / took, 1),
         "resumes_per_s": round(scored / took, 1),
         **beat.figures(),
+        "load_1m": [load_before, load_after],
     }
+
+
+def _load() -> float | None:
+    """The 1-minute load average (None where the system has none: Windows)."""
+    import os
+
+    return round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None
 
 
 def main() -> int:
