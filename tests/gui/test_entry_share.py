@@ -23,7 +23,7 @@ from milo_desktop.services.entry.points import EntryKind
 from milo_desktop.services.stages.handler import FLOW_EXECUTION
 from milo_desktop.services.workspace import Workspace
 from milo_desktop.views.authoring.share_page import SharePage
-from milo_desktop.views.settings.account_card import AccountCard
+from milo_desktop.views.workspace_settings.account_card import AccountCard
 from tests.stage_runs import LICENCE, NUMBER, STORY, make_screening
 
 WAIT = 30_000
