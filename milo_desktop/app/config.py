@@ -15,6 +15,7 @@ APP_NAME = "Milo Desktop"
 APP_AUTHOR = "Milo"
 MAX_DEMO_CANDIDATES = 1_000_000
 DEFAULT_DEMO_CANDIDATES = 3_000
+SMOKE_DEMO_CANDIDATES = 200  # --smoke-test: every screen has rows, built in seconds
 VIEWS = ("interviewers", "directory", "pipeline", "receptionists", "integrations", "wizard",
          "analytics", "ats", "outreach", "email", "data", "settings")
 
@@ -59,6 +60,7 @@ class Options:
     view: str
     dark: bool | None  # None: follow the system
     kiosk: str | None = None  # an interviewer's slug: start in its front-desk kiosk
+    smoke_test: bool = False  # --smoke-test: app/smoke.py, then exit
 
 
 def _view(value: str) -> str:
@@ -109,6 +111,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="start full screen in the walk-in kiosk of this interviewer's Form stage "
         "(staff leave it with Ctrl+Shift+Q)",
     )
+    p.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="check this installation offscreen on a small demo workspace in --data-dir "
+        "(required): open the window, sync once, render every section, print one JSON line",
+    )
     theme = p.add_mutually_exclusive_group()
     theme.add_argument("--dark", dest="dark", action="store_true", default=None, help="dark theme")
     theme.add_argument("--light", dest="dark", action="store_false", help="light theme")
@@ -116,10 +124,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def parse_options(argv: list[str] | None = None) -> Options:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.smoke_test and not args.data_dir:  # never the user's own workspace
+        parser.error("--smoke-test needs --data-dir DIR")
     paths = Paths.resolve(args.data_dir)
-    demo = bool(args.demo or args.demo_candidates)
-    n = args.demo_candidates or DEFAULT_DEMO_CANDIDATES
+    demo = bool(args.demo or args.demo_candidates or args.smoke_test)
+    n = args.demo_candidates or (SMOKE_DEMO_CANDIDATES if args.smoke_test
+                                 else DEFAULT_DEMO_CANDIDATES)
     url = args.db_url or f"sqlite:///{paths.workspace_db(n if demo else None)}"
     return Options(
         paths=paths,
@@ -130,6 +142,7 @@ def parse_options(argv: list[str] | None = None) -> Options:
         view=args.view,
         dark=args.dark,
         kiosk=args.kiosk,
+        smoke_test=args.smoke_test,
     )
 
 

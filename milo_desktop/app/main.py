@@ -46,6 +46,10 @@ def main(argv: list[str] | None = None) -> int:
 
         return erase_main(args[1:])
     opts = parse_options(args)
+    if opts.smoke_test:  # check an installation offscreen, print one JSON line (app/smoke.py)
+        from milo_desktop.app.smoke import smoke_main
+
+        return smoke_main(opts)
     if opts.screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     prepare_data_dirs(opts.paths)

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -25,7 +24,6 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from milo_desktop import __version__
 from milo_desktop.enums import NotificationKind
 from milo_desktop.services.notifications import NotificationRow
 from milo_desktop.services.sync.outbox import OutboxChanged
@@ -538,13 +536,10 @@ class MainWindow(QMainWindow):
             self.open_sync_settings()
 
     def _about(self) -> None:
-        QMessageBox.about(
-            self,
-            self.tr("About Milo Desktop"),
-            self.tr(
-                "Milo Desktop %1\nScreening and an AI receptionist for recruiters, on your desktop."
-            ).replace("%1", __version__),
-        )
+        """Help → About: version, licences, the data and log folders (views/about.py)."""
+        from milo_desktop.views.about import AboutDialog
+
+        AboutDialog.for_context(self.ctx, self).exec()
 
     # ----- state ----------------------------------------------------------------------------
     def start(self) -> None:
