@@ -8,7 +8,7 @@ widgets:
 
 1. no screen, message or poster offers a link to a host that does not exist: every section of
    the sidebar, an interviewer's Share step and its poster (the PDF's text), the templates'
-   previews; ``{{link}}`` is offered only once Integrations → Account has a candidate page (a
+   previews; ``{{link}}`` is offered only once Settings → Account has a candidate page (a
    local web server here, so the address answers);
 2. "Simulate a text…" on the Share step texts the poster's text code (the keyword to the number)
    into the sandbox: the texter appears in that interviewer with the text stage in progress,
@@ -366,12 +366,8 @@ def no_dead_links(qtbot: Any, app: DemoApp, ctx: ViewContext, texting: tuple[int
     shot("share-step", wizard)
     wizard.reject()
 
-    # Integrations → Account: the workspace's own candidate page; then {{link}} is offered.
-    window.open_integrations()
-    integrations = window.integrations
-    assert integrations is not None
-    account = integrations.account
-    qtbot.waitUntil(lambda: account.save_button.isEnabled(), timeout=WAIT)  # loaded
+    # Settings → Account: the workspace's own candidate page; then {{link}} is offered.
+    account = open_account(qtbot, window)
     assert account.page_edit.text() == ""
     account.page_edit.setText(page.address)
     click(qtbot, account.save_button)
@@ -385,6 +381,18 @@ def no_dead_links(qtbot: Any, app: DemoApp, ctx: ViewContext, texting: tuple[int
     assert dead_links(texts(wizard)) == []
     shot("share-step-with-page", wizard)
     wizard.reject()
+
+
+def open_account(qtbot: Any, window: MainWindow) -> Any:
+    """Settings → Account through the sidebar, as a user gets there; its card, loaded."""
+    sidebar = window.sidebar
+    row = next(r for r in range(sidebar.count()) if sidebar.item(r).text() == "Settings")
+    sidebar.setCurrentRow(row)
+    settings = window.later["settings"]
+    settings.show_page(0)
+    account = settings.account
+    qtbot.waitUntil(lambda: account.save_button.isEnabled(), timeout=WAIT)  # loaded
+    return account
 
 
 def open_templates(qtbot: Any, window: MainWindow) -> Any:
@@ -790,15 +798,12 @@ def invite_one(qtbot: Any, window: MainWindow, ctx: ViewContext, iid: int,
 def test_templates_offer_link_once_the_candidate_page_is_saved(
         qtbot: Any, app: DemoApp, candidate_page: CandidatePage) -> None:
     """Outreach → Templates, once shown, offers the {{link}} chip as soon as the candidate page
-    is saved under Integrations → Account (saving publishes AccountChanged, and the section
+    is saved under Settings → Account (saving publishes AccountChanged, and the section
     loads its templates again) — it used to keep hiding it until the app restarted."""
     window = app.window
     templates = open_templates(qtbot, window)
     assert not templates.chips.chips["link"].isVisibleTo(templates)
-    window.open_integrations()
-    assert window.integrations is not None
-    account = window.integrations.account
-    qtbot.waitUntil(lambda: account.save_button.isEnabled(), timeout=WAIT)  # loaded
+    account = open_account(qtbot, window)
     account.page_edit.setText(candidate_page.address)
     click(qtbot, account.save_button)
     wait_for(qtbot, account.page_state.text, f"{candidate_page.address} answers.")

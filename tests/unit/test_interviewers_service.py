@@ -460,17 +460,13 @@ def test_applications_table_untouched_by_reads(svc: InterviewerService, workspac
     assert n == 0
 
 
-def test_aggregates_cached_until_an_event_says_otherwise(svc: InterviewerService,
-                                                         workspace: Workspace, arun: Any,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    from milo_desktop.services import interviewers as module
-    from milo_desktop.services.core.events import CandidatesChanged, SpendChanged
-
+def test_figures_are_current_without_any_event(svc: InterviewerService,
+                                               workspace: Workspace, arun: Any) -> None:
+    """The table reads the figures the writes keep (interviewer_figures): a new application
+    or spend shows at once, with no event and no cache to expire — a teammate's write too."""
     iid = make_interviewer(workspace)
     assert arun(svc.rows([iid]))[0].candidates == 0
     make_application(workspace, make_candidate(workspace, "Ann"), iid)
-    assert arun(svc.rows([iid]))[0].candidates == 0  # cached: nobody said anything changed
-    workspace.bus.publish(CandidatesChanged((1,)))
     assert arun(svc.rows([iid]))[0].candidates == 1
 
     def spend(s: Any) -> None:
@@ -478,9 +474,7 @@ def test_aggregates_cached_until_an_event_says_otherwise(svc: InterviewerService
                          amount_micros=5, interviewer_id=iid, occurred_at=NOW))
 
     workspace.db.run_sync(spend, write=True)
-    workspace.bus.publish(SpendChanged())
     assert arun(svc.rows([iid]))[0].spend_micros == 5
-    # teammates' writes publish nothing here: entries expire after MAX_AGE
     make_application(workspace, make_candidate(workspace, "Bob"), iid)
-    monkeypatch.setattr(module._AggregateCache, "MAX_AGE", 0.0)
     assert arun(svc.rows([iid]))[0].candidates == 2
+
