@@ -53,8 +53,8 @@ class BrandCard(ActionCard):
         self.name_error = QLabel(self)
         self.name_error.setObjectName("nameError")
         self.name_error.setWordWrap(True)
+        self.name_error.hide()  # takes room only when it has something to say
         self.logo_view = QLabel(self)
-        self.logo_view.setFixedHeight(LOGO_HEIGHT)
         self.logo_view.setMinimumWidth(LOGO_HEIGHT)
         self.logo_view.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.logo_button = QPushButton(self.tr("Choose logo…"), self)
@@ -145,7 +145,10 @@ class BrandCard(ActionCard):
             self.logo_view.setText(self.tr("No logo") if not path else
                                    self.tr("The logo file is not on this computer."))
             self.logo_view.setProperty("muted", True)
+            # As tall as the buttons beside it: the words sit on the "Logo" label's line.
+            self.logo_view.setFixedHeight(self.logo_button.sizeHint().height())
         else:
+            self.logo_view.setFixedHeight(LOGO_HEIGHT)
             self.logo_view.setPixmap(pixmap.scaledToHeight(
                 LOGO_HEIGHT, Qt.TransformationMode.SmoothTransformation))
         self.current = replace(self.current, logo_path=path)
@@ -157,8 +160,10 @@ class BrandCard(ActionCard):
         try:
             check_company_name(self.name_edit.text())
             self.name_error.setText("")
+            self.name_error.hide()
         except ValidationProblem as exc:
             self.name_error.setText(exc.message)
+            self.name_error.show()
         self.name_error.setStyleSheet(f"color: {theme.current().danger};")
 
     # ----- actions ------------------------------------------------------------------------
