@@ -6,6 +6,7 @@ Nothing else wires things together. Only this module's demo path touches the san
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import sys
@@ -31,6 +32,7 @@ if TYPE_CHECKING:  # imported where used: Qt and the workspace load after the co
 
 log = logging.getLogger(__name__)
 SCREENSHOT_SIZE = (1440, 900)
+FIRST_SCREEN_PAINT_S = 0.5  # the most the rest of the start waits for the first rows' paint
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -121,20 +123,37 @@ def close_ui_settings(settings: Any, path: Path) -> None:
     tighten(path)
 
 
-async def _open_workspace(opts: Options, presenter: ErrorPresenter) -> Workspace | None:
+def _load_workspace(db_url: str) -> Workspace:
+    """Import the services and open (migrate) the workspace: on an executor thread, so the
+    window painted before this stays responsive while most of the app's code loads."""
     from milo_desktop.services.workspace import Workspace
+
+    return Workspace.open(db_url)
+
+
+def _demo_built(ws: Workspace) -> bool:
+    from milo_desktop.services import demo
+
+    return demo.is_demo_built(ws.db)
+
+
+async def _open_workspace(opts: Options, presenter: ErrorPresenter,
+                          frame: Any = None) -> Workspace | None:
+    """Open the workspace, saying what happens in ``frame`` (the main window's opening frame),
+    else in a small start-up window (not for screenshots)."""
     from milo_desktop.views.startup import StartupDialog
 
     loop = asyncio.get_running_loop()
-    splash = None if opts.screenshot else StartupDialog()
+    own_splash = frame is None and not opts.screenshot
+    splash = StartupDialog() if own_splash else frame
     if splash:
         splash.show_message("Opening your workspace…")
     try:
-        ws = await loop.run_in_executor(None, Workspace.open, opts.db_url)
+        ws = await loop.run_in_executor(None, _load_workspace, opts.db_url)
         if opts.demo:
             from milo_desktop.services import demo
 
-            if not await loop.run_in_executor(None, demo.is_demo_built, ws.db):
+            if not await loop.run_in_executor(None, _demo_built, ws):
                 if splash:
                     splash.show_message(
                         f"Building the demo workspace ({opts.demo_candidates:,} candidates)…"
@@ -159,30 +178,194 @@ async def _open_workspace(opts: Options, presenter: ErrorPresenter) -> Workspace
         presenter.show(exc)
         return None
     finally:
-        if splash:
+        if own_splash and splash:
             splash.close()
 
 
+class StartupProbe:
+    """``MILO_STARTUP_PROBE=1`` (benchmarks/startup.py, tests): prints one JSON line when the
+    main window first paints and one when the Interviewers table paints rows, then quits.
+    Each line holds the wall-clock time (``t``, seconds since the epoch: the benchmark
+    compares it with the moment it started the process) and the modules imported by then."""
+
+    def __init__(self) -> None:
+        self.marked: set[str] = set()
+
+    @staticmethod
+    def from_env() -> StartupProbe | None:
+        return StartupProbe() if os.environ.get("MILO_STARTUP_PROBE") else None
+
+    def mark(self, event: str) -> None:
+        if event in self.marked:
+            return
+        self.marked.add(event)
+        line = {"event": event, "t": time.time(), "modules": sorted(sys.modules)}
+        print(json.dumps(line), flush=True)
+
+
+def _painted(widget: Any, ready: Any = None) -> asyncio.Future[None]:
+    """A future resolved when ``widget`` next paints (and ``ready()`` holds, if given)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    class Watch(QObject):
+        def eventFilter(self, _obj: QObject, event: QEvent) -> bool:
+            if (event.type() == QEvent.Type.Paint and not done.done()
+                    and (ready is None or ready())):
+                done.set_result(None)
+                widget.removeEventFilter(self)
+            return False
+
+    watch = Watch(widget)
+    widget.installEventFilter(watch)
+    return done
+
+
+async def _first_screen_settled(window: MainWindow) -> None:
+    """Returns when the Interviewers list has its first answer (rows, none, or an error) and
+    the table has painted it (at most half a second later: a hidden window paints nothing),
+    or at once when another screen is on view. The rest of the start waits for it."""
+    from milo_desktop.views.widgets.paged_model import LoadState
+
+    model = window.interviewers.list_page.model
+    answered: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    def check(*_args: Any) -> None:
+        waiting = (window.current_section() is window.interviewers
+                   and window.interviewers.current_page() is window.interviewers.list_page
+                   and model.state in (LoadState.IDLE, LoadState.LOADING))
+        if not waiting and not answered.done():
+            answered.set_result(None)
+
+    model.stateChanged.connect(check)
+    check()
+    try:
+        await answered
+    finally:
+        model.stateChanged.disconnect(check)
+    painted = _painted(window.interviewers.list_page.table.viewport())
+    try:
+        await asyncio.wait_for(painted, FIRST_SCREEN_PAINT_S)
+    except TimeoutError:
+        pass
+
+
 async def _run(opts: Options, log_path: str) -> int:
-    from milo_desktop.views.bridge import EventBridge
-    from milo_desktop.views.context import ViewContext
     from milo_desktop.views.main_window import MainWindow
-    from milo_desktop.views.screen_windows import ScreenWindows
     from milo_desktop.views.widgets.errors import ErrorPresenter
 
     loop = asyncio.get_running_loop()
     presenter = ErrorPresenter(log_path)
     presenter.install(loop)
-    ws = await _open_workspace(opts, presenter)
-    if ws is None:
-        return 2
-    ws.bus.bind_loop(loop)
-    bridge = EventBridge(ws.bus)
-    bridge.taskFailed.connect(lambda _name, exc: presenter.show(exc, logged=True))
+    probe = StartupProbe.from_env()
+    settings = open_ui_settings(opts.paths.ui_settings)  # 0600, in the 0700 data dir
+    window: MainWindow | None = None
+    closed = asyncio.Event()
+    if opts.kiosk is None and opts.screenshot is None:
+        # The window first: painted before the services load (docs/architecture.md, "Start-up").
+        window = MainWindow(settings=settings)
+        presenter.parent = window
+        window.closing.connect(closed.set)
+        painted = _painted(window)
+        window.show()
+        await painted
+        if probe:
+            probe.mark("first_frame")
+    ws: Workspace | None = None
+    background: Background | DemoTelephony | None = None
+    bridge = None
+    try:
+        ws = await _open_workspace(opts, presenter, window.opening if window else None)
+        if ws is None:
+            return 2
+        if closed.is_set():  # the window was closed while the workspace opened
+            return 0
+        from milo_desktop.views.bridge import EventBridge
+        from milo_desktop.views.context import ViewContext
+        from milo_desktop.views.screen_windows import ScreenWindows
+
+        ws.bus.bind_loop(loop)
+        bridge = EventBridge(ws.bus)
+        bridge.taskFailed.connect(lambda _name, exc: presenter.show(exc, logged=True))
+        store = await _attach_services(ws, opts)
+        ctx = ViewContext(ws, bridge, settings, ScreenWindows())
+        if opts.kiosk is not None:
+            await _attach_connections(ws, opts, store)
+            return await _kiosk(ctx, opts.kiosk, opts.screenshot)
+        if window is None:  # a screenshot: the whole window at once
+            await _attach_connections(ws, opts, store)
+            window = MainWindow(ctx)
+            presenter.parent = window
+            return await _screenshot(window, opts.view, opts.screenshot or Path())
+        window.attach(ctx)
+        window.start()
+        if probe:
+            table = window.interviewers.list_page.table
+            rows = _painted(table.viewport(), lambda: table.model().rowCount() > 0)
+            shown = window
+
+            def data_painted(_f: object) -> None:
+                probe.mark("data")
+                shown.quit()
+
+            rows.add_done_callback(data_painted)
+        await _first_screen_settled(window)  # the data on screen before the background starts
+        if closed.is_set():  # closed already (the start-up probe quits here)
+            return 0
+        demo_box = await _attach_connections(ws, opts, store)
+        background = await _start_background(ws, opts, window, demo_box)
+        from milo_desktop.app.heap import defer_full_collections, settle_heap
+
+        settle_heap()  # startup is done: later full collections skip its objects
+        defer_full_collections()
+        ws.tasks.spawn(_collect_when_idle(ws), name="heap.idle_collect")
+        await closed.wait()
+        return 0
+    finally:
+        if background is not None:
+            await background.stop()
+        if ws is not None:
+            await ws.tasks.drain()
+        if bridge is not None:
+            bridge.close()
+        if opts.demo:
+            from milo_desktop.app.demo_ats import stop_demo_ats
+
+            await loop.run_in_executor(None, stop_demo_ats)
+            from milo_desktop.app.demo_mail import stop_demo_mailbox
+
+            await loop.run_in_executor(None, stop_demo_mailbox)
+        close_ui_settings(settings, opts.paths.ui_settings)
+        if ws is not None:
+            await loop.run_in_executor(None, ws.close)
+
+
+async def _attach_services(ws: Workspace, opts: Options) -> Any:
+    """The services that need the keychain: integrations, the scoring evaluator, résumés.
+    Answers the keychain store. The integrations' environment is a dict that
+    ``_attach_connections`` fills later (the demo's sandboxes start after the first screen)."""
     from milo_desktop.services.connectors.twilio.integration import IntegrationsService
     from milo_desktop.services.core.credentials import CredentialStore
+    from milo_desktop.services.resume import ResumeService
+    from milo_desktop.services.scoring.llm_config import LlmConfig
 
+    loop = asyncio.get_running_loop()
     store = await loop.run_in_executor(None, CredentialStore)  # finding a backend may block
+    # Filled by _attach_connections when it starts the demo's sandboxes (else the process's).
+    sandboxed = opts.demo and (opts.screenshot is None or opts.view == "email")
+    env: dict[str, str] | None = {} if sandboxed else None
+    ws.integrations = IntegrationsService(store, ws.db, bus=ws.bus, env=env)
+    # Scores come from the LLM evaluator when switched on in Settings (rubric otherwise).
+    ws.applications.evaluator_factory = LlmConfig(ws.db, store).evaluator
+    ws.resumes = ResumeService(ws.db, ws.bus, opts.paths.data_dir, ws.applications)
+    return store
+
+
+async def _attach_connections(ws: Workspace, opts: Options, store: Any) -> TwilioSandbox | None:
+    """The ATS connections and, in demo mode, the sandbox Twilio with its text simulator and
+    the demo mailbox, their addresses put in the integrations' environment. Answers the
+    demo's Twilio sandbox, if any."""
     demo_box, env = None, None
     if opts.demo and opts.screenshot is None:
         from milo_desktop.app.demo import start_demo_sandbox
@@ -198,50 +381,10 @@ async def _run(opts: Options, log_path: str) -> int:
         from milo_desktop.app.demo_mail import start_demo_mailbox
 
         env = await start_demo_mailbox(ws)
-    ws.integrations = IntegrationsService(store, ws.db, bus=ws.bus, env=env)
+    if env and ws.integrations is not None:
+        ws.integrations.env.update(env)  # the dict made above
     await _attach_ats(ws, opts, store)
-    from milo_desktop.services.resume import ResumeService
-    from milo_desktop.services.scoring.llm_config import LlmConfig
-
-    # Scores come from the LLM evaluator when switched on in Settings (rubric otherwise).
-    ws.applications.evaluator_factory = LlmConfig(ws.db, store).evaluator
-    ws.resumes = ResumeService(ws.db, ws.bus, opts.paths.data_dir, ws.applications)
-    settings = open_ui_settings(opts.paths.ui_settings)  # 0600, in the 0700 data dir
-    ctx = ViewContext(ws, bridge, settings, ScreenWindows())
-    window = MainWindow(ctx)
-    presenter.parent = window
-    closed = asyncio.Event()
-    window.closing.connect(closed.set)
-    background: Background | DemoTelephony | None = None
-    try:
-        if opts.kiosk is not None:
-            return await _kiosk(ctx, opts.kiosk, opts.screenshot)
-        if opts.screenshot is not None:
-            return await _screenshot(window, opts.view, opts.screenshot)
-        window.show()
-        window.start()
-        background = await _start_background(ws, opts, window, demo_box)
-        from milo_desktop.app.heap import defer_full_collections, settle_heap
-
-        settle_heap()  # startup is done: later full collections skip its objects
-        defer_full_collections()
-        ws.tasks.spawn(_collect_when_idle(ws), name="heap.idle_collect")
-        await closed.wait()
-        return 0
-    finally:
-        if background is not None:
-            await background.stop()
-        await ws.tasks.drain()
-        bridge.close()
-        if opts.demo:
-            from milo_desktop.app.demo_ats import stop_demo_ats
-
-            await loop.run_in_executor(None, stop_demo_ats)
-            from milo_desktop.app.demo_mail import stop_demo_mailbox
-
-            await loop.run_in_executor(None, stop_demo_mailbox)
-        close_ui_settings(settings, opts.paths.ui_settings)
-        await loop.run_in_executor(None, ws.close)
+    return demo_box
 
 
 async def _attach_ats(ws: Workspace, opts: Options, store: Any) -> dict[str, str]:
@@ -323,8 +466,7 @@ async def _start_background(ws: Workspace, opts: Options, window: MainWindow,
             ws, opts.paths.data_dir, demo_box, factory=integrations.make_connector,
             extra_env={**running_env(), **mail_env()},
         )
-        if window.integrations is not None:
-            window.integrations.set_sync_engine(demo.background.engine)
+        window.set_sync_engine(demo.background.engine)
         return demo
     background = build_background(
         ws, opts.paths.data_dir, store=integrations.credentials,
@@ -338,8 +480,7 @@ async def _start_background(ws: Workspace, opts: Options, window: MainWindow,
 
     attach(await integrations.twilio_configured())
     ws.bus.subscribe(TwilioConnectionChanged, lambda e: attach(e.connected))
-    if window.integrations is not None:
-        window.integrations.set_sync_engine(background.engine)
+    window.set_sync_engine(background.engine)
     return background
 
 

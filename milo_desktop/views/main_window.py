@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QPainter, QShortcut
-from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -14,6 +13,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMenu,
+    QProgressBar,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -25,30 +25,23 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from milo_desktop.enums import NotificationKind
-from milo_desktop.services.notifications import NotificationRow
-from milo_desktop.services.sync.outbox import OutboxChanged
-from milo_desktop.views.analytics import AnalyticsSection
-from milo_desktop.views.ats import AtsSection
-from milo_desktop.views.authoring import AuthoringWizard
-from milo_desktop.views.candidates import DirectorySection, open_candidate_profile
-from milo_desktop.views.candidates.profile import ProfileDialog
-from milo_desktop.views.context import ViewContext
-from milo_desktop.views.data import DataSection
-from milo_desktop.views.email_intake import EmailIntakeSection
-from milo_desktop.views.interviewers import InterviewersSection
-from milo_desktop.views.later_sections import LaterSection
-from milo_desktop.views.outreach import OutreachSection
-from milo_desktop.views.receptionists import PipelineSection, ReceptionistsSection
-from milo_desktop.views.settings import IntegrationsSection
-from milo_desktop.views.settings.policy_card import CommunicationCard
-from milo_desktop.views.settings.templates_card import TemplatesCard
-from milo_desktop.views.widgets.alerts import DesktopAlerts
-from milo_desktop.views.widgets.bell import NotificationBell
-from milo_desktop.views.widgets.global_search import GlobalSearch
-from milo_desktop.views.widgets.media import audio_output_problem
-from milo_desktop.views.widgets.spend_chip import SpendChip
-from milo_desktop.views.widgets.sync_status import sync_status_text, worker_status_text
-from milo_desktop.views.workspace_settings import SettingsSection
+
+# Only Qt before the first paint: every screen, the top bar's widgets and the services they
+# stand on are imported in ``attach`` (the Interviewers screen) or when a section is first
+# shown (the others), so the window is on screen before the workspace has even loaded.
+if TYPE_CHECKING:
+    from PySide6.QtNetwork import QNetworkInformation
+
+    from milo_desktop.services.notifications import NotificationRow
+    from milo_desktop.views.analytics import AnalyticsSection
+    from milo_desktop.views.ats import AtsSection
+    from milo_desktop.views.authoring import AuthoringWizard
+    from milo_desktop.views.candidates import DirectorySection
+    from milo_desktop.views.context import ViewContext
+    from milo_desktop.views.email_intake import EmailIntakeSection
+    from milo_desktop.views.outreach import OutreachSection
+    from milo_desktop.views.receptionists import PipelineSection, ReceptionistsSection
+    from milo_desktop.views.settings import IntegrationsSection
 
 WAITING_COUNT_MS = 300  # the outbox publishes per row: one COUNT per burst
 
@@ -57,62 +50,136 @@ TAB_ROLE = Qt.ItemDataRole.UserRole + 2  # an entry that opens a tab of its sect
 LEVEL_ROLE = Qt.ItemDataRole.UserRole + 3  # 1: drawn indented under the entry above
 
 
+# The sections built when first shown: their class's name, the key the UI state saves them by.
+_LAZY_KEYS = {
+    "directory": "DirectorySection:", "pipeline": "PipelineSection:",
+    "receptionists": "ReceptionistsSection:", "analytics": "AnalyticsSection:",
+    "integrations": "IntegrationsSection:", "ats": "AtsSection:",
+    "outreach": "OutreachSection:", "email_intake": "EmailIntakeSection:",
+}
+
+
 def _section_key(widget: QWidget | None) -> str:
     """A section's name in the UI state: its class (and a placeholder's key), so a saved
     section is found again when sections are added before it."""
     if widget is None:
         return ""
+    if isinstance(widget, _Pending):
+        return widget.section_key
     return f"{type(widget).__name__}:{getattr(widget, 'key', '') or ''}"
+
+
+class _Pending(QWidget):
+    """Holds a section's place in the stack until it is first shown, when it is built: a
+    start imports and builds only the screen on view."""
+
+    def __init__(self, slot: str) -> None:
+        super().__init__()
+        self.slot = slot
+        self.section_key = _LAZY_KEYS[slot]
+
+
+class _Opening(QWidget):
+    """What the window shows before the workspace has opened: the top bar and one line with a
+    progress bar (opening, migrating, building the demo). The same calls as StartupDialog."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        bar = QWidget(self)
+        bar.setObjectName("topBar")
+        bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        bar.setFixedHeight(56)
+        top = QHBoxLayout(bar)
+        top.setContentsMargins(16, 8, 12, 8)
+        brand = QLabel(self.tr("Milo"), bar)
+        brand.setObjectName("brand")
+        top.addWidget(brand)
+        outer.addWidget(bar)
+        body = QVBoxLayout()
+        body.setContentsMargins(24, 20, 24, 20)
+        self.message = QLabel(self.tr("Opening your workspace…"), self)
+        self.message.setObjectName("muted")
+        self.bar = QProgressBar(self)
+        self.bar.setRange(0, 0)
+        self.bar.setTextVisible(False)
+        self.bar.setMaximumWidth(420)
+        body.addWidget(self.message)
+        body.addWidget(self.bar)
+        body.addStretch(1)
+        outer.addLayout(body, 1)
+
+    def show_message(self, text: str) -> None:
+        self.message.setText(text)
+
+    def show_progress(self, stage: str, done: int, total: int) -> None:
+        self.message.setText(stage)
+        if total > 0:
+            self.bar.setRange(0, total)
+            self.bar.setValue(done)
 
 
 class MainWindow(QMainWindow):
     closing = Signal()
     _outboxChanged = Signal()
 
-    def __init__(self, ctx: ViewContext) -> None:
+    def __init__(self, ctx: ViewContext | None = None, *, settings: Any = None) -> None:
+        """With ``ctx``, the whole window. Without, the frame the app paints at once
+        (``opening`` says what is happening), filled by ``attach`` when the workspace has
+        opened; ``settings`` (the UI state) gives the frame last session's size and place."""
         super().__init__()
-        self.ctx = ctx
         self.persist_state = (
             True  # off for --screenshot runs: they must not change the user's layout
         )
         self.setWindowTitle(self.tr("Milo Desktop"))
         self.setMinimumSize(1000, 640)
         self._following_tab = False
+        self._quitting = False
+        self._built: dict[str, QWidget] = {}  # slot → section, once built
+        self._sync_engine: Any = None
+        self.opening: _Opening | None = None
+        if ctx is None:
+            self._restore_geometry(settings)
+            self.opening = _Opening(self)
+            self.setCentralWidget(self.opening)
+        else:
+            self.attach(ctx)
 
+    def attach(self, ctx: ViewContext) -> None:
+        """Build the window on its workspace: the top bar, the sidebar, the status bar and the
+        Interviewers screen; every other section waits in the stack until first shown."""
+        from milo_desktop.views.data import DataSection
+        from milo_desktop.views.interviewers import InterviewersSection
+        from milo_desktop.views.later_sections import LaterSection
+        from milo_desktop.views.widgets.alerts import DesktopAlerts
+        from milo_desktop.views.workspace_settings import SettingsSection
+
+        self.ctx = ctx
         self.interviewers = InterviewersSection(ctx)
-        self.directory = DirectorySection(ctx)
-        self.pipeline = PipelineSection(ctx)
-        self.receptionists = ReceptionistsSection(ctx)
-        self.analytics = AnalyticsSection(ctx)
         self.interviewers.openCandidate.connect(self.open_candidate)
-        self.sections: list[tuple[str, QWidget]] = [
-            (self.tr("Interviewers"), self.interviewers),
-            (self.tr("Candidate Directory"), self.directory),
-            (self.tr("Inbound via Phone"), self.pipeline),
-            (self.tr("Receptionists"), self.receptionists),
-            (self.tr("Analytics"), self.analytics),
+        self._built["interviewers"] = self.interviewers
+        # (title, slot): Ctrl+1… count these, in the order users learnt them.
+        self.sections: list[tuple[str, str]] = [
+            (self.tr("Interviewers"), "interviewers"),
+            (self.tr("Candidate Directory"), "directory"),
+            (self.tr("Inbound via Phone"), "pipeline"),
+            (self.tr("Receptionists"), "receptionists"),
+            (self.tr("Analytics"), "analytics"),
         ]
-        self.integrations: IntegrationsSection | None = None
         if ctx.workspace.integrations is not None:  # built by app.py (it needs the keychain)
-            self.integrations = IntegrationsSection(ctx, ctx.workspace.integrations)
-            self.sections.append((self.tr("Integrations"), self.integrations))
+            self.sections.append((self.tr("Integrations"), "integrations"))
         # The rest of product.md's map: visible in the sidebar, each saying it comes later.
         # Workspace → Data and → Settings; the Sourcing Engine comes later.
         self.later: dict[str, Any] = {"sourcing": LaterSection("sourcing"),
                                       "data": DataSection(ctx), "settings": SettingsSection(ctx)}
-        # Source Candidates → From ATS: a real screen, but without a Ctrl+N of its own (those
-        # count the sections above, in the order users learnt them).
-        self.ats = AtsSection(ctx)
-        # Workspace → Outreach: Waiting to send, templates, sender and numbers, the policy (its
-        # cards come from Settings; screens never import each other). No Ctrl+N either.
-        self.outreach = OutreachSection(
-            ctx, templates=TemplatesCard(ctx, ctx.workspace.outreach),
-            policy=CommunicationCard(ctx, ctx.workspace.outreach))
-        self.outreach.integrationsRequested.connect(self.open_integrations)
-        # Source Candidates → Apply via Email: the mailbox and each interviewer's address.
-        self.email_intake = EmailIntakeSection(ctx)
-        self.email_intake.integrationsRequested.connect(self.open_mailbox_settings)
-        self.email_intake.issuesRequested.connect(self.open_email_issues)
+        # After them: Source Candidates → From ATS, Workspace → Outreach (Waiting to send,
+        # templates, sender and numbers, the policy) and Source Candidates → Apply via Email;
+        # real screens without a Ctrl+N of their own.
+        slots = [slot for _t, slot in self.sections] + list(self.later) + [
+            "ats", "outreach", "email_intake"]
+        self._slots = {slot: index for index, slot in enumerate(slots)}
 
         central = QWidget(self)
         outer = QVBoxLayout(central)
@@ -124,31 +191,145 @@ class MainWindow(QMainWindow):
         self.splitter.setHandleWidth(1)
         self.sidebar = self._build_sidebar()
         self.stack = QStackedWidget(self.splitter)
-        for widget in [w for _t, w in self.sections] + list(self.later.values()) + [
-                self.ats, self.outreach, self.email_intake]:
-            self.stack.addWidget(widget)
+        for slot in slots:
+            self.stack.addWidget(self._built.get(slot) or self.later.get(slot) or _Pending(slot))
+        self.stack.currentChanged.connect(self._build_current)
         self.splitter.addWidget(self.sidebar)
         self.splitter.addWidget(self.stack)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([210, 1200])
         outer.addWidget(self.splitter, 1)
-        self.setCentralWidget(central)
+        self.setCentralWidget(central)  # the opening frame, if any, goes with it
 
         self.alerts = DesktopAlerts(ctx, self)
         self.bell.countChanged.connect(self.alerts.set_unread)
         self.alerts.activated.connect(self.bring_to_front)
         self.alerts.quitRequested.connect(self.quit)
         self.alerts.openRequested.connect(self.bell.choose)  # a clicked desktop notification
-        self._quitting = False
 
         self.interviewers.list_page.tabs.currentChanged.connect(
             lambda _i: self._follow_interviewers_tab())
         self._build_status_bar()
         self._build_menus_and_shortcuts()
+        if self.opening is None:
+            self._restore_geometry(ctx.settings)
+        self.opening = None
         self.restore_state()
+
+    # ----- the sections, built when first shown ---------------------------------------------
+    @property
+    def directory(self) -> DirectorySection:
+        return self._section("directory")
+
+    @property
+    def pipeline(self) -> PipelineSection:
+        return self._section("pipeline")
+
+    @property
+    def receptionists(self) -> ReceptionistsSection:
+        return self._section("receptionists")
+
+    @property
+    def analytics(self) -> AnalyticsSection:
+        return self._section("analytics")
+
+    @property
+    def integrations(self) -> IntegrationsSection | None:
+        return self._section("integrations") if "integrations" in self._slots else None
+
+    @property
+    def ats(self) -> AtsSection:
+        return self._section("ats")
+
+    @property
+    def outreach(self) -> OutreachSection:
+        return self._section("outreach")
+
+    @property
+    def email_intake(self) -> EmailIntakeSection:
+        return self._section("email_intake")
+
+    def _section(self, slot: str) -> Any:
+        """The section in ``slot``, built (and its UI state restored) on first use, in its
+        place in the stack; on screen straight away if its place was."""
+        widget = self._built.get(slot)
+        if widget is not None:
+            return widget
+        widget = self._make_section(slot)
+        self._built[slot] = widget
+        widget.restore_state()  # type: ignore[attr-defined]
+        index = self._slots[slot]
+        pending = self.stack.widget(index)
+        assert pending is not None  # every slot holds a widget from attach() on
+        on_screen = self.stack.currentIndex() == index
+        self.stack.insertWidget(index, widget)
+        if on_screen:
+            self.stack.setCurrentIndex(index)
+        self.stack.removeWidget(pending)
+        pending.deleteLater()
+        return widget
+
+    def _build_current(self, index: int) -> None:
+        pending = self.stack.widget(index)
+        if isinstance(pending, _Pending):
+            self._section(pending.slot)
+
+    def _make_section(self, slot: str) -> QWidget:
+        ctx = self.ctx
+        if slot == "directory":
+            from milo_desktop.views.candidates import DirectorySection
+            return DirectorySection(ctx)
+        if slot == "pipeline":
+            from milo_desktop.views.receptionists import PipelineSection
+            return PipelineSection(ctx)
+        if slot == "receptionists":
+            from milo_desktop.views.receptionists import ReceptionistsSection
+            return ReceptionistsSection(ctx)
+        if slot == "analytics":
+            from milo_desktop.views.analytics import AnalyticsSection
+            return AnalyticsSection(ctx)
+        if slot == "integrations":
+            from milo_desktop.views.settings import IntegrationsSection
+            assert ctx.workspace.integrations is not None
+            integrations = IntegrationsSection(ctx, ctx.workspace.integrations)
+            if self._sync_engine is not None:
+                integrations.set_sync_engine(self._sync_engine)
+            return integrations
+        if slot == "ats":
+            from milo_desktop.views.ats import AtsSection
+            return AtsSection(ctx)
+        if slot == "outreach":
+            # Its cards come from Settings; screens never import each other.
+            from milo_desktop.views.outreach import OutreachSection
+            from milo_desktop.views.settings.policy_card import CommunicationCard
+            from milo_desktop.views.settings.templates_card import TemplatesCard
+            outreach = OutreachSection(
+                ctx, templates=TemplatesCard(ctx, ctx.workspace.outreach),
+                policy=CommunicationCard(ctx, ctx.workspace.outreach))
+            outreach.integrationsRequested.connect(self.open_integrations)
+            outreach.waiting.countChanged.connect(self._show_waiting)
+            return outreach
+        if slot == "email_intake":
+            from milo_desktop.views.email_intake import EmailIntakeSection
+            email = EmailIntakeSection(ctx)
+            email.integrationsRequested.connect(self.open_mailbox_settings)
+            email.issuesRequested.connect(self.open_email_issues)
+            return email
+        raise KeyError(slot)
+
+    def set_sync_engine(self, engine: Any) -> None:
+        """The background's sync engine, for Integrations' Sync card (now, or once built)."""
+        self._sync_engine = engine
+        integrations = self._built.get("integrations")
+        if integrations is not None:
+            integrations.set_sync_engine(engine)  # type: ignore[attr-defined]
 
     # ----- building ------------------------------------------------------------------------
     def _build_top_bar(self) -> QWidget:
+        from milo_desktop.views.widgets.bell import NotificationBell
+        from milo_desktop.views.widgets.global_search import GlobalSearch
+        from milo_desktop.views.widgets.spend_chip import SpendChip
+
         bar = QWidget(self)
         bar.setObjectName("topBar")
         bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -187,12 +368,12 @@ class MainWindow(QMainWindow):
             (None, self.sections[2][0], 2, None, 0),
             (None, self.sections[3][0], 3, None, 1),  # Receptionists, of Inbound via Phone
         ]
-        entries.append((None, self.ats.title, self.ats_index(), None, 0))
-        entries += [(None, self.email_intake.title, self.email_index(), None, 0),
+        entries.append((None, self.tr("From ATS"), self.ats_index(), None, 0))
+        entries += [(None, self.tr("Apply via Email"), self.email_index(), None, 0),
                     (None, self.later["sourcing"].title, later["sourcing"], None, 0)]
         entries += [(self.tr("WORKSPACE"), self.sections[4][0], 4, None, 0),
-                    (None, self.outreach.title, self.outreach_index(), None, 0)]
-        if self.integrations is not None:
+                    (None, self.tr("Outreach"), self.outreach_index(), None, 0)]
+        if "integrations" in self._slots:
             entries.append((None, self.sections[5][0], 5, None, 0))
         entries += [(None, self.later[k].title, later[k], None, 0) for k in ("data", "settings")]
         return entries
@@ -248,8 +429,9 @@ class MainWindow(QMainWindow):
         self.show_sync_status()
         self._waiting_timer = QTimer(self, singleShot=True, interval=WAITING_COUNT_MS)
         self._waiting_timer.timeout.connect(self.count_waiting)
-        self.outreach.waiting.countChanged.connect(self._show_waiting)
         changed = self._outboxChanged
+        from milo_desktop.services.sync.outbox import OutboxChanged
+
         sub = self.ctx.workspace.bus.subscribe(OutboxChanged, lambda _e: changed.emit())
         self.destroyed.connect(lambda *_a: sub.close())
         for signal in (self._outboxChanged, self.ctx.bridge.messagesChanged):
@@ -271,6 +453,8 @@ class MainWindow(QMainWindow):
     def show_sync_status(self) -> None:
         """Last sync per service, in the status bar ("Twilio: synced 2 min ago"), and any
         background worker restarting after an error (a running one says nothing)."""
+        from milo_desktop.views.widgets.sync_status import sync_status_text, worker_status_text
+
         engine = self.ctx.workspace.sync
         supervisor = self.ctx.workspace.supervisor  # None until the background starts
         syncs = engine.statuses() if engine is not None else []
@@ -284,6 +468,8 @@ class MainWindow(QMainWindow):
         self.sync_label.setToolTip("\n".join(tips))
 
     def _watch_connectivity(self) -> None:
+        from PySide6.QtNetwork import QNetworkInformation
+
         net = _network_information()
         if net is None and QNetworkInformation.loadDefaultBackend():
             net = _network_information()
@@ -294,6 +480,8 @@ class MainWindow(QMainWindow):
         self._show_reachability(net.reachability())
 
     def _show_reachability(self, reach: QNetworkInformation.Reachability) -> None:
+        from PySide6.QtNetwork import QNetworkInformation
+
         online = reach in (
             QNetworkInformation.Reachability.Online,
             QNetworkInformation.Reachability.Unknown,
@@ -304,6 +492,8 @@ class MainWindow(QMainWindow):
         self.online_label.setStyleSheet(f"color: {'#15803d' if online else '#b45309'};")
 
     def _build_menus_and_shortcuts(self) -> None:
+        from milo_desktop.views.widgets.media import audio_output_problem
+
         file_menu = self.menuBar().addMenu(self.tr("&File"))
         sound = QAction(self.tr("Play a &sound for new notifications"), self, checkable=True)
         sound.setChecked(self.alerts.sound_enabled)
@@ -388,9 +578,10 @@ class MainWindow(QMainWindow):
         self._view_extras = []
         self._check_section_action()
         columns: QMenu | None = None
-        if self.stack.currentWidget() is self.directory:
+        directory = self._built.get("directory")
+        if directory is not None and self.stack.currentWidget() is directory:
             columns = QMenu(self.tr("Columns"), menu)
-            self.directory.populate_view_menu(columns)
+            directory.populate_view_menu(columns)  # type: ignore[attr-defined]
         elif (self.stack.currentWidget() is self.interviewers
               and self.interviewers.current_page() is self.interviewers.detail_page):
             columns = QMenu(self.tr("Columns"), menu)
@@ -435,9 +626,8 @@ class MainWindow(QMainWindow):
         self.show_section(self.outreach_index())
 
     def open_integrations(self) -> None:
-        if self.integrations is not None:
-            self.show_section(next(i for i, (_t, widget) in enumerate(self.sections)
-                                   if widget is self.integrations))
+        if "integrations" in self._slots:
+            self.show_section(self._slots["integrations"])
 
     def open_mailbox_settings(self) -> None:
         """Integrations → Email, scrolled to the card with the mailbox (Apply via Email)."""
@@ -493,6 +683,9 @@ class MainWindow(QMainWindow):
 
     def open_candidate(self, candidate_id: int, application_id: int | None = None) -> None:
         """The candidate's profile; with ``application_id``, on that interview."""
+        from milo_desktop.views.candidates import open_candidate_profile
+        from milo_desktop.views.candidates.profile import ProfileDialog
+
         dialog = open_candidate_profile(self.ctx, candidate_id, self,
                                         application_id=application_id)
         if (application_id is not None and isinstance(dialog, ProfileDialog)
@@ -501,6 +694,8 @@ class MainWindow(QMainWindow):
 
     def open_create_interviewer(self) -> AuthoringWizard:
         """The Create Interviewer wizard; the new interviewer opens once it is created."""
+        from milo_desktop.views.authoring import AuthoringWizard
+
         wizard = AuthoringWizard(self.ctx, self)
         wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         wizard.created.connect(self.open_interviewer)
@@ -519,8 +714,7 @@ class MainWindow(QMainWindow):
         """Settings → Integrations at the Sync card."""
         if self.integrations is None:
             return
-        self.show_section(next(i for i, (_t, widget) in enumerate(self.sections)
-                               if widget is self.integrations))
+        self.show_section(self._slots["integrations"])
         self.integrations.reveal_sync()
 
     def _notification_chosen(self, row: NotificationRow) -> None:
@@ -548,13 +742,17 @@ class MainWindow(QMainWindow):
         self.spend.refresh()
         self.count_waiting()
 
-    def restore_state(self) -> None:
-        s = self.ctx.settings
-        geometry = s.value("window/geometry")
+    def _restore_geometry(self, settings: Any) -> None:
+        geometry = settings.value("window/geometry") if settings is not None else None
         if isinstance(geometry, QByteArray | bytes) and geometry:
             self.restoreGeometry(QByteArray(geometry))
         else:
             self.resize(1440, 900)
+
+    def restore_state(self) -> None:
+        """The splitter, the open section and the Interviewers screen's state (the window's
+        size and place were restored first, before it was shown)."""
+        s = self.ctx.settings
         splitter = s.value("window/splitter")
         if isinstance(splitter, QByteArray | bytes) and splitter:
             self.splitter.restoreState(QByteArray(splitter))
@@ -569,17 +767,8 @@ class MainWindow(QMainWindow):
                 section = int(str(s.value("window/section", 0)))
             except ValueError:  # ui-state.ini edited by hand: the first section
                 section = 0
-        self.show_section(section)
+        self.show_section(section)  # builds that section, restoring its own state
         self.interviewers.restore_state()
-        self.directory.restore_state()
-        self.pipeline.restore_state()
-        self.receptionists.restore_state()
-        self.analytics.restore_state()
-        self.ats.restore_state()
-        self.outreach.restore_state()
-        self.email_intake.restore_state()
-        if self.integrations is not None:
-            self.integrations.restore_state()
 
     def save_state(self) -> None:
         s = self.ctx.settings
@@ -587,16 +776,8 @@ class MainWindow(QMainWindow):
         s.setValue("window/splitter", self.splitter.saveState())
         s.setValue("window/section", self.stack.currentIndex())
         s.setValue("window/section_key", _section_key(self.stack.currentWidget()))
-        self.interviewers.save_state()
-        self.directory.save_state()
-        self.pipeline.save_state()
-        self.receptionists.save_state()
-        self.analytics.save_state()
-        self.ats.save_state()
-        self.outreach.save_state()
-        self.email_intake.save_state()
-        if self.integrations is not None:
-            self.integrations.save_state()
+        for section in self._built.values():  # one never built kept its saved state
+            section.save_state()  # type: ignore[attr-defined]
         s.sync()
 
     def quit(self) -> None:
@@ -610,6 +791,10 @@ class MainWindow(QMainWindow):
         self.activateWindow()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.opening is not None:  # closed before the workspace opened: nothing to keep
+            self.closing.emit()
+            super().closeEvent(event)
+            return
         if not self._quitting and self.alerts.keep_running_in_tray:
             # A front desk closes the window but must still hear about callers.
             event.ignore()
@@ -626,17 +811,16 @@ class MainWindow(QMainWindow):
         self.alerts.hide()
         if self.persist_state:
             self.save_state()
-        for _title, section in self.sections:
+        for section in self._built.values():
             section.close()  # stops their timers before the workspace goes away
-        self.ats.close()
-        self.outreach.close()
-        self.email_intake.close()
         self.closing.emit()
         super().closeEvent(event)
 
 
 def _network_information() -> QNetworkInformation | None:
     """The reachability backend, None until one is loaded (PySide6's stub says never None)."""
+    from PySide6.QtNetwork import QNetworkInformation
+
     return QNetworkInformation.instance()
 
 
