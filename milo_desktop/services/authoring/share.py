@@ -20,7 +20,6 @@ from functools import cache
 from pathlib import Path
 
 import segno
-from fpdf import FPDF
 from PIL import Image, ImageDraw, ImageFont
 
 from milo_desktop.services.links import LEGACY_KEY, interview_link
@@ -208,6 +207,8 @@ def _same(text: str) -> str:
 
 def poster_pdf_bytes(title: str, codes: Sequence[PosterCode],
                      brand: PosterBrand = PosterBrand()) -> bytes:
+    from fpdf import FPDF  # here: fpdf2 costs ~0.6 s to import, and start-up never needs it
+
     pdf = FPDF(format="A4", unit="mm")
     pdf.set_title(title)
     pdf.set_creator("Milo Desktop")

@@ -37,7 +37,6 @@ from milo_desktop.services.interviewers.helpers import _order
 from milo_desktop.services.review import decisions
 from milo_desktop.services.review.export import ExportWriter, os_errors, render_page
 from milo_desktop.services.review.records import load_records
-from milo_desktop.services.review.report import render_report
 from milo_desktop.services.review.rows import (
     ApplicationRecord,
     ExportFormat,
@@ -221,6 +220,9 @@ class ReviewService:
         now = self.clock()
         try:
             with os_errors(target):
+                # Imported here: fpdf2 costs ~0.6 s, and start-up never needs it.
+                from milo_desktop.services.review.report import render_report
+
                 pages = await asyncio.to_thread(render_report, records, part, now)
                 await asyncio.to_thread(part.replace, target)
         except BaseException:
