@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from milo_desktop.views.context import ViewContext
-from milo_desktop.views.interviewers.detail_page import InterviewerPage
 from milo_desktop.views.interviewers.list_page import InterviewersListPage
+
+if TYPE_CHECKING:  # built when first opened: its charts (pyqtgraph) cost ~0.7 s to import
+    from milo_desktop.views.interviewers.detail_page import InterviewerPage
 
 
 class InterviewersSection(QWidget):
@@ -28,21 +30,31 @@ class InterviewersSection(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.list_page = InterviewersListPage(ctx, self)
-        self.detail_page = InterviewerPage(ctx, self)
+        self._detail: InterviewerPage | None = None
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.list_page)
-        self.stack.addWidget(self.detail_page)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
 
         self.list_page.openInterviewer.connect(self.open_interviewer)
-        self.detail_page.back.connect(self.show_list)
-        self.detail_page.openCandidate.connect(self.openCandidate)
         self.list_page.loaded.connect(lambda: self._page_loaded(self.list_page))
-        self.detail_page.loaded.connect(lambda: self._page_loaded(self.detail_page))
         find = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
         find.activated.connect(self.focus_search)
+
+    @property
+    def detail_page(self) -> InterviewerPage:
+        """One interviewer's page, built the first time it is needed (not at start-up)."""
+        if self._detail is None:
+            from milo_desktop.views.interviewers.detail_page import InterviewerPage
+
+            page = InterviewerPage(self.ctx, self)
+            self.stack.addWidget(page)
+            page.back.connect(self.show_list)
+            page.openCandidate.connect(self.openCandidate)
+            page.loaded.connect(lambda: self._page_loaded(page))
+            self._detail = page
+        return self._detail
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
@@ -80,7 +92,8 @@ class InterviewersSection(QWidget):
         return self.ctx.spawn(go(), "interviewers.open_slug")
 
     def show_list(self) -> None:
-        self.detail_page.save_layout()
+        if self._detail is not None:
+            self._detail.save_layout()
         self.stack.setCurrentWidget(self.list_page)
         self.list_page.start()
         if self.list_page.is_loaded():
@@ -94,8 +107,9 @@ class InterviewersSection(QWidget):
 
     def current_page(self) -> InterviewersListPage | InterviewerPage:
         page = self.stack.currentWidget()
-        assert isinstance(page, InterviewersListPage | InterviewerPage)
-        return page
+        if page is self.list_page or self._detail is None:
+            return self.list_page
+        return self._detail
 
     def is_loaded(self) -> bool:
         return self.current_page().is_loaded()
@@ -106,7 +120,8 @@ class InterviewersSection(QWidget):
     def save_state(self) -> None:
         """Column layouts, tab and sort into the UI settings."""
         self.list_page.save_state(self.ctx.settings)
-        self.detail_page.save_layout(self.ctx.settings)
+        if self._detail is not None:
+            self._detail.save_layout(self.ctx.settings)
 
     def restore_state(self) -> None:
         self.list_page.restore_state(self.ctx.settings)
