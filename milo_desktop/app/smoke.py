@@ -220,6 +220,8 @@ def _sections(window: MainWindow) -> list[tuple[str, Callable[[], None], Any]]:
         ("ats", window.show_ats, window.ats),
         ("outreach", window.show_waiting_to_send, window.outreach),
         ("email", window.show_email_intake, window.email_intake),
+        ("data", window.show_data, window.later["data"]),
+        ("settings", window.show_settings, window.later["settings"]),
     ]
 
 

@@ -602,6 +602,17 @@ class MainWindow(QMainWindow):
         if 0 <= index < self.stack.count():  # a section with no entry of its own
             self.stack.setCurrentIndex(index)
 
+    def later_index(self, key: str) -> int:
+        """The place in the stack of a section listed in ``later`` ("data", "settings")."""
+        return len(self.sections) + list(self.later).index(key)
+
+    def show_data(self) -> None:
+        self.show_section(self.later_index("data"))
+
+    def show_settings(self) -> None:
+        """Settings (Account first; the candidate page and company information live there)."""
+        self.show_section(self.later_index("settings"))
+
     def ats_index(self) -> int:
         """From ATS's place in the stack (after the sections and those that come later)."""
         return len(self.sections) + len(self.later)

@@ -15,7 +15,7 @@ import pytest
 from milo_desktop.app.config import SMOKE_DEMO_CANDIDATES, parse_options
 
 SECTIONS = ["interviewers", "directory", "pipeline", "receptionists", "analytics",
-            "integrations", "ats", "outreach", "email", "about"]
+            "integrations", "ats", "outreach", "email", "data", "settings", "about"]
 
 
 def _smoke(data_dir: Path, **env: str) -> tuple[int, dict, str]:
