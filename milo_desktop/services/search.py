@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -591,7 +592,7 @@ class SearchService:
         if self.db.dialect == "sqlite":
             await self.db.write(_rebuild_sqlite)
         else:
-            await self.db.read(_reindex_postgres)
+            await self.db.read(reindex_postgres)
 
 
 _CANDIDATE_COLUMNS = (
@@ -683,11 +684,17 @@ def _rebuild_sqlite(session: Session) -> None:
         session.execute(text(f"INSERT INTO {fts}({fts}) VALUES ('optimize')"))
 
 
-def _reindex_postgres(session: Session) -> None:
+def reindex_postgres(session: Session,
+                     step: Callable[[int, int], None] | None = None) -> None:
+    """Rebuild the trigram indexes one by one (``step(done, total)`` after each; it may raise
+    to stop before the next one)."""
     # CONCURRENTLY cannot run inside a transaction block: this session's connection is put in
     # autocommit before its first use.
     conn = session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-    for name in PG_SEARCH_INDEXES:
+    total = len(PG_SEARCH_INDEXES)
+    if step is not None:
+        step(0, total)
+    for done, name in enumerate(PG_SEARCH_INDEXES, start=1):
         try:
             conn.execute(text(f"REINDEX INDEX CONCURRENTLY {name}"))
         except Exception:
@@ -696,3 +703,5 @@ def _reindex_postgres(session: Session) -> None:
             log.exception("rebuilding search index %s failed", name)
             conn.execute(text(f"DROP INDEX CONCURRENTLY IF EXISTS {name}_ccnew"))
             raise
+        if step is not None:
+            step(done, total)

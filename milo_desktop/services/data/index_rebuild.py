@@ -25,7 +25,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from milo_desktop.services.core.database import Database
-from milo_desktop.services.search import PG_SEARCH_INDEXES
+from milo_desktop.services.search import reindex_postgres
 
 log = logging.getLogger(__name__)
 
@@ -104,16 +104,4 @@ class IndexRebuild:
             s.execute(text(f"INSERT INTO {fts}({fts}) VALUES ('optimize')"))
 
     def _postgres(self, s: Session) -> None:
-        conn = s.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-        total = len(PG_SEARCH_INDEXES)
-        self._step(0, total, "indexes")
-        for done, name in enumerate(PG_SEARCH_INDEXES, start=1):
-            try:
-                conn.execute(text(f"REINDEX INDEX CONCURRENTLY {name}"))
-            except Exception:
-                # A failed concurrent rebuild leaves an invalid "<name>_ccnew" copy that every
-                # write would still maintain; drop it so a retry starts clean.
-                log.exception("rebuilding search index %s failed", name)
-                conn.execute(text(f"DROP INDEX CONCURRENTLY IF EXISTS {name}_ccnew"))
-                raise
-            self._step(done, total, "indexes")
+        reindex_postgres(s, lambda done, total: self._step(done, total, "indexes"))
