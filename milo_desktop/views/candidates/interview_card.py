@@ -182,7 +182,9 @@ class StageBlock(QWidget):
         self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.toggle.setAutoRaise(True)
         self.toggle.setArrowType(Qt.ArrowType.RightArrow)
-        has_media = bool(stage.transcript.strip() or stage.recording_path)
+        # A Résumé stage keeps its file in the same column: a recording only for a call.
+        recording = stage.recording_path if stage.stage_kind == StageKind.VOICE else None
+        has_media = bool(stage.transcript.strip() or recording)
         self.toggle.setText(self.tr("Answers ({n})").format(n=len(stage.answers))
                             if stage.answers else self.tr("Transcript"))
         self.toggle.setVisible(bool(stage.answers) or has_media)
@@ -195,9 +197,9 @@ class StageBlock(QWidget):
         for answer in stage.answers:
             answers_layout.addWidget(AnswerBlock(answer, self.answers))
         self.player: QWidget | None = None
-        if stage.recording_path:
+        if recording:
             player = RecordingPlayer(self.answers)
-            player.set_recording(stage.recording_path, stage.recording_exists, None)
+            player.set_recording(recording, stage.recording_exists, None)
             answers_layout.addWidget(player)
             self.player = player
         self.transcript: QPlainTextEdit | None = None
