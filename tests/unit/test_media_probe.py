@@ -4,6 +4,7 @@ asked once, and the app's factories refusing politely where it is missing."""
 from __future__ import annotations
 
 import ast
+import importlib
 from pathlib import Path
 from types import ModuleType
 
@@ -91,3 +92,26 @@ def test_only_the_probe_loads_qtmultimedia() -> None:
         if (lines := _runtime_multimedia_imports(ast.parse(path.read_text(encoding="utf-8"))))
     }
     assert offenders == {}
+
+
+def test_a_module_without_a_media_backend_cannot_play_recordings(qapp: object) -> None:
+    """The frozen build's QtMultimedia loads, but its FFmpeg backend may not (it links
+    QtQuick, left out of the bundle): the chime still works, a recording offers Save."""
+    real = importlib.import_module("PySide6.QtMultimedia")
+
+    class NoDecoding:
+        ConversionMode = real.QMediaFormat.ConversionMode
+
+        def supportedFileFormats(self, _mode: object) -> list[object]:
+            return []
+
+    without_backend = ModuleType("PySide6.QtMultimedia")
+    without_backend.QMediaFormat = NoDecoding  # type: ignore[attr-defined]
+    media.use_importer(lambda: without_backend)
+    try:
+        assert media.multimedia_problem() is None  # the module loads: sound effects work
+        assert media.playback_problem() == "no media player backend is available on this computer"
+    finally:
+        media.use_importer(None)
+    if media.multimedia_problem() is None:  # the real module (the wheel's backend) decodes
+        assert media.playback_problem() is None

@@ -87,11 +87,36 @@ def multimedia_problem() -> str | None:
     return _problem
 
 
+_playback: str | None = None
+_playback_probed = False
+
+
+def playback_problem() -> str | None:
+    """None when a recording can be played here; otherwise why not. Beyond the module, a
+    player needs a media backend (Qt's FFmpeg plugin): without one QSoundEffect still
+    works but QMediaPlayer plays nothing, so the recording offers Save instead of Play."""
+    global _playback, _playback_probed
+    problem = multimedia_problem()
+    if problem is not None or _module is None:
+        return problem
+    if not _playback_probed:
+        _playback_probed = True
+        try:
+            fmt = _module.QMediaFormat
+            if not fmt().supportedFileFormats(fmt.ConversionMode.Decode):
+                _playback = tr("no media player backend is available on this computer")
+                log.info("QtMultimedia has no media backend: recordings cannot be played")
+        except Exception:  # a probe must never break the screen: assume it plays
+            log.exception("probing QtMultimedia's media backend failed")
+    return _playback
+
+
 def use_importer(importer: Callable[[], ModuleType] | None) -> None:
     """Tests' seam: probe with ``importer`` from now on (None: the real import), uncached."""
-    global _importer, _module, _problem, _probed
+    global _importer, _module, _problem, _probed, _playback, _playback_probed
     _importer = importer if importer is not None else _import_multimedia
     _module, _problem, _probed = None, None, False
+    _playback, _playback_probed = None, False
 
 
 class MultimediaUnavailable(RuntimeError):

@@ -72,7 +72,7 @@ class RecordingPlayer(QWidget):
         """Show ``path`` ready to play when it exists; otherwise say why there's nothing."""
         self.stop()
         self.path = path if path and exists else None
-        problem = media.multimedia_problem() if self.path else None
+        problem = media.playback_problem() if self.path else None
         playable = self.path is not None and problem is None
         for w in (self.play_button, self.slider, self.time_label):
             w.setVisible(playable)
