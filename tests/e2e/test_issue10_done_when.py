@@ -23,7 +23,6 @@ import random
 from pathlib import Path
 from typing import Any
 
-import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
@@ -45,6 +44,7 @@ from milo_desktop.views.receptionists.ingest_dialog import IngestDialog
 from milo_desktop.views.widgets.formatting import money_text, score_text
 from tests.e2e.walkthrough import (
     WAIT,
+    WALKTHROUGH_MARKS,
     Shots,
     click,
     click_cell,
@@ -54,9 +54,7 @@ from tests.e2e.walkthrough import (
     wait_for,
 )
 
-pytestmark = [pytest.mark.usefixtures("themed_like_the_app", "collect_on_the_gui_thread"),
-              pytest.mark.qt_log_ignore(
-    r"This plugin does not support (propagateSizeHints|raise|grabbing the keyboard)")]
+pytestmark = WALKTHROUGH_MARKS
 
 A = ApplicationStatus
 FINISHED = (A.COMPLETED, A.KNOCKED_OUT)

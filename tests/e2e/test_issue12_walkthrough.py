@@ -93,6 +93,7 @@ from milo_desktop.views.main_window import SECTION_ROLE, MainWindow
 from milo_desktop.views.outreach.invite_dialog import InviteDialog
 from tests.e2e.walkthrough import (
     WAIT,
+    WALKTHROUGH_MARKS,
     Shots,
     click,
     click_cell,
@@ -104,9 +105,7 @@ from tests.e2e.walkthrough import (
 from tests.keychains import MemoryKeychain
 from tests.smtp_server import PASSWORD, USER, MailServer, mail_server
 
-pytestmark = [pytest.mark.usefixtures("themed_like_the_app", "collect_on_the_gui_thread"),
-              pytest.mark.qt_log_ignore(
-    r"This plugin does not support (propagateSizeHints|raise|grabbing the keyboard)")]
+pytestmark = WALKTHROUGH_MARKS
 
 DEAD_HOSTS = ("milo.example", "interview.milo")  # the old placeholder's host, in any form
 SLOW = 120_000  # a text screening answered by the sandbox's scripted candidate

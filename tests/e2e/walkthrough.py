@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from sqlalchemy import text
@@ -23,6 +24,11 @@ from milo_desktop.views.context import ViewContext
 from milo_desktop.views.main_window import MainWindow
 
 WAIT = 60_000  # ms: the machine is shared and the sync rounds run in threads
+# What every walkthrough module sets as its ``pytestmark``: the app's theme, Qt objects
+# collected on the GUI thread, and the offscreen platform's harmless warnings.
+WALKTHROUGH_MARKS = [pytest.mark.usefixtures("themed_like_the_app", "collect_on_the_gui_thread"),
+                     pytest.mark.qt_log_ignore(r"This plugin does not support "
+                                               r"(propagateSizeHints|raise|grabbing the keyboard)")]
 
 
 class Shots:

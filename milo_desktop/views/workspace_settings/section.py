@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from milo_desktop.services.privacy.service import data_dir_of
 from milo_desktop.services.workspace_settings.ai_defaults import AiDefaultsService
 from milo_desktop.services.workspace_settings.branding import BrandingService
 from milo_desktop.views import theme
@@ -35,12 +36,8 @@ PRIVACY_MODULE = "milo_desktop.views.privacy.panel"
 
 
 def data_dir(ctx: ViewContext) -> Path:
-    """The workspace's data folder (where the logo is kept): the résumé service's parent, or
-    the SQLite file's folder."""
-    resumes = getattr(ctx.workspace.resumes, "folder", None)
-    if resumes is not None:
-        return Path(resumes).parent
-    return Path(ctx.workspace.db.info.location).resolve().parent
+    """The workspace's data folder (where the logo is kept), as privacy finds it."""
+    return data_dir_of(ctx.workspace)
 
 
 def _privacy_panel(ctx: ViewContext) -> QWidget:
