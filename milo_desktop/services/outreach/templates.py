@@ -29,7 +29,7 @@ PLACEHOLDERS = ("candidate_name", "job_title", "next_step", "link")
 LINK = "link"
 NO_LINK = ("This message uses {{link}}, but no candidate page address is set, so there is no "
            "link to send. Remove {{link}} (the default templates say how the next step starts "
-           "with {{next_step}}), or set your candidate page address in Integrations → Account. "
+           "with {{next_step}}), or set your candidate page address in Settings → Account. "
            "Nothing was sent.")
 GENERIC_NEXT_STEP = "Reply to this message and we'll tell you how to start."
 PLACEHOLDER_RE = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")

@@ -257,7 +257,7 @@ class SharePage(WizardPage):
             self.page_state.setStyleSheet(f"color: {t.muted};")
             self.page_state.setText(self.tr(
                 "No candidate web page: messages say how to start instead. If you host one, "
-                "add its address in Integrations → Account."))
+                "add its address in Settings → Account."))
             return
         self.page_state.setStyleSheet(f"color: {t.muted};")
         self.page_state.setText(self.tr("Checking {a}…").format(a=self.base))
